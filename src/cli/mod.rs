@@ -1,0 +1,29 @@
+//! Command-line parsing (clap) and dispatch. Nothing below this module sees clap: each
+//! subcommand's arguments are turned into a library configuration first.
+
+mod count;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use tokencensus::FatalError;
+
+/// Exact token census of training corpora: documents, bytes and tokens per source.
+#[derive(Debug, Parser)]
+#[command(name = "tokencensus", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Count documents, bytes and tokens of a corpus, per source and category.
+    Count(count::CountArgs),
+}
+
+/// Parses the command line and runs the chosen subcommand.
+pub fn run() -> Result<ExitCode, FatalError> {
+    match Cli::parse().command {
+        Command::Count(args) => count::run(args),
+    }
+}

@@ -1,0 +1,72 @@
+//! The validated options of a count. Built by the command line (or any caller); no I/O here.
+
+use crate::count::TokenizerSource;
+use crate::engine::DEFAULT_CHUNK_BYTES;
+use crate::error::FatalError;
+use std::path::PathBuf;
+
+/// Everything `count` needs to know.
+#[derive(Debug, Clone)]
+pub struct CountConfig {
+    /// PATH arguments: one source each, or extra places to look with a manifest.
+    pub paths: Vec<PathBuf>,
+    /// A `sources.toml` declaring the sources.
+    pub manifest: Option<PathBuf>,
+    /// The tokenizer.
+    pub tokenizer: TokenizerSource,
+    /// Count the post-processor's special tokens (BOS and the like).
+    pub special_tokens: bool,
+    /// The default JSONL text field.
+    pub text_field: String,
+    /// Worker threads.
+    pub threads: usize,
+    /// Memory-map uncompressed files.
+    pub mmap: bool,
+    /// Size of the ranges large files are split into.
+    pub chunk_bytes: usize,
+    /// Draw a progress bar on stderr.
+    pub progress: bool,
+}
+
+impl CountConfig {
+    /// A configuration for `paths` with every other option at its default.
+    pub fn new(paths: Vec<PathBuf>) -> Self {
+        Self {
+            paths,
+            manifest: None,
+            tokenizer: TokenizerSource::EmbeddedLlama3,
+            special_tokens: false,
+            text_field: "text".into(),
+            threads: default_threads(),
+            mmap: true,
+            chunk_bytes: DEFAULT_CHUNK_BYTES,
+            progress: false,
+        }
+    }
+
+    /// Checks that the options can be acted on.
+    pub fn validate(&self) -> Result<(), FatalError> {
+        if self.paths.is_empty() && self.manifest.is_none() {
+            return Err(FatalError::Usage(
+                "nothing to count: give one or more PATHs or --manifest sources.toml".into(),
+            ));
+        }
+        if self.text_field.is_empty() {
+            return Err(FatalError::Usage("--text-field must not be empty".into()));
+        }
+        if self.threads == 0 {
+            return Err(FatalError::Usage("--threads must be at least 1".into()));
+        }
+        if self.chunk_bytes == 0 {
+            return Err(FatalError::Usage(
+                "--chunk-size must be at least 1 byte".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The number of cores available to this process.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}

@@ -1,0 +1,118 @@
+//! What one worker thread accumulates: statistics per source, input errors with their line
+//! references, and how many lines each chunk of a split file owned (to turn chunk-relative
+//! line numbers into file line numbers once everything is done).
+
+use crate::error::{ErrorKind, InputError};
+use crate::plan::Plan;
+use crate::read::Problem;
+use crate::stats::SourceStats;
+use std::collections::HashMap;
+
+/// Where an error sits in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineRef {
+    /// The error concerns the whole file.
+    None,
+    /// A 1-based line number.
+    Line(u64),
+    /// Line `index` (from 0) of chunk `chunk` of a split file.
+    InChunk {
+        /// The chunk's position in its file.
+        chunk: u32,
+        /// The line's index within the chunk.
+        index: u64,
+    },
+}
+
+/// An input error before its line number is final.
+#[derive(Debug, Clone)]
+struct PendingError {
+    file: usize,
+    line: LineRef,
+    problem: Problem,
+}
+
+/// Per-thread partial results; merged once at the end of a run.
+#[derive(Debug, Default)]
+pub struct Accumulator {
+    /// Statistics per source index.
+    pub sources: Vec<SourceStats>,
+    errors: Vec<PendingError>,
+    chunk_lines: Vec<(usize, u32, u64)>,
+}
+
+impl Accumulator {
+    /// An empty accumulator for `sources` sources.
+    pub fn new(sources: usize) -> Self {
+        Self {
+            sources: vec![SourceStats::default(); sources],
+            ..Self::default()
+        }
+    }
+
+    /// Records a problem with file `file` at `line`.
+    pub fn error(&mut self, file: usize, line: LineRef, problem: Problem) {
+        self.errors.push(PendingError {
+            file,
+            line,
+            problem,
+        });
+    }
+
+    /// Records a problem of `kind` described by `message`.
+    pub fn error_msg(
+        &mut self,
+        file: usize,
+        line: LineRef,
+        kind: ErrorKind,
+        message: impl Into<String>,
+    ) {
+        self.error(file, line, Problem::new(kind, message));
+    }
+
+    /// Records that chunk `chunk` of file `file` owned `lines` lines.
+    pub fn chunk_lines(&mut self, file: usize, chunk: u32, lines: u64) {
+        self.chunk_lines.push((file, chunk, lines));
+    }
+
+    /// Merges another accumulator into this one.
+    pub fn absorb(&mut self, other: Accumulator) {
+        for (mine, theirs) in self.sources.iter_mut().zip(&other.sources) {
+            *mine += theirs;
+        }
+        self.errors.extend(other.errors);
+        self.chunk_lines.extend(other.chunk_lines);
+    }
+
+    /// The final input errors: chunk-relative lines resolved to file lines, paths from `plan`.
+    pub fn into_errors(self, plan: &Plan) -> Vec<InputError> {
+        let mut per_file: HashMap<usize, Vec<(u32, u64)>> = HashMap::new();
+        for (file, chunk, lines) in self.chunk_lines {
+            per_file.entry(file).or_default().push((chunk, lines));
+        }
+        let mut starts: HashMap<(usize, u32), u64> = HashMap::new();
+        for (file, mut chunks) in per_file {
+            chunks.sort_unstable();
+            let mut before = 0;
+            for (chunk, lines) in chunks {
+                starts.insert((file, chunk), before);
+                before += lines;
+            }
+        }
+        self.errors
+            .into_iter()
+            .map(|e| InputError {
+                path: plan.files[e.file].path.display().to_string(),
+                line: match e.line {
+                    LineRef::None => None,
+                    LineRef::Line(n) => Some(n),
+                    LineRef::InChunk { chunk, index } => {
+                        Some(starts.get(&(e.file, chunk)).copied().unwrap_or(0) + index + 1)
+                    }
+                },
+                kind: e.problem.kind,
+                message: e.problem.message,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,227 @@
+//! Counting one planned file according to its format: uncompressed JSONL is mapped (or read)
+//! and cut into chunks of whole lines; compressed JSONL is decoded into blocks of lines that
+//! other workers count while decoding goes on; a plain-text file is one document.
+
+use super::Run;
+use super::accumulator::LineRef;
+use super::progress::ProgressReader;
+use super::scan::{LineBase, Target, count_document, scan_jsonl};
+use crate::error::ErrorKind;
+use crate::read::bytes::FileBytes;
+use crate::read::format::{Compression, Layout};
+use crate::read::stream::{LineBlocks, decoder};
+use crate::read::{BINARY_SNIFF_BYTES, looks_binary, text::document_text};
+use std::fs::File;
+use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+/// Counts file `index` of the plan; may spawn chunk tasks on `scope`.
+pub(super) fn count_file<'s>(run: &'s Run<'s>, index: usize, scope: &rayon::Scope<'s>) {
+    let planned = &run.plan.files[index];
+    let target = Target {
+        file: index,
+        source: planned.source,
+    };
+    match (planned.format.layout, planned.format.compression) {
+        (Layout::Jsonl, Compression::None) => mapped_jsonl(run, target, scope),
+        (Layout::Jsonl, compression) => streamed_jsonl(run, target, compression, scope),
+        (Layout::Text, compression) => text_document(run, target, compression),
+    }
+}
+
+fn io_error(run: &Run, target: Target, e: std::io::Error) {
+    run.slot()
+        .error_msg(target.file, LineRef::None, ErrorKind::Io, e.to_string());
+}
+
+fn binary_error(run: &Run, target: Target) {
+    let message = format!(
+        "NUL byte in the first {BINARY_SNIFF_BYTES} bytes: binary data where JSONL text is expected"
+    );
+    run.slot()
+        .error_msg(target.file, LineRef::None, ErrorKind::Binary, message);
+}
+
+/// Marks a file as counted: one file, `input_bytes` read from disk.
+fn count_file_itself(run: &Run, target: Target, input_bytes: u64) {
+    let mut acc = run.slot();
+    let counts = &mut acc.sources[target.source].counts;
+    counts.files += 1;
+    counts.input_bytes += input_bytes;
+}
+
+fn mapped_jsonl<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::Scope<'s>) {
+    let path = &run.plan.files[target.file].path;
+    let bytes = match FileBytes::open(path, run.options.mmap) {
+        Ok(b) => b,
+        Err(e) => return io_error(run, target, e),
+    };
+    let len = bytes.len();
+    if len == 0 {
+        return count_file_itself(run, target, 0);
+    }
+    let mut scratch = Vec::new();
+    match bytes.head(BINARY_SNIFF_BYTES, &mut scratch) {
+        Ok(head) if looks_binary(head) => return binary_error(run, target),
+        Ok(_) => {}
+        Err(e) => return io_error(run, target, e),
+    }
+    count_file_itself(run, target, len);
+    let chunk = run.options.chunk_bytes.max(1) as u64;
+    let bytes = Arc::new(bytes);
+    let chunks = len.div_ceil(chunk);
+    for k in 0..chunks {
+        let bytes = Arc::clone(&bytes);
+        let (start, end) = (k * chunk, ((k + 1) * chunk).min(len));
+        let count_chunk = move || {
+            let field = &run.plan.sources[target.source].text_field;
+            let mut scratch = Vec::new();
+            let mut acc = run.slot();
+            match bytes.owned_lines(start, end, &mut scratch) {
+                Ok(region) => {
+                    let scanned = scan_jsonl(
+                        run.counter,
+                        &mut acc,
+                        target,
+                        field,
+                        region,
+                        LineBase::Chunk(k as u32),
+                    );
+                    acc.chunk_lines(target.file, k as u32, scanned.lines);
+                    run.progress.add_tokens(scanned.tokens);
+                }
+                Err(e) => acc.error_msg(target.file, LineRef::None, ErrorKind::Io, e.to_string()),
+            }
+            run.progress.add_bytes(end - start);
+        };
+        if chunks == 1 {
+            count_chunk();
+        } else {
+            scope.spawn(move |_| count_chunk());
+        }
+    }
+}
+
+fn streamed_jsonl<'s>(
+    run: &'s Run<'s>,
+    target: Target,
+    compression: Compression,
+    scope: &rayon::Scope<'s>,
+) {
+    let planned = &run.plan.files[target.file];
+    let file = match File::open(&planned.path) {
+        Ok(f) => f,
+        Err(e) => return io_error(run, target, e),
+    };
+    let decoded = match decoder(ProgressReader::new(file, &run.progress), compression) {
+        Ok(d) => d,
+        Err(e) => return decompress_error(run, target, LineRef::None, &e),
+    };
+    let field = &run.plan.sources[target.source].text_field;
+    let mut blocks = LineBlocks::new(decoded, run.options.chunk_bytes.clamp(1, 1 << 20));
+    let max_in_flight = 2 * run.options.threads.max(1);
+    let mut first = true;
+    loop {
+        let block = match blocks.next_block() {
+            Ok(Some(block)) => block,
+            Ok(None) => break,
+            Err(e) => {
+                let line = LineRef::Line(blocks.next_line() + 1);
+                if first {
+                    count_file_itself(run, target, planned.size);
+                }
+                return decompress_error(run, target, line, &e);
+            }
+        };
+        if first {
+            if looks_binary(&block.bytes) {
+                return binary_error(run, target);
+            }
+            count_file_itself(run, target, planned.size);
+            first = false;
+        }
+        let count_block = move || {
+            let mut acc = run.slot();
+            let scanned = scan_jsonl(
+                run.counter,
+                &mut acc,
+                target,
+                field,
+                &block.bytes,
+                LineBase::Absolute(block.first_line),
+            );
+            run.progress.add_tokens(scanned.tokens);
+        };
+        // Hand the block to another worker while the budget allows; count it here otherwise,
+        // which also throttles decoding to the pace of counting.
+        if run.blocks_in_flight.fetch_add(1, Ordering::AcqRel) < max_in_flight {
+            scope.spawn(move |_| {
+                count_block();
+                run.blocks_in_flight.fetch_sub(1, Ordering::AcqRel);
+            });
+        } else {
+            run.blocks_in_flight.fetch_sub(1, Ordering::AcqRel);
+            count_block();
+        }
+    }
+    if first {
+        count_file_itself(run, target, planned.size); // an empty stream is a counted, empty file
+    }
+}
+
+fn decompress_error(run: &Run, target: Target, line: LineRef, e: &std::io::Error) {
+    let what = match run.plan.files[target.file].format.compression {
+        Compression::Gzip => "gzip",
+        Compression::Zstd => "zstd",
+        Compression::None => "input",
+    };
+    let message =
+        format!("truncated or corrupt {what} stream: {e}; lines before this point were counted");
+    run.slot()
+        .error_msg(target.file, line, ErrorKind::Decompress, message);
+}
+
+fn text_document(run: &Run, target: Target, compression: Compression) {
+    let planned = &run.plan.files[target.file];
+    let mut scratch = Vec::new();
+    if compression == Compression::None {
+        let bytes = match FileBytes::open(&planned.path, run.options.mmap) {
+            Ok(b) => b,
+            Err(e) => return io_error(run, target, e),
+        };
+        match bytes.all(&mut scratch) {
+            Ok(content) => count_text(run, target, content, bytes.len()),
+            Err(e) => io_error(run, target, e),
+        }
+        run.progress.add_bytes(bytes.len());
+        return;
+    }
+    let file = match File::open(&planned.path) {
+        Ok(f) => f,
+        Err(e) => return io_error(run, target, e),
+    };
+    let decoded = decoder(ProgressReader::new(file, &run.progress), compression)
+        .and_then(|mut d| d.read_to_end(&mut scratch));
+    match decoded {
+        Ok(_) => count_text(run, target, &scratch, planned.size),
+        Err(e) => decompress_error(run, target, LineRef::None, &e),
+    }
+}
+
+/// Counts a whole plain-text file as one document.
+fn count_text(run: &Run, target: Target, content: &[u8], input_bytes: u64) {
+    match document_text(content) {
+        Ok(text) => {
+            count_file_itself(run, target, input_bytes);
+            let mut acc = run.slot();
+            let tokens = count_document(run.counter, &mut acc, target, text, LineRef::None);
+            run.progress.add_tokens(tokens);
+        }
+        Err((problem, line)) => run.slot().error(
+            target.file,
+            line.map_or(LineRef::None, LineRef::Line),
+            problem,
+        ),
+    }
+}

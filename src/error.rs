@@ -1,0 +1,100 @@
+//! Errors: fatal problems that stop a run, and per-input problems that are data in the report.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::PathBuf;
+
+/// A problem that stops the run before a complete report can exist (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum FatalError {
+    /// The options given cannot be acted on.
+    #[error("{0}")]
+    Usage(String),
+    /// A PATH argument or manifest path does not exist.
+    #[error("{path}: no such file or directory (check the PATH argument or the manifest entry)")]
+    PathNotFound {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// The tokenizer file could not be read or parsed.
+    #[error(
+        "cannot load tokenizer {path}: {message} (give a Hugging Face tokenizer.json, optionally .zst or .gz)"
+    )]
+    Tokenizer {
+        /// Where the tokenizer came from.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The manifest is unreadable or invalid.
+    #[error("manifest {path}: {message}")]
+    Manifest {
+        /// The manifest file.
+        path: PathBuf,
+        /// What is wrong, naming the line where known.
+        message: String,
+    },
+    /// A saved report could not be read or written.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        message: String,
+    },
+}
+
+/// The kind of a per-input problem; stable snake_case names in the JSON report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The file could not be opened or read.
+    Io,
+    /// A JSONL line is not a valid JSON object.
+    Json,
+    /// A JSONL record lacks the text field.
+    MissingField,
+    /// The text field is present but not a string.
+    FieldType,
+    /// Invalid UTF-8 bytes or a lone surrogate escape.
+    InvalidUnicode,
+    /// NUL bytes where text is expected.
+    Binary,
+    /// A compressed stream is truncated or corrupt.
+    Decompress,
+    /// A directory walk met a symbolic link loop.
+    SymlinkLoop,
+    /// A file found under a manifest path that no source's patterns claim.
+    Unmatched,
+    /// The tokenizer refused a document.
+    Tokenizer,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = serde_json::to_value(self).expect("kind serializes");
+        f.write_str(name.as_str().unwrap_or("unknown"))
+    }
+}
+
+/// One input problem: the record or file is reported and everything else is still counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputError {
+    /// The file, as discovered (relative to how it was given).
+    pub path: String,
+    /// The 1-based line, where the problem belongs to one line.
+    pub line: Option<u64>,
+    /// What sort of problem it is.
+    pub kind: ErrorKind,
+    /// A human-readable explanation.
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}: {}", self.path, line, self.kind, self.message),
+            None => write!(f, "{}: {}: {}", self.path, self.kind, self.message),
+        }
+    }
+}

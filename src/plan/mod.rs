@@ -1,0 +1,273 @@
+//! The plan: sources (from a manifest or from PATH arguments) and the deterministic list of
+//! files to count, each tagged with its source. Everything that can be decided before counting
+//! is decided here: missing paths and files claimed twice are fatal; symlink loops, unreadable
+//! folders and files that no source claims become input errors.
+
+mod walk;
+
+use crate::error::{ErrorKind, FatalError, InputError};
+use crate::manifest::{Category, Manifest};
+use crate::read::format::Format;
+use globset::{GlobBuilder, GlobSetBuilder};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walk::{Found, walk};
+
+/// A source as counted: its name, category and JSONL text field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The name reported.
+    pub name: String,
+    /// Its category.
+    pub category: Category,
+    /// The JSONL field that holds the text.
+    pub text_field: String,
+}
+
+/// A file to count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedFile {
+    /// The path to open, as discovered (reported as is).
+    pub path: PathBuf,
+    /// Index into [`Plan::sources`].
+    pub source: usize,
+    /// Its format, from the extension.
+    pub format: Format,
+    /// Its size on disk.
+    pub size: u64,
+}
+
+/// Sources, files and the problems found while discovering them.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// The sources, in declaration (or argument) order.
+    pub sources: Vec<Source>,
+    /// The files to count, sorted by source then path.
+    pub files: Vec<PlannedFile>,
+    /// Input errors found during discovery (symlink loops, unmatched files, unreadable folders).
+    pub problems: Vec<InputError>,
+    /// Notes for the user that are not errors (a pattern that matched nothing).
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    /// One source per PATH argument, named exactly as given.
+    pub fn from_paths(paths: &[PathBuf], text_field: &str) -> Result<Plan, FatalError> {
+        let mut plan = Plan::default();
+        let mut claims = Claims::default();
+        for (index, path) in paths.iter().enumerate() {
+            plan.sources.push(Source {
+                name: path.display().to_string(),
+                category: Category::Other,
+                text_field: text_field.to_string(),
+            });
+            for found in walk(path)? {
+                plan.take(found, |_| Owner::One(index), &mut claims, &mut Vec::new())?;
+            }
+        }
+        plan.finish();
+        Ok(plan)
+    }
+
+    /// The sources of a manifest; `extra` PATH arguments are walked too, and any file found that
+    /// no source claims is an `unmatched` error.
+    pub fn from_manifest(
+        manifest: &Manifest,
+        extra: &[PathBuf],
+        text_field: &str,
+    ) -> Result<Plan, FatalError> {
+        let mut plan = Plan::default();
+        let mut matchers = Vec::new();
+        let mut bases = Vec::new();
+        for entry in &manifest.sources {
+            plan.sources.push(Source {
+                name: entry.name.clone(),
+                category: entry.category,
+                text_field: entry
+                    .text_field
+                    .clone()
+                    .unwrap_or_else(|| text_field.to_string()),
+            });
+            let mut set = GlobSetBuilder::new();
+            for pattern in &entry.paths {
+                let (base, glob) = split_pattern(&manifest.root, pattern);
+                if glob.is_none() && !base.exists() {
+                    return Err(FatalError::PathNotFound { path: base });
+                }
+                let glob = glob.unwrap_or_else(|| {
+                    format!("{}{{,/**}}", globset::escape(&lexical_absolute(&base)))
+                });
+                let built = GlobBuilder::new(&glob)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| FatalError::Manifest {
+                        path: manifest.path.clone(),
+                        message: format!("source \"{}\": bad pattern {pattern:?}: {e}", entry.name),
+                    })?;
+                set.add(built);
+                bases.push(base);
+            }
+            matchers.push(set.build().map_err(|e| FatalError::Manifest {
+                path: manifest.path.clone(),
+                message: e.to_string(),
+            })?);
+        }
+        bases.extend(extra.iter().cloned());
+        bases.sort();
+        bases.dedup();
+        let manifest_file = manifest.path.canonicalize().ok();
+        let mut claims = Claims::default();
+        let mut matched = vec![false; matchers.len()];
+        for base in &bases {
+            if !base.exists() {
+                if extra.contains(base) {
+                    return Err(FatalError::PathNotFound { path: base.clone() });
+                }
+                continue; // a glob's literal folder that does not exist simply matches nothing
+            }
+            for found in walk(base)? {
+                if let Found::File { canonical, .. } = &found {
+                    if Some(canonical) == manifest_file.as_ref() {
+                        continue;
+                    }
+                }
+                let owner = |p: &Path| {
+                    let p = lexical_absolute(p);
+                    let mut owners = (0..matchers.len()).filter(|&i| matchers[i].is_match(&p));
+                    match (owners.next(), owners.next()) {
+                        (None, _) => Owner::Nobody,
+                        (Some(one), None) => Owner::One(one),
+                        (Some(a), Some(b)) => Owner::Two(a, b),
+                    }
+                };
+                plan.take(found, owner, &mut claims, &mut matched)?;
+            }
+        }
+        for (i, hit) in matched.iter().enumerate() {
+            if !hit {
+                plan.warnings.push(format!(
+                    "source \"{}\" matched no files",
+                    plan.sources[i].name
+                ));
+            }
+        }
+        plan.finish();
+        Ok(plan)
+    }
+
+    /// The total size on disk of all planned files.
+    pub fn total_bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum()
+    }
+}
+
+/// Canonical path → source, to find files that two sources claim.
+#[derive(Default)]
+struct Claims(BTreeMap<PathBuf, usize>);
+
+/// Which sources' patterns match a file.
+enum Owner {
+    Nobody,
+    One(usize),
+    Two(usize, usize),
+}
+
+impl Plan {
+    /// Adds a found file to its source, or records why it cannot be counted; `matched` marks
+    /// sources that matched at least one file.
+    fn take(
+        &mut self,
+        found: Found,
+        owner: impl Fn(&Path) -> Owner,
+        claims: &mut Claims,
+        matched: &mut [bool],
+    ) -> Result<(), FatalError> {
+        let (path, canonical, size) = match found {
+            Found::Problem(p) => {
+                self.problems.push(p);
+                return Ok(());
+            }
+            Found::File {
+                path,
+                canonical,
+                size,
+            } => (path, canonical, size),
+        };
+        let source = match owner(&path) {
+            Owner::One(source) => source,
+            Owner::Two(a, b) => return Err(self.claimed_twice(&path, a, b)),
+            Owner::Nobody => {
+                self.problems.push(InputError {
+                    path: path.display().to_string(),
+                    line: None,
+                    kind: ErrorKind::Unmatched,
+                    message: "no source in the manifest claims this file".into(),
+                });
+                return Ok(());
+            }
+        };
+        if let Some(hit) = matched.get_mut(source) {
+            *hit = true;
+        }
+        match claims.0.get(&canonical) {
+            Some(&other) if other == source => Ok(()), // the same file reached twice
+            Some(&other) => Err(self.claimed_twice(&path, other, source)),
+            None => {
+                claims.0.insert(canonical, source);
+                self.files.push(PlannedFile {
+                    format: Format::of(&path),
+                    path,
+                    source,
+                    size,
+                });
+                Ok(())
+            }
+        }
+    }
+
+    fn claimed_twice(&self, path: &Path, a: usize, b: usize) -> FatalError {
+        FatalError::Usage(format!(
+            "{} is claimed by two sources, \"{}\" and \"{}\": each file must belong to exactly one source",
+            path.display(),
+            self.sources[a].name,
+            self.sources[b].name
+        ))
+    }
+
+    fn finish(&mut self) {
+        self.files
+            .sort_by(|a, b| (a.source, &a.path).cmp(&(b.source, &b.path)));
+        self.problems
+            .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    }
+}
+
+/// Splits a manifest pattern into the folder to walk (joined to `root`) and, when it has
+/// wildcards, the glob over absolute paths that files found there must match.
+fn split_pattern(root: &Path, pattern: &str) -> (PathBuf, Option<String>) {
+    let full = root.join(pattern);
+    let is_glob = |s: &str| s.contains(['*', '?', '[', '{']);
+    if !is_glob(pattern) {
+        return (full, None);
+    }
+    let mut base = PathBuf::new();
+    for part in full.components() {
+        if is_glob(&part.as_os_str().to_string_lossy()) {
+            break;
+        }
+        base.push(part);
+    }
+    (base, Some(lexical_absolute(&full)))
+}
+
+/// The absolute form of `path` without resolving links, so that patterns and found files
+/// compare the same however the manifest and PATH arguments were spelled.
+fn lexical_absolute(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,78 @@
+//! Input formats, chosen by file extension.
+
+use std::path::Path;
+
+/// How records are laid out in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layout {
+    /// One JSON object per line (`.jsonl`, `.ndjson`).
+    Jsonl,
+    /// The whole file is one document (`.txt`, `.md`, source files, anything else).
+    Text,
+}
+
+/// The compression around the content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Compression {
+    /// Stored as is: memory-mapped or read.
+    None,
+    /// gzip (`.gz`), possibly multi-member.
+    Gzip,
+    /// Zstandard (`.zst`, `.zstd`), possibly multi-frame.
+    Zstd,
+}
+
+/// A file's format: layout and compression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Format {
+    /// Record layout.
+    pub layout: Layout,
+    /// Compression.
+    pub compression: Compression,
+}
+
+impl Format {
+    /// The format implied by a path's extensions (`a.jsonl.zst` is zstd-compressed JSONL).
+    pub fn of(path: &Path) -> Format {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let (inner, compression) = if let Some(inner) = name.strip_suffix(".gz") {
+            (inner, Compression::Gzip)
+        } else if let Some(inner) = name
+            .strip_suffix(".zst")
+            .or_else(|| name.strip_suffix(".zstd"))
+        {
+            (inner, Compression::Zstd)
+        } else {
+            (name.as_str(), Compression::None)
+        };
+        let layout = if inner.ends_with(".jsonl") || inner.ends_with(".ndjson") {
+            Layout::Jsonl
+        } else {
+            Layout::Text
+        };
+        Format {
+            layout,
+            compression,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions_choose_layout_and_compression() {
+        let f = |p: &str| Format::of(Path::new(p));
+        assert_eq!(f("a/b.jsonl").layout, Layout::Jsonl);
+        assert_eq!(f("b.NDJSON").layout, Layout::Jsonl);
+        assert_eq!(f("b.jsonl.zst").compression, Compression::Zstd);
+        assert_eq!(f("b.jsonl.gz").layout, Layout::Jsonl);
+        assert_eq!(f("notes.md").layout, Layout::Text);
+        assert_eq!(f("notes.txt.gz").compression, Compression::Gzip);
+        assert_eq!(f("main.rs").compression, Compression::None);
+    }
+}

@@ -1,0 +1,42 @@
+//! Readers: turn files into the text the counting core sees. Each reader works over a byte
+//! slice or a stream and turns bad input into [`Problem`] values; none of them panics or stops
+//! the run.
+
+pub mod bytes;
+pub mod format;
+pub mod jsonl;
+pub mod lines;
+pub mod stream;
+pub mod text;
+
+use crate::error::ErrorKind;
+
+/// A problem with one piece of input, before it is tied to a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The error kind.
+    pub kind: ErrorKind,
+    /// A human-readable explanation.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem of `kind` explained by `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+/// How many leading bytes are inspected for NUL to tell binary files from text.
+pub const BINARY_SNIFF_BYTES: usize = 8 * 1024;
+
+/// Whether the start of a file looks binary (contains a NUL byte), as git and ripgrep judge.
+pub fn looks_binary(head: &[u8]) -> bool {
+    memchr::memchr(0, &head[..head.len().min(BINARY_SNIFF_BYTES)]).is_some()
+}
+
+/// The UTF-8 byte-order mark, which is an encoding marker and not counted as text.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -1,0 +1,139 @@
+//! Compressed inputs (gzip, zstd), streamed: decoded in blocks of whole lines so that memory
+//! stays bounded and a corrupt stream still yields every complete line before the damage.
+
+use super::format::Compression;
+use std::io::{self, BufRead, BufReader, Read};
+
+/// Wraps `input` in the decoder for `compression` (multi-member gzip, multi-frame zstd).
+pub fn decoder<'a>(
+    input: impl Read + Send + 'a,
+    compression: Compression,
+) -> io::Result<Box<dyn Read + Send + 'a>> {
+    Ok(match compression {
+        Compression::None => Box::new(input),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(input)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(input)?),
+    })
+}
+
+/// A block of whole lines decoded from a stream.
+#[derive(Debug)]
+pub struct Block {
+    /// Index (from 0) of the block's first line in the whole stream.
+    pub first_line: u64,
+    /// The lines, each ending in `\n` except possibly the stream's last.
+    pub bytes: Vec<u8>,
+}
+
+/// Reads a decoded stream as blocks of at least `target` bytes of whole lines.
+pub struct LineBlocks<R> {
+    reader: BufReader<R>,
+    target: usize,
+    next_line: u64,
+    pending: Option<io::Error>,
+    done: bool,
+}
+
+impl<R: Read> LineBlocks<R> {
+    /// Blocks of about `target` bytes (more when one line is longer).
+    pub fn new(reader: R, target: usize) -> Self {
+        Self {
+            reader: BufReader::with_capacity(256 * 1024, reader),
+            target,
+            next_line: 0,
+            pending: None,
+            done: false,
+        }
+    }
+
+    /// Index (from 0) of the next line the stream will yield.
+    pub fn next_line(&self) -> u64 {
+        self.next_line
+    }
+
+    /// The next block; `Ok(None)` at the end. After a decoding error the complete lines read
+    /// before it come first, then the error, then the end.
+    pub fn next_block(&mut self) -> io::Result<Option<Block>> {
+        if let Some(e) = self.pending.take() {
+            self.done = true;
+            return Err(e);
+        }
+        if self.done {
+            return Ok(None);
+        }
+        let mut bytes = Vec::with_capacity(self.target + 4096);
+        while bytes.len() < self.target {
+            let before = bytes.len();
+            match self.reader.read_until(b'\n', &mut bytes) {
+                Ok(0) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    bytes.truncate(before); // a partial line is part of the damage
+                    self.pending = Some(e);
+                    break;
+                }
+            }
+        }
+        if bytes.is_empty() {
+            return self.next_block();
+        }
+        let block = Block {
+            first_line: self.next_line,
+            bytes,
+        };
+        self.next_line += super::lines::count_lines(&block.bytes);
+        Ok(Some(block))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(data).unwrap();
+        enc.finish().unwrap()
+    }
+
+    #[test]
+    fn blocks_hold_whole_lines_and_number_them() {
+        let data = b"one\ntwo\nthree\nfour";
+        let mut blocks = LineBlocks::new(&data[..], 5);
+        let mut seen = Vec::new();
+        while let Some(b) = blocks.next_block().unwrap() {
+            seen.push((b.first_line, String::from_utf8(b.bytes).unwrap()));
+        }
+        assert_eq!(
+            seen,
+            vec![
+                (0, "one\ntwo\n".into()),
+                (2, "three\n".into()),
+                (3, "four".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn truncated_gzip_yields_good_lines_then_an_error() {
+        let text: String = (0..20_000).map(|i| format!("line {i}\n")).collect();
+        let packed = gzip(text.as_bytes());
+        let cut = &packed[..packed.len() / 2];
+        let mut blocks = LineBlocks::new(decoder(cut, Compression::Gzip).unwrap(), 1024);
+        let mut lines = 0;
+        let err = loop {
+            match blocks.next_block() {
+                Ok(Some(b)) => lines += super::super::lines::count_lines(&b.bytes),
+                Ok(None) => panic!("a truncated stream must fail"),
+                Err(e) => break e,
+            }
+        };
+        assert!(lines > 1000, "good lines before the cut are kept ({lines})");
+        assert!(!err.to_string().is_empty());
+        assert!(blocks.next_block().unwrap().is_none());
+    }
+}

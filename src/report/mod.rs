@@ -1,0 +1,133 @@
+//! The report: the one serde model that every output format and every later step reads.
+//! `schema_version` comes first; fields are added, never changed in meaning; counts are exact
+//! integers and a figure always travels with its definition (tokenizer name and hash).
+
+mod build;
+pub mod render;
+
+pub use build::build_report;
+
+use crate::error::InputError;
+use crate::manifest::Category;
+use crate::stats::{Counts, DistributionSummary};
+use serde::{Deserialize, Serialize};
+
+/// The version of the JSON schema described in the README.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A complete census.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// Version of this schema.
+    pub schema_version: u32,
+    /// The program that made the report.
+    pub tool: ToolInfo,
+    /// The tokenizer every token count is defined by.
+    pub tokenizer: TokenizerReport,
+    /// Settings that change what is counted.
+    pub settings: Settings,
+    /// All sources together.
+    pub totals: Totals,
+    /// Per source, in manifest (or argument) order.
+    pub sources: Vec<SourceReport>,
+    /// Per category that has sources, in the fixed category order.
+    pub categories: Vec<CategoryReport>,
+    /// Every input problem, sorted by path and line.
+    pub errors: Vec<InputError>,
+    /// How the run went: threads, reading mode, time. Not part of the census itself.
+    pub run: RunInfo,
+}
+
+/// The program that made the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    /// Always `tokencensus`.
+    pub name: String,
+    /// The program version.
+    pub version: String,
+}
+
+/// The tokenizer used, fingerprinted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenizerReport {
+    /// Short name (`llama3` for the embedded default).
+    pub name: String,
+    /// SHA-256 of the uncompressed `tokenizer.json` bytes.
+    pub sha256: String,
+    /// Vocabulary size including added tokens.
+    pub vocab_size: u64,
+    /// Whether the post-processor's special tokens (BOS, CLS/SEP) were counted.
+    pub special_tokens: bool,
+    /// The counting route that ran.
+    pub engine: String,
+    /// `embedded` or the tokenizer file's path.
+    pub origin: String,
+}
+
+/// Settings that change what is counted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The default JSONL text field (sources may override it).
+    pub text_field: String,
+    /// The manifest, if one declared the sources.
+    pub manifest: Option<String>,
+}
+
+/// Counts with their derived figures, shared by sources, categories and totals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// The exact counters.
+    #[serde(flatten)]
+    pub counts: Counts,
+    /// UTF-8 bytes per token (null without tokens).
+    pub bytes_per_token: Option<f64>,
+    /// Tokens per document (null without documents).
+    pub tokens_per_document: Option<DistributionSummary>,
+}
+
+/// All sources together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Totals {
+    /// The counts.
+    #[serde(flatten)]
+    pub tally: Tally,
+    /// Number of entries in `errors`.
+    pub errors: u64,
+}
+
+/// One source's census.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceReport {
+    /// The source's name.
+    pub name: String,
+    /// Its category.
+    pub category: Category,
+    /// The JSONL field its text was read from.
+    pub text_field: String,
+    /// The counts.
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+/// One category's census.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryReport {
+    /// The category.
+    pub category: Category,
+    /// How many sources it has.
+    pub sources: u64,
+    /// The counts.
+    #[serde(flatten)]
+    pub tally: Tally,
+}
+
+/// How the run went; may differ between runs of the same census.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// Worker threads.
+    pub threads: usize,
+    /// Whether uncompressed files were memory-mapped.
+    pub mmap: bool,
+    /// Wall time of the count, in seconds.
+    pub elapsed_seconds: f64,
+}

@@ -1,0 +1,65 @@
+//! Human-readable numbers: `1.23 M`, `41.7 MB`, `1,234,567`.
+
+/// A count with three significant digits and a K/M/B/T suffix (exact below 1,000).
+pub fn human_count(n: u64) -> String {
+    scaled(n, &["", " K", " M", " B", " T", " Q"])
+}
+
+/// A byte size in decimal units (`41.7 MB`).
+pub fn human_bytes(n: u64) -> String {
+    if n < 1000 {
+        return format!("{n} B");
+    }
+    scaled(n, &[" B", " KB", " MB", " GB", " TB", " PB", " EB"])
+}
+
+fn scaled(n: u64, units: &[&str]) -> String {
+    if n < 1000 {
+        return format!("{n}{}", units[0]);
+    }
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 999.5 && unit + 1 < units.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let digits = if value >= 99.95 {
+        0
+    } else if value >= 9.995 {
+        1
+    } else {
+        2
+    };
+    format!("{value:.digits$}{}", units[unit])
+}
+
+/// An exact count with thousands separators (`1,234,567`).
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(human_count(999), "999");
+        assert_eq!(human_count(1234), "1.23 K");
+        assert_eq!(human_count(1_234_567), "1.23 M");
+        assert_eq!(human_count(999_999), "1.00 M");
+        assert_eq!(human_count(45_600_000_000), "45.6 B");
+        assert_eq!(human_bytes(41_700_000), "41.7 MB");
+        assert_eq!(human_bytes(12), "12 B");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(12), "12");
+    }
+}

@@ -1,0 +1,58 @@
+//! Output formats: one module per format behind the small [`Render`] trait; each reads only
+//! the [`Report`].
+
+mod human;
+mod json;
+mod markdown;
+mod table;
+
+pub use human::{human_bytes, human_count, thousands};
+
+use super::Report;
+use std::io::{self, Write};
+
+/// Writes a report in one format.
+pub trait Render {
+    /// Writes `report` to `out`.
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The output formats of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    /// An aligned table with human-readable numbers.
+    #[default]
+    Table,
+    /// The stable machine format.
+    Json,
+    /// A Markdown table for a model card.
+    Markdown,
+}
+
+impl OutputFormat {
+    /// The renderer of this format.
+    pub fn renderer(self) -> Box<dyn Render> {
+        match self {
+            OutputFormat::Table => Box::new(table::Table),
+            OutputFormat::Json => Box::new(json::Json),
+            OutputFormat::Markdown => Box::new(markdown::Markdown),
+        }
+    }
+}
+
+/// One line describing the tokenizer, shared by the human-readable formats.
+fn tokenizer_line(report: &Report) -> String {
+    let t = &report.tokenizer;
+    format!(
+        "{} tokenizer (sha256 {}, {} tokens in vocabulary, special tokens {}; counted by {})",
+        t.name,
+        &t.sha256[..t.sha256.len().min(12)],
+        thousands(t.vocab_size),
+        if t.special_tokens {
+            "added"
+        } else {
+            "not added"
+        },
+        t.engine
+    )
+}

@@ -1,0 +1,145 @@
+//! The distribution of tokens per document: an HDR histogram (3 significant digits) plus the
+//! exact minimum, maximum and sum, so that min, max and mean are exact and percentiles are
+//! within 0.1% of the true value.
+
+use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
+use std::ops::AddAssign;
+
+/// Significant decimal digits kept by the histogram: percentiles are exact to within 0.1%.
+pub const SIGNIFICANT_DIGITS: u8 = 3;
+
+/// A mergeable distribution of per-document token counts.
+#[derive(Debug, Clone)]
+pub struct TokenDistribution {
+    histogram: Histogram<u64>,
+    min: u64,
+    max: u64,
+    sum: u64,
+}
+
+impl Default for TokenDistribution {
+    fn default() -> Self {
+        Self {
+            histogram: Histogram::new(SIGNIFICANT_DIGITS).expect("valid histogram precision"),
+            min: u64::MAX,
+            max: 0,
+            sum: 0,
+        }
+    }
+}
+
+impl PartialEq for TokenDistribution {
+    fn eq(&self, other: &Self) -> bool {
+        self.count() == other.count()
+            && self.min == other.min
+            && self.max == other.max
+            && self.sum == other.sum
+            && self.histogram == other.histogram
+    }
+}
+
+/// The published figures of a distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DistributionSummary {
+    /// Smallest value (exact).
+    pub min: u64,
+    /// Arithmetic mean (exact sum divided by count).
+    pub mean: f64,
+    /// Median (HDR histogram, within 0.1%).
+    pub p50: u64,
+    /// 90th percentile (HDR histogram, within 0.1%).
+    pub p90: u64,
+    /// 99th percentile (HDR histogram, within 0.1%).
+    pub p99: u64,
+    /// Largest value (exact).
+    pub max: u64,
+}
+
+impl TokenDistribution {
+    /// Records one document's token count.
+    #[inline]
+    pub fn record(&mut self, tokens: u64) {
+        self.histogram.saturating_record(tokens);
+        self.min = self.min.min(tokens);
+        self.max = self.max.max(tokens);
+        self.sum += tokens;
+    }
+
+    /// Number of recorded documents.
+    pub fn count(&self) -> u64 {
+        self.histogram.len()
+    }
+
+    /// The summary figures, or `None` when nothing was recorded.
+    pub fn summary(&self) -> Option<DistributionSummary> {
+        let n = self.count();
+        if n == 0 {
+            return None;
+        }
+        // The histogram reports the highest value equivalent to a bucket; clamp into the exact
+        // range so that no percentile lies outside [min, max].
+        let at = |q: f64| {
+            self.histogram
+                .value_at_quantile(q)
+                .clamp(self.min, self.max)
+        };
+        Some(DistributionSummary {
+            min: self.min,
+            mean: self.sum as f64 / n as f64,
+            p50: at(0.50),
+            p90: at(0.90),
+            p99: at(0.99),
+            max: self.max,
+        })
+    }
+}
+
+impl AddAssign<&TokenDistribution> for TokenDistribution {
+    fn add_assign(&mut self, other: &TokenDistribution) {
+        self.histogram
+            .add(&other.histogram)
+            .expect("auto-resizing histograms always merge");
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
+        self.sum += other.sum;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_is_exact_at_the_ends_and_close_in_between() {
+        let mut d = TokenDistribution::default();
+        for v in 1..=1000u64 {
+            d.record(v);
+        }
+        let s = d.summary().unwrap();
+        assert_eq!((s.min, s.max), (1, 1000));
+        assert!((s.mean - 500.5).abs() < 1e-9);
+        assert_eq!(s.p50, 500);
+        assert_eq!(s.p90, 900);
+        assert_eq!(s.p99, 990);
+    }
+
+    #[test]
+    fn zero_token_documents_and_empty_distributions() {
+        assert!(TokenDistribution::default().summary().is_none());
+        let mut d = TokenDistribution::default();
+        d.record(0);
+        d.record(0);
+        let s = d.summary().unwrap();
+        assert_eq!((s.min, s.p50, s.max), (0, 0, 0));
+    }
+
+    #[test]
+    fn huge_values_keep_exact_extremes() {
+        let mut d = TokenDistribution::default();
+        d.record(123_456_789_012);
+        d.record(3);
+        let s = d.summary().unwrap();
+        assert_eq!((s.min, s.max), (3, 123_456_789_012));
+    }
+}
