@@ -37,7 +37,10 @@ fn json_problem(e: serde_json::Error) -> Problem {
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let what = full.strip_suffix(&suffix).unwrap_or(&full);
     let (kind, hint) = if what.contains("hex escape") || what.contains("surrogate") {
-        (ErrorKind::InvalidUnicode, " (a lone surrogate or malformed \\u escape)")
+        (
+            ErrorKind::InvalidUnicode,
+            " (a lone surrogate or malformed \\u escape)",
+        )
     } else if what.contains("unicode") {
         (ErrorKind::InvalidUnicode, " (invalid UTF-8)")
     } else {

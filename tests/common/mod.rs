@@ -1,0 +1,92 @@
+//! Helpers for the integration tests: run the binary from the project root, read JSON reports
+//! and the oracle's expected counts.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The project root, where `fixtures/` lives.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The result of one run of the binary.
+pub struct Run {
+    /// Exit status code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Standard output parsed as a JSON report.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
+    }
+}
+
+/// Runs `tokencensus ARGS...` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_tokencensus"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `tokencensus ARGS...` from the project root.
+pub fn run(args: &[&str]) -> Run {
+    run_in(&root(), args)
+}
+
+/// Runs `count --format json --quiet ARGS...` and returns the report, asserting the exit code.
+pub fn count_json(args: &[&str], expected_code: i32) -> Value {
+    let mut all = vec!["count", "--format", "json", "--quiet"];
+    all.extend_from_slice(args);
+    let r = run(&all);
+    assert_eq!(
+        r.code, expected_code,
+        "exit code of {all:?}; stderr: {}",
+        r.stderr
+    );
+    r.json()
+}
+
+/// The report without its `run` section (threads, reading mode, time), which may differ.
+pub fn census_only(mut report: Value) -> Value {
+    report.as_object_mut().unwrap().remove("run");
+    report
+}
+
+/// `fixtures/expected.json`: counts recorded with the Python `tokenizers` package.
+pub fn expected() -> Value {
+    let text = std::fs::read_to_string(root().join("fixtures/expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The source named `name` in a report.
+pub fn source<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no source {name} in {report}"))
+}
+
+/// The five vendored tokenizers.
+pub const TOKENIZERS: [&str; 5] = ["llama3", "gpt4o", "qwen3", "gemma3", "minilm"];
+
+/// The vendored tokenizer file of `name`.
+pub fn tokenizer_path(name: &str) -> String {
+    format!("fixtures/tokenizers/{name}.tokenizer.json.zst")
+}

@@ -1,0 +1,123 @@
+//! End-to-end exactness: the binary's counts for every vendored tokenizer, with and without
+//! special tokens, equal the counts recorded with the Python `tokenizers` package
+//! (`fixtures/tools/oracle.py` → `fixtures/expected.json`).
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+fn check(tokenizer: &str, special: bool, files: &[&str], extra: &[&str]) {
+    let expected = expected();
+    let mode = if special { "special" } else { "plain" };
+    let path = tokenizer_path(tokenizer);
+    let paths: Vec<String> = files.iter().map(|f| format!("fixtures/{f}")).collect();
+    let mut args = vec!["--tokenizer", path.as_str()];
+    if special {
+        args.push("--special-tokens");
+    }
+    args.extend_from_slice(extra);
+    args.extend(paths.iter().map(String::as_str));
+    let report = count_json(&args, 0);
+    assert_eq!(report["tokenizer"]["name"], tokenizer);
+    assert_eq!(report["tokenizer"]["special_tokens"], special);
+    let mut total = 0;
+    for (file, path) in files.iter().zip(&paths) {
+        let want = &expected["tokenizers"][tokenizer][mode][*file];
+        let got = source(&report, path);
+        for key in ["documents", "bytes", "tokens"] {
+            assert_eq!(got[key], want[key], "{tokenizer} {mode} {file}: {key}");
+        }
+        assert_eq!(
+            got["tokens_per_document"]["min"], want["min"],
+            "{tokenizer} {mode} {file}: min"
+        );
+        assert_eq!(
+            got["tokens_per_document"]["max"], want["max"],
+            "{tokenizer} {mode} {file}: max"
+        );
+        total += want["tokens"].as_u64().unwrap();
+    }
+    assert_eq!(report["totals"]["tokens"], Value::from(total));
+}
+
+const FILES: [&str; 6] = [
+    "sample/linux-doc.jsonl",
+    "sample/man.jsonl.zst",
+    "sample/fortunes.jsonl.gz",
+    "sample/docs/translations-zh_TW-sparse.txt",
+    "sample/docs/userspace-api-media-v4l-pixfmt-srggb16.rst",
+    "edge/edge.jsonl",
+];
+
+#[test]
+fn every_tokenizer_matches_the_python_reference() {
+    for tokenizer in TOKENIZERS {
+        for special in [false, true] {
+            check(tokenizer, special, &FILES, &[]);
+        }
+    }
+}
+
+#[test]
+fn custom_text_field_and_bom_match_the_reference() {
+    check(
+        "llama3",
+        false,
+        &["edge/bom-and-body.jsonl"],
+        &["--text-field", "body"],
+    );
+}
+
+#[test]
+fn embedded_default_is_llama3() {
+    let with_default = census_only(count_json(&["fixtures/edge/edge.jsonl"], 0));
+    let explicit = count_json(
+        &[
+            "--tokenizer",
+            &tokenizer_path("llama3"),
+            "fixtures/edge/edge.jsonl",
+        ],
+        0,
+    );
+    assert_eq!(with_default["tokenizer"]["origin"], "embedded");
+    assert_eq!(
+        with_default["tokenizer"]["sha256"],
+        explicit["tokenizer"]["sha256"]
+    );
+    assert_eq!(with_default["totals"], explicit["totals"]);
+}
+
+#[test]
+fn minilm_truncation_is_switched_off() {
+    // The MiniLM tokenizer.json truncates at 128 tokens; a census must count every token.
+    let report = count_json(
+        &[
+            "--tokenizer",
+            &tokenizer_path("minilm"),
+            "fixtures/sample/linux-doc.jsonl",
+        ],
+        0,
+    );
+    let max = report["totals"]["tokens_per_document"]["max"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        max > 1000,
+        "longest document has {max} tokens; truncation must be off"
+    );
+    assert_eq!(report["tokenizer"]["vocab_size"], 30522);
+}
+
+#[test]
+fn the_oracle_adds_what_each_post_processor_adds() {
+    // Gemma 3 adds <bos> per document; MiniLM adds [CLS] and [SEP]; Llama 3's file adds nothing.
+    let expected = expected();
+    for (tokenizer, per_doc) in [("gemma3", 1), ("minilm", 2), ("llama3", 0)] {
+        let e = &expected["tokenizers"][tokenizer];
+        let file = "sample/linux-doc.jsonl";
+        let docs = e["plain"][file]["documents"].as_u64().unwrap();
+        let diff = e["special"][file]["tokens"].as_u64().unwrap()
+            - e["plain"][file]["tokens"].as_u64().unwrap();
+        assert_eq!(diff, per_doc * docs, "{tokenizer}");
+    }
+}
