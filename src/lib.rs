@@ -34,23 +34,67 @@ pub struct Census {
     pub warnings: Vec<String>,
 }
 
-/// Runs a whole count: plan, tokenize on all threads, merge, report.
+/// A tokenizer ready to count, with its description; load it once to count many times.
+pub struct PreparedCounter {
+    counter: ReferenceCounter,
+    info: count::TokenizerInfo,
+}
+
+impl PreparedCounter {
+    /// Loads the configured tokenizer with truncation and padding off.
+    pub fn new(config: &CountConfig) -> Result<Self, FatalError> {
+        let loaded = load_tokenizer(&config.tokenizer, config.special_tokens)?;
+        let counter =
+            ReferenceCounter::new(loaded.tokenizer, config.special_tokens).map_err(|message| {
+                FatalError::Tokenizer {
+                    path: loaded.info.origin.clone(),
+                    message,
+                }
+            })?;
+        Ok(Self {
+            counter,
+            info: loaded.info,
+        })
+    }
+
+    /// The counter.
+    pub fn counter(&self) -> &dyn Counter {
+        &self.counter
+    }
+
+    /// The tokenizer's description.
+    pub fn info(&self) -> &count::TokenizerInfo {
+        &self.info
+    }
+}
+
+/// Runs a whole count: load the tokenizer, plan, tokenize on all threads, merge, report.
 pub fn count(config: &CountConfig) -> Result<Census, FatalError> {
     config.validate()?;
-    let plan = match &config.manifest {
+    let plan = make_plan(config)?;
+    count_plan(config, &plan, &PreparedCounter::new(config)?)
+}
+
+/// Runs a count with an already loaded tokenizer (which must match `config`'s).
+pub fn count_with(config: &CountConfig, prepared: &PreparedCounter) -> Result<Census, FatalError> {
+    config.validate()?;
+    count_plan(config, &make_plan(config)?, prepared)
+}
+
+fn make_plan(config: &CountConfig) -> Result<Plan, FatalError> {
+    match &config.manifest {
         Some(path) => {
-            Plan::from_manifest(&Manifest::load(path)?, &config.paths, &config.text_field)?
+            Plan::from_manifest(&Manifest::load(path)?, &config.paths, &config.text_field)
         }
-        None => Plan::from_paths(&config.paths, &config.text_field)?,
-    };
-    let loaded = load_tokenizer(&config.tokenizer, config.special_tokens)?;
-    let counter =
-        ReferenceCounter::new(loaded.tokenizer, config.special_tokens).map_err(|message| {
-            FatalError::Tokenizer {
-                path: loaded.info.origin.clone(),
-                message,
-            }
-        })?;
+        None => Plan::from_paths(&config.paths, &config.text_field),
+    }
+}
+
+fn count_plan(
+    config: &CountConfig,
+    plan: &Plan,
+    prepared: &PreparedCounter,
+) -> Result<Census, FatalError> {
     let options = EngineOptions {
         threads: config.threads,
         mmap: config.mmap,
@@ -58,7 +102,7 @@ pub fn count(config: &CountConfig) -> Result<Census, FatalError> {
         progress: config.progress,
     };
     let started = Instant::now();
-    let output = engine::run(&plan, &counter, &options)?;
+    let output = engine::run(plan, prepared.counter(), &options)?;
     let settings = Settings {
         text_field: config.text_field.clone(),
         manifest: config.manifest.as_ref().map(|p| p.display().to_string()),
@@ -68,16 +112,10 @@ pub fn count(config: &CountConfig) -> Result<Census, FatalError> {
         mmap: config.mmap,
         elapsed_seconds: started.elapsed().as_secs_f64(),
     };
-    let report = build_report(
-        &plan,
-        &output,
-        &loaded.info,
-        counter.engine(),
-        settings,
-        run,
-    );
+    let engine = prepared.counter().engine();
+    let report = build_report(plan, &output, prepared.info(), engine, settings, run);
     Ok(Census {
         report,
-        warnings: plan.warnings,
+        warnings: plan.warnings.clone(),
     })
 }

@@ -35,6 +35,17 @@ fn check(tokenizer: &str, special: bool, files: &[&str], extra: &[&str]) {
             got["tokens_per_document"]["max"], want["max"],
             "{tokenizer} {mode} {file}: max"
         );
+        for q in ["p50", "p90", "p99"] {
+            // HDR histogram with 3 significant digits: within 0.1% of the nearest-rank value.
+            let (got, want) = (
+                got["tokens_per_document"][q].as_u64().unwrap(),
+                want[q].as_u64().unwrap(),
+            );
+            assert!(
+                got.abs_diff(want) as f64 <= want as f64 * 1e-3,
+                "{tokenizer} {mode} {file}: {q} {got} vs {want}"
+            );
+        }
         total += want["tokens"].as_u64().unwrap();
     }
     assert_eq!(report["totals"]["tokens"], Value::from(total));

@@ -21,6 +21,9 @@ use std::sync::atomic::AtomicUsize;
 /// Default size of the byte ranges a large uncompressed file is cut into.
 pub const DEFAULT_CHUNK_BYTES: usize = 4 << 20;
 
+/// The smallest chunk the engine picks by itself when it cuts a small corpus finer.
+const MIN_AUTO_CHUNK_BYTES: u64 = 16 << 10;
+
 /// How the engine runs.
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
@@ -28,7 +31,7 @@ pub struct EngineOptions {
     pub threads: usize,
     /// Memory-map uncompressed files (falling back to reads when mapping fails).
     pub mmap: bool,
-    /// Size of the chunks large files are split into, and of decoded stream blocks.
+    /// Largest size of the chunks large files are split into, and of decoded stream blocks.
     pub chunk_bytes: usize,
     /// Draw a progress bar on stderr.
     pub progress: bool,
@@ -76,6 +79,12 @@ pub fn run(
         .thread_name(|i| format!("tokencensus-{i}"))
         .build()
         .map_err(|e| FatalError::Usage(format!("cannot start {threads} threads: {e}")))?;
+    // Small corpora are cut finer so that every thread has work; never coarser than asked.
+    let balanced = (plan.total_bytes() / (threads as u64 * 8)).max(MIN_AUTO_CHUNK_BYTES) as usize;
+    let options = &EngineOptions {
+        chunk_bytes: options.chunk_bytes.min(balanced),
+        ..options.clone()
+    };
     let run = Run {
         plan,
         counter,

@@ -94,17 +94,27 @@ impl Plan {
                 if glob.is_none() && !base.exists() {
                     return Err(FatalError::PathNotFound { path: base });
                 }
-                let glob = glob.unwrap_or_else(|| {
-                    format!("{}{{,/**}}", globset::escape(&lexical_absolute(&base)))
-                });
-                let built = GlobBuilder::new(&glob)
-                    .literal_separator(true)
-                    .build()
-                    .map_err(|e| FatalError::Manifest {
-                        path: manifest.path.clone(),
-                        message: format!("source \"{}\": bad pattern {pattern:?}: {e}", entry.name),
-                    })?;
-                set.add(built);
+                // A literal path stands for itself and, if a folder, everything under it.
+                let globs = match glob {
+                    Some(glob) => vec![glob],
+                    None => {
+                        let exact = globset::escape(&lexical_absolute(&base));
+                        vec![format!("{exact}/**"), exact]
+                    }
+                };
+                for glob in globs {
+                    let built = GlobBuilder::new(&glob)
+                        .literal_separator(true)
+                        .build()
+                        .map_err(|e| FatalError::Manifest {
+                            path: manifest.path.clone(),
+                            message: format!(
+                                "source \"{}\": bad pattern {pattern:?}: {e}",
+                                entry.name
+                            ),
+                        })?;
+                    set.add(built);
+                }
                 bases.push(base);
             }
             matchers.push(set.build().map_err(|e| FatalError::Manifest {

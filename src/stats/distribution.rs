@@ -60,7 +60,10 @@ impl TokenDistribution {
     /// Records one document's token count.
     #[inline]
     pub fn record(&mut self, tokens: u64) {
-        self.histogram.saturating_record(tokens);
+        // `record` grows the auto-resizing histogram; `saturating_record` would clamp large values.
+        if self.histogram.record(tokens).is_err() {
+            self.histogram.saturating_record(tokens);
+        }
         self.min = self.min.min(tokens);
         self.max = self.max.max(tokens);
         self.sum += tokens;
@@ -132,6 +135,21 @@ mod tests {
         d.record(0);
         let s = d.summary().unwrap();
         assert_eq!((s.min, s.p50, s.max), (0, 0, 0));
+    }
+
+    #[test]
+    fn percentiles_of_large_values_are_not_clamped() {
+        let mut d = TokenDistribution::default();
+        for v in [10u64, 20, 5_000, 70_000, 3_000_000] {
+            d.record(v);
+        }
+        let s = d.summary().unwrap();
+        assert_eq!(s.p99, 3_000_000);
+        assert!((s.p90 as f64 - 3_000_000.0).abs() / 3e6 < 1e-3, "{}", s.p90);
+        let mut other = TokenDistribution::default();
+        other.record(50_000_000);
+        d += &other;
+        assert_eq!(d.summary().unwrap().p99, 50_000_000);
     }
 
     #[test]

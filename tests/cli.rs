@@ -1,0 +1,242 @@
+//! The command line: manifests, formats, `--output`, and exit status 2 with a helpful message
+//! for every fatal problem.
+
+mod common;
+use common::*;
+
+fn write(dir: &std::path::Path, rel: &str, content: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+#[test]
+fn the_sample_manifest_gives_sources_and_categories() {
+    let report = count_json(&["--manifest", "fixtures/sample/sources.toml"], 0);
+    let expected = expected();
+    let e = &expected["tokenizers"]["llama3"]["plain"];
+    let tokens = |f: &str| e[f]["tokens"].as_u64().unwrap();
+    let kernel = tokens("sample/linux-doc.jsonl")
+        + tokens("sample/docs/translations-zh_TW-sparse.txt")
+        + tokens("sample/docs/userspace-api-media-v4l-pixfmt-srggb16.rst");
+    assert_eq!(source(&report, "kernel-docs")["tokens"], kernel);
+    assert_eq!(source(&report, "kernel-docs")["files"], 3);
+    assert_eq!(source(&report, "kernel-docs")["category"], "public");
+    assert_eq!(
+        source(&report, "man-pages")["tokens"],
+        tokens("sample/man.jsonl.zst")
+    );
+    assert_eq!(source(&report, "man-pages")["category"], "licensed");
+    let categories = report["categories"].as_array().unwrap();
+    assert_eq!(categories.len(), 2);
+    assert_eq!(categories[0]["category"], "public");
+    assert_eq!(categories[0]["sources"], 2);
+    assert_eq!(
+        categories[0]["tokens"],
+        kernel + tokens("sample/fortunes.jsonl.gz")
+    );
+    assert_eq!(
+        report["totals"]["tokens"],
+        kernel + tokens("sample/fortunes.jsonl.gz") + tokens("sample/man.jsonl.zst")
+    );
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn manifest_text_fields_unmatched_files_and_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "data/web/a.jsonl", "{\"text\":\"one two\"}\n");
+    write(d, "data/web/deep/b.jsonl", "{\"text\":\"three\"}\n");
+    write(d, "data/books/c.jsonl", "{\"body\":\"four five six\"}\n");
+    write(d, "data/README.txt", "not claimed by anyone\n");
+    write(d, "data/.hidden.jsonl", "{\"text\":\"skipped\"}\n");
+    write(
+        d,
+        "data/sources.toml",
+        "[[source]]\nname = \"web\"\ncategory = \"public\"\npaths = [\"web/**/*.jsonl\"]\n\n\
+         [[source]]\nname = \"books\"\ncategory = \"licensed\"\npaths = [\"books\"]\ntext_field = \"body\"\n\n\
+         [[source]]\nname = \"chat\"\ncategory = \"interactions\"\npaths = [\"chat/*.jsonl\"]\n",
+    );
+    let r = run_in(
+        d,
+        &[
+            "count",
+            "--format",
+            "json",
+            "--manifest",
+            "data/sources.toml",
+            "data",
+        ],
+    );
+    assert_eq!(r.code, 1, "the unclaimed README is an error: {}", r.stderr);
+    let report = r.json();
+    assert_eq!(source(&report, "web")["files"], 2);
+    assert_eq!(source(&report, "web")["documents"], 2);
+    assert_eq!(source(&report, "books")["bytes"], "four five six".len());
+    assert_eq!(source(&report, "books")["text_field"], "body");
+    assert_eq!(source(&report, "chat")["files"], 0);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["path"], "data/README.txt");
+    assert_eq!(errors[0]["kind"], "unmatched");
+    assert!(
+        r.stderr.contains("\"chat\" matched no files"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_file_claimed_by_two_sources_is_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "x/a.jsonl", "{\"text\":\"a\"}\n");
+    write(
+        dir.path(),
+        "sources.toml",
+        "[[source]]\nname = \"one\"\ncategory = \"public\"\npaths = [\"x\"]\n\n\
+         [[source]]\nname = \"two\"\ncategory = \"synthetic\"\npaths = [\"x/*.jsonl\"]\n",
+    );
+    let r = run_in(dir.path(), &["count", "--manifest", "sources.toml"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("claimed by two sources") && r.stderr.contains("\"one\""),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty());
+
+    let r = run_in(dir.path(), &["count", "x", "x/a.jsonl"]);
+    assert_eq!(r.code, 2, "overlapping PATH arguments: {}", r.stderr);
+}
+
+#[test]
+fn fatal_problems_exit_2_and_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "bad.toml",
+        "[[source]]\nname = \"a\"\ncategory = \"public\"\npaths = [\"x\"]\nweight = 3\n",
+    );
+    write(
+        dir.path(),
+        "cat.toml",
+        "[[source]]\nname = \"a\"\ncategory = \"scraped\"\npaths = [\"x\"]\n",
+    );
+    write(dir.path(), "tok.json", "{\"not\": \"a tokenizer\"}");
+    write(dir.path(), "a.jsonl", "{\"text\":\"a\"}\n");
+    let cases: [(&[&str], &str); 7] = [
+        (&["count"], "nothing to count"),
+        (&["count", "no/such/path"], "no such file"),
+        (&["count", "--manifest", "bad.toml"], "line 5"),
+        (&["count", "--manifest", "cat.toml"], "scraped"),
+        (&["count", "--manifest", "missing.toml"], "missing.toml"),
+        (
+            &["count", "--tokenizer", "tok.json", "a.jsonl"],
+            "cannot load tokenizer",
+        ),
+        (&["count", "--threads", "0", "a.jsonl"], "at least 1"),
+    ];
+    for (args, needle) in cases {
+        let r = run_in(dir.path(), args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(needle),
+            "{args:?} should mention {needle:?}: {}",
+            r.stderr
+        );
+    }
+    let r = run_in(dir.path(), &["count", "--format", "yaml", "a.jsonl"]);
+    assert_eq!(r.code, 2, "clap rejects unknown values");
+}
+
+#[test]
+fn formats_and_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let out_s = out.display().to_string();
+    let r = run(&[
+        "count",
+        "--format",
+        "json",
+        "--output",
+        &out_s,
+        "fixtures/edge/edge.jsonl",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let tokens = report["totals"]["tokens"].as_u64().unwrap();
+    assert_eq!(
+        tokens,
+        expected()["tokenizers"]["llama3"]["plain"]["edge/edge.jsonl"]["tokens"]
+    );
+
+    let table = run(&["count", "fixtures/edge/edge.jsonl"]);
+    assert_eq!(table.code, 0);
+    assert!(
+        table.stdout.contains("llama3 tokenizer") && table.stdout.contains("total"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table
+            .stdout
+            .contains(&tokencensus::report::render::human_count(tokens)),
+        "{}",
+        table.stdout
+    );
+
+    let md = run(&[
+        "count",
+        "--format",
+        "markdown",
+        "--manifest",
+        "fixtures/sample/sources.toml",
+    ]);
+    assert_eq!(md.code, 0);
+    assert!(
+        md.stdout.contains("| kernel-docs | public |"),
+        "{}",
+        md.stdout
+    );
+    assert!(md.stdout.contains("| **Total** |"));
+    let total = count_json(&["--manifest", "fixtures/sample/sources.toml"], 0)["totals"]["tokens"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        md.stdout
+            .contains(&tokencensus::report::render::thousands(total)),
+        "exact total in markdown"
+    );
+}
+
+#[test]
+fn help_lists_every_flag_the_readme_shows() {
+    let help = run(&["count", "--help"]).stdout;
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for flag in readme
+        .split(|c: char| c.is_whitespace() || "`|[](),".contains(c))
+        .filter(|w| w.starts_with("--"))
+    {
+        let flag = flag.split('=').next().unwrap();
+        if flag.len() > 2
+            && !["--release", "--all-targets", "--check", "--"].contains(&flag)
+            && !flag.starts_with("---")
+        {
+            let known = help.contains(flag)
+                || flag == "--help"
+                || flag == "--version"
+                || flag == "--bench"
+                || flag == "--test"
+                || flag == "--workspace"
+                || flag == "--manifest-path";
+            assert!(
+                known,
+                "README shows {flag}, which `count --help` does not know"
+            );
+        }
+    }
+}
