@@ -57,7 +57,11 @@ impl Render for Table {
             for c in &report.categories {
                 rows.push(Some(row(
                     &format!("[{}]", c.category.name()),
-                    &format!("{} sources", c.sources),
+                    &format!(
+                        "{} source{}",
+                        c.sources,
+                        if c.sources == 1 { "" } else { "s" }
+                    ),
                     &c.tally,
                 )));
             }
