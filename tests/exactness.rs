@@ -132,3 +132,39 @@ fn the_oracle_adds_what_each_post_processor_adds() {
         assert_eq!(diff, per_doc * docs, "{tokenizer}");
     }
 }
+
+#[test]
+fn counting_core_matches_the_reference_document_by_document() {
+    // The library's counter on each hand-made edge document, against the Python counts.
+    let expected = expected();
+    let text = std::fs::read_to_string(root().join("fixtures/edge/edge.jsonl")).unwrap();
+    let docs: Vec<String> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    for tokenizer in TOKENIZERS {
+        for special in [false, true] {
+            let source =
+                tokencensus::count::TokenizerSource::File(root().join(tokenizer_path(tokenizer)));
+            let loaded = tokencensus::count::load_tokenizer(&source, special).unwrap();
+            let counter =
+                tokencensus::count::ReferenceCounter::new(loaded.tokenizer, special).unwrap();
+            let mode = if special { "special" } else { "plain" };
+            let want = &expected["tokenizers"][tokenizer][mode]["edge/edge.jsonl"]["per_document"];
+            for (i, doc) in docs.iter().enumerate() {
+                use tokencensus::count::Counter;
+                assert_eq!(
+                    Some(counter.count(doc).unwrap()),
+                    want[i].as_u64(),
+                    "{tokenizer} {mode} document {i}: {doc:?}"
+                );
+            }
+        }
+    }
+}
