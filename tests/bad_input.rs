@@ -166,3 +166,33 @@ fn empty_files_and_blank_lines_are_not_errors() {
     );
     assert_eq!(report["totals"]["tokens"], 0);
 }
+
+#[test]
+fn a_stream_that_is_not_what_its_name_says_is_one_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("fake.jsonl.gz"),
+        "{\"text\":\"plain, not gzip\"}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("fake.txt.zst"), "plain, not zstd").unwrap();
+    std::fs::write(dir.path().join("ok.jsonl"), "{\"text\":\"counted\"}\n").unwrap();
+    let r = run_in(dir.path(), &["count", "--format", "json", "."]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report = r.json();
+    let kinds: Vec<_> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["path"].as_str().unwrap(), e["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("./fake.jsonl.gz", "decompress"),
+            ("./fake.txt.zst", "decompress")
+        ]
+    );
+    assert_eq!(report["totals"]["files"], 1);
+    assert_eq!(report["totals"]["documents"], 1);
+}

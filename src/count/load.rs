@@ -151,6 +151,29 @@ mod tests {
     }
 
     #[test]
+    fn plain_gzip_and_zstd_files_give_one_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = decompress(EMBEDDED_LLAMA3.to_vec()).unwrap();
+        let plain = dir.path().join("tokenizer.json");
+        std::fs::write(&plain, &json).unwrap();
+        let gz = dir.path().join("llama3.tokenizer.json.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut enc, &json).unwrap();
+        std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+        let embedded = load_tokenizer(&TokenizerSource::EmbeddedLlama3, false)
+            .unwrap()
+            .info;
+        for path in [plain, gz] {
+            let info = load_tokenizer(&TokenizerSource::File(path), true)
+                .unwrap()
+                .info;
+            assert_eq!(info.sha256, embedded.sha256);
+            assert_eq!(info.vocab_size, embedded.vocab_size);
+            assert!(info.special_tokens);
+        }
+    }
+
+    #[test]
     fn garbage_is_a_fatal_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.json");

@@ -93,6 +93,8 @@ fn mapped_jsonl<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::Scope<'s>) 
                 }
                 Err(e) => acc.error_msg(target.file, LineRef::None, ErrorKind::Io, e.to_string()),
             }
+            drop(acc);
+            bytes.release(start, end);
             run.progress.add_bytes(end - start);
         };
         if chunks == 1 {
@@ -127,10 +129,8 @@ fn streamed_jsonl<'s>(
             Ok(Some(block)) => block,
             Ok(None) => break,
             Err(e) => {
+                // A stream that breaks before its first line counts only as an error.
                 let line = LineRef::Line(blocks.next_line() + 1);
-                if first {
-                    count_file_itself(run, target, planned.size);
-                }
                 return decompress_error(run, target, line, &e);
             }
         };

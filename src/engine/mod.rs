@@ -9,7 +9,7 @@ mod progress;
 pub mod scan;
 
 pub use accumulator::{Accumulator, LineRef};
-pub use progress::{Progress, ProgressReader, human_bytes};
+pub use progress::{Progress, ProgressReader};
 
 use crate::count::Counter;
 use crate::error::{FatalError, InputError};

@@ -1,7 +1,7 @@
 //! Progress of a run: atomic counters bumped once per chunk (never per token) and, when asked,
 //! an indicatif bar on stderr redrawn by a side thread.
 
-use indicatif::{HumanBytes, HumanCount, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -32,7 +32,7 @@ impl Progress {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(
-                "{bar:30.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} {msg} ETA {eta}",
+                "{bar:30.cyan/blue} {decimal_bytes}/{decimal_total_bytes} {decimal_bytes_per_sec} {msg} ETA {eta}",
             )
             .expect("valid template"),
         );
@@ -79,9 +79,4 @@ impl<R: Read> Read for ProgressReader<'_, R> {
         self.progress.add_bytes(n as u64);
         Ok(n)
     }
-}
-
-/// Human-readable byte size, as the bar shows it.
-pub fn human_bytes(n: u64) -> String {
-    HumanBytes(n).to_string()
 }

@@ -63,6 +63,27 @@ impl FileBytes {
         }
     }
 
+    /// Tells the kernel that the pages wholly inside `start..end` are no longer needed, so that a
+    /// mapped file's resident memory stays flat however large the file; a no-op when reading.
+    pub fn release(&self, start: u64, end: u64) {
+        if let FileBytes::Mapped(map) = self {
+            let page = 4096u64;
+            let (from, to) = (start.div_ceil(page) * page, end / page * page);
+            if to > from {
+                // SAFETY: the map is a read-only shared file mapping: dropped pages are read back
+                // from the file on the next access, so any slice still borrowed stays valid and
+                // sees the same bytes.
+                let _ = unsafe {
+                    map.unchecked_advise_range(
+                        memmap2::UncheckedAdvice::DontNeed,
+                        from as usize,
+                        (to - from) as usize,
+                    )
+                };
+            }
+        }
+    }
+
     /// The first `n` bytes (fewer for a shorter file).
     pub fn head<'a>(&'a self, n: usize, scratch: &'a mut Vec<u8>) -> io::Result<&'a [u8]> {
         let n = (n as u64).min(self.len());
