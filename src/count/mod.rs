@@ -2,6 +2,7 @@
 //! and knows nothing of files; readers feed it. Every route behind [`Counter`] must give exactly
 //! the numbers of the reference route over the Hugging Face `tokenizers` crate.
 
+pub mod fast;
 mod load;
 mod reference;
 
