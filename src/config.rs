@@ -1,6 +1,6 @@
 //! The validated options of a count. Built by the command line (or any caller); no I/O here.
 
-use crate::count::TokenizerSource;
+use crate::count::{Engine, TokenizerSource};
 use crate::engine::DEFAULT_CHUNK_BYTES;
 use crate::error::FatalError;
 use std::path::PathBuf;
@@ -16,6 +16,8 @@ pub struct CountConfig {
     pub tokenizer: TokenizerSource,
     /// Count the post-processor's special tokens (BOS and the like).
     pub special_tokens: bool,
+    /// Which counting routes may run.
+    pub engine: Engine,
     /// The default JSONL text field.
     pub text_field: String,
     /// Worker threads.
@@ -36,6 +38,7 @@ impl CountConfig {
             manifest: None,
             tokenizer: TokenizerSource::EmbeddedLlama3,
             special_tokens: false,
+            engine: Engine::Auto,
             text_field: "text".into(),
             threads: default_threads(),
             mmap: true,

@@ -18,7 +18,7 @@ pub use config::CountConfig;
 pub use error::{ErrorKind, FatalError, InputError};
 pub use report::Report;
 
-use count::{Counter, ReferenceCounter, load_tokenizer};
+use count::{Counter, load_tokenizer};
 use engine::EngineOptions;
 use manifest::Manifest;
 use plan::Plan;
@@ -36,35 +36,37 @@ pub struct Census {
 
 /// A tokenizer ready to count, with its description; load it once to count many times.
 pub struct PreparedCounter {
-    counter: ReferenceCounter,
+    route: count::Route,
     info: count::TokenizerInfo,
 }
 
 impl PreparedCounter {
-    /// Loads the configured tokenizer with truncation and padding off.
+    /// Loads the configured tokenizer and picks its counting route.
     pub fn new(config: &CountConfig) -> Result<Self, FatalError> {
         let loaded = load_tokenizer(&config.tokenizer, config.special_tokens)?;
-        let counter =
-            ReferenceCounter::new(loaded.tokenizer, config.special_tokens).map_err(|message| {
-                FatalError::Tokenizer {
-                    path: loaded.info.origin.clone(),
-                    message,
-                }
-            })?;
-        Ok(Self {
-            counter,
-            info: loaded.info,
-        })
+        let info = loaded.info.clone();
+        let route = count::choose_route(loaded, config.special_tokens, config.engine).map_err(
+            |message| FatalError::Tokenizer {
+                path: info.origin.clone(),
+                message,
+            },
+        )?;
+        Ok(Self { route, info })
     }
 
     /// The counter.
     pub fn counter(&self) -> &dyn Counter {
-        &self.counter
+        self.route.counter.as_ref()
     }
 
     /// The tokenizer's description.
     pub fn info(&self) -> &count::TokenizerInfo {
         &self.info
+    }
+
+    /// Why the reference route counts although the fast one was allowed, if so.
+    pub fn fallback_reason(&self) -> Option<&str> {
+        self.route.fallback_reason.as_deref()
     }
 }
 
@@ -112,7 +114,7 @@ fn count_plan(
         mmap: config.mmap,
         elapsed_seconds: started.elapsed().as_secs_f64(),
     };
-    let engine = prepared.counter().engine();
+    let engine = (prepared.counter().engine(), prepared.fallback_reason());
     let report = build_report(plan, &output, prepared.info(), engine, settings, run);
     Ok(Census {
         report,

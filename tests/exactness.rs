@@ -70,6 +70,41 @@ fn every_tokenizer_matches_the_python_reference() {
 }
 
 #[test]
+fn the_reference_route_matches_the_python_reference_too() {
+    for tokenizer in TOKENIZERS {
+        check(tokenizer, true, &FILES, &["--engine", "reference"]);
+    }
+}
+
+#[test]
+fn byte_level_bpe_tokenizers_take_the_fast_route() {
+    for (tokenizer, engine) in [
+        ("llama3", "fast-bpe"),
+        ("gpt4o", "fast-bpe"),
+        ("qwen3", "fast-bpe"),
+        ("gemma3", "tokenizers-0.23"),
+        ("minilm", "tokenizers-0.23"),
+    ] {
+        let report = count_json(
+            &[
+                "--tokenizer",
+                &tokenizer_path(tokenizer),
+                "fixtures/edge/edge.jsonl",
+            ],
+            0,
+        );
+        assert_eq!(report["tokenizer"]["engine"], engine, "{tokenizer}");
+        assert_eq!(
+            report["tokenizer"]["fallback_reason"].is_null(),
+            engine == "fast-bpe",
+            "{tokenizer}"
+        );
+    }
+    let forced = count_json(&["--engine", "reference", "fixtures/edge/edge.jsonl"], 0);
+    assert_eq!(forced["tokenizer"]["engine"], "tokenizers-0.23");
+}
+
+#[test]
 fn custom_text_field_and_bom_match_the_reference() {
     check(
         "llama3",

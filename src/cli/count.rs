@@ -4,7 +4,7 @@ use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tokencensus::count::TokenizerSource;
+use tokencensus::count::{Engine, TokenizerSource};
 use tokencensus::report::render::OutputFormat;
 use tokencensus::{CountConfig, FatalError, Report};
 
@@ -23,6 +23,9 @@ pub struct CountArgs {
     /// Count the special tokens the tokenizer's post-processor adds (BOS, CLS/SEP).
     #[arg(long)]
     special_tokens: bool,
+    /// Counting route: the exact fast route where it applies (auto), or always the tokenizers crate.
+    #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
+    engine: EngineArg,
     /// The JSONL field that holds each document's text.
     #[arg(long, value_name = "NAME", default_value = "text")]
     text_field: String,
@@ -46,6 +49,13 @@ pub struct CountArgs {
     chunk_size: Option<usize>,
 }
 
+/// Counting routes as spelled on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EngineArg {
+    Auto,
+    Reference,
+}
+
 /// Output formats as spelled on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Format {
@@ -63,6 +73,10 @@ impl CountArgs {
             None => TokenizerSource::EmbeddedLlama3,
         };
         config.special_tokens = self.special_tokens;
+        config.engine = match self.engine {
+            EngineArg::Auto => Engine::Auto,
+            EngineArg::Reference => Engine::Reference,
+        };
         config.text_field = self.text_field.clone();
         if let Some(threads) = self.threads {
             config.threads = threads;

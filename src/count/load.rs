@@ -40,6 +40,8 @@ pub struct TokenizerInfo {
 pub struct LoadedTokenizer {
     /// The parsed tokenizer.
     pub tokenizer: Tokenizer,
+    /// The `tokenizer.json` text, for routes that read it themselves.
+    pub json: String,
     /// Its description for reports.
     pub info: TokenizerInfo,
 }
@@ -62,11 +64,12 @@ pub fn load_tokenizer(
     };
     let json = decompress(raw).map_err(|e| fatal(source, e))?;
     let sha256 = hex(&Sha256::digest(&json));
-    let text = std::str::from_utf8(&json).map_err(|e| fatal(source, e.to_string()))?;
-    let tokenizer = Tokenizer::from_str(text).map_err(|e| fatal(source, e.to_string()))?;
+    let text = String::from_utf8(json).map_err(|e| fatal(source, e.to_string()))?;
+    let tokenizer = Tokenizer::from_str(&text).map_err(|e| fatal(source, e.to_string()))?;
     let vocab_size = tokenizer.get_vocab_size(true) as u64;
     Ok(LoadedTokenizer {
         tokenizer,
+        json: text,
         info: TokenizerInfo {
             name,
             sha256,

@@ -5,9 +5,11 @@
 pub mod fast;
 mod load;
 mod reference;
+mod route;
 
 pub use load::{LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer};
 pub use reference::ReferenceCounter;
+pub use route::{Engine, Route, choose_route};
 
 /// Counts the tokens of one document.
 pub trait Counter: Send + Sync {

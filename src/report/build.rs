@@ -19,7 +19,7 @@ pub fn build_report(
     plan: &Plan,
     output: &EngineOutput,
     tokenizer: &TokenizerInfo,
-    engine: &str,
+    (engine, fallback_reason): (&str, Option<&str>),
     settings: Settings,
     run: RunInfo,
 ) -> Report {
@@ -51,6 +51,7 @@ pub fn build_report(
             vocab_size: tokenizer.vocab_size,
             special_tokens: tokenizer.special_tokens,
             engine: engine.into(),
+            fallback_reason: fallback_reason.map(str::to_string),
             origin: tokenizer.origin.clone(),
         },
         settings,

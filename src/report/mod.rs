@@ -58,8 +58,10 @@ pub struct TokenizerReport {
     pub vocab_size: u64,
     /// Whether the post-processor's special tokens (BOS, CLS/SEP) were counted.
     pub special_tokens: bool,
-    /// The counting route that ran.
+    /// The counting route that ran: `fast-bpe` or `tokenizers-0.23`.
     pub engine: String,
+    /// Why the reference route counted although the fast route was allowed (null otherwise).
+    pub fallback_reason: Option<String>,
     /// `embedded` or the tokenizer file's path.
     pub origin: String,
 }

@@ -1,0 +1,263 @@
+//! Byte-level BPE that only counts: the vocabulary keyed by raw bytes, merges keyed by token-id
+//! pairs, and the merge loop of `tokenizers` (always the lowest-rank pair, the leftmost on ties),
+//! without building tokens, strings or offsets.
+
+use ahash::AHashMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Pieces up to this many bytes merge with a simple scan; longer ones use a heap (n log n).
+const SHORT_PIECE: usize = 128;
+
+/// GPT-2's map from bytes to the printable characters byte-level vocabularies are written in.
+pub fn byte_level_chars() -> [char; 256] {
+    let mut chars = ['\0'; 256];
+    let mut next = 256u32;
+    for b in 0..=255u8 {
+        let printable = matches!(b, b'!'..=b'~' | 0xA1..=0xAC | 0xAE..=0xFF);
+        chars[b as usize] = if printable {
+            b as char
+        } else {
+            next += 1;
+            char::from_u32(next - 1).expect("valid code point")
+        };
+    }
+    chars
+}
+
+/// A byte-level BPE model reduced to what counting needs.
+pub struct BytePairModel {
+    byte_ids: [u32; 256],
+    merges: AHashMap<u64, (u32, u32)>,
+    whole_pieces: ahash::AHashSet<Box<[u8]>>,
+    ignore_merges: bool,
+}
+
+/// Why a vocabulary cannot be served by [`BytePairModel`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsupported(pub String);
+
+#[inline]
+fn pair(a: u32, b: u32) -> u64 {
+    ((a as u64) << 32) | b as u64
+}
+
+impl BytePairModel {
+    /// Builds the model from the vocabulary (byte-level strings to ids) and the ordered merges.
+    pub fn new(
+        vocab: &AHashMap<String, u32>,
+        merges: &[(String, String)],
+        ignore_merges: bool,
+    ) -> Result<Self, Unsupported> {
+        let chars = byte_level_chars();
+        let mut byte_of = AHashMap::with_capacity(256);
+        for (b, c) in chars.iter().enumerate() {
+            byte_of.insert(*c, b as u8);
+        }
+        let mut byte_ids = [0u32; 256];
+        for (b, c) in chars.iter().enumerate() {
+            byte_ids[b] = *vocab
+                .get(c.to_string().as_str())
+                .ok_or_else(|| Unsupported(format!("byte {b:#04x} has no token of its own")))?;
+        }
+        let mut merge_map = AHashMap::with_capacity(merges.len());
+        for (rank, (a, b)) in merges.iter().enumerate() {
+            let id = |s: &str| {
+                vocab.get(s).copied().ok_or_else(|| {
+                    Unsupported(format!("merge part {s:?} is not in the vocabulary"))
+                })
+            };
+            let merged = format!("{a}{b}");
+            // Later duplicates overwrite earlier ones, as in `tokenizers`.
+            merge_map.insert(pair(id(a)?, id(b)?), (rank as u32, id(&merged)?));
+        }
+        let whole_pieces = if ignore_merges {
+            vocab
+                .keys()
+                .filter_map(|token| {
+                    token
+                        .chars()
+                        .map(|c| byte_of.get(&c).copied())
+                        .collect::<Option<Vec<u8>>>()
+                })
+                .map(Vec::into_boxed_slice)
+                .collect()
+        } else {
+            Default::default()
+        };
+        Ok(Self {
+            byte_ids,
+            merges: merge_map,
+            whole_pieces,
+            ignore_merges,
+        })
+    }
+
+    /// The number of tokens `piece` (raw bytes of one pre-token) encodes to.
+    pub fn count(&self, piece: &[u8], scratch: &mut Vec<u32>) -> u32 {
+        if piece.len() <= 1 {
+            return piece.len() as u32;
+        }
+        if self.ignore_merges && self.whole_pieces.contains(piece) {
+            return 1;
+        }
+        if piece.len() <= SHORT_PIECE {
+            self.count_short(piece, scratch)
+        } else {
+            self.count_long(piece)
+        }
+    }
+
+    #[inline]
+    fn merge_of(&self, a: u32, b: u32) -> (u32, u32) {
+        self.merges
+            .get(&pair(a, b))
+            .copied()
+            .unwrap_or((u32::MAX, 0))
+    }
+
+    /// Repeatedly merges the leftmost lowest-rank pair; quadratic, for short pieces.
+    fn count_short(&self, piece: &[u8], symbols: &mut Vec<u32>) -> u32 {
+        symbols.clear();
+        symbols.extend(piece.iter().map(|&b| self.byte_ids[b as usize]));
+        let mut ranks: [(u32, u32); SHORT_PIECE] = [(u32::MAX, 0); SHORT_PIECE];
+        for i in 0..symbols.len() - 1 {
+            ranks[i] = self.merge_of(symbols[i], symbols[i + 1]);
+        }
+        let mut n = symbols.len();
+        loop {
+            let mut best = 0;
+            for i in 1..n - 1 {
+                if ranks[i].0 < ranks[best].0 {
+                    best = i;
+                }
+            }
+            if ranks[best].0 == u32::MAX {
+                return n as u32;
+            }
+            symbols[best] = ranks[best].1;
+            symbols.copy_within(best + 2..n, best + 1);
+            if best + 2 < n - 1 {
+                ranks.copy_within(best + 2..n - 1, best + 1);
+            }
+            n -= 1;
+            if best + 1 < n {
+                ranks[best] = self.merge_of(symbols[best], symbols[best + 1]);
+            } else {
+                ranks[best] = (u32::MAX, 0);
+            }
+            if best > 0 {
+                ranks[best - 1] = self.merge_of(symbols[best - 1], symbols[best]);
+            }
+            if n == 1 {
+                return 1;
+            }
+        }
+    }
+
+    /// The same merges with a heap and a linked list of symbols: O(n log n) for long pieces.
+    fn count_long(&self, piece: &[u8]) -> u32 {
+        let n = piece.len();
+        let mut symbol: Vec<u32> = piece.iter().map(|&b| self.byte_ids[b as usize]).collect();
+        let mut next: Vec<usize> = (1..=n).collect();
+        let mut prev: Vec<usize> = (0..n).map(|i| i.wrapping_sub(1)).collect();
+        let mut alive = vec![true; n];
+        let mut heap = BinaryHeap::with_capacity(n);
+        for i in 0..n - 1 {
+            let (rank, id) = self.merge_of(symbol[i], symbol[i + 1]);
+            if rank != u32::MAX {
+                heap.push(Reverse((rank, i, id)));
+            }
+        }
+        let mut count = n as u32;
+        while let Some(Reverse((rank, i, id))) = heap.pop() {
+            let j = next[i];
+            if !alive[i] || j >= n || self.merge_of(symbol[i], symbol[j]) != (rank, id) {
+                continue; // stale: one side was merged away since this entry was pushed
+            }
+            symbol[i] = id;
+            alive[j] = false;
+            next[i] = next[j];
+            if next[i] < n {
+                prev[next[i]] = i;
+            }
+            count -= 1;
+            if prev[i] < n {
+                let p = prev[i];
+                let (r, m) = self.merge_of(symbol[p], symbol[i]);
+                if r != u32::MAX {
+                    heap.push(Reverse((r, p, m)));
+                }
+            }
+            if next[i] < n {
+                let (r, m) = self.merge_of(symbol[i], symbol[next[i]]);
+                if r != u32::MAX {
+                    heap.push(Reverse((r, i, m)));
+                }
+            }
+        }
+        count
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toy() -> BytePairModel {
+        let chars = byte_level_chars();
+        let mut vocab: AHashMap<String, u32> = chars
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.to_string(), i as u32))
+            .collect();
+        for (i, t) in ["ab", "aa", "aaaa", "abab", "ba"].iter().enumerate() {
+            vocab.insert(t.to_string(), 256 + i as u32);
+        }
+        let merges = [
+            ("a", "b"),
+            ("a", "a"),
+            ("aa", "aa"),
+            ("ab", "ab"),
+            ("b", "a"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()));
+        BytePairModel::new(&vocab, &merges, false).unwrap()
+    }
+
+    #[test]
+    fn short_and_long_paths_agree() {
+        let model = toy();
+        let mut scratch = Vec::new();
+        for text in [
+            "a",
+            "ab",
+            "aaa",
+            "aaaaa",
+            "abababa",
+            "baaab",
+            "abba",
+            "xyz",
+            "aaaaaaaaab",
+        ] {
+            let short = model.count_short(text.as_bytes(), &mut scratch);
+            assert_eq!(short, model.count_long(text.as_bytes()), "{text}");
+        }
+        assert_eq!(model.count(b"aaaaa", &mut scratch), 2); // (aaaa)(a)
+        assert_eq!(model.count(b"abab", &mut scratch), 1);
+        assert_eq!(model.count(b"aaa", &mut scratch), 2); // leftmost first: (aa)(a)
+    }
+
+    #[test]
+    fn long_pieces_are_not_quadratic_and_agree() {
+        let model = toy();
+        let mut scratch = Vec::new();
+        let text = "ab".repeat(100);
+        assert_eq!(
+            model.count_short(&text.as_bytes()[..128], &mut scratch),
+            model.count_long(&text.as_bytes()[..128])
+        );
+        let huge = "a".repeat(1 << 20);
+        assert_eq!(model.count(huge.as_bytes(), &mut scratch), 1 << 18);
+    }
+}

@@ -1,0 +1,56 @@
+//! Choosing the counting route for a tokenizer: the fast count-only route where it is exact
+//! for this `tokenizer.json`, the reference `tokenizers` route otherwise (or when asked).
+
+use super::fast::FastBpeCounter;
+use super::{Counter, LoadedTokenizer, ReferenceCounter};
+use tokenizers::PostProcessor;
+
+/// Which routes may count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Engine {
+    /// The fast route where it is exact, the reference route otherwise.
+    #[default]
+    Auto,
+    /// Always the `tokenizers` crate.
+    Reference,
+}
+
+/// The chosen counter and, when the fast route was not taken, why.
+pub struct Route {
+    /// The counter.
+    pub counter: Box<dyn Counter>,
+    /// Why the reference route counts although `auto` was asked, if so.
+    pub fallback_reason: Option<String>,
+}
+
+/// Picks the route for `loaded` (truncation and padding are switched off in every route).
+pub fn choose_route(
+    loaded: LoadedTokenizer,
+    special_tokens: bool,
+    engine: Engine,
+) -> Result<Route, String> {
+    let fallback_reason = match engine {
+        Engine::Reference => None,
+        Engine::Auto => {
+            let json: serde_json::Value =
+                serde_json::from_str(&loaded.json).map_err(|e| e.to_string())?;
+            let added = match (special_tokens, loaded.tokenizer.get_post_processor()) {
+                (true, Some(post)) => post.added_tokens(false) as u64,
+                _ => 0,
+            };
+            match FastBpeCounter::new(&json, added) {
+                Ok(fast) => {
+                    return Ok(Route {
+                        counter: Box::new(fast),
+                        fallback_reason: None,
+                    });
+                }
+                Err(why) => Some(why.0),
+            }
+        }
+    };
+    Ok(Route {
+        counter: Box::new(ReferenceCounter::new(loaded.tokenizer, special_tokens)?),
+        fallback_reason,
+    })
+}
