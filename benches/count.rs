@@ -1,19 +1,23 @@
 //! End-to-end counting throughput against the bare `tokenizers` crate on the same text.
 //!
 //! `cargo bench --bench count` measures, on the same JSONL file and with all cores:
-//! - `count/tokencensus`: the whole `count` pipeline (discovery, mmap, JSONL parsing, tokenizing,
-//!   statistics, report) with the tokenizer loaded once beforehand;
-//! - `count/tokenizers_encode_batch`: `Tokenizer::encode_batch_fast` on the already-parsed texts.
+//! - `count/tokencensus`: the whole `count` pipeline (discovery, mmap, JSONL parsing, tokenizing
+//!   on the fast route where it applies, statistics, report), tokenizer loaded once beforehand;
+//! - `count/tokencensus_reference`: the same pipeline forced onto the `tokenizers` crate;
+//! - `count/tokenizers_encode_batch`: `Tokenizer::encode_batch_fast` on the already-parsed texts
+//!   (JSON parsing not included, which flatters it).
 //!
-//! Both report MB/s of the file's bytes (criterion `Throughput::Bytes`); at the end the ratio of
-//! their medians is printed. Set `TOKENCENSUS_BENCH_CORPUS=/path/file.jsonl` to measure a large
-//! corpus (such as the one from `../shared/corpus/make-sample-corpus.sh`); the default is the
-//! committed sample `fixtures/sample/linux-doc.jsonl`.
+//! All report MB/s of the file's bytes (criterion `Throughput::Bytes`); at the end the medians
+//! are printed as MB/s and tokens/s with their ratio to `encode_batch`. Set
+//! `TOKENCENSUS_BENCH_CORPUS=/path/file.jsonl` to measure a large corpus (such as the one from
+//! `../shared/corpus/make-sample-corpus.sh`; the default is the committed sample
+//! `fixtures/sample/linux-doc.jsonl`) and `TOKENCENSUS_BENCH_TOKENIZER=/path/tokenizer.json[.zst]`
+//! for another tokenizer than the embedded Llama 3.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tokencensus::count::{ReferenceCounter, TokenizerSource, load_tokenizer};
+use tokencensus::count::{Engine, ReferenceCounter, TokenizerSource, load_tokenizer};
 use tokencensus::{CountConfig, PreparedCounter};
 
 fn corpus() -> PathBuf {
@@ -42,12 +46,25 @@ fn bench(c: &mut Criterion) {
     let path = corpus();
     let bytes = std::fs::metadata(&path).unwrap().len();
     let docs = texts(&path);
-    let tokenizer = load_tokenizer(&TokenizerSource::EmbeddedLlama3, false)
-        .unwrap()
-        .tokenizer;
+    let source = std::env::var_os("TOKENCENSUS_BENCH_TOKENIZER")
+        .map_or(TokenizerSource::EmbeddedLlama3, |p| {
+            TokenizerSource::File(p.into())
+        });
+    let tokenizer = load_tokenizer(&source, false).unwrap().tokenizer;
     let reference = ReferenceCounter::new(tokenizer, false).unwrap();
-    let config = CountConfig::new(vec![path.clone()]);
+    let mut config = CountConfig::new(vec![path.clone()]);
+    config.tokenizer = source;
     let prepared = PreparedCounter::new(&config).unwrap();
+    let mut reference_config = config.clone();
+    reference_config.engine = Engine::Reference;
+    let prepared_reference = PreparedCounter::new(&reference_config).unwrap();
+    let tokens = tokencensus::count_with(&config, &prepared)
+        .unwrap()
+        .report
+        .totals
+        .tally
+        .counts
+        .tokens;
 
     let mut group = c.benchmark_group("count");
     group.throughput(Throughput::Bytes(bytes));
@@ -55,6 +72,17 @@ fn bench(c: &mut Criterion) {
     group.bench_function("tokencensus", |b| {
         b.iter(|| {
             tokencensus::count_with(&config, &prepared)
+                .unwrap()
+                .report
+                .totals
+                .tally
+                .counts
+                .tokens
+        })
+    });
+    group.bench_function("tokencensus_reference", |b| {
+        b.iter(|| {
+            tokencensus::count_with(&reference_config, &prepared_reference)
                 .unwrap()
                 .report
                 .totals
@@ -73,11 +101,11 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
-    print_ratio(bytes);
+    print_summary(bytes, tokens, prepared.counter().engine());
 }
 
-/// Reads criterion's saved median estimates of both benchmarks and prints MB/s and their ratio.
-fn print_ratio(bytes: u64) {
+/// Reads criterion's saved median estimates and prints MB/s, tokens/s and ratios.
+fn print_summary(bytes: u64, tokens: u64, engine: &str) {
     let median = |name: &str| -> Option<f64> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("target/criterion/count")
@@ -86,16 +114,34 @@ fn print_ratio(bytes: u64) {
         let v: serde_json::Value = serde_json::from_str(&text).ok()?;
         v["median"]["point_estimate"].as_f64()
     };
-    if let (Some(ours), Some(theirs)) = (median("tokencensus"), median("tokenizers_encode_batch")) {
-        let mbs = |ns: f64| bytes as f64 / ns * 1e3;
-        println!(
-            "\nmedian throughput on {} ({} bytes): tokencensus count {:.1} MB/s, tokenizers encode_batch {:.1} MB/s, ratio {:.2}x",
-            corpus().display(),
-            bytes,
-            mbs(ours),
-            mbs(theirs),
-            theirs / ours
-        );
+    let Some(baseline) = median("tokenizers_encode_batch") else {
+        return;
+    };
+    println!(
+        "\nmedians on {} ({bytes} bytes, {tokens} tokens, {} threads):",
+        corpus().display(),
+        tokencensus::config::default_threads()
+    );
+    for (name, label) in [
+        ("tokencensus", format!("tokencensus count ({engine})")),
+        (
+            "tokencensus_reference",
+            "tokencensus count (tokenizers-0.23)".to_string(),
+        ),
+        (
+            "tokenizers_encode_batch",
+            "tokenizers encode_batch_fast".to_string(),
+        ),
+    ] {
+        if let Some(ns) = median(name) {
+            let seconds = ns / 1e9;
+            println!(
+                "  {label:<40} {:>8.1} MB/s {:>12.0} tokens/s  {:>6.2}x encode_batch",
+                bytes as f64 / seconds / 1e6,
+                tokens as f64 / seconds,
+                baseline / ns
+            );
+        }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod plan;
 pub mod read;
 pub mod report;
 pub mod stats;
+pub mod verify;
 
 pub use config::CountConfig;
 pub use error::{ErrorKind, FatalError, InputError};
@@ -83,7 +84,7 @@ pub fn count_with(config: &CountConfig, prepared: &PreparedCounter) -> Result<Ce
     count_plan(config, &make_plan(config)?, prepared)
 }
 
-fn make_plan(config: &CountConfig) -> Result<Plan, FatalError> {
+pub(crate) fn make_plan(config: &CountConfig) -> Result<Plan, FatalError> {
     match &config.manifest {
         Some(path) => {
             Plan::from_manifest(&Manifest::load(path)?, &config.paths, &config.text_field)

@@ -18,9 +18,16 @@ fn pairs() -> &'static Vec<Pair> {
         for name in ["llama3", "gpt4o", "qwen3"] {
             for special in [false, true] {
                 let source = TokenizerSource::File(root().join(tokenizer_path(name)));
-                let route = |engine| choose_route(load_tokenizer(&source, special).unwrap(), special, engine).unwrap();
+                let route = |engine| {
+                    choose_route(load_tokenizer(&source, special).unwrap(), special, engine)
+                        .unwrap()
+                };
                 let fast = route(Engine::Auto);
-                assert_eq!(fast.counter.engine(), "fast-bpe", "{name} must take the fast route");
+                assert_eq!(
+                    fast.counter.engine(),
+                    "fast-bpe",
+                    "{name} must take the fast route"
+                );
                 out.push((name, fast.counter, route(Engine::Reference).counter));
             }
         }
@@ -30,7 +37,13 @@ fn pairs() -> &'static Vec<Pair> {
 
 fn check(text: &str) -> Result<(), TestCaseError> {
     for (name, fast, reference) in pairs() {
-        prop_assert_eq!(fast.count(text), reference.count(text), "{} on {:?}", name, text);
+        prop_assert_eq!(
+            fast.count(text),
+            reference.count(text),
+            "{} on {:?}",
+            name,
+            text
+        );
     }
     Ok(())
 }
@@ -38,31 +51,173 @@ fn check(text: &str) -> Result<(), TestCaseError> {
 /// Pieces of text that exercise every rule: one of each general category and more.
 const ATOMS: &[&str] = &[
     // letters: Lu Ll Lt Lm Lo, Latin, Greek, Cyrillic, Armenian, Georgian, Cherokee
-    "A", "z", "É", "ß", "ǅ", "ʰ", "ー", "ა", "Ꭰ", "Ω", "ω", "Ж", "ж", "Ա", "İ", "ı", "ſ", "K",
+    "A",
+    "z",
+    "É",
+    "ß",
+    "ǅ",
+    "ʰ",
+    "ー",
+    "ა",
+    "Ꭰ",
+    "Ω",
+    "ω",
+    "Ж",
+    "ж",
+    "Ա",
+    "İ",
+    "ı",
+    "ſ",
+    "K",
     // other scripts: CJK, kana, Hangul (and jamo that NFC composes), Arabic, Hebrew, Devanagari, Thai
-    "中文", "日本語", "カタカナ", "한국어", "\u{1100}\u{1161}\u{11A8}", "العربية", "עברית", "हिन्दी", "ไทย",
+    "中文",
+    "日本語",
+    "カタカナ",
+    "한국어",
+    "\u{1100}\u{1161}\u{11A8}",
+    "العربية",
+    "עברית",
+    "हिन्दी",
+    "ไทย",
     // marks: combining, enclosing, spacing; NFC-sensitive sequences
-    "e\u{301}", "A\u{30A}", "\u{301}", "\u{20DD}", "\u{903}", "o\u{308}\u{304}", "\u{1E0A}\u{323}",
+    "e\u{301}",
+    "A\u{30A}",
+    "\u{301}",
+    "\u{20DD}",
+    "\u{903}",
+    "o\u{308}\u{304}",
+    "\u{1E0A}\u{323}",
     // numbers: Nd Nl No, other digit scripts
-    "0", "42", "123456", "٣٤", "४५", "Ⅻ", "²", "½", "①",
+    "0",
+    "42",
+    "123456",
+    "٣٤",
+    "४५",
+    "Ⅻ",
+    "²",
+    "½",
+    "①",
     // punctuation and symbols
-    ".", ",", "!?", "...", "\"", "'", "-", "/", "//", "\\", "@", "#", "$", "%", "&", "*", "(", ")", "[", "]", "{", "}",
-    "<", ">", "|", "~", "`", "^", "©", "€", "∑", "→", "«", "»", "¿", "¡", "—", "…",
+    ".",
+    ",",
+    "!?",
+    "...",
+    "\"",
+    "'",
+    "-",
+    "/",
+    "//",
+    "\\",
+    "@",
+    "#",
+    "$",
+    "%",
+    "&",
+    "*",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "<",
+    ">",
+    "|",
+    "~",
+    "`",
+    "^",
+    "©",
+    "€",
+    "∑",
+    "→",
+    "«",
+    "»",
+    "¿",
+    "¡",
+    "—",
+    "…",
     // contractions in every case
-    "'s", "'S", "'t", "'re", "'RE", "'ve", "'m", "'ll", "'LL", "'d", "'ſ", "n't", "I'm",
+    "'s",
+    "'S",
+    "'t",
+    "'re",
+    "'RE",
+    "'ve",
+    "'m",
+    "'ll",
+    "'LL",
+    "'d",
+    "'ſ",
+    "n't",
+    "I'm",
     // whitespace of every kind
-    " ", " ", "  ", "    ", "\t", "\n", "\n\n", "\r\n", "\r", "\u{b}", "\u{c}", "\u{a0}", "\u{2028}", "\u{2029}",
-    "\u{3000}", "\u{85}", "\u{1680}", "\u{2003}", "\u{200B}",
+    " ",
+    " ",
+    "  ",
+    "    ",
+    "\t",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r",
+    "\u{b}",
+    "\u{c}",
+    "\u{a0}",
+    "\u{2028}",
+    "\u{2029}",
+    "\u{3000}",
+    "\u{85}",
+    "\u{1680}",
+    "\u{2003}",
+    "\u{200B}",
     // controls, format characters, private use, unassigned, noncharacters
-    "\0", "\u{1}", "\u{1f}", "\u{7f}", "\u{9c}", "\u{feff}", "\u{200d}", "\u{200e}", "\u{e000}", "\u{f8ff}", "\u{378}",
-    "\u{fffe}", "\u{10ffff}", "\u{e0001}", "\u{fffd}",
+    "\0",
+    "\u{1}",
+    "\u{1f}",
+    "\u{7f}",
+    "\u{9c}",
+    "\u{feff}",
+    "\u{200d}",
+    "\u{200e}",
+    "\u{e000}",
+    "\u{f8ff}",
+    "\u{378}",
+    "\u{fffe}",
+    "\u{10ffff}",
+    "\u{e0001}",
+    "\u{fffd}",
     // emoji: ZWJ sequences, skin tones, flags, keycaps, variation selectors
-    "👩\u{200d}👩\u{200d}👧\u{200d}👦", "🏳\u{fe0f}\u{200d}🌈", "👍🏽", "🇺🇦", "1\u{fe0f}\u{20e3}", "😀", "🤖",
+    "👩\u{200d}👩\u{200d}👧\u{200d}👦",
+    "🏳\u{fe0f}\u{200d}🌈",
+    "👍🏽",
+    "🇺🇦",
+    "1\u{fe0f}\u{20e3}",
+    "😀",
+    "🤖",
     // special and added token strings, whole and broken
-    "<|begin_of_text|>", "<|eot_id|>", "<|end_header_id|>", "<|endoftext|>", "<|im_start|>", "<|im_end|>",
-    "<|endofprompt|>", "<think>", "</think>", "<tool_call>", "<|begin_of", "<|", "|>", "<|reserved_special_token_5|>",
+    "<|begin_of_text|>",
+    "<|eot_id|>",
+    "<|end_header_id|>",
+    "<|endoftext|>",
+    "<|im_start|>",
+    "<|im_end|>",
+    "<|endofprompt|>",
+    "<think>",
+    "</think>",
+    "<tool_call>",
+    "<|begin_of",
+    "<|",
+    "|>",
+    "<|reserved_special_token_5|>",
     // words, code, URLs
-    "hello", "World", "HTTPServer", "camelCase", "ALLCAPS", "fn main() {", "x = y + 1;", "https://example.org/a?b=c",
+    "hello",
+    "World",
+    "HTTPServer",
+    "camelCase",
+    "ALLCAPS",
+    "fn main() {",
+    "x = y + 1;",
+    "https://example.org/a?b=c",
 ];
 
 fn atoms() -> impl Strategy<Value = String> {
@@ -109,7 +264,12 @@ fn floods_and_huge_documents_agree() {
         "ab ".repeat(100_000),
     ] {
         for (name, fast, reference) in pairs() {
-            assert_eq!(fast.count(&text), reference.count(&text), "{name} on a run of {:?}", &text[..4]);
+            assert_eq!(
+                fast.count(&text),
+                reference.count(&text),
+                "{name} on a run of {:?}",
+                &text[..4]
+            );
         }
     }
 }

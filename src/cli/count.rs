@@ -1,43 +1,28 @@
 //! `tokencensus count`: arguments, their conversion into a [`CountConfig`], and output.
 
+use super::corpus::CorpusArgs;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tokencensus::count::{Engine, TokenizerSource};
+use tokencensus::count::Engine;
 use tokencensus::report::render::OutputFormat;
 use tokencensus::{CountConfig, FatalError, Report};
 
 /// Arguments of `count`.
 #[derive(Debug, Args)]
 pub struct CountArgs {
-    /// Files or folders to count; without --manifest each PATH is one source named as given.
-    #[arg(value_name = "PATH")]
-    paths: Vec<PathBuf>,
-    /// A sources.toml declaring sources, categories and path patterns.
-    #[arg(long, value_name = "FILE")]
-    manifest: Option<PathBuf>,
-    /// A Hugging Face tokenizer.json (also .json.zst / .json.gz); default: embedded Llama 3.
-    #[arg(long, value_name = "FILE")]
-    tokenizer: Option<PathBuf>,
-    /// Count the special tokens the tokenizer's post-processor adds (BOS, CLS/SEP).
-    #[arg(long)]
-    special_tokens: bool,
+    #[command(flatten)]
+    corpus: CorpusArgs,
     /// Counting route: the exact fast route where it applies (auto), or always the tokenizers crate.
     #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
     engine: EngineArg,
-    /// The JSONL field that holds each document's text.
-    #[arg(long, value_name = "NAME", default_value = "text")]
-    text_field: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     /// Write the report to FILE instead of stdout.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Worker threads [default: all cores].
-    #[arg(long, short = 'j', value_name = "N")]
-    threads: Option<usize>,
     /// No progress bar and no warnings on stderr.
     #[arg(long, short)]
     quiet: bool,
@@ -66,21 +51,11 @@ enum Format {
 
 impl CountArgs {
     fn config(&self) -> CountConfig {
-        let mut config = CountConfig::new(self.paths.clone());
-        config.manifest = self.manifest.clone();
-        config.tokenizer = match &self.tokenizer {
-            Some(path) => TokenizerSource::File(path.clone()),
-            None => TokenizerSource::EmbeddedLlama3,
-        };
-        config.special_tokens = self.special_tokens;
+        let mut config = self.corpus.config();
         config.engine = match self.engine {
             EngineArg::Auto => Engine::Auto,
             EngineArg::Reference => Engine::Reference,
         };
-        config.text_field = self.text_field.clone();
-        if let Some(threads) = self.threads {
-            config.threads = threads;
-        }
         config.mmap = !self.no_mmap;
         if let Some(chunk) = self.chunk_size {
             config.chunk_bytes = chunk;

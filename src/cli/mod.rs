@@ -1,7 +1,9 @@
 //! Command-line parsing (clap) and dispatch. Nothing below this module sees clap: each
 //! subcommand's arguments are turned into a library configuration first.
 
+mod corpus;
 mod count;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -19,11 +21,14 @@ struct Cli {
 enum Command {
     /// Count documents, bytes and tokens of a corpus, per source and category.
     Count(count::CountArgs),
+    /// Re-count a random sample of documents with the tokenizers crate and compare with the fast route.
+    Verify(verify::VerifyArgs),
 }
 
 /// Parses the command line and runs the chosen subcommand.
 pub fn run() -> Result<ExitCode, FatalError> {
     match Cli::parse().command {
         Command::Count(args) => count::run(args),
+        Command::Verify(args) => verify::run(args),
     }
 }

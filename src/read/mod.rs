@@ -3,6 +3,7 @@
 //! the run.
 
 pub mod bytes;
+pub mod documents;
 pub mod format;
 pub mod jsonl;
 pub mod lines;

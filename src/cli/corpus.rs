@@ -1,0 +1,47 @@
+//! Arguments shared by the subcommands that read a corpus: what to read and how to tokenize.
+
+use clap::Args;
+use std::path::PathBuf;
+use tokencensus::CountConfig;
+use tokencensus::count::TokenizerSource;
+
+/// The corpus and tokenizer arguments.
+#[derive(Debug, Args)]
+pub struct CorpusArgs {
+    /// Files or folders to read; without --manifest each PATH is one source named as given.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// A sources.toml declaring sources, categories and path patterns.
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// A Hugging Face tokenizer.json (also .json.zst / .json.gz); default: embedded Llama 3.
+    #[arg(long, value_name = "FILE")]
+    pub tokenizer: Option<PathBuf>,
+    /// Count the special tokens the tokenizer's post-processor adds (BOS, CLS/SEP).
+    #[arg(long)]
+    pub special_tokens: bool,
+    /// The JSONL field that holds each document's text.
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub text_field: String,
+    /// Worker threads [default: all cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+impl CorpusArgs {
+    /// A configuration with these arguments and every other option at its default.
+    pub fn config(&self) -> CountConfig {
+        let mut config = CountConfig::new(self.paths.clone());
+        config.manifest = self.manifest.clone();
+        config.tokenizer = match &self.tokenizer {
+            Some(path) => TokenizerSource::File(path.clone()),
+            None => TokenizerSource::EmbeddedLlama3,
+        };
+        config.special_tokens = self.special_tokens;
+        config.text_field = self.text_field.clone();
+        if let Some(threads) = self.threads {
+            config.threads = threads;
+        }
+        config
+    }
+}
