@@ -117,6 +117,12 @@ impl Manifest {
                     s.name
                 )));
             }
+            if s.text_field.as_deref() == Some("") {
+                return Err(invalid(format!(
+                    "source \"{}\" has an empty text_field",
+                    s.name
+                )));
+            }
             if s.paths.is_empty() {
                 return Err(invalid(format!("source \"{}\" has no paths", s.name)));
             }

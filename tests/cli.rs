@@ -240,3 +240,68 @@ fn help_lists_every_flag_the_readme_shows() {
         }
     }
 }
+
+#[test]
+fn manifest_paths_resolve_however_they_are_spelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, "data/a.jsonl", "{\"text\":\"alpha\"}\n");
+    write(d, "data/sub/b.jsonl", "{\"text\":\"beta\"}\n");
+    write(d, "data/sub/notes.md", "unclaimed\n");
+    write(d, "other/o.jsonl", "{\"text\":\"omega\"}\n");
+    write(d, "odd[v1]/c.jsonl", "{\"text\":\"gamma\"}\n");
+    std::os::unix::fs::symlink("data", d.join("dlink")).unwrap();
+    write(
+        d,
+        "man/s.toml",
+        "[[source]]\nname = \"up\"\ncategory = \"public\"\npaths = [\"../data/*.jsonl\", \"../data/sub/*.jsonl\"]\n\n\
+         [[source]]\nname = \"slash\"\ncategory = \"licensed\"\npaths = [\"../other/\"]\n",
+    );
+    write(
+        d,
+        "odd[v1]/s.toml",
+        "[[source]]\nname = \"odd\"\ncategory = \"public\"\npaths = [\"*.jsonl\"]\n",
+    );
+    let r = run_in(
+        d,
+        &[
+            "count",
+            "--format",
+            "json",
+            "--manifest",
+            "man/s.toml",
+            "data",
+            "./dlink/",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report = r.json();
+    assert_eq!(source(&report, "up")["files"], 2);
+    assert_eq!(
+        source(&report, "slash")["files"],
+        1,
+        "a trailing slash names the folder"
+    );
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(
+        errors.len(),
+        1,
+        "the unclaimed file once, the linked copies not at all: {errors:?}"
+    );
+    assert_eq!(errors[0]["path"], "data/sub/notes.md");
+
+    let r = run_in(
+        d,
+        &["count", "--format", "json", "--manifest", "odd[v1]/s.toml"],
+    );
+    assert_eq!(
+        r.code, 0,
+        "glob characters in the manifest's folder are literal: {}",
+        r.stderr
+    );
+    assert_eq!(source(&r.json(), "odd")["documents"], 1);
+
+    let r = run_in(d, &["count", "--format", "json", "data", "./data/"]);
+    assert_eq!(r.code, 0, "the same PATH twice is one source: {}", r.stderr);
+    assert_eq!(r.json()["sources"].as_array().unwrap().len(), 1);
+}

@@ -3,6 +3,7 @@
 //! is decided here: missing paths and files claimed twice are fatal; symlink loops, unreadable
 //! folders and files that no source claims become input errors.
 
+mod pattern;
 mod walk;
 
 use crate::error::{ErrorKind, FatalError, InputError};
@@ -51,21 +52,31 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// One source per PATH argument, named exactly as given.
+    /// One source per PATH argument, named exactly as given; a PATH given twice (however
+    /// spelled) is one source.
     pub fn from_paths(paths: &[PathBuf], text_field: &str) -> Result<Plan, FatalError> {
         let mut plan = Plan::default();
         let mut claims = Claims::default();
-        for (index, path) in paths.iter().enumerate() {
+        let mut given: Vec<PathBuf> = Vec::new();
+        for path in paths {
+            let normalized = pattern::normalize(path);
+            if given.contains(&normalized) {
+                plan.warnings
+                    .push(format!("{} is given twice; counted once", path.display()));
+                continue;
+            }
+            given.push(normalized);
+            let index = plan.sources.len();
             plan.sources.push(Source {
                 name: path.display().to_string(),
                 category: Category::Other,
                 text_field: text_field.to_string(),
             });
             for found in walk(path)? {
-                plan.take(found, |_| Owner::One(index), &mut claims, &mut Vec::new())?;
+                plan.take(found, |_| Owner::One(index), &mut claims, &mut [])?;
             }
         }
-        plan.finish();
+        plan.finish(claims);
         Ok(plan)
     }
 
@@ -78,7 +89,15 @@ impl Plan {
     ) -> Result<Plan, FatalError> {
         let mut plan = Plan::default();
         let mut matchers = Vec::new();
-        let mut bases = Vec::new();
+        let mut bases: Vec<PathBuf> = extra
+            .iter()
+            .map(|p| pattern::display(&pattern::normalize(p)))
+            .collect();
+        for path in extra {
+            if std::fs::symlink_metadata(path).is_err() {
+                return Err(FatalError::PathNotFound { path: path.clone() });
+            }
+        }
         for entry in &manifest.sources {
             plan.sources.push(Source {
                 name: entry.name.clone(),
@@ -89,60 +108,48 @@ impl Plan {
                     .unwrap_or_else(|| text_field.to_string()),
             });
             let mut set = GlobSetBuilder::new();
-            for pattern in &entry.paths {
-                let (base, glob) = split_pattern(&manifest.root, pattern);
-                if glob.is_none() && !base.exists() {
-                    return Err(FatalError::PathNotFound { path: base });
+            for spelled in &entry.paths {
+                let resolved = pattern::resolve(&manifest.root, spelled);
+                if resolved.literal && std::fs::symlink_metadata(&resolved.base).is_err() {
+                    return Err(FatalError::PathNotFound {
+                        path: resolved.base,
+                    });
                 }
-                // A literal path stands for itself and, if a folder, everything under it.
-                let globs = match glob {
-                    Some(glob) => vec![glob],
-                    None => {
-                        let exact = globset::escape(&lexical_absolute(&base));
-                        vec![format!("{exact}/**"), exact]
-                    }
-                };
-                for glob in globs {
-                    let built = GlobBuilder::new(&glob)
+                for glob in &resolved.globs {
+                    let built = GlobBuilder::new(glob)
                         .literal_separator(true)
                         .build()
                         .map_err(|e| FatalError::Manifest {
                             path: manifest.path.clone(),
                             message: format!(
-                                "source \"{}\": bad pattern {pattern:?}: {e}",
+                                "source \"{}\": bad pattern {spelled:?}: {e}",
                                 entry.name
                             ),
                         })?;
                     set.add(built);
                 }
-                bases.push(base);
+                bases.push(resolved.base);
             }
             matchers.push(set.build().map_err(|e| FatalError::Manifest {
                 path: manifest.path.clone(),
                 message: e.to_string(),
             })?);
         }
-        bases.extend(extra.iter().cloned());
-        bases.sort();
-        bases.dedup();
         let manifest_file = manifest.path.canonicalize().ok();
         let mut claims = Claims::default();
         let mut matched = vec![false; matchers.len()];
-        for base in &bases {
+        for base in outermost(bases) {
             if !base.exists() {
-                if extra.contains(base) {
-                    return Err(FatalError::PathNotFound { path: base.clone() });
-                }
                 continue; // a glob's literal folder that does not exist simply matches nothing
             }
-            for found in walk(base)? {
+            for found in walk(&base)? {
                 if let Found::File { canonical, .. } = &found {
                     if Some(canonical) == manifest_file.as_ref() {
                         continue;
                     }
                 }
                 let owner = |p: &Path| {
-                    let p = lexical_absolute(p);
+                    let p = pattern::normalize(p);
                     let mut owners = (0..matchers.len()).filter(|&i| matchers[i].is_match(&p));
                     match (owners.next(), owners.next()) {
                         (None, _) => Owner::Nobody,
@@ -161,7 +168,7 @@ impl Plan {
                 ));
             }
         }
-        plan.finish();
+        plan.finish(claims);
         Ok(plan)
     }
 
@@ -171,9 +178,13 @@ impl Plan {
     }
 }
 
-/// Canonical path → source, to find files that two sources claim.
+/// Canonical path → source, to find files that two sources claim, and the files no source
+/// claimed (reported unless the same file was claimed under another spelling).
 #[derive(Default)]
-struct Claims(BTreeMap<PathBuf, usize>);
+struct Claims {
+    owners: BTreeMap<PathBuf, usize>,
+    unclaimed: BTreeMap<PathBuf, InputError>,
+}
 
 /// Which sources' patterns match a file.
 enum Owner {
@@ -207,23 +218,24 @@ impl Plan {
             Owner::One(source) => source,
             Owner::Two(a, b) => return Err(self.claimed_twice(&path, a, b)),
             Owner::Nobody => {
-                self.problems.push(InputError {
+                let problem = InputError {
                     path: path.display().to_string(),
                     line: None,
                     kind: ErrorKind::Unmatched,
                     message: "no source in the manifest claims this file".into(),
-                });
+                };
+                claims.unclaimed.entry(canonical).or_insert(problem);
                 return Ok(());
             }
         };
         if let Some(hit) = matched.get_mut(source) {
             *hit = true;
         }
-        match claims.0.get(&canonical) {
+        match claims.owners.get(&canonical) {
             Some(&other) if other == source => Ok(()), // the same file reached twice
             Some(&other) => Err(self.claimed_twice(&path, other, source)),
             None => {
-                claims.0.insert(canonical, source);
+                claims.owners.insert(canonical, source);
                 self.files.push(PlannedFile {
                     format: Format::of(&path),
                     path,
@@ -244,39 +256,33 @@ impl Plan {
         ))
     }
 
-    fn finish(&mut self) {
+    fn finish(&mut self, claims: Claims) {
+        let Claims { owners, unclaimed } = claims;
+        self.problems.extend(
+            unclaimed
+                .into_iter()
+                .filter(|(c, _)| !owners.contains_key(c))
+                .map(|(_, e)| e),
+        );
         self.files
             .sort_by(|a, b| (a.source, &a.path).cmp(&(b.source, &b.path)));
         self.problems
-            .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            .sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        self.problems.dedup();
     }
 }
 
-/// Splits a manifest pattern into the folder to walk (joined to `root`) and, when it has
-/// wildcards, the glob over absolute paths that files found there must match.
-fn split_pattern(root: &Path, pattern: &str) -> (PathBuf, Option<String>) {
-    let full = root.join(pattern);
-    let is_glob = |s: &str| s.contains(['*', '?', '[', '{']);
-    if !is_glob(pattern) {
-        return (full, None);
-    }
-    let mut base = PathBuf::new();
-    for part in full.components() {
-        if is_glob(&part.as_os_str().to_string_lossy()) {
-            break;
+/// The bases to walk, each once: duplicates and bases inside another base are dropped.
+fn outermost(mut bases: Vec<PathBuf>) -> Vec<PathBuf> {
+    bases.sort_by_key(|b| pattern::normalize(b));
+    let mut kept: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for base in bases {
+        let normalized = pattern::normalize(&base);
+        if !kept.iter().any(|(k, _)| normalized.starts_with(k)) {
+            kept.push((normalized, base));
         }
-        base.push(part);
     }
-    (base, Some(lexical_absolute(&full)))
-}
-
-/// The absolute form of `path` without resolving links, so that patterns and found files
-/// compare the same however the manifest and PATH arguments were spelled.
-fn lexical_absolute(path: &Path) -> String {
-    std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .to_string_lossy()
-        .into_owned()
+    kept.into_iter().map(|(_, base)| base).collect()
 }
 
 #[cfg(test)]

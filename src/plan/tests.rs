@@ -12,17 +12,6 @@ fn tree(files: &[&str]) -> tempfile::TempDir {
 }
 
 #[test]
-fn patterns_split_into_a_folder_to_walk_and_a_glob() {
-    let (base, glob) = split_pattern(Path::new("m"), "crawl/**/*.jsonl.zst");
-    assert_eq!(base, Path::new("m/crawl"));
-    assert!(glob.unwrap().ends_with("m/crawl/**/*.jsonl.zst"));
-    let (base, glob) = split_pattern(Path::new("m"), "books");
-    assert_eq!((base, glob), (PathBuf::from("m/books"), None));
-    let (base, _) = split_pattern(Path::new("m"), "/abs/*.txt");
-    assert_eq!(base, Path::new("/abs"));
-}
-
-#[test]
 fn paths_are_walked_in_sorted_order_without_hidden_entries() {
     let dir = tree(&["b.jsonl", "a/z.txt", "a/b.jsonl.gz", ".git/x.txt", "a/.env"]);
     let plan = Plan::from_paths(&[dir.path().to_path_buf()], "text").unwrap();

@@ -45,7 +45,13 @@ pub fn walk(start: &Path) -> Result<Vec<Found>, FatalError> {
                     size,
                 });
             }
-            Ok(_) => {}
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) => found.push(Found::Problem(InputError {
+                path: e.path().display().to_string(),
+                line: None,
+                kind: ErrorKind::Io,
+                message: "not a regular file (a FIFO, socket or device); not read".into(),
+            })),
             Err(err) => {
                 let path = err.path().unwrap_or(start).display().to_string();
                 let (kind, message) = match err.loop_ancestor() {

@@ -1,0 +1,128 @@
+//! Manifest path patterns: resolved lexically against the manifest's folder into a folder to
+//! walk and globs over normalized absolute paths. The manifest folder's own name is always
+//! literal (escaped), `.` and `..` are resolved, trailing slashes do not matter.
+
+use std::path::{Component, Path, PathBuf};
+
+/// A resolved pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    /// The literal folder (or file) to walk, spelled for reports.
+    pub base: PathBuf,
+    /// Globs that found files' normalized paths must match (one of them).
+    pub globs: Vec<String>,
+    /// Whether the pattern has no wildcard (then `base` must exist).
+    pub literal: bool,
+}
+
+fn is_glob(part: &str) -> bool {
+    part.contains(['*', '?', '[', '{'])
+}
+
+/// `path` made absolute and normalized without touching the file system: no `.`, `..`
+/// resolved lexically, no trailing slash.
+pub fn normalize(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// How a normalized path is shown: relative to the working folder when inside it.
+pub fn display(normalized: &Path) -> PathBuf {
+    let cwd = std::env::current_dir()
+        .map(|d| normalize(&d))
+        .unwrap_or_default();
+    match normalized.strip_prefix(&cwd) {
+        Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(rel) => rel.to_path_buf(),
+        Err(_) => normalized.to_path_buf(),
+    }
+}
+
+/// Resolves `pattern` (relative to `root` unless absolute).
+pub fn resolve(root: &Path, pattern: &str) -> Resolved {
+    // (component, literal?) from the root's normalized components, then the pattern's.
+    let mut parts: Vec<(String, bool)> = if pattern.starts_with('/') {
+        Vec::new()
+    } else {
+        normalize(root)
+            .components()
+            .filter(|c| matches!(c, Component::Normal(_)))
+            .map(|c| (c.as_os_str().to_string_lossy().into_owned(), true))
+            .collect()
+    };
+    for part in pattern.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push((p.to_string(), !is_glob(p))),
+        }
+    }
+    let literal_len = parts.iter().take_while(|(_, literal)| *literal).count();
+    let base: PathBuf = std::iter::once("/".to_string())
+        .chain(parts[..literal_len].iter().map(|(p, _)| p.clone()))
+        .collect();
+    let glob = |parts: &[(String, bool)]| -> String {
+        parts
+            .iter()
+            .map(|(p, literal)| {
+                if *literal {
+                    globset::escape(p)
+                } else {
+                    p.clone()
+                }
+            })
+            .fold(String::new(), |acc, p| acc + "/" + &p)
+    };
+    let literal = literal_len == parts.len();
+    let globs = if literal {
+        let exact = glob(&parts);
+        vec![
+            format!("{exact}/**"),
+            if exact.is_empty() { "/".into() } else { exact },
+        ]
+    } else {
+        vec![glob(&parts)]
+    };
+    Resolved {
+        base: display(&base),
+        globs,
+        literal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_resolve_lexically_and_escape_the_root() {
+        let r = resolve(Path::new("/data/corpus[v1]"), "crawl/**/*.jsonl");
+        assert_eq!(r.base, display(Path::new("/data/corpus[v1]/crawl")));
+        assert_eq!(
+            r.globs,
+            vec!["/data/corpus[[]v1[]]/crawl/**/*.jsonl".to_string()]
+        );
+        assert!(!r.literal);
+        let r = resolve(Path::new("/data/m"), "../books/");
+        assert_eq!(
+            r.globs,
+            vec!["/data/books/**".to_string(), "/data/books".to_string()]
+        );
+        assert!(r.literal);
+        let r = resolve(Path::new("/data/m"), "/abs/./x/*.txt");
+        assert_eq!(r.globs, vec!["/abs/x/*.txt".to_string()]);
+        assert_eq!(normalize(Path::new("/a/b/../c/./")), PathBuf::from("/a/c"));
+    }
+}
