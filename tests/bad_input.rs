@@ -196,3 +196,34 @@ fn a_stream_that_is_not_what_its_name_says_is_one_error() {
     assert_eq!(report["totals"]["files"], 1);
     assert_eq!(report["totals"]["documents"], 1);
 }
+
+#[test]
+fn a_nul_inside_a_record_costs_that_record_only_whatever_the_chunking() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = b"{\"text\":\"hello\"}\n{\"text\":\"a\x00b\"}\n{\"meta\":\"\xff\",\"text\":\"x\"}\n{\"text\":\"world\"}\n";
+    std::fs::write(dir.path().join("n.jsonl"), lines).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, lines).unwrap();
+    std::fs::write(dir.path().join("n.jsonl.gz"), gz.finish().unwrap()).unwrap();
+    for chunk in ["1", "7", "4096"] {
+        for file in ["n.jsonl", "n.jsonl.gz"] {
+            let r = run_in(
+                dir.path(),
+                &["count", "--format", "json", "--chunk-size", chunk, file],
+            );
+            assert_eq!(r.code, 1, "{}", r.stderr);
+            let report = r.json();
+            assert_eq!(
+                report["totals"]["documents"], 2,
+                "{file} with chunks of {chunk}"
+            );
+            assert_eq!(
+                line_kinds(&errors_of(&report, file)),
+                vec![
+                    (json!(2), "json".into()),
+                    (json!(3), "invalid_unicode".into())
+                ]
+            );
+        }
+    }
+}

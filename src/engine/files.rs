@@ -10,7 +10,7 @@ use crate::error::ErrorKind;
 use crate::read::bytes::FileBytes;
 use crate::read::format::{Compression, Layout};
 use crate::read::stream::{LineBlocks, decoder};
-use crate::read::{BINARY_SNIFF_BYTES, looks_binary, text::document_text};
+use crate::read::{BINARY_SNIFF_BYTES, jsonl_looks_binary, text::document_text};
 use std::fs::File;
 use std::io::Read;
 use std::sync::Arc;
@@ -63,7 +63,7 @@ fn mapped_jsonl<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::Scope<'s>) 
     }
     let mut scratch = Vec::new();
     match bytes.head(BINARY_SNIFF_BYTES, &mut scratch) {
-        Ok(head) if looks_binary(head) => return binary_error(run, target),
+        Ok(head) if jsonl_looks_binary(head) => return binary_error(run, target),
         Ok(_) => {}
         Err(e) => return io_error(run, target, e),
     }
@@ -121,7 +121,10 @@ fn streamed_jsonl<'s>(
         Err(e) => return decompress_error(run, target, LineRef::None, &e),
     };
     let field = &run.plan.sources[target.source].text_field;
-    let mut blocks = LineBlocks::new(decoded, run.options.chunk_bytes.clamp(1, 1 << 20));
+    // Blocks hold at least the sniffed head, so the binary test sees the same bytes whatever
+    // the chunk size.
+    let block_bytes = run.options.chunk_bytes.clamp(BINARY_SNIFF_BYTES, 1 << 20);
+    let mut blocks = LineBlocks::new(decoded, block_bytes);
     let max_in_flight = 2 * run.options.threads.max(1);
     let mut first = true;
     loop {
@@ -135,7 +138,7 @@ fn streamed_jsonl<'s>(
             }
         };
         if first {
-            if looks_binary(&block.bytes) {
+            if jsonl_looks_binary(&block.bytes) {
                 return binary_error(run, target);
             }
             count_file_itself(run, target, planned.size);

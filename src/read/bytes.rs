@@ -112,6 +112,11 @@ impl FileBytes {
             FileBytes::Read { file, len } => {
                 let lo = start.saturating_sub(1);
                 read_range(file, lo, end, scratch)?;
+                // A range inside one long line owns nothing: stop before reading on to its end.
+                if start > 0 && memchr::memchr(b'\n', &scratch[..(end - 1 - lo) as usize]).is_none()
+                {
+                    return Ok(&scratch[..0]);
+                }
                 let mut at_eof = end >= *len;
                 // Extend until the last owned line's newline is in the buffer.
                 while !at_eof

@@ -3,7 +3,7 @@
 
 use super::format::{Compression, Format, Layout};
 use super::stream::{LineBlocks, decoder};
-use super::{UTF8_BOM, jsonl, lines, looks_binary, text::document_text};
+use super::{UTF8_BOM, jsonl, jsonl_looks_binary, lines, text::document_text};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -48,7 +48,7 @@ pub fn for_each_document(
                     Ok(None) => return bad,
                     Err(_) => return bad + 1,
                 };
-                if block.first_line == 0 && looks_binary(&block.bytes) {
+                if block.first_line == 0 && jsonl_looks_binary(&block.bytes) {
                     return bad + 1;
                 }
                 for (index, line) in lines::lines(&block.bytes) {

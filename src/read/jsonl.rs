@@ -14,7 +14,15 @@ pub fn extract_text<'a>(line: &'a [u8], field: &str) -> Result<Option<Cow<'a, st
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
-    let mut de = serde_json::Deserializer::from_slice(line);
+    // JSON text is UTF-8 throughout: invalid bytes anywhere (not only in the text field) make
+    // the record invalid, as in Python's `json`.
+    let line = std::str::from_utf8(line).map_err(|e| {
+        Problem::new(
+            ErrorKind::InvalidUnicode,
+            format!("invalid UTF-8 at column {}", e.valid_up_to() + 1),
+        )
+    })?;
+    let mut de = serde_json::Deserializer::from_str(line);
     let found = de
         .deserialize_map(RecordVisitor { field })
         .and_then(|found| de.end().map(|()| found))
@@ -190,6 +198,10 @@ mod tests {
         assert_eq!(kind(b"{\"text\":[\"a\"]}"), ErrorKind::FieldType);
         assert_eq!(kind(b"{\"text\":null}"), ErrorKind::FieldType);
         assert_eq!(kind(b"{\"text\":\"\xff\xfe\"}"), ErrorKind::InvalidUnicode);
+        assert_eq!(
+            kind(b"{\"meta\":\"\xff\",\"text\":\"ok\"}"),
+            ErrorKind::InvalidUnicode
+        );
         assert_eq!(
             kind(br#"{"text":"\ud800 lone"}"#),
             ErrorKind::InvalidUnicode

@@ -39,5 +39,16 @@ pub fn looks_binary(head: &[u8]) -> bool {
     memchr::memchr(0, &head[..head.len().min(BINARY_SNIFF_BYTES)]).is_some()
 }
 
+/// Whether the start of a JSONL file looks binary: a NUL byte in its first 8 KiB and a first
+/// line that is not JSON. (A NUL inside a later record is that record's error, not the file's.)
+pub fn jsonl_looks_binary(head: &[u8]) -> bool {
+    if !looks_binary(head) {
+        return false;
+    }
+    let head = head.strip_prefix(UTF8_BOM).unwrap_or(head);
+    let first = head.split(|&b| b == b'\n').next().unwrap_or(head);
+    serde_json::from_slice::<serde::de::IgnoredAny>(first).is_err()
+}
+
 /// The UTF-8 byte-order mark, which is an encoding marker and not counted as text.
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -6,21 +6,29 @@ use crate::error::ErrorKind;
 
 /// The document text of a plain-text file, or the problem and (1-based) line that prevent it.
 pub fn document_text(bytes: &[u8]) -> Result<&str, (Problem, Option<u64>)> {
-    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    if let Some(at) = memchr::memchr(0, bytes) {
+    let skipped = if bytes.starts_with(UTF8_BOM) {
+        UTF8_BOM.len()
+    } else {
+        0
+    };
+    let text = &bytes[skipped..];
+    if let Some(at) = memchr::memchr(0, text) {
         let problem = Problem::new(
             ErrorKind::Binary,
-            format!("NUL byte at offset {at}: binary data where text is expected"),
+            format!(
+                "NUL byte at offset {}: binary data where text is expected",
+                at + skipped
+            ),
         );
         return Err((problem, None));
     }
-    std::str::from_utf8(bytes).map_err(|e| {
+    std::str::from_utf8(text).map_err(|e| {
         let at = e.valid_up_to();
-        let line = super::lines::count_lines(&bytes[..at])
-            + u64::from(bytes[..at].ends_with(b"\n") || at == 0);
+        let line = super::lines::count_lines(&text[..at])
+            + u64::from(text[..at].ends_with(b"\n") || at == 0);
         let problem = Problem::new(
             ErrorKind::InvalidUnicode,
-            format!("invalid UTF-8 at byte offset {at}"),
+            format!("invalid UTF-8 at byte offset {}", at + skipped),
         );
         (problem, Some(line))
     })
@@ -33,6 +41,11 @@ mod tests {
     #[test]
     fn bom_is_dropped_and_bad_bytes_are_located() {
         assert_eq!(document_text(b"\xEF\xBB\xBFhello").unwrap(), "hello");
+        let (p, _) = document_text(b"\xEF\xBB\xBFab\xff").unwrap_err();
+        assert_eq!(
+            p.message, "invalid UTF-8 at byte offset 5",
+            "offsets count from the file start"
+        );
         let (p, line) = document_text(b"ok\nfine\nbad \xff here").unwrap_err();
         assert_eq!((p.kind, line), (ErrorKind::InvalidUnicode, Some(3)));
         let (p, line) = document_text(b"\xffx").unwrap_err();

@@ -18,10 +18,11 @@ fn share(part: u64, whole: u64) -> String {
 fn cells(t: &Tally, total_tokens: u64) -> String {
     let c = &t.counts;
     format!(
-        "{} | {} | {} | {} | {} | {} | {}",
+        "{} | {} | {} | {} | {} | {} | {} | {}",
         thousands(c.files),
         thousands(c.documents),
         thousands(c.bytes),
+        thousands(c.input_bytes),
         thousands(c.tokens),
         share(c.tokens, total_tokens),
         t.bytes_per_token.map_or("-".into(), |b| format!("{b:.2}")),
@@ -30,8 +31,23 @@ fn cells(t: &Tally, total_tokens: u64) -> String {
     )
 }
 
-const COLUMNS: &str = "Files | Documents | Text bytes (UTF-8) | Tokens | Share of tokens | Bytes per token | Median tokens per document |";
-const RULE: &str = "---:|---:|---:|---:|---:|---:|---:|";
+const COLUMNS: &str = "Files | Documents | Text bytes (UTF-8) | Input bytes | Tokens | Share of tokens | Bytes per token | Median tokens per document |";
+const RULE: &str = "---:|---:|---:|---:|---:|---:|---:|---:|";
+
+fn distribution(t: &Tally) -> String {
+    match t.tokens_per_document {
+        None => "- | - | - | - | - | -".into(),
+        Some(d) => format!(
+            "{} | {:.1} | {} | {} | {} | {}",
+            thousands(d.min),
+            d.mean,
+            thousands(d.p50),
+            thousands(d.p90),
+            thousands(d.p99),
+            thousands(d.max)
+        ),
+    }
+}
 
 impl Render for Markdown {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -63,7 +79,30 @@ impl Render for Markdown {
                 cells(&c.tally, total)
             )?;
         }
-        writeln!(out)?;
+        writeln!(
+            out,
+            "\nTokens per document (p50, p90 and p99 within 0.1%):\n"
+        )?;
+        writeln!(
+            out,
+            "| Source | Min | Mean | p50 | p90 | p99 | Max |\n|---|---:|---:|---:|---:|---:|---:|"
+        )?;
+        for s in &report.sources {
+            writeln!(out, "| {} | {} |", escape(&s.name), distribution(&s.tally))?;
+        }
+        for c in &report.categories {
+            writeln!(
+                out,
+                "| {} (category) | {} |",
+                c.category.name(),
+                distribution(&c.tally)
+            )?;
+        }
+        writeln!(
+            out,
+            "| **Total** | {} |\n",
+            distribution(&report.totals.tally)
+        )?;
         match report.errors.len() {
             0 => writeln!(out, "All inputs were read without errors.")?,
             n => writeln!(

@@ -10,7 +10,7 @@ pub struct Table;
 /// How many errors the table lists before pointing to the JSON format.
 const ERRORS_SHOWN: usize = 10;
 
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 14] = [
     "source",
     "category",
     "files",
@@ -19,8 +19,10 @@ const HEADER: [&str; 12] = [
     "input",
     "tokens",
     "bytes/tok",
+    "min",
     "mean",
     "p50",
+    "p90",
     "p99",
     "max",
 ];
@@ -38,8 +40,10 @@ fn row(name: &str, category: &str, t: &Tally) -> Vec<String> {
         human_bytes(c.input_bytes),
         human_count(c.tokens),
         t.bytes_per_token.map_or("-".into(), |b| format!("{b:.2}")),
+        opt(dist.map(|d| d.min)),
         dist.map_or("-".into(), |d| format!("{:.1}", d.mean)),
         opt(dist.map(|d| d.p50)),
+        opt(dist.map(|d| d.p90)),
         opt(dist.map(|d| d.p99)),
         opt(dist.map(|d| d.max)),
     ]
@@ -81,7 +85,7 @@ impl Render for Table {
         writeln!(out, "{}", tokenizer_line(report))?;
         writeln!(
             out,
-            "tokens per document: mean, median (p50), 99th percentile and max\n"
+            "tokens per document: min, mean, median (p50), p90, p99, max\n"
         )?;
         for r in &rows {
             match r {
