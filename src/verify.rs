@@ -103,33 +103,47 @@ pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verifica
         });
     }
     reservoir.sort_by_key(|(order, _)| *order);
+    let documents: Vec<Sampled> = reservoir.into_iter().map(|(_, doc)| doc).collect();
+    verification.sampled = documents.len() as u64;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.threads)
         .build()
         .map_err(|e| FatalError::Usage(e.to_string()))?;
-    let results: Vec<(u64, u64)> = pool.install(|| {
-        reservoir
-            .par_iter()
-            .map(|(_, doc)| {
-                (
-                    count_or_max(fast.counter.as_ref(), &doc.text),
-                    count_or_max(reference.counter.as_ref(), &doc.text),
-                )
-            })
-            .collect()
-    });
-    for ((_, doc), (fast, reference)) in reservoir.into_iter().zip(results) {
-        verification.sampled += 1;
-        verification.sampled_tokens += reference;
-        if fast != reference {
-            verification.mismatches.push(Mismatch {
-                document: doc,
-                fast,
-                reference,
-            });
-        }
-    }
+    let (tokens, mismatches) =
+        pool.install(|| compare(documents, fast.counter.as_ref(), reference.counter.as_ref()));
+    verification.sampled_tokens = tokens;
+    verification.mismatches = mismatches;
     Ok(verification)
+}
+
+/// Counts every document with both counters (in parallel) and returns the reference tokens
+/// and the documents counted differently, in their original order.
+pub fn compare(
+    documents: Vec<Sampled>,
+    fast: &dyn Counter,
+    reference: &dyn Counter,
+) -> (u64, Vec<Mismatch>) {
+    let counts: Vec<(u64, u64)> = documents
+        .par_iter()
+        .map(|d| {
+            (
+                count_or_max(fast, &d.text),
+                count_or_max(reference, &d.text),
+            )
+        })
+        .collect();
+    let tokens = counts.iter().map(|&(_, r)| r).sum();
+    let mismatches = documents
+        .into_iter()
+        .zip(counts)
+        .filter(|(_, (f, r))| f != r)
+        .map(|(document, (fast, reference))| Mismatch {
+            document,
+            fast,
+            reference,
+        })
+        .collect();
+    (tokens, mismatches)
 }
 
 fn count_or_max(counter: &dyn Counter, text: &str) -> u64 {
@@ -158,5 +172,65 @@ impl SplitMix64 {
     /// Uniform in `0..n` (n > 0), without modulo bias worth speaking of for n below 2^40.
     fn below(&mut self, n: u64) -> u64 {
         ((self.next() as u128 * n as u128) >> 64) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Words;
+    impl Counter for Words {
+        fn count(&self, text: &str) -> Result<u64, String> {
+            Ok(text.split_whitespace().count() as u64)
+        }
+        fn engine(&self) -> &'static str {
+            "words"
+        }
+    }
+
+    struct Bytes;
+    impl Counter for Bytes {
+        fn count(&self, text: &str) -> Result<u64, String> {
+            Ok(text.len() as u64)
+        }
+        fn engine(&self) -> &'static str {
+            "bytes"
+        }
+    }
+
+    #[test]
+    fn differences_are_found_in_order() {
+        let doc = |line: u64, text: &str| Sampled {
+            path: "a.jsonl".into(),
+            line: Some(line),
+            text: text.into(),
+        };
+        let docs = vec![
+            doc(1, "a"),
+            doc(2, "two words"),
+            doc(3, "b"),
+            doc(4, "x y z"),
+        ];
+        let (tokens, mismatches) = compare(docs.clone(), &Words, &Bytes);
+        assert_eq!(tokens, 1 + 9 + 1 + 5);
+        let lines: Vec<_> = mismatches
+            .iter()
+            .map(|m| (m.document.line, m.fast, m.reference))
+            .collect();
+        assert_eq!(lines, vec![(Some(2), 2, 9), (Some(4), 3, 5)]);
+        assert!(compare(docs, &Words, &Words).1.is_empty());
+    }
+
+    #[test]
+    fn samples_are_uniform_and_reproducible() {
+        let mut a = SplitMix64(7);
+        let mut b = SplitMix64(7);
+        let draws: Vec<u64> = (0..1000).map(|_| a.below(10)).collect();
+        assert_eq!(draws, (0..1000).map(|_| b.below(10)).collect::<Vec<_>>());
+        for v in 0..10 {
+            let n = draws.iter().filter(|&&d| d == v).count();
+            assert!((50..150).contains(&n), "value {v} drawn {n} times of 1000");
+        }
     }
 }
