@@ -106,39 +106,64 @@ thread_local! {
     static CACHE: RefCell<ThreadCache> = RefCell::new(ThreadCache::default());
 }
 
-/// One thread's memo of piece → token count, for one counter at a time.
+/// One thread's memo of piece → token count, for one counter at a time. Pieces of up to 15
+/// bytes (nearly all of them) are keyed by a packed integer, so a lookup is one hash of 16
+/// bytes and an integer comparison.
 #[derive(Default)]
 struct ThreadCache {
     owner: u64,
-    pieces: AHashMap<Box<[u8]>, u32>,
+    short: AHashMap<u128, u32>,
+    long: AHashMap<Box<[u8]>, u32>,
     scratch: Vec<u32>,
+}
+
+/// The bytes of a piece of at most 15 bytes with its length in the top byte.
+#[inline]
+fn pack(piece: &[u8]) -> u128 {
+    let mut bytes = [0u8; 16];
+    bytes[..piece.len()].copy_from_slice(piece);
+    bytes[15] = piece.len() as u8;
+    u128::from_le_bytes(bytes)
 }
 
 impl ThreadCache {
     /// Makes the cache belong to counter `id`, forgetting another counter's pieces.
     fn claim(&mut self, id: u64) {
         if self.owner != id {
-            self.pieces.clear();
+            self.short.clear();
+            self.long.clear();
             self.owner = id;
         }
     }
 
     #[inline]
     fn count(&mut self, piece: &[u8], model: &BytePairModel) -> u32 {
-        if piece.len() <= 1 {
-            return piece.len() as u32;
+        match piece.len() {
+            0 | 1 => piece.len() as u32,
+            2..=15 => {
+                let key = pack(piece);
+                if let Some(&n) = self.short.get(&key) {
+                    return n;
+                }
+                let n = model.count(piece, &mut self.scratch);
+                if self.short.len() >= MAX_CACHED_PIECES {
+                    self.short.clear();
+                }
+                self.short.insert(key, n);
+                n
+            }
+            16..=MAX_CACHED_PIECE => {
+                if let Some(&n) = self.long.get(piece) {
+                    return n;
+                }
+                let n = model.count(piece, &mut self.scratch);
+                if self.long.len() >= MAX_CACHED_PIECES {
+                    self.long.clear();
+                }
+                self.long.insert(piece.into(), n);
+                n
+            }
+            _ => model.count(piece, &mut self.scratch),
         }
-        if piece.len() > MAX_CACHED_PIECE {
-            return model.count(piece, &mut self.scratch);
-        }
-        if let Some(&n) = self.pieces.get(piece) {
-            return n;
-        }
-        let n = model.count(piece, &mut self.scratch);
-        if self.pieces.len() >= MAX_CACHED_PIECES {
-            self.pieces.clear();
-        }
-        self.pieces.insert(piece.into(), n);
-        n
     }
 }
