@@ -162,15 +162,17 @@ impl BytePairModel {
         let mut next: Vec<usize> = (1..=n).collect();
         let mut prev: Vec<usize> = (0..n).map(|i| i.wrapping_sub(1)).collect();
         let mut alive = vec![true; n];
-        let mut heap = BinaryHeap::with_capacity(n);
-        for i in 0..n - 1 {
-            let (rank, id) = self.merge_of(symbol[i], symbol[i + 1]);
-            if rank != u32::MAX {
-                heap.push(Reverse((rank, i, id)));
-            }
-        }
+        // Heapify once (linear) rather than pushing pair by pair.
+        let initial: Vec<_> = (0..n - 1)
+            .filter_map(|i| {
+                let (rank, id) = self.merge_of(symbol[i], symbol[i + 1]);
+                (rank != u32::MAX).then_some(Reverse((rank, i as u32, id)))
+            })
+            .collect();
+        let mut heap = BinaryHeap::from(initial);
         let mut count = n as u32;
         while let Some(Reverse((rank, i, id))) = heap.pop() {
+            let i = i as usize;
             let j = next[i];
             if !alive[i] || j >= n || self.merge_of(symbol[i], symbol[j]) != (rank, id) {
                 continue; // stale: one side was merged away since this entry was pushed
@@ -186,13 +188,13 @@ impl BytePairModel {
                 let p = prev[i];
                 let (r, m) = self.merge_of(symbol[p], symbol[i]);
                 if r != u32::MAX {
-                    heap.push(Reverse((r, p, m)));
+                    heap.push(Reverse((r, p as u32, m)));
                 }
             }
             if next[i] < n {
                 let (r, m) = self.merge_of(symbol[i], symbol[next[i]]);
                 if r != u32::MAX {
-                    heap.push(Reverse((r, i, m)));
+                    heap.push(Reverse((r, i as u32, m)));
                 }
             }
         }
