@@ -42,6 +42,17 @@ fn texts(path: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Tokens of a whole `count` run.
+fn tokens_of(config: &CountConfig, prepared: &PreparedCounter) -> u64 {
+    tokencensus::count_with(config, prepared)
+        .unwrap()
+        .report
+        .totals
+        .tally
+        .counts
+        .tokens
+}
+
 fn bench(c: &mut Criterion) {
     let path = corpus();
     let bytes = std::fs::metadata(&path).unwrap().len();
@@ -58,39 +69,21 @@ fn bench(c: &mut Criterion) {
     let mut reference_config = config.clone();
     reference_config.engine = Engine::Reference;
     let prepared_reference = PreparedCounter::new(&reference_config).unwrap();
-    let tokens = tokencensus::count_with(&config, &prepared)
-        .unwrap()
-        .report
-        .totals
-        .tally
-        .counts
-        .tokens;
+    let tokens = tokens_of(&config, &prepared);
 
     let mut group = c.benchmark_group("count");
     group.throughput(Throughput::Bytes(bytes));
     group.sample_size(10).warm_up_time(Duration::from_secs(1));
-    group.bench_function("tokencensus", |b| {
-        b.iter(|| {
-            tokencensus::count_with(&config, &prepared)
-                .unwrap()
-                .report
-                .totals
-                .tally
-                .counts
-                .tokens
-        })
-    });
-    group.bench_function("tokencensus_reference", |b| {
-        b.iter(|| {
-            tokencensus::count_with(&reference_config, &prepared_reference)
-                .unwrap()
-                .report
-                .totals
-                .tally
-                .counts
-                .tokens
-        })
-    });
+    for (name, config, prepared) in [
+        ("tokencensus", &config, &prepared),
+        (
+            "tokencensus_reference",
+            &reference_config,
+            &prepared_reference,
+        ),
+    ] {
+        group.bench_function(name, |b| b.iter(|| tokens_of(config, prepared)));
+    }
     group.bench_function("tokenizers_encode_batch", |b| {
         b.iter(|| {
             let encodings = reference
