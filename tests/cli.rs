@@ -215,7 +215,9 @@ fn formats_and_output_file() {
 
 #[test]
 fn help_lists_every_flag_the_readme_shows() {
-    let help = ["count", "verify"].map(|sub| run(&[sub, "--help"]).stdout).concat();
+    let help = ["count", "verify"]
+        .map(|sub| run(&[sub, "--help"]).stdout)
+        .concat();
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     for flag in readme
         .split(|c: char| c.is_whitespace() || "`|[](),".contains(c))

@@ -25,10 +25,15 @@ pub fn byte_level_chars() -> [char; 256] {
     chars
 }
 
+/// BPE merges keyed by token-id pairs: `(left, right)` → `(rank, merged id)`.
+pub struct Merges {
+    map: AHashMap<u64, (u32, u32)>,
+}
+
 /// A byte-level BPE model reduced to what counting needs.
 pub struct BytePairModel {
     byte_ids: [u32; 256],
-    merges: AHashMap<u64, (u32, u32)>,
+    merges: Merges,
     whole_pieces: ahash::AHashSet<Box<[u8]>>,
     ignore_merges: bool,
 }
@@ -60,17 +65,7 @@ impl BytePairModel {
                 .get(c.to_string().as_str())
                 .ok_or_else(|| Unsupported(format!("byte {b:#04x} has no token of its own")))?;
         }
-        let mut merge_map = AHashMap::with_capacity(merges.len());
-        for (rank, (a, b)) in merges.iter().enumerate() {
-            let id = |s: &str| {
-                vocab.get(s).copied().ok_or_else(|| {
-                    Unsupported(format!("merge part {s:?} is not in the vocabulary"))
-                })
-            };
-            let merged = format!("{a}{b}");
-            // Later duplicates overwrite earlier ones, as in `tokenizers`.
-            merge_map.insert(pair(id(a)?, id(b)?), (rank as u32, id(&merged)?));
-        }
+        let merge_map = Merges::new(vocab, merges)?;
         let whole_pieces = if ignore_merges {
             vocab
                 .keys()
@@ -101,25 +96,58 @@ impl BytePairModel {
         if self.ignore_merges && self.whole_pieces.contains(piece) {
             return 1;
         }
-        if piece.len() <= SHORT_PIECE {
-            self.count_short(piece, scratch)
-        } else {
-            self.count_long(piece)
+        scratch.clear();
+        scratch.extend(piece.iter().map(|&b| self.byte_ids[b as usize]));
+        self.merges.count(scratch)
+    }
+}
+
+impl Merges {
+    /// Merges from the ordered `(left, right)` list; every part and result must be in `vocab`.
+    pub fn new(
+        vocab: &AHashMap<String, u32>,
+        merges: &[(String, String)],
+    ) -> Result<Self, Unsupported> {
+        let mut map = AHashMap::with_capacity(merges.len());
+        let mut merged = String::new();
+        for (rank, (a, b)) in merges.iter().enumerate() {
+            let id = |s: &str| {
+                vocab.get(s).copied().ok_or_else(|| {
+                    Unsupported(format!("merge part {s:?} is not in the vocabulary"))
+                })
+            };
+            merged.clear();
+            merged.push_str(a);
+            merged.push_str(b);
+            // Later duplicates overwrite earlier ones, as in `tokenizers`.
+            map.insert(pair(id(a)?, id(b)?), (rank as u32, id(&merged)?));
+        }
+        Ok(Self { map })
+    }
+
+    /// Whether any merge has `id` on either side.
+    pub fn involves(&self, id: u32) -> bool {
+        self.map
+            .keys()
+            .any(|&k| (k >> 32) as u32 == id || k as u32 == id)
+    }
+
+    /// Applies every merge to `symbols` (token ids, in order) and returns how many remain.
+    pub fn count(&self, symbols: &mut [u32]) -> u32 {
+        match symbols.len() {
+            0 | 1 => symbols.len() as u32,
+            n if n <= SHORT_PIECE => self.count_short(symbols),
+            _ => self.count_long(symbols),
         }
     }
 
     #[inline]
     fn merge_of(&self, a: u32, b: u32) -> (u32, u32) {
-        self.merges
-            .get(&pair(a, b))
-            .copied()
-            .unwrap_or((u32::MAX, 0))
+        self.map.get(&pair(a, b)).copied().unwrap_or((u32::MAX, 0))
     }
 
     /// Repeatedly merges the leftmost lowest-rank pair; quadratic, for short pieces.
-    fn count_short(&self, piece: &[u8], symbols: &mut Vec<u32>) -> u32 {
-        symbols.clear();
-        symbols.extend(piece.iter().map(|&b| self.byte_ids[b as usize]));
+    fn count_short(&self, symbols: &mut [u32]) -> u32 {
         let mut ranks: [(u32, u32); SHORT_PIECE] = [(u32::MAX, 0); SHORT_PIECE];
         for i in 0..symbols.len() - 1 {
             ranks[i] = self.merge_of(symbols[i], symbols[i + 1]);
@@ -156,9 +184,8 @@ impl BytePairModel {
     }
 
     /// The same merges with a heap and a linked list of symbols: O(n log n) for long pieces.
-    fn count_long(&self, piece: &[u8]) -> u32 {
-        let n = piece.len();
-        let mut symbol: Vec<u32> = piece.iter().map(|&b| self.byte_ids[b as usize]).collect();
+    fn count_long(&self, symbol: &mut [u32]) -> u32 {
+        let n = symbol.len();
         let mut next: Vec<usize> = (1..=n).collect();
         let mut prev: Vec<usize> = (0..n).map(|i| i.wrapping_sub(1)).collect();
         let mut alive = vec![true; n];
@@ -242,8 +269,13 @@ mod tests {
             "xyz",
             "aaaaaaaaab",
         ] {
-            let short = model.count_short(text.as_bytes(), &mut scratch);
-            assert_eq!(short, model.count_long(text.as_bytes()), "{text}");
+            let ids = |t: &str| {
+                t.bytes()
+                    .map(|b| model.byte_ids[b as usize])
+                    .collect::<Vec<u32>>()
+            };
+            let short = model.merges.count_short(&mut ids(text));
+            assert_eq!(short, model.merges.count_long(&mut ids(text)), "{text}");
         }
         assert_eq!(model.count(b"aaaaa", &mut scratch), 2); // (aaaa)(a)
         assert_eq!(model.count(b"abab", &mut scratch), 1);
@@ -254,10 +286,14 @@ mod tests {
     fn long_pieces_are_not_quadratic_and_agree() {
         let model = toy();
         let mut scratch = Vec::new();
-        let text = "ab".repeat(100);
+        let ids: Vec<u32> = "ab"
+            .repeat(64)
+            .bytes()
+            .map(|b| model.byte_ids[b as usize])
+            .collect();
         assert_eq!(
-            model.count_short(&text.as_bytes()[..128], &mut scratch),
-            model.count_long(&text.as_bytes()[..128])
+            model.merges.count_short(&mut ids.clone()),
+            model.merges.count_long(&mut ids.clone())
         );
         let huge = "a".repeat(1 << 20);
         assert_eq!(model.count(huge.as_bytes(), &mut scratch), 1 << 18);
