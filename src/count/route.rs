@@ -1,7 +1,7 @@
 //! Choosing the counting route for a tokenizer: the fast count-only route where it is exact
 //! for this `tokenizer.json`, the reference `tokenizers` route otherwise (or when asked).
 
-use super::fast::FastBpeCounter;
+use super::fast::FastCounter;
 use super::{Counter, LoadedTokenizer, ReferenceCounter};
 use tokenizers::PostProcessor;
 
@@ -38,7 +38,7 @@ pub fn choose_route(
                 (true, Some(post)) => post.added_tokens(false) as u64,
                 _ => 0,
             };
-            match FastBpeCounter::new(&json, added) {
+            match FastCounter::new(&json, added) {
                 Ok(fast) => {
                     return Ok(Route {
                         counter: Box::new(fast),

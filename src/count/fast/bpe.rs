@@ -125,11 +125,12 @@ impl Merges {
         Ok(Self { map })
     }
 
-    /// Whether any merge has `id` on either side.
-    pub fn involves(&self, id: u32) -> bool {
+    /// Whether any merge has one of `ids` on either side.
+    pub fn involves_any(&self, ids: &[u32]) -> bool {
+        let ids: ahash::AHashSet<u32> = ids.iter().copied().collect();
         self.map
             .keys()
-            .any(|&k| (k >> 32) as u32 == id || k as u32 == id)
+            .any(|&k| ids.contains(&((k >> 32) as u32)) || ids.contains(&(k as u32)))
     }
 
     /// Applies every merge to `symbols` (token ids, in order) and returns how many remain.

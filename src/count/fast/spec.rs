@@ -50,6 +50,21 @@ pub fn read_spec(json: &Value) -> Result<FastSpec, Unsupported> {
     {
         return Err(why("BPE subword prefix or suffix"));
     }
+    let (vocab, merges) = vocab_and_merges(model)?;
+    let ignore_merges = model["ignore_merges"] == true;
+    Ok(FastSpec {
+        model: BytePairModel::new(&vocab, &merges, ignore_merges)?,
+        pattern,
+        nfc,
+        added_tokens,
+    })
+}
+
+/// A BPE vocabulary (token → id) and its ordered merges.
+pub type VocabAndMerges = (AHashMap<String, u32>, Vec<(String, String)>);
+
+/// The vocabulary and the ordered merges of a BPE model.
+pub fn vocab_and_merges(model: &Value) -> Result<VocabAndMerges, Unsupported> {
     let vocab: AHashMap<String, u32> = model["vocab"]
         .as_object()
         .ok_or_else(|| why("no vocabulary"))?
@@ -75,13 +90,7 @@ pub fn read_spec(json: &Value) -> Result<FastSpec, Unsupported> {
         })
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| why("unreadable merges"))?;
-    let ignore_merges = model["ignore_merges"] == true;
-    Ok(FastSpec {
-        model: BytePairModel::new(&vocab, &merges, ignore_merges)?,
-        pattern,
-        nfc,
-        added_tokens,
-    })
+    Ok((vocab, merges))
 }
 
 /// `Sequence[Split(regex), ByteLevel(no prefix space, no regex)]` with a supported regex.
@@ -123,7 +132,7 @@ fn pre_tokenizer(pre: &Value) -> Result<Pattern, Unsupported> {
 }
 
 /// Added tokens, all matched on the raw text without single-word or stripping rules.
-fn added_tokens(list: &Value) -> Result<Vec<String>, Unsupported> {
+pub fn added_tokens(list: &Value) -> Result<Vec<String>, Unsupported> {
     let mut contents = Vec::new();
     for token in list.as_array().map(Vec::as_slice).unwrap_or_default() {
         let flag = |name: &str| token[name] == true;

@@ -1,0 +1,83 @@
+//! One thread's memo of piece → token count, for one counter at a time. Pieces of up to 15
+//! bytes (nearly all of them) are keyed by a packed integer, so a lookup is one hash of 16
+//! bytes and an integer comparison; pieces up to 64 bytes by their bytes; longer ones are
+//! counted every time. The cache is emptied when full, so memory stays bounded.
+
+use ahash::AHashMap;
+use std::cell::RefCell;
+
+/// Pieces longer than this are not cached (they are rare and would bloat the cache).
+const MAX_CACHED_PIECE: usize = 64;
+/// A cache is emptied when one of its maps holds this many pieces.
+const MAX_CACHED_PIECES: usize = 1 << 20;
+
+thread_local! {
+    /// The calling thread's cache.
+    pub static CACHE: RefCell<ThreadCache> = RefCell::new(ThreadCache::default());
+}
+
+/// A per-thread piece cache.
+#[derive(Default)]
+pub struct ThreadCache {
+    owner: u64,
+    short: AHashMap<u128, u32>,
+    long: AHashMap<Box<[u8]>, u32>,
+    scratch: Vec<u32>,
+}
+
+/// The bytes of a piece of at most 15 bytes with its length in the top byte.
+#[inline]
+fn pack(piece: &[u8]) -> u128 {
+    let mut bytes = [0u8; 16];
+    bytes[..piece.len()].copy_from_slice(piece);
+    bytes[15] = piece.len() as u8;
+    u128::from_le_bytes(bytes)
+}
+
+impl ThreadCache {
+    /// Makes the cache belong to counter `id`, forgetting another counter's pieces.
+    pub fn claim(&mut self, id: u64) {
+        if self.owner != id {
+            self.short.clear();
+            self.long.clear();
+            self.owner = id;
+        }
+    }
+
+    /// The token count of `piece`, from the cache or from `compute` (given a scratch buffer).
+    /// A piece of one byte is always one token (a byte or single-character token).
+    #[inline]
+    pub fn count(
+        &mut self,
+        piece: &[u8],
+        compute: impl FnOnce(&[u8], &mut Vec<u32>) -> u32,
+    ) -> u32 {
+        match piece.len() {
+            0 | 1 => piece.len() as u32,
+            2..=15 => {
+                let key = pack(piece);
+                if let Some(&n) = self.short.get(&key) {
+                    return n;
+                }
+                let n = compute(piece, &mut self.scratch);
+                if self.short.len() >= MAX_CACHED_PIECES {
+                    self.short.clear();
+                }
+                self.short.insert(key, n);
+                n
+            }
+            16..=MAX_CACHED_PIECE => {
+                if let Some(&n) = self.long.get(piece) {
+                    return n;
+                }
+                let n = compute(piece, &mut self.scratch);
+                if self.long.len() >= MAX_CACHED_PIECES {
+                    self.long.clear();
+                }
+                self.long.insert(piece.into(), n);
+                n
+            }
+            _ => compute(piece, &mut self.scratch),
+        }
+    }
+}
