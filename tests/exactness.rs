@@ -83,7 +83,7 @@ fn bpe_tokenizers_take_a_fast_route() {
         ("gpt4o", "fast-bpe"),
         ("qwen3", "fast-bpe"),
         ("gemma3", "fast-spm-bpe"),
-        ("minilm", "tokenizers-0.23"),
+        ("minilm", "fast-wordpiece"),
     ] {
         let report = count_json(
             &[
@@ -102,6 +102,23 @@ fn bpe_tokenizers_take_a_fast_route() {
     }
     let forced = count_json(&["--engine", "reference", "fixtures/edge/edge.jsonl"], 0);
     assert_eq!(forced["tokenizer"]["engine"], "tokenizers-0.23");
+    assert!(forced["tokenizer"]["fallback_reason"].is_null());
+    // A tokenizer no fast route recognises is counted by the tokenizers crate, with the reason.
+    let dir = tempfile::tempdir().unwrap();
+    let changed = unrecognised_tokenizer(dir.path());
+    let report = count_json(&["--tokenizer", &changed, "fixtures/edge/edge.jsonl"], 0);
+    assert_eq!(report["tokenizer"]["engine"], "tokenizers-0.23");
+    assert!(
+        report["tokenizer"]["fallback_reason"]
+            .as_str()
+            .unwrap()
+            .contains("no fast scanner")
+    );
+    let expected = expected();
+    assert_eq!(
+        report["totals"]["tokens"],
+        expected["tokenizers"]["llama3"]["plain"]["edge/edge.jsonl"]["tokens"]
+    );
 }
 
 #[test]

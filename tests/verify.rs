@@ -5,7 +5,7 @@ use common::*;
 
 #[test]
 fn verify_agrees_on_the_sample_for_every_fast_tokenizer() {
-    for tokenizer in ["llama3", "gpt4o", "qwen3", "gemma3"] {
+    for tokenizer in ["llama3", "gpt4o", "qwen3", "gemma3", "minilm"] {
         let r = run(&[
             "verify",
             "--tokenizer",
@@ -31,14 +31,20 @@ fn verify_agrees_on_the_sample_for_every_fast_tokenizer() {
 
 #[test]
 fn verify_explains_when_there_is_no_fast_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let tokenizer = unrecognised_tokenizer(dir.path());
     let r = run(&[
         "verify",
         "--tokenizer",
-        &tokenizer_path("minilm"),
+        &tokenizer,
         "fixtures/edge/edge.jsonl",
     ]);
     assert_eq!(r.code, 0);
-    assert!(r.stdout.contains("no fast route"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("no fast route") && r.stdout.contains("no fast scanner"),
+        "{}",
+        r.stdout
+    );
     let r = run(&["verify", "no/such/path"]);
     assert_eq!(r.code, 2);
 }

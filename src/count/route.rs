@@ -2,6 +2,7 @@
 //! for this `tokenizer.json`, the reference `tokenizers` route otherwise (or when asked).
 
 use super::fast::FastCounter;
+use super::fast::wordpiece::{WordPieceCounter, WordPieceModel};
 use super::{Counter, LoadedTokenizer, ReferenceCounter};
 use tokenizers::PostProcessor;
 
@@ -38,14 +39,23 @@ pub fn choose_route(
                 (true, Some(post)) => post.added_tokens(false) as u64,
                 _ => 0,
             };
-            match FastCounter::new(&json, added) {
+            let fast = match FastCounter::new(&json, added) {
                 Ok(fast) => {
                     return Ok(Route {
                         counter: Box::new(fast),
                         fallback_reason: None,
                     });
                 }
-                Err(why) => Some(why.0),
+                Err(why) => why.0,
+            };
+            match WordPieceModel::from_json(&json) {
+                Ok(model) => {
+                    return Ok(Route {
+                        counter: Box::new(WordPieceCounter::new(loaded.tokenizer, model, added)?),
+                        fallback_reason: None,
+                    });
+                }
+                Err(why) => Some(format!("{fast}; {}", why.0)),
             }
         }
     };

@@ -90,3 +90,15 @@ pub const TOKENIZERS: [&str; 5] = ["llama3", "gpt4o", "qwen3", "gemma3", "minilm
 pub fn tokenizer_path(name: &str) -> String {
     format!("fixtures/tokenizers/{name}.tokenizer.json.zst")
 }
+
+/// A Llama 3 tokenizer whose Split regex was changed (it gains a useless alternative), so that no
+/// fast route recognises it: written into `dir`, its path returned.
+pub fn unrecognised_tokenizer(dir: &Path) -> String {
+    let packed = std::fs::read(root().join(tokenizer_path("llama3"))).unwrap();
+    let json = String::from_utf8(zstd::decode_all(&packed[..]).unwrap()).unwrap();
+    let changed = json.replacen(r#"|\\s+(?!\\S)|\\s+""#, r#"|\\s+(?!\\S)|\\s+|\\s""#, 1);
+    assert_ne!(changed, json, "the regex must have been found and changed");
+    let path = dir.join("changed.tokenizer.json");
+    std::fs::write(&path, changed).unwrap();
+    path.display().to_string()
+}

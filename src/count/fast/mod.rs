@@ -12,6 +12,7 @@ pub mod spec;
 pub mod spm;
 pub mod unicode;
 mod unicode_table;
+pub mod wordpiece;
 
 use super::Counter;
 use aho_corasick::{AhoCorasick, MatchKind};
