@@ -185,44 +185,68 @@ impl Merges {
     }
 
     /// The same merges with a heap and a linked list of symbols: O(n log n) for long pieces.
+    /// Heap entries are `rank << 32 | position` in one integer; a pair's merge is looked up again
+    /// when its entry comes out (stale entries no longer match), through a small memo, since
+    /// long pieces repeat the same pairs.
     fn count_long(&self, symbol: &mut [u32]) -> u32 {
         let n = symbol.len();
-        let mut next: Vec<usize> = (1..=n).collect();
-        let mut prev: Vec<usize> = (0..n).map(|i| i.wrapping_sub(1)).collect();
-        let mut alive = vec![true; n];
+        let mut memo = vec![(u64::MAX, (u32::MAX, 0u32)); 1 << 12];
+        let mut merge_of = |a: u32, b: u32| {
+            let key = pair(a, b);
+            let slot = &mut memo[(key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize];
+            if slot.0 != key {
+                *slot = (key, self.merge_of(a, b));
+            }
+            slot.1
+        };
+        const NONE: u32 = u32::MAX;
+        let mut next: Vec<u32> = (1..=n as u32)
+            .map(|j| if j as usize == n { NONE } else { j })
+            .collect();
+        let mut prev: Vec<u32> = (0..n as u32)
+            .map(|i| if i == 0 { NONE } else { i - 1 })
+            .collect();
+        let entry = |rank: u32, pos: u32| Reverse(((rank as u64) << 32) | pos as u64);
         // Heapify once (linear) rather than pushing pair by pair.
         let initial: Vec<_> = (0..n - 1)
             .filter_map(|i| {
-                let (rank, id) = self.merge_of(symbol[i], symbol[i + 1]);
-                (rank != u32::MAX).then_some(Reverse((rank, i as u32, id)))
+                let (rank, _) = merge_of(symbol[i], symbol[i + 1]);
+                (rank != NONE).then(|| entry(rank, i as u32))
             })
             .collect();
         let mut heap = BinaryHeap::from(initial);
         let mut count = n as u32;
-        while let Some(Reverse((rank, i, id))) = heap.pop() {
-            let i = i as usize;
+        while let Some(Reverse(top)) = heap.pop() {
+            let (rank, i) = ((top >> 32) as u32, top as u32 as usize);
             let j = next[i];
-            if !alive[i] || j >= n || self.merge_of(symbol[i], symbol[j]) != (rank, id) {
-                continue; // stale: one side was merged away since this entry was pushed
+            // Stale entries: the left symbol was merged away (its `prev` link was cut by
+            // marking it dead below) or the pair is no longer the one that had this rank.
+            if symbol[i] == NONE || j == NONE {
+                continue;
             }
+            let (r, id) = merge_of(symbol[i], symbol[j as usize]);
+            if r != rank {
+                continue;
+            }
+            let j = j as usize;
             symbol[i] = id;
-            alive[j] = false;
+            symbol[j] = NONE;
             next[i] = next[j];
-            if next[i] < n {
-                prev[next[i]] = i;
+            if next[i] != NONE {
+                prev[next[i] as usize] = i as u32;
             }
             count -= 1;
-            if prev[i] < n {
+            if prev[i] != NONE {
                 let p = prev[i];
-                let (r, m) = self.merge_of(symbol[p], symbol[i]);
-                if r != u32::MAX {
-                    heap.push(Reverse((r, p as u32, m)));
+                let (r, _) = merge_of(symbol[p as usize], id);
+                if r != NONE {
+                    heap.push(entry(r, p));
                 }
             }
-            if next[i] < n {
-                let (r, m) = self.merge_of(symbol[i], symbol[next[i]]);
-                if r != u32::MAX {
-                    heap.push(Reverse((r, i as u32, m)));
+            if next[i] != NONE {
+                let (r, _) = merge_of(id, symbol[next[i] as usize]);
+                if r != NONE {
+                    heap.push(entry(r, i as u32));
                 }
             }
         }
