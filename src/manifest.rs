@@ -179,5 +179,13 @@ mod tests {
         );
         assert!(parse("[[source]]\nname = \"a\"\ncategory = \"public\"\npaths = []\n").is_err());
         assert!(parse("").is_err());
+        let empty_field =
+            "[[source]]\nname = \"a\"\ncategory = \"public\"\npaths = [\"x\"]\ntext_field = \"\"\n";
+        assert!(
+            parse(empty_field)
+                .unwrap_err()
+                .to_string()
+                .contains("empty text_field")
+        );
     }
 }

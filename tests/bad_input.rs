@@ -227,3 +227,28 @@ fn a_nul_inside_a_record_costs_that_record_only_whatever_the_chunking() {
         }
     }
 }
+
+#[test]
+fn fifos_and_devices_are_reported_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ok.jsonl"), "{\"text\":\"counted\"}\n").unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.jsonl"))
+        .status();
+    assert!(
+        made.is_ok_and(|s| s.success()),
+        "mkfifo is part of coreutils"
+    );
+    let r = run_in(dir.path(), &["count", "--format", "json", "."]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report = r.json();
+    let errors = errors_of(&report, "./pipe.jsonl");
+    assert_eq!(line_kinds(&errors), vec![(Value::Null, "io".into())]);
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file")
+    );
+    assert_eq!(report["totals"]["documents"], 1);
+}

@@ -189,6 +189,18 @@ fn formats_and_output_file() {
         table.stdout
     );
 
+    for column in ["min", "mean", "p50", "p90", "p99", "max", "bytes/tok"] {
+        let header = table
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("source"))
+            .unwrap();
+        assert!(
+            header.split_whitespace().any(|w| w == column),
+            "table lacks {column}: {header}"
+        );
+    }
+
     let md = run(&[
         "count",
         "--format",
@@ -203,6 +215,13 @@ fn formats_and_output_file() {
         md.stdout
     );
     assert!(md.stdout.contains("| **Total** |"));
+    assert!(
+        md.stdout
+            .contains("| Source | Min | Mean | p50 | p90 | p99 | Max |"),
+        "{}",
+        md.stdout
+    );
+    assert!(md.stdout.contains("Input bytes"), "{}", md.stdout);
     let total = count_json(&["--manifest", "fixtures/sample/sources.toml"], 0)["totals"]["tokens"]
         .as_u64()
         .unwrap();
