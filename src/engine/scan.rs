@@ -56,6 +56,7 @@ pub fn scan_jsonl(
     base: LineBase,
 ) -> Scanned {
     let mut scanned = Scanned::default();
+    let mut unescaped = String::new();
     for (index, line) in lines::lines(buf) {
         scanned.lines += 1;
         let line = if index == 0 && base.starts_file() {
@@ -63,10 +64,10 @@ pub fn scan_jsonl(
         } else {
             line
         };
-        match jsonl::extract_text(line, field) {
+        match jsonl::extract_text(line, field, &mut unescaped) {
             Ok(None) => {}
             Ok(Some(text)) => {
-                scanned.tokens += count_document(counter, acc, target, &text, base.at(index))
+                scanned.tokens += count_document(counter, acc, target, text, base.at(index))
             }
             Err(problem) => acc.error(target.file, base.at(index), problem),
         }

@@ -42,6 +42,7 @@ pub fn for_each_document(
             };
             let mut blocks = LineBlocks::new(input, target);
             let mut bad = 0;
+            let mut unescaped = String::new();
             loop {
                 let block = match blocks.next_block() {
                     Ok(Some(block)) => block,
@@ -58,8 +59,8 @@ pub fn for_each_document(
                     } else {
                         line
                     };
-                    match jsonl::extract_text(line, field) {
-                        Ok(Some(text)) => document(Some(number + 1), &text),
+                    match jsonl::extract_text(line, field, &mut unescaped) {
+                        Ok(Some(text)) => document(Some(number + 1), text),
                         Ok(None) => {}
                         Err(_) => bad += 1,
                     }

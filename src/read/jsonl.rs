@@ -1,16 +1,22 @@
 //! Extracting the text field from one JSONL line without building a `serde_json::Value`:
-//! the text is borrowed from the line unless it contains escapes, other fields are skipped.
+//! other fields are skipped, the text is borrowed from the line, and only when it contains
+//! escapes is it unescaped, into a buffer the caller reuses (no allocation per line).
 
 use super::Problem;
 use crate::error::ErrorKind;
 use serde::Deserializer as _;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::borrow::Cow;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use std::fmt;
 
-/// The text of a JSONL line: `Ok(None)` for a blank line, the field's string otherwise, or the
-/// problem that prevents counting it.
-pub fn extract_text<'a>(line: &'a [u8], field: &str) -> Result<Option<Cow<'a, str>>, Problem> {
+/// The text of a JSONL line: `Ok(None)` for a blank line, the field's string otherwise (borrowed
+/// from the line, or unescaped into `buf` when it has escapes), or the problem that prevents
+/// counting it. Nothing is allocated per line once `buf` has grown.
+pub fn extract_text<'a>(
+    line: &'a [u8],
+    field: &str,
+    buf: &'a mut String,
+) -> Result<Option<&'a str>, Problem> {
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
@@ -27,17 +33,80 @@ pub fn extract_text<'a>(line: &'a [u8], field: &str) -> Result<Option<Cow<'a, st
         .deserialize_map(RecordVisitor { field })
         .and_then(|found| de.end().map(|()| found))
         .map_err(json_problem)?;
-    match found {
-        Field::Text(text) => Ok(Some(text)),
-        Field::Missing => Err(Problem::new(
+    let Some(raw) = found else {
+        return Err(Problem::new(
             ErrorKind::MissingField,
             format!("record has no \"{field}\" field"),
-        )),
-        Field::Other(kind) => Err(Problem::new(
-            ErrorKind::FieldType,
-            format!("field \"{field}\" is {kind}, not a string"),
-        )),
+        ));
+    };
+    let raw = raw.get();
+    let kind = match raw.as_bytes()[0] {
+        b'"' => return unescape(&raw[1..raw.len() - 1], buf).map(Some),
+        b'n' => "null",
+        b't' | b'f' => "a boolean",
+        b'[' => "an array",
+        b'{' => "an object",
+        _ => "a number",
+    };
+    Err(Problem::new(
+        ErrorKind::FieldType,
+        format!("field \"{field}\" is {kind}, not a string"),
+    ))
+}
+
+/// The value of a JSON string (its text between the quotes, already validated by the parser):
+/// itself when it has no escapes, else unescaped into `buf`. Lone surrogates are refused.
+fn unescape<'a>(raw: &'a str, buf: &'a mut String) -> Result<&'a str, Problem> {
+    let Some(first) = memchr::memchr(b'\\', raw.as_bytes()) else {
+        return Ok(raw);
+    };
+    let lone = |unit: u32| {
+        Problem::new(
+            ErrorKind::InvalidUnicode,
+            format!("lone surrogate escape \\u{unit:04X} in the text"),
+        )
+    };
+    let hex = |at: usize| u32::from_str_radix(raw.get(at..at + 4).unwrap_or("?"), 16).ok();
+    buf.clear();
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    let mut next = Some(first);
+    while let Some(at) = next {
+        buf.push_str(&raw[i..at]);
+        let (c, len) = match bytes[at + 1] {
+            b'n' => ('\n', 2),
+            b't' => ('\t', 2),
+            b'r' => ('\r', 2),
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{c}', 2),
+            b'u' => {
+                let unit = hex(at + 2)
+                    .ok_or_else(|| Problem::new(ErrorKind::Json, "malformed \\u escape"))?;
+                match unit {
+                    0xD800..=0xDBFF => {
+                        let low = (bytes.get(at + 6..at + 8) == Some(b"\\u"))
+                            .then(|| hex(at + 8))
+                            .flatten();
+                        match low {
+                            Some(low @ 0xDC00..=0xDFFF) => {
+                                let cp = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                                (char::from_u32(cp).ok_or_else(|| lone(unit))?, 12)
+                            }
+                            _ => return Err(lone(unit)),
+                        }
+                    }
+                    0xDC00..=0xDFFF => return Err(lone(unit)),
+                    _ => (char::from_u32(unit).ok_or_else(|| lone(unit))?, 6),
+                }
+            }
+            other => (other as char, 2), // \" \\ \/
+        };
+        buf.push(c);
+        i = at + len;
+        next = memchr::memchr(b'\\', &bytes[i..]).map(|j| i + j);
     }
+    buf.push_str(&raw[i..]);
+    Ok(buf.as_str())
 }
 
 fn json_problem(e: serde_json::Error) -> Problem {
@@ -57,28 +126,22 @@ fn json_problem(e: serde_json::Error) -> Problem {
     Problem::new(kind, format!("{what}{hint} at column {}", e.column()))
 }
 
-enum Field<'de> {
-    Missing,
-    Text(Cow<'de, str>),
-    Other(&'static str),
-}
-
 struct RecordVisitor<'f> {
     field: &'f str,
 }
 
 impl<'de> Visitor<'de> for RecordVisitor<'_> {
-    type Value = Field<'de>;
+    type Value = Option<&'de RawValue>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = Field::Missing;
+        let mut found = None;
         while let Some(is_text) = map.next_key_seed(KeyIs(self.field))? {
             if is_text {
-                found = map.next_value_seed(TextValue)?; // the last duplicate wins, as in Python
+                found = Some(map.next_value::<&'de RawValue>()?); // the last duplicate wins, as in Python
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -107,73 +170,32 @@ impl<'de> Visitor<'de> for KeyIs<'_> {
     }
 }
 
-/// Deserializes the text field's value: a string (borrowed where possible) or its JSON type.
-struct TextValue;
-
-impl<'de> DeserializeSeed<'de> for TextValue {
-    type Value = Field<'de>;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Field<'de>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TextValue {
-    type Value = Field<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Field<'de>, E> {
-        Ok(Field::Text(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Field<'de>, E> {
-        Ok(Field::Text(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Field<'de>, E> {
-        Ok(Field::Text(Cow::Owned(v)))
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Field<'de>, E> {
-        Ok(Field::Other("a boolean"))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Field<'de>, E> {
-        Ok(Field::Other("a number"))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Field<'de>, E> {
-        Ok(Field::Other("a number"))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Field<'de>, E> {
-        Ok(Field::Other("a number"))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Field<'de>, E> {
-        Ok(Field::Other("null"))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field<'de>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Field::Other("an array"))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field<'de>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Field::Other("an object"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
-    fn text(line: &str) -> Result<Option<Cow<'_, str>>, Problem> {
-        extract_text(line.as_bytes(), "text")
+    fn text(line: &str) -> Result<Option<String>, Problem> {
+        let mut buf = String::new();
+        extract_text(line.as_bytes(), "text", &mut buf).map(|t| t.map(str::to_string))
     }
 
     #[test]
     fn borrows_plain_strings_and_unescapes_others() {
-        assert!(matches!(
-            text(r#"{"id":1,"text":"hi"}"#),
-            Ok(Some(Cow::Borrowed("hi")))
-        ));
-        let got = text(r#"{"text":"a\nb \u00e9 \ud83d\ude00"}"#)
-            .unwrap()
-            .unwrap();
-        assert_eq!(got, "a\nb é 😀");
+        let line = br#"{"id":1,"text":"hi"}"#;
+        let mut buf = String::new();
+        let got = extract_text(line, "text", &mut buf).unwrap().unwrap();
+        assert_eq!(got, "hi");
+        assert!(
+            line.as_ptr_range().contains(&got.as_ptr()),
+            "borrowed from the line"
+        );
+        assert_eq!(
+            text(r#"{"text":"a\nb \u00e9 \ud83d\ude00 \"q\" \\ \/"}"#)
+                .unwrap()
+                .unwrap(),
+            "a\nb é 😀 \"q\" \\ /"
+        );
         assert_eq!(text(" \t\r").unwrap(), None);
         assert_eq!(
             text(r#"{"text":"x","text":"last"}"#).unwrap().unwrap(),
@@ -189,7 +211,11 @@ mod tests {
 
     #[test]
     fn classifies_bad_records() {
-        let kind = |l: &[u8]| extract_text(l, "text").unwrap_err().kind;
+        let kind = |l: &[u8]| {
+            extract_text(l, "text", &mut String::new())
+                .unwrap_err()
+                .kind
+        };
         assert_eq!(kind(b"{\"text\": "), ErrorKind::Json);
         assert_eq!(kind(b"[1,2]"), ErrorKind::Json);
         assert_eq!(kind(b"{\"text\":\"a\"} trailing"), ErrorKind::Json);
@@ -206,7 +232,44 @@ mod tests {
             kind(br#"{"text":"\ud800 lone"}"#),
             ErrorKind::InvalidUnicode
         );
-        let p = extract_text(b"{\"text\":42}", "text").unwrap_err();
+        assert_eq!(kind(br#"{"text":"\udc00"}"#), ErrorKind::InvalidUnicode);
+        assert_eq!(
+            kind(br#"{"text":"\ud83d\u0041"}"#),
+            ErrorKind::InvalidUnicode
+        );
+        let p = extract_text(b"{\"text\":42}", "text", &mut String::new()).unwrap_err();
         assert_eq!(p.message, "field \"text\" is a number, not a string");
+    }
+
+    /// A JSON string literal for `chars`, each written raw or escaped as `pick` says.
+    fn literal(chars: &[(char, u8)]) -> String {
+        let mut out = String::from("\"");
+        for &(c, pick) in chars {
+            let must = c == '"' || c == '\\' || (c as u32) < 0x20;
+            match (pick % 3, must) {
+                (0, false) => out.push(c),
+                (1, _) if matches!(c, '\n' | '\t' | '"' | '\\') => {
+                    out.push_str(&c.escape_default().to_string())
+                }
+                _ => {
+                    let mut units = [0u16; 2];
+                    for u in c.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{u:04x}"));
+                    }
+                }
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn unescaping_agrees_with_serde_json(chars in prop::collection::vec((any::<char>(), any::<u8>()), 0..40)) {
+            let lit = literal(&chars);
+            let line = format!("{{\"a\":[1,{{}}],\"text\":{lit}}}");
+            let want: serde_json::Value = serde_json::from_str(&line).unwrap();
+            prop_assert_eq!(text(&line).unwrap().unwrap(), want["text"].as_str().unwrap());
+        }
     }
 }
