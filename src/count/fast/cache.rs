@@ -1,15 +1,18 @@
 //! One thread's memo of piece → token count, for one counter at a time. Pieces of up to 15
 //! bytes (nearly all of them) are keyed by a packed integer, so a lookup is one hash of 16
-//! bytes and an integer comparison; pieces up to 64 bytes by their bytes; longer ones are
-//! counted every time. The cache is emptied when full, so memory stays bounded.
+//! bytes and an integer comparison; pieces up to 256 bytes by their bytes (ruler lines such as
+//! `=====` repeat a lot); longer ones are counted every time. Each map is emptied when full, so
+//! memory stays bounded.
 
 use ahash::AHashMap;
 use std::cell::RefCell;
 
 /// Pieces longer than this are not cached (they are rare and would bloat the cache).
-const MAX_CACHED_PIECE: usize = 64;
-/// A cache is emptied when one of its maps holds this many pieces.
+const MAX_CACHED_PIECE: usize = 256;
+/// The short-piece map is emptied when it holds this many pieces (about 32 MiB).
 const MAX_CACHED_PIECES: usize = 1 << 20;
+/// The long-piece map is emptied when its keys hold this many bytes.
+const MAX_CACHED_BYTES: usize = 32 << 20;
 
 thread_local! {
     /// The calling thread's cache.
@@ -22,6 +25,7 @@ pub struct ThreadCache {
     owner: u64,
     short: AHashMap<u128, u32>,
     long: AHashMap<Box<[u8]>, u32>,
+    long_bytes: usize,
     scratch: Vec<u32>,
 }
 
@@ -40,6 +44,7 @@ impl ThreadCache {
         if self.owner != id {
             self.short.clear();
             self.long.clear();
+            self.long_bytes = 0;
             self.owner = id;
         }
     }
@@ -71,9 +76,11 @@ impl ThreadCache {
                     return n;
                 }
                 let n = compute(piece, &mut self.scratch);
-                if self.long.len() >= MAX_CACHED_PIECES {
+                if self.long_bytes + piece.len() > MAX_CACHED_BYTES {
                     self.long.clear();
+                    self.long_bytes = 0;
                 }
+                self.long_bytes += piece.len();
                 self.long.insert(piece.into(), n);
                 n
             }
