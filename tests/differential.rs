@@ -250,6 +250,13 @@ proptest! {
     fn fast_route_equals_reference_on_long_runs(atom in prop::sample::select(ATOMS), n in 100usize..3000, tail in atoms()) {
         check(&format!("{}{tail}", atom.repeat(n)))?;
     }
+
+    /// Long single pieces of varied letters take the long-piece merge loop (radix heap, and
+    /// its side heap where a vocabulary ranks a use of a token before its making).
+    #[test]
+    fn fast_route_equals_reference_on_long_pieces(text in "[a-zA-Z\u{e9}\u{df}]{200,4000}") {
+        check(&text)?;
+    }
 }
 
 #[test]
@@ -262,6 +269,7 @@ fn floods_and_huge_documents_agree() {
         "中".repeat(50_000),
         "!?".repeat(50_000),
         "ab ".repeat(100_000),
+        pseudo_random_letters(300_000),
     ] {
         for (name, fast, reference) in pairs() {
             assert_eq!(
@@ -272,4 +280,17 @@ fn floods_and_huge_documents_agree() {
             );
         }
     }
+}
+
+/// `n` letters from a fixed-seed generator: one long piece with no repeats to cache.
+fn pseudo_random_letters(n: usize) -> String {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    (0..n)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (b'a' + (state % 26) as u8) as char
+        })
+        .collect()
 }

@@ -2,9 +2,8 @@
 //! pairs, and the merge loop of `tokenizers` (always the lowest-rank pair, the leftmost on ties),
 //! without building tokens, strings or offsets.
 
+use super::radix_heap::RadixHeap;
 use ahash::AHashMap;
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 /// Pieces up to this many bytes merge with a simple scan; longer ones use a heap (n log n).
 const SHORT_PIECE: usize = 128;
@@ -184,10 +183,10 @@ impl Merges {
         }
     }
 
-    /// The same merges with a heap and a linked list of symbols: O(n log n) for long pieces.
-    /// Heap entries are `rank << 32 | position` in one integer; a pair's merge is looked up again
-    /// when its entry comes out (stale entries no longer match), through a small memo, since
-    /// long pieces repeat the same pairs.
+    /// The same merges with a priority queue and a linked list of symbols: O(n log n) for long
+    /// pieces (a radix heap keeps memory access sequential). Entries are `rank << 32 | position` in one integer; a pair's merge is looked up
+    /// again when its entry comes out (stale entries no longer match), through a small memo,
+    /// since long pieces repeat the same pairs.
     fn count_long(&self, symbol: &mut [u32]) -> u32 {
         let n = symbol.len();
         let mut memo = vec![(u64::MAX, (u32::MAX, 0u32)); 1 << 12];
@@ -200,53 +199,48 @@ impl Merges {
             slot.1
         };
         const NONE: u32 = u32::MAX;
-        let mut next: Vec<u32> = (1..=n as u32)
-            .map(|j| if j as usize == n { NONE } else { j })
-            .collect();
-        let mut prev: Vec<u32> = (0..n as u32)
-            .map(|i| if i == 0 { NONE } else { i - 1 })
-            .collect();
-        let entry = |rank: u32, pos: u32| Reverse(((rank as u64) << 32) | pos as u64);
-        // Heapify once (linear) rather than pushing pair by pair.
+        // Merged-away symbols are marked `NONE` in place; live neighbours are found by
+        // scanning over them. A scan never passes more than one token's width, and it reads
+        // the cache lines the merge touches anyway, where `prev`/`next` arrays would add two
+        // more misses per merge (pops come in rank order, all over a long piece).
+        let next_of = |symbol: &[u32], i: usize| (i + 1..n).find(|&k| symbol[k] != NONE);
+        let prev_of = |symbol: &[u32], i: usize| (0..i).rev().find(|&k| symbol[k] != NONE);
+        let entry = |rank: u32, pos: usize| ((rank as u64) << 32) | pos as u64;
         let initial: Vec<_> = (0..n - 1)
             .filter_map(|i| {
                 let (rank, _) = merge_of(symbol[i], symbol[i + 1]);
-                (rank != NONE).then(|| entry(rank, i as u32))
+                (rank != NONE).then(|| entry(rank, i))
             })
             .collect();
-        let mut heap = BinaryHeap::from(initial);
+        let mut heap = RadixHeap::from(initial);
         let mut count = n as u32;
-        while let Some(Reverse(top)) = heap.pop() {
+        while let Some(top) = heap.pop() {
             let (rank, i) = ((top >> 32) as u32, top as u32 as usize);
-            let j = next[i];
-            // Stale entries: the left symbol was merged away (its `prev` link was cut by
-            // marking it dead below) or the pair is no longer the one that had this rank.
-            if symbol[i] == NONE || j == NONE {
+            // Stale entries: the left symbol was merged away, or the pair is no longer the
+            // one that had this rank.
+            if symbol[i] == NONE {
                 continue;
             }
-            let (r, id) = merge_of(symbol[i], symbol[j as usize]);
+            let Some(j) = next_of(symbol, i) else {
+                continue;
+            };
+            let (r, id) = merge_of(symbol[i], symbol[j]);
             if r != rank {
                 continue;
             }
-            let j = j as usize;
             symbol[i] = id;
             symbol[j] = NONE;
-            next[i] = next[j];
-            if next[i] != NONE {
-                prev[next[i] as usize] = i as u32;
-            }
             count -= 1;
-            if prev[i] != NONE {
-                let p = prev[i];
-                let (r, _) = merge_of(symbol[p as usize], id);
+            if let Some(p) = prev_of(symbol, i) {
+                let (r, _) = merge_of(symbol[p], id);
                 if r != NONE {
                     heap.push(entry(r, p));
                 }
             }
-            if next[i] != NONE {
-                let (r, _) = merge_of(id, symbol[next[i] as usize]);
+            if let Some(k) = next_of(symbol, j) {
+                let (r, _) = merge_of(id, symbol[k]);
                 if r != NONE {
-                    heap.push(entry(r, i as u32));
+                    heap.push(entry(r, i));
                 }
             }
         }

@@ -8,6 +8,7 @@
 pub mod bpe;
 mod cache;
 pub mod pretokenize;
+mod radix_heap;
 pub mod spec;
 pub mod spm;
 pub mod unicode;
