@@ -3,6 +3,7 @@
 use crate::count::{Engine, TokenizerSource};
 use crate::engine::DEFAULT_CHUNK_BYTES;
 use crate::error::FatalError;
+use crate::plan::ShardSpec;
 use std::path::PathBuf;
 
 /// Everything `count` needs to know.
@@ -28,6 +29,8 @@ pub struct CountConfig {
     pub chunk_bytes: usize,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// Count only this shard of the corpus, and where that choice came from.
+    pub shard: Option<(ShardSpec, String)>,
 }
 
 impl CountConfig {
@@ -44,6 +47,7 @@ impl CountConfig {
             mmap: true,
             chunk_bytes: DEFAULT_CHUNK_BYTES,
             progress: false,
+            shard: None,
         }
     }
 

@@ -34,6 +34,9 @@ pub enum FatalError {
         /// What is wrong, naming the line where known.
         message: String,
     },
+    /// Reports that cannot be merged into one census.
+    #[error("cannot merge: {0}")]
+    Merge(String),
     /// A saved report could not be read or written.
     #[error("{path}: {message}")]
     Io {

@@ -9,6 +9,7 @@ pub mod count;
 pub mod engine;
 pub mod error;
 pub mod manifest;
+pub mod merge;
 pub mod plan;
 pub mod read;
 pub mod report;
@@ -23,7 +24,7 @@ use count::{Counter, load_tokenizer};
 use engine::EngineOptions;
 use manifest::Manifest;
 use plan::Plan;
-use report::{RunInfo, Settings, build_report};
+use report::{RunInfo, Settings, ShardRun, build_report};
 use std::time::Instant;
 
 /// The result of a count: the report and notes for the user that are not errors.
@@ -105,7 +106,20 @@ fn count_plan(
         progress: config.progress,
     };
     let started = Instant::now();
-    let output = engine::run(plan, prepared.counter(), &options)?;
+    let (plan, shard) = match &config.shard {
+        Some((spec, origin)) => {
+            let (part, plan_sha256) = plan.shard(*spec);
+            let shard = ShardRun {
+                index: spec.index,
+                count: spec.count,
+                plan_sha256,
+                origin: origin.clone(),
+            };
+            (std::borrow::Cow::Owned(part), Some(shard))
+        }
+        None => (std::borrow::Cow::Borrowed(plan), None),
+    };
+    let output = engine::run(&plan, prepared.counter(), &options)?;
     let settings = Settings {
         text_field: config.text_field.clone(),
         manifest: config.manifest.as_ref().map(|p| p.display().to_string()),
@@ -114,9 +128,18 @@ fn count_plan(
         threads: config.threads,
         mmap: config.mmap,
         elapsed_seconds: started.elapsed().as_secs_f64(),
+        shard,
+        merged_parts: None,
     };
     let engine = (prepared.counter().engine(), prepared.fallback_reason());
-    let report = build_report(plan, &output, prepared.info(), engine, settings, run);
+    let report = build_report(
+        &plan.sources,
+        &output,
+        prepared.info(),
+        engine,
+        settings,
+        run,
+    );
     Ok(Census {
         report,
         warnings: plan.warnings.clone(),

@@ -1,6 +1,7 @@
 //! `tokencensus count`: arguments, their conversion into a [`CountConfig`], and output.
 
 use super::corpus::CorpusArgs;
+use super::shard::ShardArgs;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -14,6 +15,8 @@ use tokencensus::{CountConfig, FatalError, Report};
 pub struct CountArgs {
     #[command(flatten)]
     corpus: CorpusArgs,
+    #[command(flatten)]
+    shard: ShardArgs,
     /// Counting route: the exact fast route where it applies (auto), or always the tokenizers crate.
     #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
     engine: EngineArg,
@@ -43,15 +46,27 @@ enum EngineArg {
 
 /// Output formats as spelled on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
+pub(super) enum Format {
     Table,
     Json,
     Markdown,
 }
 
+impl Format {
+    /// The library's format.
+    pub(super) fn output(self) -> OutputFormat {
+        match self {
+            Format::Table => OutputFormat::Table,
+            Format::Json => OutputFormat::Json,
+            Format::Markdown => OutputFormat::Markdown,
+        }
+    }
+}
+
 impl CountArgs {
-    fn config(&self) -> CountConfig {
+    fn config(&self) -> Result<CountConfig, FatalError> {
         let mut config = self.corpus.config();
+        config.shard = self.shard.resolve()?;
         config.engine = match self.engine {
             EngineArg::Auto => Engine::Auto,
             EngineArg::Reference => Engine::Reference,
@@ -61,40 +76,45 @@ impl CountArgs {
             config.chunk_bytes = chunk;
         }
         config.progress = !self.quiet && std::io::stderr().is_terminal();
-        config
-    }
-
-    fn format(&self) -> OutputFormat {
-        match self.format {
-            Format::Table => OutputFormat::Table,
-            Format::Json => OutputFormat::Json,
-            Format::Markdown => OutputFormat::Markdown,
-        }
+        Ok(config)
     }
 }
 
 /// Runs `count` and returns the exit status.
 pub fn run(args: CountArgs) -> Result<ExitCode, FatalError> {
-    let census = tokencensus::count(&args.config())?;
+    let config = args.config()?;
+    if let (Some((spec, origin)), false) = (&config.shard, args.quiet) {
+        eprintln!(
+            "tokencensus: counting shard {}/{} (from {origin})",
+            spec.index, spec.count
+        );
+    }
+    let census = tokencensus::count(&config)?;
     if !args.quiet {
         for warning in &census.warnings {
             eprintln!("tokencensus: warning: {warning}");
         }
     }
-    write_report(&census.report, args.format(), args.output.as_ref())?;
-    let errors = &census.report.errors;
+    write_report(&census.report, args.format.output(), args.output.as_ref())?;
+    Ok(exit_status(&census.report))
+}
+
+/// 1 when the report lists input errors (a one-line summary goes to stderr), else 0.
+pub(super) fn exit_status(report: &Report) -> ExitCode {
+    let errors = &report.errors;
     if let Some(first) = errors.first() {
         eprintln!(
             "tokencensus: {} input error{} (first: {first}); everything else was counted",
             errors.len(),
             if errors.len() == 1 { "" } else { "s" }
         );
-        return Ok(ExitCode::from(1));
+        return ExitCode::from(1);
     }
-    Ok(ExitCode::SUCCESS)
+    ExitCode::SUCCESS
 }
 
-fn write_report(
+/// Renders `report` in `format` to `output` (or stdout).
+pub(super) fn write_report(
     report: &Report,
     format: OutputFormat,
     output: Option<&PathBuf>,

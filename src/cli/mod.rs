@@ -3,6 +3,8 @@
 
 mod corpus;
 mod count;
+mod merge;
+mod shard;
 mod verify;
 
 use clap::{Parser, Subcommand};
@@ -21,6 +23,8 @@ struct Cli {
 enum Command {
     /// Count documents, bytes and tokens of a corpus, per source and category.
     Count(count::CountArgs),
+    /// Merge the JSON reports of every shard of a sharded count into the report of the whole corpus.
+    Merge(merge::MergeArgs),
     /// Re-count a random sample of documents with the tokenizers crate and compare with the fast route.
     Verify(verify::VerifyArgs),
 }
@@ -29,6 +33,7 @@ enum Command {
 pub fn run() -> Result<ExitCode, FatalError> {
     match Cli::parse().command {
         Command::Count(args) => count::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Verify(args) => verify::run(args),
     }
 }

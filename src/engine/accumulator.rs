@@ -91,9 +91,25 @@ impl Accumulator {
             per_file.entry(file).or_default().push((chunk, lines));
         }
         let mut starts: HashMap<(usize, u32), u64> = HashMap::new();
+        let mut unknown: HashMap<usize, String> = HashMap::new();
         for (file, mut chunks) in per_file {
             chunks.sort_unstable();
-            let mut before = 0;
+            // A shard's range of a file numbers its lines after those that start before it;
+            // they are counted (by reading up to the range) only when an error needs them.
+            let planned = &plan.files[file];
+            let needed = self.errors.iter().any(|e| e.file == file);
+            let mut before = match planned.span().0 {
+                start if start > 0 && needed => {
+                    match crate::read::lines::lines_before(&planned.path, start) {
+                        Ok(lines) => lines,
+                        Err(e) => {
+                            unknown.insert(file, e.to_string());
+                            0
+                        }
+                    }
+                }
+                _ => 0,
+            };
             for (chunk, lines) in chunks {
                 starts.insert((file, chunk), before);
                 before += lines;
@@ -101,17 +117,25 @@ impl Accumulator {
         }
         self.errors
             .into_iter()
-            .map(|e| InputError {
-                path: plan.files[e.file].path.display().to_string(),
-                line: match e.line {
+            .map(|e| {
+                let mut message = e.problem.message;
+                let line = match e.line {
                     LineRef::None => None,
                     LineRef::Line(n) => Some(n),
+                    LineRef::InChunk { .. } if unknown.contains_key(&e.file) => {
+                        message += &format!(" (line number unknown: {})", unknown[&e.file]);
+                        None
+                    }
                     LineRef::InChunk { chunk, index } => {
                         Some(starts.get(&(e.file, chunk)).copied().unwrap_or(0) + index + 1)
                     }
-                },
-                kind: e.problem.kind,
-                message: e.problem.message,
+                };
+                InputError {
+                    path: plan.files[e.file].path.display().to_string(),
+                    line,
+                    kind: e.problem.kind,
+                    message,
+                }
             })
             .collect()
     }

@@ -43,37 +43,50 @@ fn binary_error(run: &Run, target: Target) {
         .error_msg(target.file, LineRef::None, ErrorKind::Binary, message);
 }
 
-/// Marks a file as counted: one file, `input_bytes` read from disk.
+/// Marks a file (or a shard's range of it) as counted: `input_bytes` read from disk, and one
+/// file unless the range does not start the file.
 fn count_file_itself(run: &Run, target: Target, input_bytes: u64) {
+    let owns_file = run.plan.files[target.file].owns_file();
     let mut acc = run.slot();
     let counts = &mut acc.sources[target.source].counts;
-    counts.files += 1;
+    counts.files += u64::from(owns_file);
     counts.input_bytes += input_bytes;
 }
 
 fn mapped_jsonl<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::Scope<'s>) {
-    let path = &run.plan.files[target.file].path;
-    let bytes = match FileBytes::open(path, run.options.mmap) {
+    let planned = &run.plan.files[target.file];
+    // A file-wide problem is reported by the range that starts the file, so that a file split
+    // between shards is reported once.
+    let owner = planned.owns_file();
+    let bytes = match FileBytes::open(&planned.path, run.options.mmap) {
         Ok(b) => b,
-        Err(e) => return io_error(run, target, e),
+        Err(e) if owner => return io_error(run, target, e),
+        Err(_) => return,
     };
-    let len = bytes.len();
-    if len == 0 {
+    let (first, last) = planned.span();
+    let last = last.min(bytes.len());
+    if first >= last {
         return count_file_itself(run, target, 0);
     }
     let mut scratch = Vec::new();
     match bytes.head(BINARY_SNIFF_BYTES, &mut scratch) {
-        Ok(head) if jsonl_looks_binary(head) => return binary_error(run, target),
+        Ok(head) if jsonl_looks_binary(head) => {
+            if owner {
+                binary_error(run, target);
+            }
+            return;
+        }
         Ok(_) => {}
-        Err(e) => return io_error(run, target, e),
+        Err(e) if owner => return io_error(run, target, e),
+        Err(_) => return,
     }
-    count_file_itself(run, target, len);
+    count_file_itself(run, target, last - first);
     let chunk = run.options.chunk_bytes.max(1) as u64;
     let bytes = Arc::new(bytes);
-    let chunks = len.div_ceil(chunk);
+    let chunks = (last - first).div_ceil(chunk);
     for k in 0..chunks {
         let bytes = Arc::clone(&bytes);
-        let (start, end) = (k * chunk, ((k + 1) * chunk).min(len));
+        let (start, end) = (first + k * chunk, (first + (k + 1) * chunk).min(last));
         let count_chunk = move || {
             let field = &run.plan.sources[target.source].text_field;
             let mut scratch = Vec::new();

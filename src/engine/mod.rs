@@ -119,8 +119,13 @@ pub fn run(
     let sources = total.sources.clone();
     let mut errors = total.into_errors(plan);
     errors.extend(plan.problems.iter().cloned());
+    sort_errors(&mut errors);
+    Ok(EngineOutput { sources, errors })
+}
+
+/// Puts input errors in report order: by path, line, kind and message.
+pub fn sort_errors(errors: &mut [InputError]) {
     errors.sort_by(|a, b| {
         (&a.path, a.line, a.kind, &a.message).cmp(&(&b.path, b.line, b.kind, &b.message))
     });
-    Ok(EngineOutput { sources, errors })
 }

@@ -4,7 +4,10 @@
 //! folders and files that no source claims become input errors.
 
 mod pattern;
+mod shard;
 mod walk;
+
+pub use shard::ShardSpec;
 
 use crate::error::{ErrorKind, FatalError, InputError};
 use crate::manifest::{Category, Manifest};
@@ -36,6 +39,22 @@ pub struct PlannedFile {
     pub format: Format,
     /// Its size on disk.
     pub size: u64,
+    /// The byte range to count (the lines that start in it) when a shard counts only part of
+    /// the file; `None` for the whole file.
+    pub range: Option<(u64, u64)>,
+}
+
+impl PlannedFile {
+    /// The bytes this entry counts: its range, or the whole file.
+    pub fn span(&self) -> (u64, u64) {
+        self.range.unwrap_or((0, self.size))
+    }
+
+    /// Whether this entry counts the file itself (its start): a file split into ranges counts
+    /// once, in the range that starts at byte 0.
+    pub fn owns_file(&self) -> bool {
+        self.span().0 == 0
+    }
 }
 
 /// Sources, files and the problems found while discovering them.
@@ -172,9 +191,15 @@ impl Plan {
         Ok(plan)
     }
 
-    /// The total size on disk of all planned files.
+    /// The total size on disk of all planned files (of their ranges, in a shard).
     pub fn total_bytes(&self) -> u64 {
-        self.files.iter().map(|f| f.size).sum()
+        self.files
+            .iter()
+            .map(|f| {
+                let (start, end) = f.span();
+                end - start
+            })
+            .sum()
     }
 }
 
@@ -241,6 +266,7 @@ impl Plan {
                     path,
                     source,
                     size,
+                    range: None,
                 });
                 Ok(())
             }

@@ -3,7 +3,7 @@
 use super::*;
 use crate::count::TokenizerInfo;
 use crate::engine::EngineOutput;
-use crate::plan::Plan;
+use crate::plan::Source;
 use crate::stats::SourceStats;
 
 fn tally(stats: &SourceStats) -> Tally {
@@ -16,7 +16,7 @@ fn tally(stats: &SourceStats) -> Tally {
 
 /// Assembles the report of a run: per source, per category and totals, with the errors.
 pub fn build_report(
-    plan: &Plan,
+    sources: &[Source],
     output: &EngineOutput,
     tokenizer: &TokenizerInfo,
     (engine, fallback_reason): (&str, Option<&str>),
@@ -25,7 +25,7 @@ pub fn build_report(
 ) -> Report {
     let mut totals = SourceStats::default();
     let mut by_category: Vec<(Category, u64, SourceStats)> = Vec::new();
-    for (source, stats) in plan.sources.iter().zip(&output.sources) {
+    for (source, stats) in sources.iter().zip(&output.sources) {
         totals += stats;
         match by_category
             .iter_mut()
@@ -59,8 +59,7 @@ pub fn build_report(
             tally: tally(&totals),
             errors: output.errors.len() as u64,
         },
-        sources: plan
-            .sources
+        sources: sources
             .iter()
             .zip(&output.sources)
             .map(|(source, stats)| SourceReport {
@@ -68,6 +67,7 @@ pub fn build_report(
                 category: source.category,
                 text_field: source.text_field.clone(),
                 tally: tally(stats),
+                tokens_per_document_hdr: stats.tokens_per_document.to_base64(),
             })
             .collect(),
         categories: by_category

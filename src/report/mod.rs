@@ -109,6 +109,9 @@ pub struct SourceReport {
     /// The counts.
     #[serde(flatten)]
     pub tally: Tally,
+    /// The tokens-per-document histogram (HDR V2 deflate, base64; null without documents):
+    /// with `min`, `max` and `tokens` it lets `merge` combine shard reports exactly.
+    pub tokens_per_document_hdr: Option<String>,
 }
 
 /// One category's census.
@@ -130,6 +133,26 @@ pub struct RunInfo {
     pub threads: usize,
     /// Whether uncompressed files were memory-mapped.
     pub mmap: bool,
-    /// Wall time of the count, in seconds.
+    /// Wall time of the count, in seconds (for a merge: the longest part's).
     pub elapsed_seconds: f64,
+    /// The shard this report counts, when it is one part of a sharded count.
+    #[serde(default)]
+    pub shard: Option<ShardRun>,
+    /// How many shard reports were merged into this one (null for a direct count).
+    #[serde(default)]
+    pub merged_parts: Option<u32>,
+}
+
+/// One shard of a sharded count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShardRun {
+    /// This shard, from 0.
+    pub index: u32,
+    /// The number of shards.
+    pub count: u32,
+    /// SHA-256 of the whole split (sources, every file or byte range and its shard): parts
+    /// merge only with parts of the same split.
+    pub plan_sha256: String,
+    /// Where the shard came from: `--shard`, or the scheduler's environment variables.
+    pub origin: String,
 }

@@ -98,6 +98,66 @@ impl TokenDistribution {
     }
 }
 
+impl TokenDistribution {
+    /// The histogram in HDR V2 deflate encoding, base64: what a report carries so that a later
+    /// merge is exact. `None` when nothing was recorded.
+    pub fn to_base64(&self) -> Option<String> {
+        use base64::Engine as _;
+        use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
+        if self.count() == 0 {
+            return None;
+        }
+        // Histograms with equal counts may differ in how far they have grown; a copy sized by
+        // the largest value alone makes equal distributions encode to equal text.
+        let mut canonical =
+            Histogram::<u64>::new_with_max(self.histogram.max().max(2), SIGNIFICANT_DIGITS)
+                .expect("valid histogram bounds");
+        canonical
+            .add(&self.histogram)
+            .expect("the copy is sized for every value");
+        let mut bytes = Vec::new();
+        V2DeflateSerializer::new()
+            .serialize(&canonical, &mut bytes)
+            .expect("serializing into memory cannot fail");
+        Some(base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    /// Rebuilds a distribution from a report's histogram and its exact minimum, maximum and
+    /// sum (the sum of tokens per document is the source's token count).
+    pub fn from_base64(encoded: &str, min: u64, max: u64, sum: u64) -> Result<Self, String> {
+        use base64::Engine as _;
+        use hdrhistogram::serialization::Deserializer;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(|e| format!("histogram is not base64: {e}"))?;
+        let decoded: Histogram<u64> = Deserializer::new()
+            .deserialize(&mut bytes.as_slice())
+            .map_err(|e| format!("histogram does not decode: {e:?}"))?;
+        if decoded.sigfig() != SIGNIFICANT_DIGITS {
+            return Err(format!(
+                "histogram keeps {} significant digits, not {SIGNIFICANT_DIGITS}",
+                decoded.sigfig()
+            ));
+        }
+        let mut distribution = Self::default();
+        distribution
+            .histogram
+            .add(&decoded)
+            .map_err(|e| format!("histogram does not merge: {e:?}"))?;
+        let agrees = distribution.count() == 0
+            || (min <= max
+                && decoded.equivalent(decoded.min(), min)
+                && decoded.equivalent(decoded.max(), max));
+        if !agrees {
+            return Err("histogram disagrees with its minimum and maximum".into());
+        }
+        distribution.min = min;
+        distribution.max = max;
+        distribution.sum = sum;
+        Ok(distribution)
+    }
+}
+
 impl AddAssign<&TokenDistribution> for TokenDistribution {
     fn add_assign(&mut self, other: &TokenDistribution) {
         self.histogram
@@ -112,6 +172,31 @@ impl AddAssign<&TokenDistribution> for TokenDistribution {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_round_trip_is_exact_and_merges_like_the_original() {
+        let mut a = TokenDistribution::default();
+        let mut b = TokenDistribution::default();
+        for v in [0u64, 1, 7, 1000, 123_456, 9_999_999] {
+            a.record(v);
+        }
+        for v in [3u64, 5, 77_777] {
+            b.record(v);
+        }
+        let back = |d: &TokenDistribution| {
+            TokenDistribution::from_base64(&d.to_base64().unwrap(), d.min, d.max, d.sum).unwrap()
+        };
+        assert_eq!(back(&a), a);
+        let mut merged = back(&a);
+        merged += &back(&b);
+        let mut direct = a.clone();
+        direct += &b;
+        assert_eq!(merged, direct);
+        assert_eq!(merged.to_base64(), direct.to_base64());
+        assert_eq!(TokenDistribution::default().to_base64(), None);
+        assert!(TokenDistribution::from_base64("not base64!", 0, 0, 0).is_err());
+        assert!(TokenDistribution::from_base64("AAAA", 0, 0, 0).is_err());
+    }
 
     #[test]
     fn summary_is_exact_at_the_ends_and_close_in_between() {

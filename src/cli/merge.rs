@@ -1,0 +1,47 @@
+//! `tokencensus merge`: combines the JSON reports of every shard of a sharded count into the
+//! report of the whole corpus.
+
+use super::count::{Format, exit_status, write_report};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tokencensus::merge::{Part, merge_parts};
+use tokencensus::{FatalError, Report};
+
+/// Arguments of `merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard reports (`count --shard I/N --format json`), one per shard, in any order.
+    #[arg(value_name = "PART.json", required = true)]
+    parts: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// Runs `merge` and returns the exit status (1 when the merged census lists input errors).
+pub fn run(args: MergeArgs) -> Result<ExitCode, FatalError> {
+    let parts = args
+        .parts
+        .iter()
+        .map(|path| {
+            let io = |message: String| FatalError::Io {
+                path: path.clone(),
+                message,
+            };
+            let text = std::fs::read_to_string(path).map_err(|e| io(e.to_string()))?;
+            let report: Report = serde_json::from_str(&text)
+                .map_err(|e| io(format!("not a tokencensus JSON report: {e}")))?;
+            Ok(Part {
+                name: path.display().to_string(),
+                report,
+            })
+        })
+        .collect::<Result<Vec<_>, FatalError>>()?;
+    let merged = merge_parts(&parts)?;
+    write_report(&merged, args.format.output(), args.output.as_ref())?;
+    Ok(exit_status(&merged))
+}

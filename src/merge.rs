@@ -1,0 +1,178 @@
+//! Merging shard reports into the report of the whole corpus. A part carries everything an
+//! exact merge needs (counters, each source's HDR histogram with its exact minimum and maximum,
+//! the errors) and the fingerprint of the split it belongs to; parts of different tokenizers,
+//! settings or splits, and missing or repeated shards, are refused. The merged report equals
+//! the report of a single count of the whole corpus, except for `run`.
+
+use crate::count::TokenizerInfo;
+use crate::engine::{EngineOutput, sort_errors};
+use crate::error::FatalError;
+use crate::plan::Source;
+use crate::report::{Report, RunInfo, SCHEMA_VERSION, SourceReport, build_report};
+use crate::stats::{SourceStats, TokenDistribution};
+
+/// A shard report and the name to call it by in messages (its file path).
+pub struct Part {
+    /// Where the part came from.
+    pub name: String,
+    /// The part.
+    pub report: Report,
+}
+
+/// Merges the reports of every shard of one sharded count.
+pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
+    let first = parts
+        .first()
+        .ok_or_else(|| FatalError::Merge("no reports given".into()))?;
+    check_parts(parts)?;
+    let mut sources = vec![SourceStats::default(); first.report.sources.len()];
+    let mut errors = Vec::new();
+    for part in parts {
+        for (total, source) in sources.iter_mut().zip(&part.report.sources) {
+            *total += &source_stats(source).map_err(|e| {
+                FatalError::Merge(format!("{}: source {:?}: {e}", part.name, source.name))
+            })?;
+        }
+        errors.extend(part.report.errors.iter().cloned());
+    }
+    sort_errors(&mut errors);
+    let declared: Vec<Source> = first
+        .report
+        .sources
+        .iter()
+        .map(|s| Source {
+            name: s.name.clone(),
+            category: s.category,
+            text_field: s.text_field.clone(),
+        })
+        .collect();
+    let t = &first.report.tokenizer;
+    let tokenizer = TokenizerInfo {
+        name: t.name.clone(),
+        sha256: t.sha256.clone(),
+        vocab_size: t.vocab_size,
+        special_tokens: t.special_tokens,
+        origin: t.origin.clone(),
+    };
+    let run = RunInfo {
+        threads: first.report.run.threads,
+        mmap: first.report.run.mmap,
+        elapsed_seconds: parts
+            .iter()
+            .map(|p| p.report.run.elapsed_seconds)
+            .fold(0.0, f64::max),
+        shard: None,
+        merged_parts: Some(parts.len() as u32),
+    };
+    let output = EngineOutput { sources, errors };
+    Ok(build_report(
+        &declared,
+        &output,
+        &tokenizer,
+        (&t.engine, t.fallback_reason.as_deref()),
+        first.report.settings.clone(),
+        run,
+    ))
+}
+
+/// Refuses parts that do not form exactly one complete split of one count.
+fn check_parts(parts: &[Part]) -> Result<(), FatalError> {
+    let refuse = |message: String| Err(FatalError::Merge(message));
+    let first = &parts[0];
+    let shard_of = |part: &Part| {
+        part.report.run.shard.clone().ok_or_else(|| {
+            FatalError::Merge(format!(
+                "{} is not a shard report (count it with --shard I/N, or under a job array)",
+                part.name
+            ))
+        })
+    };
+    let expected = shard_of(first)?;
+    let mut seen: Vec<Option<&str>> = vec![None; expected.count as usize];
+    for part in parts {
+        let (r, f) = (&part.report, &first.report);
+        if r.schema_version != SCHEMA_VERSION {
+            return refuse(format!(
+                "{} has schema version {}, this program reads {SCHEMA_VERSION}",
+                part.name, r.schema_version
+            ));
+        }
+        let shard = shard_of(part)?;
+        let differs = |what: &str| {
+            refuse(format!(
+                "{} and {} differ in {what}: they are parts of different counts",
+                first.name, part.name
+            ))
+        };
+        if r.tokenizer.sha256 != f.tokenizer.sha256
+            || r.tokenizer.special_tokens != f.tokenizer.special_tokens
+        {
+            return differs("tokenizer (sha256 or special tokens)");
+        }
+        if r.settings != f.settings {
+            return differs("settings");
+        }
+        if shard.count != expected.count || shard.plan_sha256 != expected.plan_sha256 {
+            return differs("shard plan (inputs, sources or number of shards)");
+        }
+        if !same_sources(&r.sources, &f.sources) {
+            return differs("sources");
+        }
+        match &mut seen[shard.index as usize] {
+            Some(other) => {
+                return refuse(format!(
+                    "shard {}/{} is given twice: {other} and {}",
+                    shard.index, shard.count, part.name
+                ));
+            }
+            slot => *slot = Some(&part.name),
+        }
+    }
+    let missing: Vec<String> = (0..expected.count)
+        .filter(|&i| seen[i as usize].is_none())
+        .map(|i| i.to_string())
+        .collect();
+    if !missing.is_empty() {
+        return refuse(format!(
+            "shard{} {} of {} missing",
+            if missing.len() == 1 { " is" } else { "s are" },
+            missing.join(", "),
+            expected.count
+        ));
+    }
+    Ok(())
+}
+
+fn same_sources(a: &[SourceReport], b: &[SourceReport]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            (&x.name, x.category, &x.text_field) == (&y.name, y.category, &y.text_field)
+        })
+}
+
+/// A source's statistics rebuilt from its report.
+fn source_stats(source: &SourceReport) -> Result<SourceStats, String> {
+    let counts = source.tally.counts;
+    let tokens_per_document = match (
+        &source.tokens_per_document_hdr,
+        &source.tally.tokens_per_document,
+    ) {
+        (None, None) if counts.documents == 0 => TokenDistribution::default(),
+        (Some(hdr), Some(summary)) => {
+            let d = TokenDistribution::from_base64(hdr, summary.min, summary.max, counts.tokens)?;
+            if d.count() != counts.documents {
+                return Err(format!(
+                    "the histogram holds {} documents, the counts {}",
+                    d.count(),
+                    counts.documents
+                ));
+            }
+            d
+        }
+        _ => return Err("the tokens-per-document histogram is missing".into()),
+    };
+    Ok(SourceStats {
+        counts,
+        tokens_per_document,
+    })
+}
