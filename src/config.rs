@@ -31,6 +31,8 @@ pub struct CountConfig {
     pub progress: bool,
     /// Count only this shard of the corpus, and where that choice came from.
     pub shard: Option<(ShardSpec, String)>,
+    /// Save each finished file's result here, and skip files already saved.
+    pub checkpoint: Option<PathBuf>,
 }
 
 impl CountConfig {
@@ -48,6 +50,7 @@ impl CountConfig {
             chunk_bytes: DEFAULT_CHUNK_BYTES,
             progress: false,
             shard: None,
+            checkpoint: None,
         }
     }
 

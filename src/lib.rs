@@ -4,6 +4,7 @@
 //! the [`engine`] counts the files on a rayon pool with a [`count::Counter`], and the merged
 //! statistics become a [`report::Report`] that every output format renders.
 
+pub mod checkpoint;
 pub mod config;
 pub mod count;
 pub mod engine;
@@ -119,7 +120,13 @@ fn count_plan(
         }
         None => (std::borrow::Cow::Borrowed(plan), None),
     };
-    let output = engine::run(&plan, prepared.counter(), &options)?;
+    let (output, resumed_files) = match &config.checkpoint {
+        Some(dir) => resume(dir, &plan, prepared, &options)?,
+        None => (
+            engine::run(&plan, prepared.counter(), &options, None)?,
+            None,
+        ),
+    };
     let settings = Settings {
         text_field: config.text_field.clone(),
         manifest: config.manifest.as_ref().map(|p| p.display().to_string()),
@@ -130,6 +137,7 @@ fn count_plan(
         elapsed_seconds: started.elapsed().as_secs_f64(),
         shard,
         merged_parts: None,
+        resumed_files,
     };
     let engine = (prepared.counter().engine(), prepared.fallback_reason());
     let report = build_report(
@@ -140,8 +148,59 @@ fn count_plan(
         settings,
         run,
     );
-    Ok(Census {
-        report,
-        warnings: plan.warnings.clone(),
-    })
+    let mut warnings = plan.warnings.clone();
+    warnings.extend(output.warnings);
+    Ok(Census { report, warnings })
+}
+
+/// Counts `plan` with the checkpoint folder `dir`: files saved by earlier runs are taken from
+/// there, the others counted (and saved as each finishes). Returns the output of the whole
+/// plan and how many files were resumed.
+fn resume(
+    dir: &std::path::Path,
+    plan: &Plan,
+    prepared: &PreparedCounter,
+    options: &EngineOptions,
+) -> Result<(engine::EngineOutput, Option<u64>), FatalError> {
+    let info = prepared.info();
+    let context = format!(
+        "tokencensus {} checkpoint v1\ntokenizer {}\tspecial tokens {}",
+        env!("CARGO_PKG_VERSION"),
+        info.sha256,
+        info.special_tokens
+    );
+    let store = checkpoint::CheckpointStore::open(dir, context)?;
+    let mut restored = vec![stats::SourceStats::default(); plan.sources.len()];
+    let mut restored_errors = Vec::new();
+    let mut remaining = Plan {
+        files: Vec::new(),
+        ..plan.clone()
+    };
+    let mut keys = Vec::new();
+    let mut resumed = 0;
+    for file in &plan.files {
+        let key = store.key(plan, file);
+        match key.as_deref().and_then(|k| store.load(k)) {
+            Some((stats, errors)) => {
+                restored[file.source] += &stats;
+                restored_errors.extend(errors);
+                resumed += 1;
+            }
+            None => {
+                remaining.files.push(file.clone());
+                keys.push(key);
+            }
+        }
+    }
+    let checkpoint = checkpoint::Checkpoint {
+        store: &store,
+        keys,
+    };
+    let mut output = engine::run(&remaining, prepared.counter(), options, Some(&checkpoint))?;
+    for (mine, theirs) in output.sources.iter_mut().zip(&restored) {
+        *mine += theirs;
+    }
+    output.errors.extend(restored_errors);
+    engine::sort_errors(&mut output.errors);
+    Ok((output, Some(resumed)))
 }

@@ -63,8 +63,13 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
             .fold(0.0, f64::max),
         shard: None,
         merged_parts: Some(parts.len() as u32),
+        resumed_files: None,
     };
-    let output = EngineOutput { sources, errors };
+    let output = EngineOutput {
+        sources,
+        errors,
+        warnings: Vec::new(),
+    };
     Ok(build_report(
         &declared,
         &output,

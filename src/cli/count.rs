@@ -32,6 +32,9 @@ pub struct CountArgs {
     /// Read files instead of memory-mapping them (same results; for file systems where mmap fails).
     #[arg(long)]
     no_mmap: bool,
+    /// Save each finished file's result in DIR and skip files already saved there (resume after a crash).
+    #[arg(long, value_name = "DIR")]
+    checkpoint: Option<PathBuf>,
     /// Split large uncompressed files into ranges of this many bytes [default: 4 MiB].
     #[arg(long, value_name = "BYTES")]
     chunk_size: Option<usize>,
@@ -72,6 +75,7 @@ impl CountArgs {
             EngineArg::Reference => Engine::Reference,
         };
         config.mmap = !self.no_mmap;
+        config.checkpoint = self.checkpoint.clone();
         if let Some(chunk) = self.chunk_size {
             config.chunk_bytes = chunk;
         }

@@ -31,26 +31,29 @@ pub(super) fn count_file<'s>(run: &'s Run<'s>, index: usize, scope: &rayon::Scop
 }
 
 fn io_error(run: &Run, target: Target, e: std::io::Error) {
-    run.slot()
-        .error_msg(target.file, LineRef::None, ErrorKind::Io, e.to_string());
+    run.with_acc(target.file, |acc| {
+        acc.error_msg(target.file, LineRef::None, ErrorKind::Io, e.to_string())
+    });
 }
 
 fn binary_error(run: &Run, target: Target) {
     let message = format!(
         "NUL byte in the first {BINARY_SNIFF_BYTES} bytes: binary data where JSONL text is expected"
     );
-    run.slot()
-        .error_msg(target.file, LineRef::None, ErrorKind::Binary, message);
+    run.with_acc(target.file, |acc| {
+        acc.error_msg(target.file, LineRef::None, ErrorKind::Binary, message)
+    });
 }
 
 /// Marks a file (or a shard's range of it) as counted: `input_bytes` read from disk, and one
 /// file unless the range does not start the file.
 fn count_file_itself(run: &Run, target: Target, input_bytes: u64) {
     let owns_file = run.plan.files[target.file].owns_file();
-    let mut acc = run.slot();
-    let counts = &mut acc.sources[target.source].counts;
-    counts.files += u64::from(owns_file);
-    counts.input_bytes += input_bytes;
+    run.with_acc(target.file, |acc| {
+        let counts = &mut acc.sources[target.source].counts;
+        counts.files += u64::from(owns_file);
+        counts.input_bytes += input_bytes;
+    });
 }
 
 fn mapped_jsonl<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::Scope<'s>) {
@@ -87,29 +90,30 @@ fn mapped_jsonl<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::Scope<'s>) 
     for k in 0..chunks {
         let bytes = Arc::clone(&bytes);
         let (start, end) = (first + k * chunk, (first + (k + 1) * chunk).min(last));
+        // Chunk 0 is the file's start (where a BOM may sit); a range that starts later
+        // numbers its chunks from 1.
+        let index = (k + u64::from(!owner)) as u32;
         let count_chunk = move || {
             let field = &run.plan.sources[target.source].text_field;
             let mut scratch = Vec::new();
-            let mut acc = run.slot();
-            match bytes.owned_lines(start, end, &mut scratch) {
-                Ok(region) => {
-                    let scanned = scan_jsonl(
-                        run.counter,
-                        &mut acc,
-                        target,
-                        field,
-                        region,
-                        LineBase::Chunk(k as u32),
-                    );
-                    acc.chunk_lines(target.file, k as u32, scanned.lines);
-                    run.progress.add_tokens(scanned.tokens);
+            run.with_acc(target.file, |acc| {
+                match bytes.owned_lines(start, end, &mut scratch) {
+                    Ok(region) => {
+                        let base = LineBase::Chunk(index);
+                        let scanned = scan_jsonl(run.counter, acc, target, field, region, base);
+                        acc.chunk_lines(target.file, index, scanned.lines);
+                        run.progress.add_tokens(scanned.tokens);
+                    }
+                    Err(e) => {
+                        acc.error_msg(target.file, LineRef::None, ErrorKind::Io, e.to_string())
+                    }
                 }
-                Err(e) => acc.error_msg(target.file, LineRef::None, ErrorKind::Io, e.to_string()),
-            }
-            drop(acc);
+            });
             bytes.release(start, end);
             run.progress.add_bytes(end - start);
+            run.task_done(target.file);
         };
+        run.task_started(target.file);
         if chunks == 1 {
             count_chunk();
         } else {
@@ -158,17 +162,14 @@ fn streamed_jsonl<'s>(
             first = false;
         }
         let count_block = move || {
-            let mut acc = run.slot();
-            let scanned = scan_jsonl(
-                run.counter,
-                &mut acc,
-                target,
-                field,
-                &block.bytes,
-                LineBase::Absolute(block.first_line),
-            );
+            let base = LineBase::Absolute(block.first_line);
+            let scanned = run.with_acc(target.file, |acc| {
+                scan_jsonl(run.counter, acc, target, field, &block.bytes, base)
+            });
             run.progress.add_tokens(scanned.tokens);
+            run.task_done(target.file);
         };
+        run.task_started(target.file);
         // Hand the block to another worker while the budget allows; count it here otherwise,
         // which also throttles decoding to the pace of counting.
         if run.blocks_in_flight.fetch_add(1, Ordering::AcqRel) < max_in_flight {
@@ -194,8 +195,9 @@ fn decompress_error(run: &Run, target: Target, line: LineRef, e: &std::io::Error
     };
     let message =
         format!("truncated or corrupt {what} stream: {e}; lines before this point were counted");
-    run.slot()
-        .error_msg(target.file, line, ErrorKind::Decompress, message);
+    run.with_acc(target.file, |acc| {
+        acc.error_msg(target.file, line, ErrorKind::Decompress, message)
+    });
 }
 
 fn text_document(run: &Run, target: Target, compression: Compression) {
@@ -230,14 +232,17 @@ fn count_text(run: &Run, target: Target, content: &[u8], input_bytes: u64) {
     match document_text(content) {
         Ok(text) => {
             count_file_itself(run, target, input_bytes);
-            let mut acc = run.slot();
-            let tokens = count_document(run.counter, &mut acc, target, text, LineRef::None);
+            let tokens = run.with_acc(target.file, |acc| {
+                count_document(run.counter, acc, target, text, LineRef::None)
+            });
             run.progress.add_tokens(tokens);
         }
-        Err((problem, line)) => run.slot().error(
-            target.file,
-            line.map_or(LineRef::None, LineRef::Line),
-            problem,
-        ),
+        Err((problem, line)) => run.with_acc(target.file, |acc| {
+            acc.error(
+                target.file,
+                line.map_or(LineRef::None, LineRef::Line),
+                problem,
+            )
+        }),
     }
 }

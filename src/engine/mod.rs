@@ -11,12 +11,13 @@ pub mod scan;
 pub use accumulator::{Accumulator, LineRef};
 pub use progress::{Progress, ProgressReader};
 
+use crate::checkpoint::{Checkpoint, FileResult};
 use crate::count::Counter;
 use crate::error::{FatalError, InputError};
 use crate::plan::Plan;
 use crate::stats::SourceStats;
 use std::sync::Mutex;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Default size of the byte ranges a large uncompressed file is cut into.
 pub const DEFAULT_CHUNK_BYTES: usize = 4 << 20;
@@ -44,6 +45,27 @@ pub struct EngineOutput {
     pub sources: Vec<SourceStats>,
     /// Input errors from discovery and counting, sorted by path and line.
     pub errors: Vec<InputError>,
+    /// Notes that are not input errors (a checkpoint that could not be saved).
+    pub warnings: Vec<String>,
+}
+
+/// Per-file state when each finished file is checkpointed: its own accumulator (allocated at
+/// first use) and the number of its tasks still running.
+struct FileState {
+    acc: Mutex<Option<Accumulator>>,
+    pending: AtomicUsize,
+}
+
+/// What a checkpointed run keeps besides the per-thread slots.
+struct Checkpointing<'a> {
+    checkpoint: &'a Checkpoint<'a>,
+    files: Vec<FileState>,
+    /// Finished files: statistics per source and final errors.
+    finished: Mutex<(Vec<SourceStats>, Vec<InputError>, Vec<String>)>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Shared context of one run.
@@ -55,23 +77,73 @@ struct Run<'a> {
     progress: Progress,
     /// Stream blocks handed to other workers and not yet counted (bounds memory).
     blocks_in_flight: AtomicUsize,
+    checkpointing: Option<Checkpointing<'a>>,
 }
 
 impl Run<'_> {
-    /// The calling worker's accumulator.
-    fn slot(&self) -> std::sync::MutexGuard<'_, Accumulator> {
-        let index = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
-        self.slots[index]
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// Runs `f` on the accumulator for work on `file`: the calling worker's slot, or, when
+    /// files are checkpointed, a fresh one merged into the file's own afterwards (so that
+    /// workers counting chunks of one file never wait for each other).
+    fn with_acc<R>(&self, file: usize, f: impl FnOnce(&mut Accumulator) -> R) -> R {
+        let Some(checkpointing) = &self.checkpointing else {
+            let index = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
+            return f(&mut lock(&self.slots[index]));
+        };
+        let mut local = Accumulator::new(self.plan.sources.len());
+        let result = f(&mut local);
+        let mut slot = lock(&checkpointing.files[file].acc);
+        match slot.as_mut() {
+            Some(acc) => acc.absorb(local),
+            None => *slot = Some(local),
+        }
+        result
+    }
+
+    /// Notes a task on `file` about to run (only counted when checkpointing).
+    fn task_started(&self, file: usize) {
+        if let Some(c) = &self.checkpointing {
+            c.files[file].pending.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+
+    /// Notes a task on `file` done; the last one saves the file's result.
+    fn task_done(&self, file: usize) {
+        let Some(c) = &self.checkpointing else {
+            return;
+        };
+        if c.files[file].pending.fetch_sub(1, Ordering::AcqRel) != 1 {
+            return;
+        }
+        let acc = lock(&c.files[file].acc)
+            .take()
+            .unwrap_or_else(|| Accumulator::new(self.plan.sources.len()));
+        let source = self.plan.files[file].source;
+        let stats = acc.sources[source].clone();
+        let errors = acc.into_errors(self.plan);
+        let mut warning = None;
+        if let Some(key) = &c.checkpoint.keys[file] {
+            let result = FileResult::new(&stats, errors.clone());
+            if let Err(e) = c.checkpoint.store.save(key, &result) {
+                warning = Some(format!(
+                    "{}: checkpoint not saved ({e}); a re-run counts this file again",
+                    self.plan.files[file].path.display()
+                ));
+            }
+        }
+        let mut finished = lock(&c.finished);
+        finished.0[source] += &stats;
+        finished.1.extend(errors);
+        finished.2.extend(warning);
     }
 }
 
 /// Counts every file of `plan` with `counter`.
+/// With `checkpoint`, each file's result is saved as soon as the file is done.
 pub fn run(
     plan: &Plan,
     counter: &dyn Counter,
     options: &EngineOptions,
+    checkpoint: Option<&Checkpoint>,
 ) -> Result<EngineOutput, FatalError> {
     let threads = options.threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -94,6 +166,20 @@ pub fn run(
             .collect(),
         progress: Progress::default(),
         blocks_in_flight: AtomicUsize::new(0),
+        checkpointing: checkpoint.map(|checkpoint| Checkpointing {
+            checkpoint,
+            files: (0..plan.files.len())
+                .map(|_| FileState {
+                    acc: Mutex::new(None),
+                    pending: AtomicUsize::new(1),
+                })
+                .collect(),
+            finished: Mutex::new((
+                vec![SourceStats::default(); plan.sources.len()],
+                Vec::new(),
+                Vec::new(),
+            )),
+        }),
     };
     run.progress
         .show_while(plan.total_bytes(), options.progress, || {
@@ -104,7 +190,10 @@ pub fn run(
                     order.sort_by_key(|&i| std::cmp::Reverse(plan.files[i].size));
                     for index in order {
                         let run = &run;
-                        scope.spawn(move |scope| files::count_file(run, index, scope));
+                        scope.spawn(move |scope| {
+                            files::count_file(run, index, scope);
+                            run.task_done(index);
+                        });
                     }
                 })
             })
@@ -116,11 +205,27 @@ pub fn run(
                 .unwrap_or_else(|poisoned| poisoned.into_inner()),
         );
     }
-    let sources = total.sources.clone();
+    let mut sources = total.sources.clone();
     let mut errors = total.into_errors(plan);
+    let mut warnings = Vec::new();
+    if let Some(c) = run.checkpointing {
+        let (stats, file_errors, notes) = c
+            .finished
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (mine, theirs) in sources.iter_mut().zip(&stats) {
+            *mine += theirs;
+        }
+        errors.extend(file_errors);
+        warnings = notes;
+    }
     errors.extend(plan.problems.iter().cloned());
     sort_errors(&mut errors);
-    Ok(EngineOutput { sources, errors })
+    Ok(EngineOutput {
+        sources,
+        errors,
+        warnings,
+    })
 }
 
 /// Puts input errors in report order: by path, line, kind and message.

@@ -141,6 +141,10 @@ pub struct RunInfo {
     /// How many shard reports were merged into this one (null for a direct count).
     #[serde(default)]
     pub merged_parts: Option<u32>,
+    /// With `--checkpoint`: how many files (or ranges) were taken from earlier runs' saved
+    /// results instead of being counted again.
+    #[serde(default)]
+    pub resumed_files: Option<u64>,
 }
 
 /// One shard of a sharded count.

@@ -12,7 +12,9 @@ pub const SIGNIFICANT_DIGITS: u8 = 3;
 /// A mergeable distribution of per-document token counts.
 #[derive(Debug, Clone)]
 pub struct TokenDistribution {
-    histogram: Histogram<u64>,
+    /// Allocated at the first value, so that empty distributions (one per source in every
+    /// per-thread or per-file accumulator) cost nothing.
+    histogram: Option<Histogram<u64>>,
     min: u64,
     max: u64,
     sum: u64,
@@ -21,7 +23,7 @@ pub struct TokenDistribution {
 impl Default for TokenDistribution {
     fn default() -> Self {
         Self {
-            histogram: Histogram::new(SIGNIFICANT_DIGITS).expect("valid histogram precision"),
+            histogram: None,
             min: u64::MAX,
             max: 0,
             sum: 0,
@@ -35,7 +37,7 @@ impl PartialEq for TokenDistribution {
             && self.min == other.min
             && self.max == other.max
             && self.sum == other.sum
-            && self.histogram == other.histogram
+            && (self.count() == 0 || self.histogram == other.histogram)
     }
 }
 
@@ -61,8 +63,9 @@ impl TokenDistribution {
     #[inline]
     pub fn record(&mut self, tokens: u64) {
         // `record` grows the auto-resizing histogram; `saturating_record` would clamp large values.
-        if self.histogram.record(tokens).is_err() {
-            self.histogram.saturating_record(tokens);
+        let histogram = self.histogram_mut();
+        if histogram.record(tokens).is_err() {
+            histogram.saturating_record(tokens);
         }
         self.min = self.min.min(tokens);
         self.max = self.max.max(tokens);
@@ -71,22 +74,22 @@ impl TokenDistribution {
 
     /// Number of recorded documents.
     pub fn count(&self) -> u64 {
-        self.histogram.len()
+        self.histogram.as_ref().map_or(0, Histogram::len)
+    }
+
+    fn histogram_mut(&mut self) -> &mut Histogram<u64> {
+        self.histogram.get_or_insert_with(|| {
+            Histogram::new(SIGNIFICANT_DIGITS).expect("valid histogram precision")
+        })
     }
 
     /// The summary figures, or `None` when nothing was recorded.
     pub fn summary(&self) -> Option<DistributionSummary> {
         let n = self.count();
-        if n == 0 {
-            return None;
-        }
+        let histogram = self.histogram.as_ref().filter(|_| n > 0)?;
         // The histogram reports the highest value equivalent to a bucket; clamp into the exact
         // range so that no percentile lies outside [min, max].
-        let at = |q: f64| {
-            self.histogram
-                .value_at_quantile(q)
-                .clamp(self.min, self.max)
-        };
+        let at = |q: f64| histogram.value_at_quantile(q).clamp(self.min, self.max);
         Some(DistributionSummary {
             min: self.min,
             mean: self.sum as f64 / n as f64,
@@ -104,16 +107,14 @@ impl TokenDistribution {
     pub fn to_base64(&self) -> Option<String> {
         use base64::Engine as _;
         use hdrhistogram::serialization::{Serializer, V2DeflateSerializer};
-        if self.count() == 0 {
-            return None;
-        }
+        let histogram = self.histogram.as_ref().filter(|h| !h.is_empty())?;
         // Histograms with equal counts may differ in how far they have grown; a copy sized by
         // the largest value alone makes equal distributions encode to equal text.
         let mut canonical =
-            Histogram::<u64>::new_with_max(self.histogram.max().max(2), SIGNIFICANT_DIGITS)
+            Histogram::<u64>::new_with_max(histogram.max().max(2), SIGNIFICANT_DIGITS)
                 .expect("valid histogram bounds");
         canonical
-            .add(&self.histogram)
+            .add(histogram)
             .expect("the copy is sized for every value");
         let mut bytes = Vec::new();
         V2DeflateSerializer::new()
@@ -141,7 +142,7 @@ impl TokenDistribution {
         }
         let mut distribution = Self::default();
         distribution
-            .histogram
+            .histogram_mut()
             .add(&decoded)
             .map_err(|e| format!("histogram does not merge: {e:?}"))?;
         let agrees = distribution.count() == 0
@@ -160,9 +161,11 @@ impl TokenDistribution {
 
 impl AddAssign<&TokenDistribution> for TokenDistribution {
     fn add_assign(&mut self, other: &TokenDistribution) {
-        self.histogram
-            .add(&other.histogram)
-            .expect("auto-resizing histograms always merge");
+        if let Some(theirs) = &other.histogram {
+            self.histogram_mut()
+                .add(theirs)
+                .expect("auto-resizing histograms always merge");
+        }
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
         self.sum += other.sum;

@@ -1,0 +1,144 @@
+//! Resumable counts: with a checkpoint folder, each finished file (or shard range) leaves its
+//! partial result there, written atomically (a temporary file renamed into place), under a key
+//! that covers everything that could change the result: the tokenizer and its settings, the
+//! source, and the file's path, size, modification time and range. A re-run skips every file
+//! whose result is there and adds the saved results, so a count interrupted at any point (even
+//! by `kill -9`) ends with the same report as an uninterrupted one.
+
+use crate::error::{FatalError, InputError};
+use crate::plan::{Plan, PlannedFile};
+use crate::stats::{Counts, SourceStats, TokenDistribution};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// A checkpoint folder for one configuration of a count.
+#[derive(Debug)]
+pub struct CheckpointStore {
+    dir: PathBuf,
+    /// What every key covers besides the file: tokenizer, special tokens, program version.
+    context: String,
+}
+
+/// The store and the key of each file of the plan being counted (`None`: never saved).
+#[derive(Debug)]
+pub struct Checkpoint<'a> {
+    /// Where results go.
+    pub store: &'a CheckpointStore,
+    /// One key per planned file, in plan order.
+    pub keys: Vec<Option<String>>,
+}
+
+/// The saved result of one file (or range).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileResult {
+    /// The file's counters.
+    pub counts: Counts,
+    /// Its tokens-per-document histogram (HDR V2 deflate, base64).
+    pub hdr: Option<String>,
+    /// Smallest tokens per document.
+    pub min: u64,
+    /// Largest tokens per document.
+    pub max: u64,
+    /// Its input errors, line numbers final.
+    pub errors: Vec<InputError>,
+}
+
+impl FileResult {
+    /// The result of a file counted into `stats` with `errors`.
+    pub fn new(stats: &SourceStats, errors: Vec<InputError>) -> Self {
+        let summary = stats.tokens_per_document.summary();
+        Self {
+            counts: stats.counts,
+            hdr: stats.tokens_per_document.to_base64(),
+            min: summary.map_or(0, |s| s.min),
+            max: summary.map_or(0, |s| s.max),
+            errors,
+        }
+    }
+
+    /// The statistics again.
+    pub fn stats(&self) -> Result<SourceStats, String> {
+        let tokens_per_document = match &self.hdr {
+            Some(hdr) => {
+                TokenDistribution::from_base64(hdr, self.min, self.max, self.counts.tokens)?
+            }
+            None => TokenDistribution::default(),
+        };
+        if tokens_per_document.count() != self.counts.documents {
+            return Err("histogram and document count disagree".into());
+        }
+        Ok(SourceStats {
+            counts: self.counts,
+            tokens_per_document,
+        })
+    }
+}
+
+impl CheckpointStore {
+    /// Opens (creating it if needed) the folder `dir` for counts with this `context`; fails
+    /// early when the folder cannot be written.
+    pub fn open(dir: &Path, context: String) -> Result<Self, FatalError> {
+        let io = |e: std::io::Error| FatalError::Io {
+            path: dir.to_path_buf(),
+            message: format!("checkpoint folder: {e}"),
+        };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let probe = dir.join(format!(".probe-{}", std::process::id()));
+        std::fs::write(&probe, b"").map_err(io)?;
+        std::fs::remove_file(&probe).map_err(io)?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            context,
+        })
+    }
+
+    /// The key of `file` of `plan`; files whose metadata cannot be read get none (they are
+    /// counted, and their error reported, every time).
+    pub fn key(&self, plan: &Plan, file: &PlannedFile) -> Option<String> {
+        let meta = std::fs::metadata(&file.path).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        let source = &plan.sources[file.source];
+        let (start, end) = file.span();
+        let text = format!(
+            "{}\n{}\t{}\n{}\t{}\t{}\t{start}\t{end}\n",
+            self.context,
+            source.name,
+            source.text_field,
+            file.path.display(),
+            meta.len(),
+            modified.as_nanos(),
+        );
+        let digest = Sha256::digest(text.as_bytes());
+        Some(digest.iter().fold(String::new(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        }))
+    }
+
+    fn path_of(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.json"))
+    }
+
+    /// The saved result under `key`, if a complete one is there.
+    pub fn load(&self, key: &str) -> Option<(SourceStats, Vec<InputError>)> {
+        let text = std::fs::read_to_string(self.path_of(key)).ok()?;
+        let saved: FileResult = serde_json::from_str(&text).ok()?;
+        Some((saved.stats().ok()?, saved.errors))
+    }
+
+    /// Saves `result` under `key` atomically: written to a temporary file, synced, renamed.
+    pub fn save(&self, key: &str, result: &FileResult) -> std::io::Result<()> {
+        use std::io::Write;
+        let tmp = self.dir.join(format!(".{key}.{}.tmp", std::process::id()));
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(&serde_json::to_vec(result).map_err(std::io::Error::other)?)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, self.path_of(key))
+    }
+}

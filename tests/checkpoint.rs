@@ -1,0 +1,207 @@
+//! Resumable counts: a count killed with SIGKILL part-way and run again with the same
+//! checkpoint folder ends with the report of an uninterrupted count; saved results are reused
+//! only for the same file, tokenizer settings and range, and damaged ones are counted again.
+
+mod common;
+
+use common::{SHARD_VARIABLES, run_in};
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Sixteen JSONL files of about 0.4 MB each, one with a bad line.
+fn corpus(dir: &Path) {
+    for f in 0..16 {
+        let mut body = String::new();
+        for i in 0..2000 {
+            if f == 7 && i == 999 {
+                body.push_str("{\"text\": 12}\n");
+                continue;
+            }
+            let words = format!("file {f} line {i} ").repeat(10);
+            body.push_str(&format!("{{\"text\": \"{words}\"}}\n"));
+        }
+        std::fs::write(dir.join(format!("part-{f:02}.jsonl")), body).unwrap();
+    }
+}
+
+fn without_run(mut report: Value) -> Value {
+    report.as_object_mut().unwrap().remove("run");
+    report
+}
+
+fn saved(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter(|e| {
+                    let name = e.as_ref().unwrap().file_name();
+                    let name = name.to_string_lossy();
+                    name.ends_with(".json") && !name.starts_with('.')
+                })
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_killed_count_resumes_to_the_uninterrupted_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    corpus(&corpus_dir);
+    let whole = run_in(dir.path(), &["count", "-q", "--format", "json", "corpus"]);
+    assert_eq!(whole.code, 1, "{}", whole.stderr);
+    let checkpoints = dir.path().join("ck");
+    // The slow reference route, one thread, so that the kill lands part-way.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
+    for var in SHARD_VARIABLES {
+        command.env_remove(var);
+    }
+    let mut child = command
+        .args([
+            "count",
+            "-q",
+            "-j",
+            "1",
+            "--engine",
+            "reference",
+            "--checkpoint",
+            "ck",
+            "corpus",
+        ])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while saved(&checkpoints) < 2 && Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().ok(); // SIGKILL
+    child.wait().unwrap();
+    let before = saved(&checkpoints);
+    assert!(
+        (1..16).contains(&before),
+        "the kill landed part-way ({before} files saved)"
+    );
+    let resumed = run_in(
+        dir.path(),
+        &[
+            "count",
+            "-q",
+            "--format",
+            "json",
+            "--checkpoint",
+            "ck",
+            "corpus",
+        ],
+    );
+    assert_eq!(resumed.code, 1, "{}", resumed.stderr);
+    let resumed = resumed.json();
+    assert_eq!(resumed["run"]["resumed_files"], before as u64);
+    assert_eq!(without_run(resumed), without_run(whole.json()));
+    assert_eq!(saved(&checkpoints), 16);
+    // Everything saved: a third run counts nothing again and still gives the same report.
+    let again = run_in(
+        dir.path(),
+        &[
+            "count",
+            "-q",
+            "--format",
+            "json",
+            "--checkpoint",
+            "ck",
+            "corpus",
+        ],
+    );
+    let again = again.json();
+    assert_eq!(again["run"]["resumed_files"], 16);
+    assert_eq!(without_run(again), without_run(whole.json()));
+}
+
+#[test]
+fn saved_results_are_reused_only_when_nothing_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    corpus(&corpus_dir);
+    let count = |extra: &[&str]| {
+        let mut a = vec![
+            "count",
+            "-q",
+            "--format",
+            "json",
+            "--checkpoint",
+            "ck",
+            "corpus",
+        ];
+        a.extend_from_slice(extra);
+        let r = run_in(dir.path(), &a);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        r.json()
+    };
+    assert_eq!(count(&[])["run"]["resumed_files"], 0);
+    assert_eq!(count(&["--special-tokens"])["run"]["resumed_files"], 0);
+    assert_eq!(count(&[])["run"]["resumed_files"], 16);
+    // A changed file is counted again; its old result is not used.
+    let changed = corpus_dir.join("part-03.jsonl");
+    std::fs::write(&changed, "{\"text\": \"short now\"}\n").unwrap();
+    let after_change = count(&[]);
+    assert_eq!(after_change["run"]["resumed_files"], 15);
+    let fresh = run_in(dir.path(), &["count", "-q", "--format", "json", "corpus"]).json();
+    assert_eq!(without_run(after_change), without_run(fresh.clone()));
+    // Damaged saved results are ignored and their files counted again.
+    for entry in std::fs::read_dir(dir.path().join("ck")).unwrap() {
+        std::fs::write(entry.unwrap().path(), "{\"counts\": ").unwrap();
+    }
+    let repaired = count(&[]);
+    assert_eq!(repaired["run"]["resumed_files"], 0);
+    assert_eq!(without_run(repaired), without_run(fresh));
+    // A checkpoint folder that cannot be made is fatal before anything is counted.
+    std::fs::write(dir.path().join("file"), "").unwrap();
+    let r = run_in(dir.path(), &["count", "--checkpoint", "file/ck", "corpus"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn shards_resume_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    corpus(&corpus_dir);
+    let part = |i: u32| {
+        let shard = format!("{i}/3");
+        let out = format!("p{i}.json");
+        let args = [
+            "count",
+            "-q",
+            "--format",
+            "json",
+            "--checkpoint",
+            "ck",
+            "--shard",
+            &shard,
+            "-o",
+            &out,
+            "corpus",
+        ];
+        assert!(run_in(dir.path(), &args).code <= 1);
+        out
+    };
+    let first: Vec<String> = (0..3).map(part).collect();
+    let again: Vec<String> = (0..3).map(part).collect();
+    let merged = |parts: &[String]| {
+        let mut a = vec!["merge", "--format", "json"];
+        a.extend(parts.iter().map(String::as_str));
+        without_run(run_in(dir.path(), &a).json())
+    };
+    assert_eq!(merged(&first), merged(&again));
+    let whole = run_in(dir.path(), &["count", "-q", "--format", "json", "corpus"]).json();
+    assert_eq!(merged(&again), without_run(whole));
+}
