@@ -10,7 +10,7 @@
 # `slurm-wlm` and `munge` packages (or the same binaries on PATH).
 #
 # Environment:
-#   SLURMCTLD_PORT, SLURMD_PORT   ports to use (default: random free ports in 20000-59999)
+#   SLURMCTLD_PORT, SLURMD_PORT   ports to use (default: random unused ports in 10000-32767)
 #   CLUSTER_START_TIMEOUT         seconds to wait for the node to become idle (default 60)
 #   CLUSTER_CPUS                  CPUs of the node (default: nproc)
 set -euo pipefail
@@ -58,19 +58,20 @@ ours() {
     echo "$pid"
 }
 
-listening() {
-    # Ports in LISTEN state (0A), from /proc so that no ss/netstat is needed.
-    local _ local_addr _r state _rest
+used_ports() {
+    # Local TCP ports in any state, from /proc so that no ss/netstat is needed.
+    local _ local_addr _rest
     cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
-        while read -r _ local_addr _r state _rest; do
-            [[ $state == 0A ]] && echo $((16#${local_addr##*:}))
+        while read -r _ local_addr _rest; do
+            [[ $local_addr == *:* && $local_addr != local_address ]] && echo $((16#${local_addr##*:}))
         done | sort -u || true
 }
 
 free_port() {
     local used=$1 port i
     for ((i = 0; i < 200; i++)); do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        # Below Linux's default ephemeral range (32768-60999), so no outgoing connection takes it.
+        port=$((10000 + (RANDOM * 32768 + RANDOM) % 22768))
         if ! grep -qx "$port" <<<"$used"; then
             echo "$port"
             return
@@ -173,7 +174,7 @@ start() {
     chmod 400 "$munge_dir/munge.key"
 
     local used ctld_port slurmd_port cpus
-    used=$(listening)
+    used=$(used_ports)
     ctld_port=${SLURMCTLD_PORT:-$(free_port "$used")}
     slurmd_port=${SLURMD_PORT:-$(free_port "$used"$'\n'"$ctld_port")}
     cpus=${CLUSTER_CPUS:-$(nproc)}
