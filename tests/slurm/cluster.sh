@@ -167,7 +167,7 @@ start() {
     mkdir -p -- "$dir"
     chmod 755 "$dir"
     mkdir -p "$munge_dir" "$run" "$logs" "$dir/state" "$dir/spool"
-    chmod 700 "$munge_dir"
+    chmod 755 "$munge_dir" # clients need to reach the socket; the key itself is 0400
 
     # A fresh key for this cluster only.
     head -c 1024 /dev/urandom >"$munge_dir/munge.key"
