@@ -164,6 +164,11 @@ start() {
         fi
     done
 
+    # sockaddr_un holds 108 bytes, and slurmstepd sockets are spool/localhost_JOB.STEP (~35 more).
+    if ((${#dir} > 70)); then
+        log "DIR is too long for Unix socket paths (${#dir} > 70 characters): $dir"
+        exit 1
+    fi
     mkdir -p -- "$dir"
     chmod 755 "$dir"
     mkdir -p "$munge_dir" "$run" "$logs" "$dir/state" "$dir/spool"
