@@ -9,6 +9,7 @@ pub mod count;
 pub mod engine;
 pub mod error;
 pub mod manifest;
+pub mod media;
 pub mod plan;
 pub mod read;
 pub mod report;
