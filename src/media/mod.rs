@@ -1,5 +1,6 @@
 //! Media measured from headers, never decoded: [`probe`] turns the bytes of an image, audio or
-//! video file into a [`MediaInfo`] (dimensions, duration, rates).
+//! video file into a [`MediaInfo`] (dimensions, duration, rates), and [`token_model`] turns that
+//! into tokens under a stated [`TokenModels`] definition.
 //!
 //! Probing sniffs magic bytes first; the file name's extension is only a hint, used to tell a
 //! damaged file of a known kind (an error of the data) from a file of an unknown kind
@@ -15,9 +16,11 @@ mod matroska;
 mod mp3;
 mod ogg;
 mod sniff;
+pub mod token_model;
 mod wav;
 
 pub use sniff::probe;
+pub use token_model::{AudioModel, ImageModel, TokenModels, VideoModel};
 
 use serde::Serialize;
 
