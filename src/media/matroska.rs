@@ -3,10 +3,12 @@
 //! rate, channels) and Tags (the per-track `DURATION` ffmpeg writes). Clusters are skipped whole.
 //!
 //! The frame rate is 1 / the video track's default duration; a segment whose declared size runs
-//! past the end of the data is truncated.
+//! past the end of the data is truncated. Live files (no duration, no tags) are measured from
+//! their block timestamps instead (see `clusters`).
 
 use super::{AudioFormat, MediaInfo, ProbeError, ProbeResult, VideoFormat};
 
+mod clusters;
 mod ebml;
 
 use ebml::{Children, float, string, uint};
@@ -19,6 +21,7 @@ const TIMESTAMP_SCALE: u32 = 0x2A_D7B1;
 const DURATION: u32 = 0x4489;
 const TRACKS: u32 = 0x1654_AE6B;
 const TRACK_ENTRY: u32 = 0xAE;
+const TRACK_NUMBER: u32 = 0xD7;
 const TRACK_UID: u32 = 0x73C5;
 const TRACK_TYPE: u32 = 0x83;
 const DEFAULT_DURATION: u32 = 0x23_E383;
@@ -39,6 +42,7 @@ const TAG_STRING: u32 = 0x4487;
 /// The facts of one TrackEntry.
 #[derive(Default)]
 struct TrackInfo {
+    number: u64,
     uid: u64,
     kind: u64,
     default_duration_ns: u64,
@@ -101,15 +105,25 @@ pub(crate) fn probe(bytes: &[u8]) -> ProbeResult {
             .find(|(u, _)| *u == uid)
             .map(|&(_, s)| s)
     };
+    let video = tracks.iter().find(|t| t.kind == 1);
+    let audio = tracks.iter().find(|t| t.kind == 2);
+    let tagged = tag_durations.iter().map(|&(_, s)| s).fold(0.0, f64::max);
+    let mut blocks = None;
     let seconds = match duration {
         Some(d) => d * scale as f64 / 1e9,
-        None => tag_durations.iter().map(|&(_, s)| s).fold(0.0, f64::max),
+        None if tagged > 0.0 => tagged,
+        None => {
+            // A live recording: the span of the block timestamps (the last block's own
+            // length is not in any header; ffprobe's packet ends differ by about one block).
+            let b = clusters::scan(bytes, &segment, video.map(|v| v.number));
+            let seconds = b.span as f64 * scale as f64 / 1e9;
+            blocks = Some((b.video_blocks, seconds));
+            seconds
+        }
     };
     if !(seconds.is_finite() && seconds >= 0.0) {
         return Err(ProbeError::corrupt("Matroska duration is not a number"));
     }
-    let video = tracks.iter().find(|t| t.kind == 1);
-    let audio = tracks.iter().find(|t| t.kind == 2);
     let to_u32 = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
     match (video, audio) {
         (Some(v), _) if v.width == 0 || v.height == 0 => Err(ProbeError::corrupt(
@@ -124,9 +138,10 @@ pub(crate) fn probe(bytes: &[u8]) -> ProbeResult {
             seconds,
             width: to_u32(v.width),
             height: to_u32(v.height),
-            frame_rate: match v.default_duration_ns {
-                0 => 0.0,
-                ns => 1e9 / ns as f64,
+            frame_rate: match (v.default_duration_ns, blocks) {
+                (0, Some((frames, seconds))) if seconds > 0.0 => frames as f64 / seconds,
+                (0, _) => 0.0,
+                (ns, _) => 1e9 / ns as f64,
             },
             has_audio: audio.is_some(),
             audio_seconds: audio.map(|a| tag_seconds(a.uid).unwrap_or(seconds)),
@@ -153,6 +168,7 @@ fn track(bytes: &[u8], entry: &ebml::Element) -> Result<TrackInfo, ProbeError> {
     for e in Children::of(bytes, entry) {
         let e = e?;
         match e.id {
+            TRACK_NUMBER => t.number = uint(bytes, &e)?,
             TRACK_UID => t.uid = uint(bytes, &e)?,
             TRACK_TYPE => t.kind = uint(bytes, &e)?,
             DEFAULT_DURATION => t.default_duration_ns = uint(bytes, &e)?,
