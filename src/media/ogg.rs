@@ -13,7 +13,7 @@ struct Page {
     granule: u64,
     serial: u32,
     body: std::ops::Range<usize>,
-    /// Lacing values of the page's segments.
+    /// Where the lacing values (segment lengths) start.
     lacing_start: usize,
 }
 
