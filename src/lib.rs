@@ -10,6 +10,7 @@ pub mod count;
 pub mod engine;
 pub mod error;
 pub mod manifest;
+pub mod media;
 pub mod merge;
 pub mod plan;
 pub mod read;
