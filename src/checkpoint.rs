@@ -7,7 +7,7 @@
 
 use crate::error::{FatalError, InputError};
 use crate::plan::{Plan, PlannedFile};
-use crate::stats::{Counts, SourceStats, TokenDistribution};
+use crate::stats::{Counts, MediaCounts, SourceStats, TokenDistribution};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -41,6 +41,9 @@ pub struct FileResult {
     pub min: u64,
     /// Largest tokens per document.
     pub max: u64,
+    /// Its images, sounds, videos and other items.
+    #[serde(default)]
+    pub media: MediaCounts,
     /// Its input errors, line numbers final.
     pub errors: Vec<InputError>,
 }
@@ -54,6 +57,7 @@ impl FileResult {
             hdr: stats.tokens_per_document.to_base64(),
             min: summary.map_or(0, |s| s.min),
             max: summary.map_or(0, |s| s.max),
+            media: stats.media,
             errors,
         }
     }
@@ -72,6 +76,7 @@ impl FileResult {
         Ok(SourceStats {
             counts: self.counts,
             tokens_per_document,
+            media: self.media,
         })
     }
 }
@@ -105,8 +110,9 @@ impl CheckpointStore {
             .ok()?;
         let source = &plan.sources[file.source];
         let (start, end) = file.span();
+        let models = serde_json::to_string(&source.token_models).ok()?;
         let text = format!(
-            "{}\n{}\t{}\n{}\t{}\t{}\t{start}\t{end}\n",
+            "{}\n{}\t{}\t{models}\n{}\t{}\t{}\t{start}\t{end}\n",
             self.context,
             source.name,
             source.text_field,

@@ -71,6 +71,8 @@ pub enum ErrorKind {
     Unmatched,
     /// The tokenizer refused a document.
     Tokenizer,
+    /// An image, sound or video whose headers are truncated or corrupt.
+    Media,
 }
 
 impl fmt::Display for ErrorKind {

@@ -2,6 +2,7 @@
 //! patterns relative to the manifest's folder and optional per-source settings.
 
 use crate::error::FatalError;
+use crate::media::TokenModels;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -49,7 +50,7 @@ impl Category {
 }
 
 /// A parsed manifest.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Manifest {
     /// The manifest file's folder: patterns are relative to it.
     pub root: PathBuf,
@@ -60,7 +61,7 @@ pub struct Manifest {
 }
 
 /// One `[[source]]` table.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceEntry {
     /// The source's name, unique in the manifest.
@@ -71,6 +72,10 @@ pub struct SourceEntry {
     pub paths: Vec<String>,
     /// The JSONL field holding the text (overrides `--text-field`).
     pub text_field: Option<String>,
+    /// How the source's images, sounds and videos become tokens (defaults per modality:
+    /// [`TokenModels::default`]).
+    #[serde(default)]
+    pub token_models: TokenModels,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +130,9 @@ impl Manifest {
             }
             if s.paths.is_empty() {
                 return Err(invalid(format!("source \"{}\" has no paths", s.name)));
+            }
+            if let Err(e) = s.token_models.validate() {
+                return Err(invalid(format!("source \"{}\": token_models: {e}", s.name)));
             }
         }
         Ok(Manifest {

@@ -8,8 +8,8 @@ use crate::count::TokenizerInfo;
 use crate::engine::{EngineOutput, sort_errors};
 use crate::error::FatalError;
 use crate::plan::Source;
-use crate::report::{Report, RunInfo, SCHEMA_VERSION, SourceReport, build_report};
-use crate::stats::{SourceStats, TokenDistribution};
+use crate::report::{Report, RunInfo, SCHEMA_VERSION, SourceReport, build_report, stats_of};
+use crate::stats::SourceStats;
 
 /// A shard report and the name to call it by in messages (its file path).
 pub struct Part {
@@ -44,6 +44,7 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
             name: s.name.clone(),
             category: s.category,
             text_field: s.text_field.clone(),
+            token_models: s.token_models.clone(),
         })
         .collect();
     let t = &first.report.tokenizer;
@@ -151,33 +152,12 @@ fn check_parts(parts: &[Part]) -> Result<(), FatalError> {
 fn same_sources(a: &[SourceReport], b: &[SourceReport]) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(x, y)| {
-            (&x.name, x.category, &x.text_field) == (&y.name, y.category, &y.text_field)
+            (&x.name, x.category, &x.text_field, &x.token_models)
+                == (&y.name, y.category, &y.text_field, &y.token_models)
         })
 }
 
 /// A source's statistics rebuilt from its report.
 fn source_stats(source: &SourceReport) -> Result<SourceStats, String> {
-    let counts = source.tally.counts;
-    let tokens_per_document = match (
-        &source.tokens_per_document_hdr,
-        &source.tally.tokens_per_document,
-    ) {
-        (None, None) if counts.documents == 0 => TokenDistribution::default(),
-        (Some(hdr), Some(summary)) => {
-            let d = TokenDistribution::from_base64(hdr, summary.min, summary.max, counts.tokens)?;
-            if d.count() != counts.documents {
-                return Err(format!(
-                    "the histogram holds {} documents, the counts {}",
-                    d.count(),
-                    counts.documents
-                ));
-            }
-            d
-        }
-        _ => return Err("the tokens-per-document histogram is missing".into()),
-    };
-    Ok(SourceStats {
-        counts,
-        tokens_per_document,
-    })
+    stats_of(&source.tally, source.tokens_per_document_hdr.as_deref())
 }

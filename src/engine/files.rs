@@ -27,10 +27,13 @@ pub(super) fn count_file<'s>(run: &'s Run<'s>, index: usize, scope: &rayon::Scop
         (Layout::Jsonl, Compression::None) => mapped_jsonl(run, target, scope),
         (Layout::Jsonl, compression) => streamed_jsonl(run, target, compression, scope),
         (Layout::Text, compression) => text_document(run, target, compression),
+        (Layout::Media, _) => super::media::media_file(run, target),
+        (Layout::Tar, compression) => super::media::tar_file(run, target, compression),
     }
 }
 
-fn io_error(run: &Run, target: Target, e: std::io::Error) {
+/// Records that the file could not be read.
+pub(super) fn io_error(run: &Run, target: Target, e: std::io::Error) {
     run.with_acc(target.file, |acc| {
         acc.error_msg(target.file, LineRef::None, ErrorKind::Io, e.to_string())
     });

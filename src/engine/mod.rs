@@ -5,6 +5,7 @@
 
 mod accumulator;
 mod files;
+mod media;
 mod progress;
 pub mod scan;
 

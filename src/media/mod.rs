@@ -19,7 +19,7 @@ mod sniff;
 pub mod token_model;
 mod wav;
 
-pub use sniff::probe;
+pub use sniff::{is_media_name, probe};
 pub use token_model::{AudioModel, ImageModel, TokenModels, VideoModel};
 
 use serde::Serialize;

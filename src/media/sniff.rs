@@ -102,6 +102,11 @@ fn is_bmp(bytes: &[u8]) -> bool {
 }
 
 /// The format family a file name's extension suggests.
+/// Whether `name`'s extension is that of an image, sound or video format this module probes.
+pub fn is_media_name(name: &str) -> bool {
+    extension_kind(name).is_some()
+}
+
 fn extension_kind(name: &str) -> Option<Kind> {
     let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
     Some(match ext.as_str() {

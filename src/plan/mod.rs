@@ -11,14 +11,15 @@ pub use shard::ShardSpec;
 
 use crate::error::{ErrorKind, FatalError, InputError};
 use crate::manifest::{Category, Manifest};
+use crate::media::TokenModels;
 use crate::read::format::Format;
 use globset::{GlobBuilder, GlobSetBuilder};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walk::{Found, walk};
 
-/// A source as counted: its name, category and JSONL text field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A source as counted: its name, category, JSONL text field and media token models.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Source {
     /// The name reported.
     pub name: String,
@@ -26,6 +27,8 @@ pub struct Source {
     pub category: Category,
     /// The JSONL field that holds the text.
     pub text_field: String,
+    /// How its images, sounds and videos become tokens.
+    pub token_models: TokenModels,
 }
 
 /// A file to count.
@@ -90,6 +93,7 @@ impl Plan {
                 name: path.display().to_string(),
                 category: Category::Other,
                 text_field: text_field.to_string(),
+                token_models: TokenModels::default(),
             });
             for found in walk(path)? {
                 plan.take(found, |_| Owner::One(index), &mut claims, &mut [])?;
@@ -125,6 +129,7 @@ impl Plan {
                     .text_field
                     .clone()
                     .unwrap_or_else(|| text_field.to_string()),
+                token_models: entry.token_models.clone(),
             });
             let mut set = GlobSetBuilder::new();
             for spelled in &entry.paths {

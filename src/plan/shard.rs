@@ -102,9 +102,10 @@ fn assign(plan: &Plan, count: u32) -> Vec<(Unit, u32)> {
 fn fingerprint(plan: &Plan, count: u32, assigned: &[(Unit, u32)]) -> String {
     let mut text = format!("tokencensus shard plan v1\nshards\t{count}\n");
     for source in &plan.sources {
+        let models = serde_json::to_string(&source.token_models).unwrap_or_default();
         let _ = writeln!(
             text,
-            "source\t{}\t{:?}\t{}",
+            "source\t{}\t{:?}\t{}\t{models}",
             source.name, source.category, source.text_field
         );
     }
@@ -169,6 +170,7 @@ mod tests {
                 name: "s".into(),
                 category: Category::Other,
                 text_field: "text".into(),
+                token_models: Default::default(),
             }],
             files: sizes
                 .iter()

@@ -9,6 +9,10 @@ pub enum Layout {
     Jsonl,
     /// The whole file is one document (`.txt`, `.md`, source files, anything else).
     Text,
+    /// An image, sound or video, measured from its headers (`.png`, `.wav`, `.mp4`, ...).
+    Media,
+    /// A WebDataset shard: a tar archive of samples (`.tar`, `.tar.gz`, `.tgz`, `.tar.zst`).
+    Tar,
 }
 
 /// The compression around the content.
@@ -38,6 +42,12 @@ impl Format {
             .file_name()
             .map(|n| n.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
+        if name.ends_with(".tgz") {
+            return Format {
+                layout: Layout::Tar,
+                compression: Compression::Gzip,
+            };
+        }
         let (inner, compression) = if let Some(inner) = name.strip_suffix(".gz") {
             (inner, Compression::Gzip)
         } else if let Some(inner) = name
@@ -50,6 +60,10 @@ impl Format {
         };
         let layout = if inner.ends_with(".jsonl") || inner.ends_with(".ndjson") {
             Layout::Jsonl
+        } else if inner.ends_with(".tar") {
+            Layout::Tar
+        } else if compression == Compression::None && crate::media::is_media_name(inner) {
+            Layout::Media
         } else {
             Layout::Text
         };
@@ -74,5 +88,22 @@ mod tests {
         assert_eq!(f("notes.md").layout, Layout::Text);
         assert_eq!(f("notes.txt.gz").compression, Compression::Gzip);
         assert_eq!(f("main.rs").compression, Compression::None);
+        assert_eq!(f("a.PNG").layout, Layout::Media);
+        assert_eq!(f("clip.webm").layout, Layout::Media);
+        assert_eq!(f("shard-0001.tar").layout, Layout::Tar);
+        assert_eq!(
+            f("shard.tar.zst"),
+            Format {
+                layout: Layout::Tar,
+                compression: Compression::Zstd
+            }
+        );
+        assert_eq!(
+            f("shard.tgz"),
+            Format {
+                layout: Layout::Tar,
+                compression: Compression::Gzip
+            }
+        );
     }
 }

@@ -7,11 +7,95 @@ use crate::plan::Source;
 use crate::stats::SourceStats;
 
 fn tally(stats: &SourceStats) -> Tally {
+    let media = &stats.media;
+    let seconds = |ms: u64| ms as f64 / 1000.0;
     Tally {
-        counts: stats.counts,
+        counts: Counts {
+            tokens: stats.counts.tokens + media.tokens(),
+            ..stats.counts
+        },
         bytes_per_token: stats.counts.bytes_per_token(),
         tokens_per_document: stats.tokens_per_document.summary(),
+        by_modality: ByModality {
+            text: TextCounts {
+                documents: stats.counts.documents,
+                bytes: stats.counts.bytes,
+                tokens: stats.counts.tokens,
+            },
+            image: media.image,
+            audio: TimedCounts {
+                items: media.audio.items,
+                seconds: seconds(media.audio.milliseconds),
+                tokens: media.audio.tokens,
+            },
+            video: VideoReport {
+                items: media.video.items,
+                seconds: seconds(media.video.milliseconds),
+                frames: media.video.frames,
+                tokens: media.video.tokens,
+            },
+        },
+        unsupported: media.unsupported,
+        webdataset: WebDatasetCounts {
+            samples: media.samples,
+            metadata_members: media.metadata.items,
+            metadata_bytes: media.metadata.bytes,
+        },
     }
+}
+
+/// The statistics a report's tally (with a source's histogram) stands for: the inverse of
+/// [`tally`], used to merge saved reports exactly.
+pub fn stats_of(tally: &Tally, hdr: Option<&str>) -> Result<SourceStats, String> {
+    use crate::stats::{AudioCounts, MediaCounts, TokenDistribution, VideoCounts, milliseconds};
+    let m = &tally.by_modality;
+    let counts = Counts {
+        tokens: m.text.tokens,
+        ..tally.counts
+    };
+    let media = MediaCounts {
+        image: m.image,
+        audio: AudioCounts {
+            items: m.audio.items,
+            milliseconds: milliseconds(m.audio.seconds),
+            tokens: m.audio.tokens,
+        },
+        video: VideoCounts {
+            items: m.video.items,
+            milliseconds: milliseconds(m.video.seconds),
+            frames: m.video.frames,
+            tokens: m.video.tokens,
+        },
+        unsupported: tally.unsupported,
+        metadata: ItemBytes {
+            items: tally.webdataset.metadata_members,
+            bytes: tally.webdataset.metadata_bytes,
+        },
+        samples: tally.webdataset.samples,
+    };
+    if counts.tokens + media.tokens() != tally.counts.tokens {
+        return Err("tokens are not the sum of the modalities' tokens".into());
+    }
+    let tokens_per_document = match (hdr, &tally.tokens_per_document) {
+        (None, None) if counts.documents == 0 => TokenDistribution::default(),
+        (Some(hdr), Some(summary)) => {
+            let d = TokenDistribution::from_base64(hdr, summary.min, summary.max, counts.tokens)?;
+            if d.count() != counts.documents {
+                return Err(format!(
+                    "the histogram holds {} documents, the counts {}",
+                    d.count(),
+                    counts.documents
+                ));
+            }
+            d
+        }
+        _ => return Err("the tokens-per-document histogram is missing".into()),
+    };
+    Ok(SourceStats {
+        counts,
+        tokens_per_document,
+        media,
+    })
 }
 
 /// Assembles the report of a run: per source, per category and totals, with the errors.
@@ -66,6 +150,7 @@ pub fn build_report(
                 name: source.name.clone(),
                 category: source.category,
                 text_field: source.text_field.clone(),
+                token_models: source.token_models.clone(),
                 tally: tally(stats),
                 tokens_per_document_hdr: stats.tokens_per_document.to_base64(),
             })

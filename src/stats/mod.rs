@@ -4,9 +4,11 @@
 
 mod counts;
 mod distribution;
+mod modality;
 
 pub use counts::Counts;
 pub use distribution::{DistributionSummary, TokenDistribution};
+pub use modality::{AudioCounts, ImageCounts, ItemBytes, MediaCounts, VideoCounts, milliseconds};
 
 use std::ops::AddAssign;
 
@@ -17,6 +19,8 @@ pub struct SourceStats {
     pub counts: Counts,
     /// The distribution of tokens per document.
     pub tokens_per_document: TokenDistribution,
+    /// Images, sounds, videos and other non-text items.
+    pub media: MediaCounts,
 }
 
 impl SourceStats {
@@ -34,6 +38,7 @@ impl AddAssign<&SourceStats> for SourceStats {
     fn add_assign(&mut self, other: &SourceStats) {
         self.counts += &other.counts;
         self.tokens_per_document += &other.tokens_per_document;
+        self.media += &other.media;
     }
 }
 

@@ -33,6 +33,20 @@ fn scaled(n: u64, units: &[&str]) -> String {
     format!("{value:.digits$}{}", units[unit])
 }
 
+/// A duration: seconds below two minutes, then minutes, then hours (`1.50 s`, `2.3 min`, `4.1 h`).
+pub fn human_duration(seconds: f64) -> String {
+    if seconds < 120.0 {
+        format!("{seconds:.2} s")
+    } else if seconds < 7200.0 {
+        format!("{:.1} min", seconds / 60.0)
+    } else {
+        format!(
+            "{} h",
+            scaled((seconds / 3600.0).round() as u64, &["", " K", " M", " B"])
+        )
+    }
+}
+
 /// An exact count with thousands separators (`1,234,567`).
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -61,5 +75,8 @@ mod tests {
         assert_eq!(human_bytes(12), "12 B");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(12), "12");
+        assert_eq!(human_duration(1.5), "1.50 s");
+        assert_eq!(human_duration(600.0), "10.0 min");
+        assert_eq!(human_duration(36_000_000.0), "10.0 K h");
     }
 }

@@ -79,9 +79,13 @@ impl Render for Markdown {
                 cells(&c.tally, total)
             )?;
         }
+        if super::modality::has_media(report) {
+            writeln!(out)?;
+            write!(out, "{}", super::modality::markdown(report))?;
+        }
         writeln!(
             out,
-            "\nTokens per document (p50, p90 and p99 within 0.1%):\n"
+            "\nTokens per text document (p50, p90 and p99 within 0.1%):\n"
         )?;
         writeln!(
             out,

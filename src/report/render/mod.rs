@@ -4,9 +4,10 @@
 mod human;
 mod json;
 mod markdown;
+mod modality;
 mod table;
 
-pub use human::{human_bytes, human_count, thousands};
+pub use human::{human_bytes, human_count, human_duration, thousands};
 
 use super::Report;
 use std::io::{self, Write};

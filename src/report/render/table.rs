@@ -72,42 +72,18 @@ impl Render for Table {
         }
         rows.push(None);
         rows.push(Some(row("total", "", &report.totals.tally)));
-        let widths: Vec<usize> = (0..HEADER.len())
-            .map(|i| {
-                rows.iter()
-                    .flatten()
-                    .map(|r| r[i].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let line_width = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
         writeln!(out, "{}", tokenizer_line(report))?;
         writeln!(
             out,
             "tokens per document: min, mean, median (p50), p90, p99, max\n"
         )?;
-        for r in &rows {
-            match r {
-                None => writeln!(out, "{}", "-".repeat(line_width))?,
-                Some(cells) => {
-                    let mut line = String::new();
-                    for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
-                        let pad = width - cell.chars().count();
-                        if i > 0 {
-                            line.push_str("  ");
-                        }
-                        if i < 2 {
-                            line.push_str(cell);
-                            line.push_str(&" ".repeat(pad));
-                        } else {
-                            line.push_str(&" ".repeat(pad));
-                            line.push_str(cell);
-                        }
-                    }
-                    writeln!(out, "{}", line.trim_end())?;
-                }
-            }
+        write_aligned(out, &rows, 2)?;
+        if super::modality::has_media(report) {
+            writeln!(
+                out,
+                "\nby modality (tokens of images, sounds and videos under each source's token models):\n"
+            )?;
+            write_aligned(out, &super::modality::table_rows(report), 1)?;
         }
         if !report.errors.is_empty() {
             writeln!(out, "\n{} input errors:", report.errors.len())?;
@@ -124,4 +100,47 @@ impl Render for Table {
         }
         Ok(())
     }
+}
+
+/// Writes `rows` (`None`: a rule) in aligned columns: the first `left` columns flush left, the
+/// others flush right.
+pub(super) fn write_aligned(
+    out: &mut dyn Write,
+    rows: &[Option<Vec<String>>],
+    left: usize,
+) -> io::Result<()> {
+    let columns = rows.iter().flatten().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|i| {
+            rows.iter()
+                .flatten()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line_width = widths.iter().sum::<usize>() + 2 * columns.saturating_sub(1);
+    for r in rows {
+        match r {
+            None => writeln!(out, "{}", "-".repeat(line_width))?,
+            Some(cells) => {
+                let mut line = String::new();
+                for (i, (cell, width)) in cells.iter().zip(&widths).enumerate() {
+                    let pad = width - cell.chars().count();
+                    if i > 0 {
+                        line.push_str("  ");
+                    }
+                    if i < left {
+                        line.push_str(cell);
+                        line.push_str(&" ".repeat(pad));
+                    } else {
+                        line.push_str(&" ".repeat(pad));
+                        line.push_str(cell);
+                    }
+                }
+                writeln!(out, "{}", line.trim_end())?;
+            }
+        }
+    }
+    Ok(())
 }
