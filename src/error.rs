@@ -71,6 +71,9 @@ pub enum ErrorKind {
     Unmatched,
     /// The tokenizer refused a document.
     Tokenizer,
+    /// A Parquet file's footer, metadata or pages cannot be read: not Parquet, truncated, or
+    /// corrupt (including a page that fails to decompress).
+    Parquet,
 }
 
 impl fmt::Display for ErrorKind {
