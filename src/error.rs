@@ -73,6 +73,9 @@ pub enum ErrorKind {
     Tokenizer,
     /// An image, sound or video whose headers are truncated or corrupt.
     Media,
+    /// A Parquet file's footer, metadata or pages cannot be read: not Parquet, truncated, or
+    /// corrupt (including a page that fails to decompress).
+    Parquet,
 }
 
 impl fmt::Display for ErrorKind {

@@ -7,6 +7,7 @@ pub mod documents;
 pub mod format;
 pub mod jsonl;
 pub mod lines;
+pub mod parquet;
 pub mod stream;
 pub mod text;
 
