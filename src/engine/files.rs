@@ -29,6 +29,7 @@ pub(super) fn count_file<'s>(run: &'s Run<'s>, index: usize, scope: &rayon::Scop
         (Layout::Text, compression) => text_document(run, target, compression),
         (Layout::Media, _) => super::media::media_file(run, target),
         (Layout::Tar, compression) => super::media::tar_file(run, target, compression),
+        (Layout::Parquet, _) => super::parquet::parquet_file(run, target, scope),
     }
 }
 

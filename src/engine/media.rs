@@ -27,7 +27,7 @@ const METADATA_MEMBERS: [&str; 10] = [
 ];
 
 /// Adds a probed medium to `media`; returns the problem of a damaged one.
-fn record(
+pub(super) fn record(
     media: &mut MediaCounts,
     models: &TokenModels,
     bytes: &[u8],

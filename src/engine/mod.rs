@@ -6,6 +6,7 @@
 mod accumulator;
 mod files;
 mod media;
+mod parquet;
 mod progress;
 pub mod scan;
 

@@ -23,6 +23,7 @@ pub fn for_each_document(
     match format.layout {
         // Media hold no text; WebDataset text members are not sampled by `verify`.
         Layout::Media | Layout::Tar => 0,
+        Layout::Parquet => parquet_documents(path, field, &mut document),
         Layout::Text => {
             let mut bytes = Vec::new();
             if input.read_to_end(&mut bytes).is_err() {
@@ -70,4 +71,29 @@ pub fn for_each_document(
             }
         }
     }
+}
+
+/// The text cells of a Parquet file, in row order (rows numbered from 1).
+fn parquet_documents(
+    path: &Path,
+    field: &str,
+    document: &mut impl FnMut(Option<u64>, &str),
+) -> u64 {
+    use super::parquet::{Cell, ParquetFile};
+    let Ok(file) = ParquetFile::open(path) else {
+        return 1;
+    };
+    let Ok(columns) = file.columns(Some(field)) else {
+        return 1;
+    };
+    let mut bad = 0;
+    for group in 0..file.row_groups() {
+        let read = file.read_row_group(group, &columns, &mut |cell| match cell {
+            Cell::Text { row, text } => document(Some(row + 1), text),
+            Cell::Bad { .. } | Cell::Null { .. } => bad += 1,
+            Cell::Media { .. } => {}
+        });
+        bad += u64::from(read.is_err());
+    }
+    bad
 }

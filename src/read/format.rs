@@ -13,6 +13,8 @@ pub enum Layout {
     Media,
     /// A WebDataset shard: a tar archive of samples (`.tar`, `.tar.gz`, `.tgz`, `.tar.zst`).
     Tar,
+    /// A Parquet file (`.parquet`): a text column and image or audio columns.
+    Parquet,
 }
 
 /// The compression around the content.
@@ -62,6 +64,8 @@ impl Format {
             Layout::Jsonl
         } else if inner.ends_with(".tar") {
             Layout::Tar
+        } else if inner.ends_with(".parquet") && compression == Compression::None {
+            Layout::Parquet
         } else if compression == Compression::None && crate::media::is_media_name(inner) {
             Layout::Media
         } else {
@@ -91,6 +95,7 @@ mod tests {
         assert_eq!(f("a.PNG").layout, Layout::Media);
         assert_eq!(f("clip.webm").layout, Layout::Media);
         assert_eq!(f("shard-0001.tar").layout, Layout::Tar);
+        assert_eq!(f("train-00000-of-00004.parquet").layout, Layout::Parquet);
         assert_eq!(
             f("shard.tar.zst"),
             Format {
