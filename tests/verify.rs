@@ -5,7 +5,14 @@ use common::*;
 
 #[test]
 fn verify_agrees_on_the_sample_for_every_fast_tokenizer() {
-    for tokenizer in ["llama3", "gpt4o", "qwen3", "gemma3", "minilm"] {
+    for tokenizer in [
+        "llama3",
+        "gpt4o",
+        "qwen3",
+        "gemma3",
+        "minilm",
+        "unigram-sample",
+    ] {
         let r = run(&[
             "verify",
             "--tokenizer",

@@ -2,7 +2,8 @@
 //! for this `tokenizer.json`, the reference `tokenizers` route otherwise (or when asked).
 
 use super::fast::FastCounter;
-use super::fast::wordpiece::{WordPieceCounter, WordPieceModel};
+use super::fast::pipeline::{CrateModel, PipelineCounter};
+use super::fast::wordpiece::WordPieceModel;
 use super::{Counter, LoadedTokenizer, ReferenceCounter};
 use tokenizers::PostProcessor;
 
@@ -48,14 +49,23 @@ pub fn choose_route(
                 }
                 Err(why) => why.0,
             };
-            match WordPieceModel::from_json(&json) {
+            let wordpiece = match WordPieceModel::from_json(&json) {
                 Ok(model) => {
                     return Ok(Route {
-                        counter: Box::new(WordPieceCounter::new(loaded.tokenizer, model, added)?),
+                        counter: Box::new(PipelineCounter::new(loaded.tokenizer, model, added)?),
                         fallback_reason: None,
                     });
                 }
-                Err(why) => Some(format!("{fast}; {}", why.0)),
+                Err(why) => why.0,
+            };
+            match CrateModel::new(&json, &loaded.tokenizer) {
+                Ok(model) => {
+                    return Ok(Route {
+                        counter: Box::new(PipelineCounter::new(loaded.tokenizer, model, added)?),
+                        fallback_reason: None,
+                    });
+                }
+                Err(why) => Some(format!("{fast}; {wordpiece}; {}", why.0)),
             }
         }
     };

@@ -99,7 +99,14 @@ pub fn source<'a>(report: &'a Value, name: &str) -> &'a Value {
 }
 
 /// The five vendored tokenizers.
-pub const TOKENIZERS: [&str; 5] = ["llama3", "gpt4o", "qwen3", "gemma3", "minilm"];
+pub const TOKENIZERS: [&str; 6] = [
+    "llama3",
+    "gpt4o",
+    "qwen3",
+    "gemma3",
+    "minilm",
+    "unigram-sample",
+];
 
 /// The vendored tokenizer file of `name`.
 pub fn tokenizer_path(name: &str) -> String {

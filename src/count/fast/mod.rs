@@ -7,6 +7,7 @@
 
 pub mod bpe;
 mod cache;
+pub mod pipeline;
 pub mod pretokenize;
 mod radix_heap;
 pub mod spec;

@@ -1,24 +1,12 @@
-//! A count-only route for WordPiece tokenizers (BERT and its kin, such as MiniLM). The
-//! normalizer, pre-tokenizer and added-token matching are the `tokenizers` crate's own (so they
-//! are exact by construction); what is skipped is the model's `Token`s and the `Encoding`: each
-//! pre-token's count comes from a per-thread cache or from the same greedy longest-match-first
-//! loop WordPiece runs, without building strings.
+//! The WordPiece model (BERT and its kin, such as MiniLM) reduced to counting: each pre-token's
+//! count comes from the same greedy longest-match-first loop WordPiece runs, without building
+//! strings. It runs behind [`super::pipeline::PipelineCounter`], which keeps the `tokenizers`
+//! crate's own normalizer, pre-tokenizer and added-token matching.
 
 use super::bpe::Unsupported;
-use super::cache::CACHE;
-use crate::count::Counter;
+use super::pipeline::PieceCounter;
 use ahash::AHashSet;
 use serde_json::Value;
-use std::sync::atomic::{AtomicU64, Ordering};
-use tokenizers::{OffsetReferential, OffsetType, PreTokenizer, Tokenizer};
-
-/// Counts WordPiece tokenizers without building encodings.
-pub struct WordPieceCounter {
-    id: u64,
-    tokenizer: Tokenizer,
-    model: WordPieceModel,
-    special_tokens: u64,
-}
 
 /// The WordPiece vocabulary reduced to membership tests.
 pub struct WordPieceModel {
@@ -93,48 +81,9 @@ impl WordPieceModel {
     }
 }
 
-impl WordPieceCounter {
-    /// The route for `tokenizer` (truncation and padding are switched off here) with `model`.
-    pub fn new(
-        mut tokenizer: Tokenizer,
-        model: WordPieceModel,
-        special_tokens: u64,
-    ) -> Result<Self, String> {
-        static NEXT_ID: AtomicU64 = AtomicU64::new(1 << 40);
-        tokenizer.with_truncation(None).map_err(|e| e.to_string())?;
-        tokenizer.with_padding(None);
-        Ok(Self {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-            tokenizer,
-            model,
-            special_tokens,
-        })
-    }
-}
-
-impl Counter for WordPieceCounter {
-    fn count(&self, text: &str) -> Result<u64, String> {
-        let added = self.tokenizer.get_added_vocabulary();
-        let mut pieces = added.extract_and_normalize(self.tokenizer.get_normalizer(), text);
-        if let Some(pre) = self.tokenizer.get_pre_tokenizer() {
-            pre.pre_tokenize(&mut pieces).map_err(|e| e.to_string())?;
-        }
-        CACHE.with(|cell| {
-            let mut cache = cell.borrow_mut();
-            cache.claim(self.id);
-            let mut tokens = self.special_tokens;
-            for (word, _, found) in pieces.get_splits(OffsetReferential::Original, OffsetType::None)
-            {
-                tokens += match found {
-                    Some(added) => added.len() as u64,
-                    None => u64::from(cache.count(word.as_bytes(), |w, _| {
-                        self.model
-                            .count(std::str::from_utf8(w).expect("pre-tokens are text"))
-                    })),
-                };
-            }
-            Ok(tokens)
-        })
+impl PieceCounter for WordPieceModel {
+    fn count_piece(&self, piece: &str) -> Result<u32, String> {
+        Ok(self.count(piece))
     }
 
     fn engine(&self) -> &'static str {
