@@ -1,7 +1,8 @@
 //! Resumable counts: with a checkpoint folder, each finished file (or shard range) leaves its
 //! partial result there, written atomically (a temporary file renamed into place), under a key
 //! that covers everything that could change the result: the tokenizer and its settings, the
-//! source, and the file's path, size, modification time and range. A re-run skips every file
+//! source, and the file's path, size, modification time, inode, change time and range. Files
+//! whose result holds an `io` error are not saved, so a re-run tries them again. A re-run skips every file
 //! whose result is there and adds the saved results, so a count interrupted at any point (even
 //! by `kill -9`) ends with the same report as an uninterrupted one.
 
@@ -108,20 +109,28 @@ impl CheckpointStore {
             .ok()?
             .duration_since(std::time::UNIX_EPOCH)
             .ok()?;
+        use std::os::unix::fs::MetadataExt;
         let source = &plan.sources[file.source];
         let (start, end) = file.span();
         let models = serde_json::to_string(&source.token_models).ok()?;
-        let text = format!(
-            "{}\n{}\t{}\t{models}\n{}\t{}\t{}\t{start}\t{end}\n",
-            self.context,
-            source.name,
-            source.text_field,
-            file.path.display(),
+        let mut hasher = Sha256::new();
+        hasher.update(format!(
+            "{}\n{}\t{}\t{models}\n",
+            self.context, source.name, source.text_field
+        ));
+        // The path's own bytes (a lossy display would make two non-UTF-8 names one key).
+        hasher.update(file.path.as_os_str().as_encoded_bytes());
+        // Size, modification time, inode and change time: an edited file (even one given its
+        // old modification time back) or a replaced one is counted again.
+        hasher.update(format!(
+            "\n{}\t{}\t{}\t{}.{}\t{start}\t{end}\n",
             meta.len(),
             modified.as_nanos(),
-        );
-        let digest = Sha256::digest(text.as_bytes());
-        Some(digest.iter().fold(String::new(), |mut hex, b| {
+            meta.ino(),
+            meta.ctime(),
+            meta.ctime_nsec(),
+        ));
+        Some(hasher.finalize().iter().fold(String::new(), |mut hex, b| {
             let _ = write!(hex, "{b:02x}");
             hex
         }))

@@ -11,6 +11,9 @@ use crate::plan::Source;
 use crate::report::{Report, RunInfo, SCHEMA_VERSION, SourceReport, build_report, stats_of};
 use crate::stats::SourceStats;
 
+/// The most shards a merge accepts (a bound on the memory a damaged part can ask for).
+const MAX_SHARDS: u32 = 1 << 20;
+
 /// A shard report and the name to call it by in messages (its file path).
 pub struct Part {
     /// Where the part came from.
@@ -94,6 +97,12 @@ fn check_parts(parts: &[Part]) -> Result<(), FatalError> {
         })
     };
     let expected = shard_of(first)?;
+    if expected.count == 0 || expected.count > MAX_SHARDS {
+        return refuse(format!(
+            "{} says there are {} shards (1 to {MAX_SHARDS} are possible)",
+            first.name, expected.count
+        ));
+    }
     let mut seen: Vec<Option<&str>> = vec![None; expected.count as usize];
     for part in parts {
         let (r, f) = (&part.report, &first.report);
@@ -123,6 +132,15 @@ fn check_parts(parts: &[Part]) -> Result<(), FatalError> {
         }
         if !same_sources(&r.sources, &f.sources) {
             return differs("sources");
+        }
+        if shard.index >= shard.count {
+            return refuse(format!(
+                "{} says it is shard {} of {}",
+                part.name, shard.index, shard.count
+            ));
+        }
+        if r.tool.version != f.tool.version {
+            return differs("program version");
         }
         match &mut seen[shard.index as usize] {
             Some(other) => {

@@ -234,7 +234,7 @@ fn formats_and_output_file() {
 
 #[test]
 fn help_lists_every_flag_the_readme_shows() {
-    let help = ["count", "verify"]
+    let help = ["count", "merge", "verify"]
         .map(|sub| run(&[sub, "--help"]).stdout)
         .concat();
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
@@ -253,7 +253,8 @@ fn help_lists_every_flag_the_readme_shows() {
                 || flag == "--bench"
                 || flag == "--test"
                 || flag == "--workspace"
-                || flag == "--manifest-path";
+                || flag == "--manifest-path"
+                || flag == "--array"; // sbatch's, in the Slurm notes
             assert!(
                 known,
                 "README shows {flag}, which `count --help` does not know"

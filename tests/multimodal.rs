@@ -349,3 +349,67 @@ fn token_models_are_checked_when_the_manifest_is_read() {
         assert!(r.stderr.contains("manifest bad.toml"), "{}", r.stderr);
     }
 }
+
+#[test]
+fn cut_archives_and_implausible_headers_are_errors_not_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, text) in [
+        ("a/1.txt", "hello world ".repeat(40)),
+        ("a/2.txt", "second".into()),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder
+            .append_data(&mut header, name, text.as_bytes())
+            .unwrap();
+    }
+    let tar = builder.into_inner().unwrap();
+    let first_member_end = 512 + 480usize.div_ceil(512) * 512;
+    std::fs::write(dir.path().join("whole.tar"), &tar).unwrap();
+    std::fs::write(dir.path().join("between.tar"), &tar[..first_member_end]).unwrap();
+    std::fs::write(dir.path().join("inside.tar"), &tar[..512 + 100]).unwrap();
+    std::fs::write(dir.path().join("empty.tar"), b"").unwrap();
+    // A Matroska clip whose Duration (element 0x4489, an 8-byte float) claims 1e300 seconds.
+    let mut mkv = fixture("clip.mkv");
+    let at = mkv
+        .windows(3)
+        .position(|w| w == [0x44, 0x89, 0x88])
+        .expect("clip.mkv has an 8-byte Duration");
+    mkv[at + 3..at + 11].copy_from_slice(&1e300f64.to_be_bytes());
+    std::fs::write(dir.path().join("forever.mkv"), mkv).unwrap();
+    let r = run_in(dir.path(), &["count", "-q", "--format", "json", "."]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let report = r.json();
+    let m = &report["totals"]["by_modality"];
+    // whole.tar: 2 texts; between.tar: the first; inside.tar: none (its text is cut short).
+    assert_eq!(m["text"]["documents"], 3, "{report}");
+    assert_eq!(m["video"]["items"], 0);
+    let kinds: Vec<(String, String)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let path = e["path"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("./")
+                .to_string();
+            (path, e["kind"].as_str().unwrap().to_string())
+        })
+        .collect();
+    for (path, kind) in [
+        ("between.tar", "decompress"),
+        ("inside.tar", "decompress"),
+        ("empty.tar", "decompress"),
+        ("forever.mkv", "media"),
+    ] {
+        assert!(
+            kinds.contains(&(path.to_string(), kind.to_string())),
+            "{path}: {kinds:?}"
+        );
+    }
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
+}

@@ -150,6 +150,27 @@ fn merge_refuses_parts_that_are_not_one_complete_split() {
     refused(&["a0.json", "junk.json"], "not a tokencensus JSON report");
     let ok = run_in(dir.path(), &["merge", "a2.json", "a0.json", "a1.json"]);
     assert_eq!(ok.code, 1, "{}", ok.stderr);
+    // Damaged parts: an index out of range, an absurd shard count.
+    for (field, value, needle) in [("index", 7u64, "shard 7 of 3"), ("count", 0, "0 shards")] {
+        let mut part: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("a0.json")).unwrap())
+                .unwrap();
+        part["run"]["shard"][field] = value.into();
+        std::fs::write(dir.path().join("bad.json"), part.to_string()).unwrap();
+        let order: &[&str] = if field == "count" {
+            &["bad.json", "a1.json"]
+        } else {
+            &["a1.json", "a2.json", "bad.json"]
+        };
+        refused(order, needle);
+    }
+    // A part's table says it is partial.
+    let table = run_in(dir.path(), &["count", "-q", "big.jsonl", "--shard", "1/3"]);
+    assert!(
+        table.stdout.starts_with("PARTIAL COUNT: shard 1/3"),
+        "{}",
+        table.stdout
+    );
 }
 
 /// Runs the binary with `vars` set (and no other shard variables).

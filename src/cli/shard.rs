@@ -53,11 +53,18 @@ fn resolve(
     };
     if let Some(id) = number("SLURM_ARRAY_TASK_ID")? {
         let min = number("SLURM_ARRAY_TASK_MIN")?;
-        let index = id - min.unwrap_or(0).min(id);
+        let step = number("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1).max(1);
+        let offset = id - min.unwrap_or(0).min(id);
+        if offset % step != 0 {
+            return Err(usage(format!(
+                "SLURM_ARRAY_TASK_ID={id} is not on the array's step {step}; give --shard I/N"
+            )));
+        }
+        let index = offset / step;
         let count = match (count_from_flag_or_env()?, number("SLURM_ARRAY_TASK_COUNT")?) {
             (Some(n), _) | (None, Some(n)) => n,
             (None, None) => match (min, number("SLURM_ARRAY_TASK_MAX")?) {
-                (Some(lo), Some(hi)) if hi >= lo => hi - lo + 1,
+                (Some(lo), Some(hi)) if hi >= lo => (hi - lo) / step + 1,
                 _ => {
                     return Err(usage(
                         "SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor SLURM_ARRAY_TASK_MIN/MAX; give --shard I/N".into(),
@@ -128,6 +135,13 @@ mod tests {
         ];
         assert_eq!(with(&offset, None, None), Ok(Some((1, 4))));
         assert!(with(&[("SLURM_ARRAY_TASK_ID", "1")], None, None).is_err());
+        let stepped = [
+            ("SLURM_ARRAY_TASK_ID", "4"),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+            ("SLURM_ARRAY_TASK_MAX", "6"),
+            ("SLURM_ARRAY_TASK_STEP", "2"),
+        ];
+        assert_eq!(with(&stepped, None, None), Ok(Some((2, 4))));
         assert!(
             with(
                 &[

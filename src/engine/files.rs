@@ -33,6 +33,16 @@ pub(super) fn count_file<'s>(run: &'s Run<'s>, index: usize, scope: &rayon::Scop
     }
 }
 
+/// An I/O error, naming the byte range when only part of the file was to be read.
+fn range_error(planned: &crate::plan::PlannedFile, e: std::io::Error) -> std::io::Error {
+    match planned.range {
+        Some((start, end)) => {
+            std::io::Error::new(e.kind(), format!("{e} (reading bytes {start}..{end})"))
+        }
+        None => e,
+    }
+}
+
 /// Records that the file could not be read.
 pub(super) fn io_error(run: &Run, target: Target, e: std::io::Error) {
     run.with_acc(target.file, |acc| {
@@ -62,13 +72,12 @@ fn count_file_itself(run: &Run, target: Target, input_bytes: u64) {
 
 fn mapped_jsonl<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::Scope<'s>) {
     let planned = &run.plan.files[target.file];
-    // A file-wide problem is reported by the range that starts the file, so that a file split
-    // between shards is reported once.
+    // The content's verdict (binary) is reported by the range that starts the file, so that a
+    // file split between shards is reported once; a failure to read is every range's own.
     let owner = planned.owns_file();
     let bytes = match FileBytes::open(&planned.path, run.options.mmap) {
         Ok(b) => b,
-        Err(e) if owner => return io_error(run, target, e),
-        Err(_) => return,
+        Err(e) => return io_error(run, target, range_error(planned, e)),
     };
     let (first, last) = planned.span();
     let last = last.min(bytes.len());
@@ -84,8 +93,7 @@ fn mapped_jsonl<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::Scope<'s>) 
             return;
         }
         Ok(_) => {}
-        Err(e) if owner => return io_error(run, target, e),
-        Err(_) => return,
+        Err(e) => return io_error(run, target, range_error(planned, e)),
     }
     count_file_itself(run, target, last - first);
     let chunk = run.options.chunk_bytes.max(1) as u64;

@@ -35,6 +35,11 @@ pub(super) fn record(
 ) -> Result<(), String> {
     match probe(bytes, name) {
         Ok(info) => {
+            if let Some(seconds) = implausible_duration(&info) {
+                return Err(format!(
+                    "corrupt medium: a duration of {seconds} seconds is not plausible"
+                ));
+            }
             let tokens = models.tokens(&info);
             match info {
                 MediaInfo::Image { width, height, .. } => {
@@ -75,6 +80,26 @@ pub(super) fn record(
     }
 }
 
+/// The longest duration taken at face value: about 115 days. Longer (or not finite) durations
+/// come from damaged headers and would swamp every sum.
+const MAX_SECONDS: f64 = 1e7;
+
+/// The duration of `info` when it is not plausible.
+fn implausible_duration(info: &MediaInfo) -> Option<f64> {
+    let durations = match *info {
+        MediaInfo::Image { .. } => return None,
+        MediaInfo::Audio { seconds, .. } => [seconds, 0.0],
+        MediaInfo::Video {
+            seconds,
+            audio_seconds,
+            ..
+        } => [seconds, audio_seconds.unwrap_or(0.0)],
+    };
+    durations
+        .into_iter()
+        .find(|s| !(s.is_finite() && (0.0..=MAX_SECONDS).contains(s)))
+}
+
 /// Counts one image, sound or video file.
 pub(super) fn media_file(run: &Run, target: Target) {
     let planned = &run.plan.files[target.file];
@@ -112,7 +137,7 @@ fn split_member(name: &str) -> (&str, &str) {
     }
 }
 
-/// Counts one member of a WebDataset shard into `acc`.
+/// Counts one text or media member of a WebDataset shard into `acc`.
 fn member(
     run: &Run,
     acc: &mut Accumulator,
@@ -128,10 +153,7 @@ fn member(
         .unwrap_or("")
         .to_ascii_lowercase();
     let media = &mut acc.sources[target.source].media;
-    if METADATA_MEMBERS.contains(&last.as_str()) {
-        media.metadata.items += 1;
-        media.metadata.bytes += content.len() as u64;
-    } else if TEXT_MEMBERS.contains(&last.as_str()) {
+    if TEXT_MEMBERS.contains(&last.as_str()) {
         match document_text(content) {
             Ok(text) => {
                 let tokens = count_document(run.counter, acc, target, text, LineRef::None);
@@ -154,6 +176,101 @@ fn member(
     }
 }
 
+/// The largest member read into memory to be counted or measured; larger ones are skipped (and
+/// reported), so a small compressed shard cannot claim gigabytes of memory.
+const MAX_MEMBER_BYTES: u64 = 1 << 30;
+
+/// A reader that remembers how many zero bytes ended what it has read so far.
+struct TailReader<R> {
+    inner: R,
+    zeros: u64,
+}
+
+impl<R> TailReader<R> {
+    fn new(inner: R) -> Self {
+        Self { inner, zeros: 0 }
+    }
+}
+
+impl<R: Read> Read for TailReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        match buf[..n].iter().rposition(|&b| b != 0) {
+            Some(last) => self.zeros = (n - last - 1) as u64,
+            None => self.zeros += n as u64,
+        }
+        Ok(n)
+    }
+}
+
+/// Counts every member of `archive` into `acc`; returns what broke the archive, if anything.
+fn read_members<R: Read>(
+    run: &Run,
+    acc: &mut Accumulator,
+    target: Target,
+    models: &TokenModels,
+    archive: &mut tar::Archive<R>,
+) -> Option<String> {
+    let entries = match archive.entries() {
+        Ok(entries) => entries,
+        Err(e) => return Some(format!("not a tar archive: {e}")),
+    };
+    let mut last_key: Option<String> = None;
+    let mut content = Vec::new();
+    for entry in entries {
+        let mut entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => return Some(e.to_string()),
+        };
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let name = match entry.path() {
+            Ok(path) => path.to_string_lossy().into_owned(),
+            Err(e) => return Some(format!("unreadable member name: {e}")),
+        };
+        let size = entry.size();
+        let (key, extension) = split_member(&name);
+        if last_key.as_deref() != Some(key) {
+            acc.sources[target.source].media.samples += 1;
+            last_key = Some(key.to_string());
+        }
+        let last = extension
+            .rsplit('.')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if METADATA_MEMBERS.contains(&last.as_str()) || size > MAX_MEMBER_BYTES {
+            // Metadata is only measured, and an oversized member only skipped: neither is
+            // held in memory.
+            match std::io::copy(&mut entry, &mut std::io::sink()) {
+                Ok(n) if n == size => {}
+                Ok(_) => return Some(format!("member {name} is cut short")),
+                Err(e) => return Some(format!("member {name}: {e}")),
+            }
+            if size > MAX_MEMBER_BYTES {
+                let message = format!(
+                    "member {name}: {size} bytes, over the {MAX_MEMBER_BYTES}-byte limit for one member; not counted"
+                );
+                acc.error_msg(target.file, LineRef::None, ErrorKind::Media, message);
+            } else {
+                let metadata = &mut acc.sources[target.source].media.metadata;
+                metadata.items += 1;
+                metadata.bytes += size;
+            }
+            continue;
+        }
+        content.clear();
+        match entry.read_to_end(&mut content) {
+            Ok(_) if content.len() as u64 == size => {}
+            Ok(_) => return Some(format!("member {name} is cut short")),
+            Err(e) => return Some(format!("member {name}: {e}")),
+        }
+        member(run, acc, target, models, &name, &content);
+    }
+    None
+}
+
 /// Counts a WebDataset shard, streaming its members.
 pub(super) fn tar_file(run: &Run, target: Target, compression: Compression) {
     let planned = &run.plan.files[target.file];
@@ -171,45 +288,21 @@ pub(super) fn tar_file(run: &Run, target: Target, compression: Compression) {
         Ok(d) => d,
         Err(e) => return fail(ErrorKind::Decompress, e.to_string()),
     };
-    let mut archive = tar::Archive::new(decoded);
-    let entries = match archive.entries() {
-        Ok(entries) => entries,
-        Err(e) => return fail(ErrorKind::Decompress, format!("not a tar archive: {e}")),
-    };
+    let mut archive = tar::Archive::new(TailReader::new(decoded));
     let mut acc = Accumulator::new(run.plan.sources.len());
-    let mut last_key: Option<String> = None;
-    let mut content = Vec::new();
-    let mut broken = None;
-    for entry in entries {
-        let mut entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                broken = Some(e.to_string());
-                break;
+    let broken = read_members(run, &mut acc, target, models, &mut archive);
+    // A tar archive ends with two zero blocks; a stream that stops without them was cut
+    // between two members.
+    let broken = broken.or_else(|| {
+        let mut tail = archive.into_inner();
+        match std::io::copy(&mut tail, &mut std::io::sink()) {
+            Err(e) => Some(e.to_string()),
+            Ok(_) if tail.zeros < 1024 => {
+                Some("the archive ends without its end-of-archive blocks".into())
             }
-        };
-        if !entry.header().entry_type().is_file() {
-            continue;
+            Ok(_) => None,
         }
-        let name = match entry.path() {
-            Ok(path) => path.to_string_lossy().into_owned(),
-            Err(e) => {
-                broken = Some(format!("unreadable member name: {e}"));
-                break;
-            }
-        };
-        content.clear();
-        if let Err(e) = entry.read_to_end(&mut content) {
-            broken = Some(format!("member {name}: {e}"));
-            break;
-        }
-        let (key, _) = split_member(&name);
-        if last_key.as_deref() != Some(key) {
-            acc.sources[target.source].media.samples += 1;
-            last_key = Some(key.to_string());
-        }
-        member(run, &mut acc, target, models, &name, &content);
-    }
+    });
     let counts = &mut acc.sources[target.source].counts;
     counts.files += 1;
     counts.input_bytes += planned.size;

@@ -123,7 +123,9 @@ impl Run<'_> {
         let stats = acc.sources[source].clone();
         let errors = acc.into_errors(self.plan);
         let mut warning = None;
-        if let Some(key) = &c.checkpoint.keys[file] {
+        // A file that could not be read is not saved: the next run tries it again.
+        let unread = errors.iter().any(|e| e.kind == crate::error::ErrorKind::Io);
+        if let (Some(key), false) = (&c.checkpoint.keys[file], unread) {
             let result = FileResult::new(&stats, errors.clone());
             if let Err(e) = c.checkpoint.store.save(key, &result) {
                 warning = Some(format!(

@@ -109,18 +109,16 @@ fn fingerprint(plan: &Plan, count: u32, assigned: &[(Unit, u32)]) -> String {
             source.name, source.category, source.text_field
         );
     }
+    let mut hasher = Sha256::new();
+    hasher.update(text.as_bytes());
     for (unit, shard) in assigned {
         let file = &plan.files[unit.file];
         let (start, end) = unit.range.unwrap_or((0, file.size));
-        let _ = writeln!(
-            text,
-            "unit\t{}\t{}\t{}\t{start}\t{end}\t{shard}",
-            file.source,
-            file.path.display(),
-            file.size
-        );
+        hasher.update(format!("unit\t{}\t", file.source));
+        hasher.update(file.path.as_os_str().as_encoded_bytes());
+        hasher.update(format!("\t{}\t{start}\t{end}\t{shard}\n", file.size));
     }
-    let digest = Sha256::digest(text.as_bytes());
+    let digest = hasher.finalize();
     digest.iter().fold(String::new(), |mut hex, b| {
         let _ = write!(hex, "{b:02x}");
         hex

@@ -53,6 +53,9 @@ impl Render for Markdown {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let total = report.totals.tally.counts.tokens;
         writeln!(out, "## Training data: token census\n")?;
+        if let Some(partial) = super::partial_line(report) {
+            writeln!(out, "> **{partial}**\n")?;
+        }
         writeln!(out, "Counted with the {}.\n", tokenizer_line(report))?;
         writeln!(out, "| Source | Category | {COLUMNS}\n|---|---|{RULE}")?;
         for s in &report.sources {

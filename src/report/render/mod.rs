@@ -41,6 +41,16 @@ impl OutputFormat {
     }
 }
 
+/// A warning line for reports that do not cover the whole corpus (a shard), else `None`.
+fn partial_line(report: &Report) -> Option<String> {
+    report.run.shard.as_ref().map(|s| {
+        format!(
+            "PARTIAL COUNT: shard {}/{} of the corpus (from {}); merge all shards with `tokencensus merge` for the whole census",
+            s.index, s.count, s.origin
+        )
+    })
+}
+
 /// One line describing the tokenizer, shared by the human-readable formats.
 fn tokenizer_line(report: &Report) -> String {
     let t = &report.tokenizer;

@@ -72,6 +72,9 @@ impl Render for Table {
         }
         rows.push(None);
         rows.push(Some(row("total", "", &report.totals.tally)));
+        if let Some(partial) = super::partial_line(report) {
+            writeln!(out, "{partial}")?;
+        }
         writeln!(out, "{}", tokenizer_line(report))?;
         writeln!(
             out,
