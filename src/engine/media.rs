@@ -105,7 +105,9 @@ pub(super) fn media_file(run: &Run, target: Target) {
     let planned = &run.plan.files[target.file];
     let models = &run.plan.sources[target.source].token_models;
     let mut scratch = Vec::new();
-    let bytes = match FileBytes::open(&planned.path, run.options.mmap) {
+    // Always mapped (reading only when mapping fails): a probe touches the headers of a
+    // multi-gigabyte video, where reading would load all of it.
+    let bytes = match FileBytes::open(&planned.path, true) {
         Ok(b) => b,
         Err(e) => return io_error(run, target, e),
     };
