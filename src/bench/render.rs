@@ -33,10 +33,11 @@ pub fn table(r: &BenchReport) -> String {
     let s = &r.sample;
     let _ = writeln!(
         out,
-        "bench: {} tokenizer (sha256 {}), {} files, {} documents, {} input, {} tokens; {} cores",
+        "bench: {} tokenizer (sha256 {}), {} file{}, {} documents, {} input, {} tokens; {} cores",
         r.tokenizer,
         &r.tokenizer_sha256[..12.min(r.tokenizer_sha256.len())],
         thousands(s.files),
+        plural(s.files as usize),
         thousands(s.documents),
         human_bytes(s.input_bytes),
         thousands(s.tokens),
