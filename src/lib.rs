@@ -4,6 +4,7 @@
 //! the [`engine`] counts the files on a rayon pool with a [`count::Counter`], and the merged
 //! statistics become a [`report::Report`] that every output format renders.
 
+pub mod bench;
 pub mod checkpoint;
 pub mod config;
 pub mod count;

@@ -1,4 +1,5 @@
-//! Arguments shared by the subcommands that read a corpus: what to read and how to tokenize.
+//! Arguments shared by the subcommands that read a corpus: what to read and how to tokenize,
+//! and (apart, since `bench` takes a list) how many worker threads.
 
 use clap::Args;
 use std::path::PathBuf;
@@ -23,9 +24,23 @@ pub struct CorpusArgs {
     /// The JSONL field that holds each document's text.
     #[arg(long, value_name = "NAME", default_value = "text")]
     pub text_field: String,
+}
+
+/// The worker-thread argument of the commands that count once (`bench` takes a list instead).
+#[derive(Debug, Args)]
+pub struct ThreadsArg {
     /// Worker threads [default: all cores].
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+}
+
+impl ThreadsArg {
+    /// Sets `config.threads` when given.
+    pub fn apply(&self, config: &mut CountConfig) {
+        if let Some(threads) = self.threads {
+            config.threads = threads;
+        }
+    }
 }
 
 impl CorpusArgs {
@@ -39,9 +54,6 @@ impl CorpusArgs {
         };
         config.special_tokens = self.special_tokens;
         config.text_field = self.text_field.clone();
-        if let Some(threads) = self.threads {
-            config.threads = threads;
-        }
         config
     }
 }

@@ -1,6 +1,6 @@
 //! `tokencensus count`: arguments, their conversion into a [`CountConfig`], and output.
 
-use super::corpus::CorpusArgs;
+use super::corpus::{CorpusArgs, ThreadsArg};
 use super::shard::ShardArgs;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -15,6 +15,8 @@ use tokencensus::{CountConfig, FatalError, Report};
 pub struct CountArgs {
     #[command(flatten)]
     corpus: CorpusArgs,
+    #[command(flatten)]
+    threads: ThreadsArg,
     #[command(flatten)]
     shard: ShardArgs,
     /// Counting route: the exact fast route where it applies (auto), or always the tokenizers crate.
@@ -69,6 +71,7 @@ impl Format {
 impl CountArgs {
     fn config(&self) -> Result<CountConfig, FatalError> {
         let mut config = self.corpus.config();
+        self.threads.apply(&mut config);
         config.shard = self.shard.resolve()?;
         config.engine = match self.engine {
             EngineArg::Auto => Engine::Auto,

@@ -1,6 +1,7 @@
 //! Command-line parsing (clap) and dispatch. Nothing below this module sees clap: each
 //! subcommand's arguments are turned into a library configuration first.
 
+mod bench;
 mod corpus;
 mod count;
 mod merge;
@@ -27,6 +28,8 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Re-count a random sample of documents with the tokenizers crate and compare with the fast route.
     Verify(verify::VerifyArgs),
+    /// Measure counting speed on sample shards (fast route vs tokenizers crate) and project a full count.
+    Bench(bench::BenchArgs),
 }
 
 /// Parses the command line and runs the chosen subcommand.
@@ -35,5 +38,6 @@ pub fn run() -> Result<ExitCode, FatalError> {
         Command::Count(args) => count::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }

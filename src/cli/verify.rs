@@ -1,6 +1,6 @@
 //! `tokencensus verify`: compare the fast route with the `tokenizers` crate on a random sample.
 
-use super::corpus::CorpusArgs;
+use super::corpus::{CorpusArgs, ThreadsArg};
 use clap::Args;
 use std::process::ExitCode;
 use tokencensus::FatalError;
@@ -11,6 +11,8 @@ use tokencensus::report::render::thousands;
 pub struct VerifyArgs {
     #[command(flatten)]
     corpus: CorpusArgs,
+    #[command(flatten)]
+    threads: ThreadsArg,
     /// How many documents to sample uniformly from the whole corpus.
     #[arg(long, value_name = "N", default_value_t = 1000)]
     sample: usize,
@@ -21,7 +23,9 @@ pub struct VerifyArgs {
 
 /// Runs `verify`: exit 0 when every sampled document counts the same, 1 on any difference.
 pub fn run(args: VerifyArgs) -> Result<ExitCode, FatalError> {
-    let v = tokencensus::verify::verify(&args.corpus.config(), args.sample, args.seed)?;
+    let mut config = args.corpus.config();
+    args.threads.apply(&mut config);
+    let v = tokencensus::verify::verify(&config, args.sample, args.seed)?;
     let Some(engine) = &v.fast_engine else {
         println!(
             "no fast route for this tokenizer ({}); `count` uses the tokenizers crate itself, so there is nothing to verify",
