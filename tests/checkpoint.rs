@@ -26,6 +26,17 @@ fn corpus(dir: &Path) {
     }
 }
 
+/// A checkpointed count of `corpus` with the JSON report on stdout.
+const RESUME: [&str; 7] = [
+    "count",
+    "-q",
+    "--format",
+    "json",
+    "--checkpoint",
+    "ck",
+    "corpus",
+];
+
 fn without_run(mut report: Value) -> Value {
     report.as_object_mut().unwrap().remove("run");
     report
@@ -90,36 +101,15 @@ fn a_killed_count_resumes_to_the_uninterrupted_report() {
         (1..16).contains(&before),
         "the kill landed part-way ({before} files saved)"
     );
-    let resumed = run_in(
-        dir.path(),
-        &[
-            "count",
-            "-q",
-            "--format",
-            "json",
-            "--checkpoint",
-            "ck",
-            "corpus",
-        ],
-    );
+    let resume = || run_in(dir.path(), &RESUME);
+    let resumed = resume();
     assert_eq!(resumed.code, 1, "{}", resumed.stderr);
     let resumed = resumed.json();
     assert_eq!(resumed["run"]["resumed_files"], before as u64);
     assert_eq!(without_run(resumed), without_run(whole.json()));
     assert_eq!(saved(&checkpoints), 16);
     // Everything saved: a third run counts nothing again and still gives the same report.
-    let again = run_in(
-        dir.path(),
-        &[
-            "count",
-            "-q",
-            "--format",
-            "json",
-            "--checkpoint",
-            "ck",
-            "corpus",
-        ],
-    );
+    let again = resume();
     let again = again.json();
     assert_eq!(again["run"]["resumed_files"], 16);
     assert_eq!(without_run(again), without_run(whole.json()));
