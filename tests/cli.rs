@@ -234,7 +234,7 @@ fn formats_and_output_file() {
 
 #[test]
 fn help_lists_every_flag_the_readme_shows() {
-    let help = ["count", "merge", "verify", "bench"]
+    let help = ["count", "merge", "report", "verify", "bench"]
         .map(|sub| run(&[sub, "--help"]).stdout)
         .concat();
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
@@ -326,4 +326,39 @@ fn manifest_paths_resolve_however_they_are_spelled() {
     let r = run_in(d, &["count", "--format", "json", "data", "./data/"]);
     assert_eq!(r.code, 0, "the same PATH twice is one source: {}", r.stderr);
     assert_eq!(r.json()["sources"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn report_renders_a_saved_census_as_count_would() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("census.json");
+    let saved = saved.to_str().unwrap();
+    let manifest = ["--manifest", "fixtures/sample/sources.toml"];
+    let mut args = vec!["count", "-q", "--format", "json", "-o", saved];
+    args.extend(manifest);
+    assert_eq!(run(&args).code, 0);
+    for format in ["table", "markdown", "json"] {
+        let mut direct = vec!["count", "-q", "--format", format];
+        direct.extend(manifest);
+        let rendered = run(&["report", saved, "--format", format]);
+        assert_eq!(rendered.code, 0, "{}", rendered.stderr);
+        if format == "json" {
+            let strip = |mut v: serde_json::Value| {
+                v.as_object_mut().unwrap().remove("run");
+                v
+            };
+            assert_eq!(strip(rendered.json()), strip(run(&direct).json()));
+        } else {
+            assert_eq!(rendered.stdout, run(&direct).stdout, "{format}");
+        }
+    }
+    std::fs::write(dir.path().join("junk.json"), "[1, 2]").unwrap();
+    let junk = dir.path().join("junk.json");
+    let r = run(&["report", junk.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("not a tokencensus JSON report"),
+        "{}",
+        r.stderr
+    );
 }

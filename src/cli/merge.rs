@@ -28,20 +28,23 @@ pub fn run(args: MergeArgs) -> Result<ExitCode, FatalError> {
         .parts
         .iter()
         .map(|path| {
-            let io = |message: String| FatalError::Io {
-                path: path.clone(),
-                message,
-            };
-            let text = std::fs::read_to_string(path).map_err(|e| io(e.to_string()))?;
-            let report: Report = serde_json::from_str(&text)
-                .map_err(|e| io(format!("not a tokencensus JSON report: {e}")))?;
             Ok(Part {
                 name: path.display().to_string(),
-                report,
+                report: read_report(path)?,
             })
         })
         .collect::<Result<Vec<_>, FatalError>>()?;
     let merged = merge_parts(&parts)?;
     write_report(&merged, args.format.output(), args.output.as_ref())?;
     Ok(exit_status(&merged))
+}
+
+/// Reads a saved JSON report.
+pub(super) fn read_report(path: &std::path::Path) -> Result<Report, FatalError> {
+    let io = |message: String| FatalError::Io {
+        path: path.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| io(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|e| io(format!("not a tokencensus JSON report: {e}")))
 }

@@ -5,6 +5,7 @@ mod bench;
 mod corpus;
 mod count;
 mod merge;
+mod report;
 mod shard;
 mod verify;
 
@@ -26,6 +27,8 @@ enum Command {
     Count(count::CountArgs),
     /// Merge the JSON reports of every shard of a sharded count into the report of the whole corpus.
     Merge(merge::MergeArgs),
+    /// Render a saved JSON report in another format (table, json, markdown) without counting again.
+    Report(report::ReportArgs),
     /// Re-count a random sample of documents with the tokenizers crate and compare with the fast route.
     Verify(verify::VerifyArgs),
     /// Measure counting speed on sample shards (fast route vs tokenizers crate) and project a full count.
@@ -37,6 +40,7 @@ pub fn run() -> Result<ExitCode, FatalError> {
     match Cli::parse().command {
         Command::Count(args) => count::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Report(args) => report::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Bench(args) => bench::run(args),
     }
