@@ -32,9 +32,9 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
     let mut errors = Vec::new();
     for part in parts {
         for (total, source) in sources.iter_mut().zip(&part.report.sources) {
-            *total += &source_stats(source).map_err(|e| {
-                FatalError::Merge(format!("{}: source {:?}: {e}", part.name, source.name))
-            })?;
+            *total += &stats_of(&source.tally, source.tokens_per_document_hdr.as_deref()).map_err(
+                |e| FatalError::Merge(format!("{}: source {:?}: {e}", part.name, source.name)),
+            )?;
         }
         errors.extend(part.report.errors.iter().cloned());
     }
@@ -173,9 +173,4 @@ fn same_sources(a: &[SourceReport], b: &[SourceReport]) -> bool {
             (&x.name, x.category, &x.text_field, &x.token_models)
                 == (&y.name, y.category, &y.text_field, &y.token_models)
         })
-}
-
-/// A source's statistics rebuilt from its report.
-fn source_stats(source: &SourceReport) -> Result<SourceStats, String> {
-    stats_of(&source.tally, source.tokens_per_document_hdr.as_deref())
 }

@@ -15,14 +15,7 @@ fn pairs() -> &'static Vec<Pair> {
     static PAIRS: OnceLock<Vec<Pair>> = OnceLock::new();
     PAIRS.get_or_init(|| {
         let mut out = Vec::new();
-        for name in [
-            "llama3",
-            "gpt4o",
-            "qwen3",
-            "gemma3",
-            "minilm",
-            "unigram-sample",
-        ] {
+        for name in TOKENIZERS {
             for special in [false, true] {
                 let source = TokenizerSource::File(root().join(tokenizer_path(name)));
                 let route = |engine| {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{SHARD_VARIABLES, run_in};
+use common::{SHARD_VARIABLES, census_only, run_in};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -40,11 +40,6 @@ fn corpus(dir: &Path) {
         "{\"text\": 5}\n{\"text\": \"ok\"}\n",
     )
     .unwrap();
-}
-
-fn without_run(mut report: Value) -> Value {
-    report.as_object_mut().unwrap().remove("run");
-    report
 }
 
 fn json_of(path: &Path) -> Value {
@@ -89,8 +84,8 @@ fn sharded_counts_merge_into_the_whole_count() {
         let merged = merged.json();
         assert_eq!(merged["run"]["merged_parts"], n);
         assert_eq!(
-            without_run(merged),
-            without_run(whole.clone()),
+            census_only(merged),
+            census_only(whole.clone()),
             "{n} shards"
         );
     }
@@ -273,7 +268,7 @@ proptest! {
             .rev()
             .collect();
         let merged: Report = merge_parts(&parts).unwrap();
-        let strip = |r: &Report| without_run(serde_json::to_value(r).unwrap());
+        let strip = |r: &Report| census_only(serde_json::to_value(r).unwrap());
         prop_assert_eq!(strip(&merged), strip(&whole));
     }
 }

@@ -7,6 +7,9 @@
 //! passes, unless `TOKENCENSUS_REQUIRE_SLURM=1` (set by `.ci/run`), in which case it fails.
 //! See `tests/slurm/README.md`.
 
+mod common;
+
+use common::{census_only, root};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -18,10 +21,6 @@ const TOTAL: Duration = Duration::from_secs(120);
 /// Of which the cluster may take this long to come up.
 const START_TIMEOUT_SECS: u64 = 60;
 const SHARDS: usize = 3;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn required() -> bool {
     std::env::var("TOKENCENSUS_REQUIRE_SLURM").is_ok_and(|v| v == "1")
@@ -253,15 +252,6 @@ fn assert_completed(states: &[String], workdir: &Path) {
     }
 }
 
-fn without_run(mut report: Value) -> Value {
-    report
-        .as_object_mut()
-        .expect("a report is a JSON object")
-        .remove("run")
-        .expect("a report has a run object");
-    report
-}
-
 fn read_json(path: &Path) -> Value {
     let s = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
@@ -347,8 +337,8 @@ fn a_job_array_and_its_merge_equal_one_process() {
         out.status,
         text(&out.stderr)
     );
-    let merged = without_run(read_json(&workdir.join("report.json")));
-    let single = without_run(read_json(&single));
+    let merged = census_only(read_json(&workdir.join("report.json")));
+    let single = census_only(read_json(&single));
     assert!(
         merged == single,
         "the merged report differs from the single-process one\nmerged: {}\nsingle: {}",

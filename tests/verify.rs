@@ -5,14 +5,7 @@ use common::*;
 
 #[test]
 fn verify_agrees_on_the_sample_for_every_fast_tokenizer() {
-    for tokenizer in [
-        "llama3",
-        "gpt4o",
-        "qwen3",
-        "gemma3",
-        "minilm",
-        "unigram-sample",
-    ] {
+    for tokenizer in TOKENIZERS {
         let r = run(&[
             "verify",
             "--tokenizer",

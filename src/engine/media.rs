@@ -146,16 +146,11 @@ fn member(
     target: Target,
     models: &TokenModels,
     name: &str,
+    last_extension: &str,
     content: &[u8],
 ) {
-    let (_, extension) = split_member(name);
-    let last = extension
-        .rsplit('.')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
     let media = &mut acc.sources[target.source].media;
-    if TEXT_MEMBERS.contains(&last.as_str()) {
+    if TEXT_MEMBERS.contains(&last_extension) {
         match document_text(content) {
             Ok(text) => {
                 let tokens = count_document(run.counter, acc, target, text, LineRef::None);
@@ -268,7 +263,7 @@ fn read_members<R: Read>(
             Ok(_) => return Some(format!("member {name} is cut short")),
             Err(e) => return Some(format!("member {name}: {e}")),
         }
-        member(run, acc, target, models, &name, &content);
+        member(run, acc, target, models, &name, &last, &content);
     }
     None
 }

@@ -98,7 +98,8 @@ pub fn source<'a>(report: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no source {name} in {report}"))
 }
 
-/// The five vendored tokenizers.
+/// The tokenizers the tests use: the five vendored real ones and the Unigram one trained on the
+/// sample corpus.
 pub const TOKENIZERS: [&str; 6] = [
     "llama3",
     "gpt4o",
