@@ -41,6 +41,9 @@ fn tally(stats: &SourceStats) -> Tally {
             metadata_members: media.metadata.items,
             metadata_bytes: media.metadata.bytes,
         },
+        periods: Periods::default(),
+        domains: Domains::default(),
+        estimate: None,
     }
 }
 
@@ -151,6 +154,9 @@ pub fn build_report(
                 category: source.category,
                 text_field: source.text_field.clone(),
                 token_models: source.token_models.clone(),
+                date_field: None,
+                collected: None,
+                url_field: None,
                 tally: tally(stats),
                 tokens_per_document_hdr: stats.tokens_per_document.to_base64(),
             })

@@ -3,9 +3,11 @@
 //! integers and a figure always travels with its definition (tokenizer name and hash).
 
 mod build;
+mod disclosure;
 pub mod render;
 
 pub use build::{build_report, stats_of};
+pub use disclosure::{Collected, DocTokens, DomainCount, Domains, Estimate, OtherDomains, Periods};
 
 use crate::error::InputError;
 use crate::manifest::Category;
@@ -94,6 +96,15 @@ pub struct Tally {
     pub unsupported: ItemBytes,
     /// WebDataset shards: samples, and members that are metadata (`.json`, `.cls`, ...).
     pub webdataset: WebDatasetCounts,
+    /// When the text records were collected: per month and year, undated, declared.
+    #[serde(flatten)]
+    pub periods: Periods,
+    /// Which registered web domains the text records came from.
+    #[serde(flatten)]
+    pub domains: Domains,
+    /// For `estimate`: the estimated figures with their interval (absent for a count).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<Estimate>,
 }
 
 /// The census split by modality; `tokens` of the tally is the sum of the four.
@@ -176,6 +187,15 @@ pub struct SourceReport {
     pub text_field: String,
     /// How its images, sounds and videos become tokens.
     pub token_models: TokenModels,
+    /// The JSONL field its records' dates were read from (null: none).
+    #[serde(default)]
+    pub date_field: Option<String>,
+    /// The collection period the manifest declares for it (null: none).
+    #[serde(default)]
+    pub collected: Option<Collected>,
+    /// The JSONL field its records' URLs were read from (null: none).
+    #[serde(default)]
+    pub url_field: Option<String>,
     /// The counts.
     #[serde(flatten)]
     pub tally: Tally,
