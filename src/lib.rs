@@ -10,6 +10,7 @@ pub mod config;
 pub mod count;
 pub mod engine;
 pub mod error;
+pub mod estimate;
 pub mod manifest;
 pub mod media;
 pub mod merge;
@@ -140,6 +141,7 @@ fn count_plan(
         shard,
         merged_parts: None,
         resumed_files,
+        estimate: None,
     };
     let engine = (prepared.counter().engine(), prepared.fallback_reason());
     let report = build_report(

@@ -68,6 +68,7 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
         shard: None,
         merged_parts: Some(parts.len() as u32),
         resumed_files: None,
+        estimate: None,
     };
     let output = EngineOutput {
         sources,
@@ -87,6 +88,12 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
 /// Refuses parts that do not form exactly one complete split of one count.
 fn check_parts(parts: &[Part]) -> Result<(), FatalError> {
     let refuse = |message: String| Err(FatalError::Merge(message));
+    if let Some(estimate) = parts.iter().find(|p| p.report.run.estimate.is_some()) {
+        return refuse(format!(
+            "{} is an estimate from a sample, not a count: estimates are not merged (estimate the whole corpus in one run, or count it in shards)",
+            estimate.name
+        ));
+    }
     let first = &parts[0];
     let shard_of = |part: &Part| {
         part.report.run.shard.clone().ok_or_else(|| {

@@ -4,6 +4,7 @@
 mod bench;
 mod corpus;
 mod count;
+mod estimate;
 mod merge;
 mod report;
 mod shard;
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     /// Count documents, bytes and tokens of a corpus, per source and category.
     Count(count::CountArgs),
+    /// Estimate tokens and documents per source from an exactly counted random sample, with confidence intervals.
+    Estimate(estimate::EstimateArgs),
     /// Merge the JSON reports of every shard of a sharded count into the report of the whole corpus.
     Merge(merge::MergeArgs),
     /// Render a saved JSON report in another format (table, json, markdown) without counting again.
@@ -39,6 +42,7 @@ enum Command {
 pub fn run() -> Result<ExitCode, FatalError> {
     match Cli::parse().command {
         Command::Count(args) => count::run(args),
+        Command::Estimate(args) => estimate::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Report(args) => report::run(args),
         Command::Verify(args) => verify::run(args),

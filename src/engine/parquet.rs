@@ -3,7 +3,8 @@
 //! `{bytes, path}` struct) as a medium under the source's token models; a null text is a
 //! `missing_field` error, a null medium is no medium. Errors carry the row (from 1) in the
 //! `line` field. A file with media columns but no text column counts its media;
-//! a file with neither is a `missing_field` error.
+//! a file with neither is a `missing_field` error. A planned byte range counts only the row
+//! groups that start in it.
 
 use super::Run;
 use super::accumulator::{Accumulator, LineRef};
@@ -34,15 +35,19 @@ pub(super) fn parquet_file<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::
         },
         Err(problem) => return fail(problem.kind, problem.message),
     };
+    // A byte range reads the row groups that start in it (an estimate's sample unit).
+    let groups: Vec<usize> = (0..file.row_groups())
+        .filter(|&g| file.row_group_in(g, planned.range))
+        .collect();
+    let (first, last) = planned.span();
     run.with_acc(target.file, |acc| {
         let counts = &mut acc.sources[target.source].counts;
-        counts.files += 1;
-        counts.input_bytes += planned.size;
+        counts.files += u64::from(planned.owns_file());
+        counts.input_bytes += last.min(planned.size).saturating_sub(first);
     });
     let columns = Arc::new(columns);
-    let groups = file.row_groups();
-    let share = planned.size / groups.max(1) as u64;
-    for group in 0..groups {
+    let share = (last - first) / groups.len().max(1) as u64;
+    for group in groups {
         let (file, columns) = (Arc::clone(&file), Arc::clone(&columns));
         run.task_started(target.file);
         scope.spawn(move |_| {

@@ -7,7 +7,10 @@ mod disclosure;
 pub mod render;
 
 pub use build::{build_report, stats_of};
-pub use disclosure::{Collected, DocTokens, DomainCount, Domains, Estimate, OtherDomains, Periods};
+pub use disclosure::{
+    Collected, DocTokens, DomainCount, Domains, Estimate, EstimateRun, OtherDomains, Periods,
+    SizeCount,
+};
 
 use crate::error::InputError;
 use crate::manifest::Category;
@@ -235,6 +238,9 @@ pub struct RunInfo {
     /// results instead of being counted again.
     #[serde(default)]
     pub resumed_files: Option<u64>,
+    /// For `estimate`: how the sample was drawn (absent for a count).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<EstimateRun>,
 }
 
 /// One shard of a sharded count.

@@ -13,9 +13,11 @@
 
 mod batch;
 mod columns;
+mod sizes;
 mod source;
 
 pub use columns::ParquetColumns;
+pub use sizes::RowGroupSize;
 
 use crate::error::ErrorKind;
 use crate::read::Problem;

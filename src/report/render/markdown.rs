@@ -52,7 +52,10 @@ fn distribution(t: &Tally) -> String {
 impl Render for Markdown {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let total = report.totals.tally.counts.tokens;
-        writeln!(out, "## Training data: token census\n")?;
+        match super::estimate::markdown(report) {
+            Some(estimate) => write!(out, "{estimate}")?,
+            None => writeln!(out, "## Training data: token census\n")?,
+        }
         if let Some(partial) = super::partial_line(report) {
             writeln!(out, "> **{partial}**\n")?;
         }

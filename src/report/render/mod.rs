@@ -1,6 +1,7 @@
 //! Output formats: one module per format behind the small [`Render`] trait; each reads only
 //! the [`Report`].
 
+mod estimate;
 mod human;
 mod json;
 mod markdown;

@@ -75,6 +75,9 @@ impl Render for Table {
         if let Some(partial) = super::partial_line(report) {
             writeln!(out, "{partial}")?;
         }
+        if let Some(estimate) = super::estimate::table(report) {
+            writeln!(out, "{estimate}")?;
+        }
         writeln!(out, "{}", tokenizer_line(report))?;
         writeln!(
             out,

@@ -1,0 +1,131 @@
+//! The estimate section of the human-readable formats: for a report made by `estimate`, the
+//! estimated tokens and documents with their intervals, said plainly to be estimates, before
+//! the usual tables (which then count only the sample). Nothing for a count's report.
+
+use super::table::write_aligned;
+use super::{Report, human_bytes, human_count, thousands};
+use crate::report::{Estimate, Tally};
+use std::fmt::Write as _;
+
+/// The estimates of a report's tallies: (name, category, estimate) for each source, each
+/// category and the total; `None` for a count's report.
+fn rows(report: &Report) -> Option<Vec<(String, String, &Estimate)>> {
+    report.totals.tally.estimate.as_ref()?;
+    let mut rows: Vec<(String, String, &Tally)> = report
+        .sources
+        .iter()
+        .map(|s| (s.name.clone(), s.category.name().to_string(), &s.tally))
+        .collect();
+    if report.sources.len() > 1 {
+        for c in &report.categories {
+            rows.push((format!("[{}]", c.category.name()), String::new(), &c.tally));
+        }
+    }
+    rows.push(("total".into(), String::new(), &report.totals.tally));
+    Some(
+        rows.into_iter()
+            .filter_map(|(name, category, t)| Some((name, category, t.estimate.as_ref()?)))
+            .collect(),
+    )
+}
+
+/// The sentence that says what the figures are.
+fn headline(report: &Report) -> String {
+    let confidence = report
+        .totals
+        .tally
+        .estimate
+        .as_ref()
+        .map_or(0.95, |e| e.confidence);
+    let how = match &report.run.estimate {
+        Some(run) => format!(
+            "a random sample ({:.2}% of each source's bytes, seed {}; {} read of {} on disk)",
+            100.0 * run.sample_fraction,
+            run.seed,
+            human_bytes(run.read_bytes),
+            human_bytes(run.corpus_bytes)
+        ),
+        None => "a random sample".into(),
+    };
+    format!(
+        "ESTIMATE, NOT A COUNT: tokens and documents are estimated from {how}, each with its {:.0}% confidence interval; sources marked census were counted whole",
+        100.0 * confidence
+    )
+}
+
+fn interval(low: u64, high: u64, format: fn(u64) -> String) -> String {
+    if low == high {
+        "exact".into()
+    } else {
+        format!("{} - {}", format(low), format(high))
+    }
+}
+
+/// The estimate section of the table format, or `None` for a count's report.
+pub(super) fn table(report: &Report) -> Option<String> {
+    let rows = rows(report)?;
+    let header = [
+        "source", "category", "tokens", "interval", "documents", "interval", "sampled", "method",
+    ];
+    let mut lines: Vec<Option<Vec<String>>> =
+        vec![Some(header.iter().map(|s| s.to_string()).collect()), None];
+    let total_row = rows.len() - 1;
+    for (i, (name, category, e)) in rows.into_iter().enumerate() {
+        if i == total_row {
+            lines.push(None);
+        }
+        lines.push(Some(vec![
+            name,
+            category,
+            human_count(e.tokens),
+            interval(e.low, e.high, human_count),
+            human_count(e.documents),
+            interval(e.documents_low, e.documents_high, human_count),
+            format!("{}/{} units", e.sampled_units, e.units),
+            e.method.clone(),
+        ]));
+    }
+    let mut out = headline(report);
+    out.push_str("\n\n");
+    let mut aligned = Vec::new();
+    write_aligned(&mut aligned, &lines, 2).expect("writing into memory cannot fail");
+    out.push_str(&String::from_utf8_lossy(&aligned));
+    out.push_str("\nthe sample, counted exactly (not the corpus):\n");
+    Some(out)
+}
+
+/// The estimate section of the Markdown format (heading included), or `None` for a count's
+/// report. Also meant for other summaries that must present an estimate.
+pub(super) fn markdown(report: &Report) -> Option<String> {
+    let rows = rows(report)?;
+    let mut out = String::from("## Training data: token estimate\n\n");
+    let _ = writeln!(
+        out,
+        "> **{}.** The method (`stratified-ratio`: a stratified ratio estimator over sampled blocks, row groups and files, with between-unit variance and Student's t intervals) is described in the tokencensus README.\n",
+        headline(report)
+    );
+    out.push_str("| Source | Category | Tokens (estimate) | Interval | Documents (estimate) | Interval | Units sampled | Method | Note |\n");
+    out.push_str("|---|---|---:|---|---:|---|---:|---|---|\n");
+    let total_row = rows.len() - 1;
+    for (i, (name, category, e)) in rows.into_iter().enumerate() {
+        let name = if i == total_row {
+            "**Total**".to_string()
+        } else {
+            name.replace('|', "\\|")
+        };
+        let _ = writeln!(
+            out,
+            "| {name} | {category} | {} | {} | {} | {} | {} of {} | {} | {} |",
+            thousands(e.tokens),
+            interval(e.low, e.high, thousands),
+            thousands(e.documents),
+            interval(e.documents_low, e.documents_high, thousands),
+            thousands(e.sampled_units),
+            thousands(e.units),
+            e.method,
+            e.note.replace('|', "\\|")
+        );
+    }
+    out.push_str("\n### The sample, counted exactly (not the corpus)\n\n");
+    Some(out)
+}
