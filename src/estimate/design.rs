@@ -93,7 +93,9 @@ pub fn unit_type(file: &PlannedFile, probe: &FileProbe) -> Option<UnitType> {
     match probe.source {
         SizeSource::CountedWhole => None,
         SizeSource::ParquetMetadata => Some(UnitType::RowGroups),
-        _ if file.format.layout == Layout::Jsonl && file.format.compression == Compression::None => {
+        _ if file.format.layout == Layout::Jsonl
+            && file.format.compression == Compression::None =>
+        {
             Some(UnitType::Blocks)
         }
         _ => Some(UnitType::Files),
@@ -140,7 +142,11 @@ pub fn strata(files: &[(usize, u64)], fraction: f64) -> Vec<Stratum> {
             let mut first = 0;
             for k in 0..pieces {
                 let size = count / pieces + u64::from(k < count % pieces);
-                strata.push(stratum(vec![Segment { file, first, count: size }]));
+                strata.push(stratum(vec![Segment {
+                    file,
+                    first,
+                    count: size,
+                }]));
                 first += size;
             }
             continue;
@@ -221,9 +227,21 @@ mod tests {
         assert_eq!(
             strata[2].segments,
             vec![
-                Segment { file: 3, first: 23, count: 22 },
-                Segment { file: 4, first: 0, count: 3 },
-                Segment { file: 6, first: 0, count: 4 },
+                Segment {
+                    file: 3,
+                    first: 23,
+                    count: 22
+                },
+                Segment {
+                    file: 4,
+                    first: 0,
+                    count: 3
+                },
+                Segment {
+                    file: 6,
+                    first: 0,
+                    count: 4
+                },
             ]
         );
         assert_eq!(strata.iter().map(|s| s.units).sum::<u64>(), 73);
@@ -249,8 +267,11 @@ mod tests {
         for s in run(7) {
             assert_eq!(s.drawn.len() as u64, draw_count(s.units, 0.1));
             for u in &s.drawn {
-                assert!(s.segments.iter().any(|g| g.file == u.file
-                    && (g.first..g.first + g.count).contains(&u.index)));
+                assert!(
+                    s.segments.iter().any(
+                        |g| g.file == u.file && (g.first..g.first + g.count).contains(&u.index)
+                    )
+                );
             }
             let mut sorted = s.drawn.clone();
             sorted.dedup();

@@ -178,9 +178,16 @@ impl Population {
                     })
                     .collect()
             };
-            parts.0.push(ratio_total(&strata(|d| (d.0.bytes, d.1)), aux_bytes));
-            parts.1.push(ratio_total(&strata(|d| (d.0.documents, d.2)), aux_documents));
-            parts.2.push(ratio_total(&strata(|d| (d.0.bytes, d.3)), aux_bytes));
+            parts
+                .0
+                .push(ratio_total(&strata(|d| (d.0.bytes, d.1)), aux_bytes));
+            parts.1.push(ratio_total(
+                &strata(|d| (d.0.documents, d.2)),
+                aux_documents,
+            ));
+            parts
+                .2
+                .push(ratio_total(&strata(|d| (d.0.bytes, d.3)), aux_bytes));
             strata_count += group.strata.len();
             figures.units += group.strata.iter().map(|s| s.units).sum::<u64>();
         }

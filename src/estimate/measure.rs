@@ -99,11 +99,16 @@ pub fn block_sizes(blocks: &[&PlannedFile], mmap: bool, threads: usize) -> Vec<u
             if start >= end {
                 return Ok(0);
             }
-            bytes.owned_lines(start, end, &mut scratch).map(|l| l.len() as u64)
+            bytes
+                .owned_lines(start, end, &mut scratch)
+                .map(|l| l.len() as u64)
         });
         owned.unwrap_or(end - start)
     };
-    match rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build() {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+    {
         Ok(pool) => pool.install(|| blocks.par_iter().map(measure).collect()),
         Err(_) => blocks.iter().map(measure).collect(),
     }

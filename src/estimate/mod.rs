@@ -185,7 +185,8 @@ pub fn estimate_sample(
         progress: false,
     };
     let slots = population.slots(&sample.sources);
-    let mut measured = measure::count_slots(&population.plan, &slots, prepared.counter(), &options)?;
+    let mut measured =
+        measure::count_slots(&population.plan, &slots, prepared.counter(), &options)?;
     let sizes = unit_sizes(population, sample, &slots, count);
     let figures: Vec<Figures> = (0..population.plan.sources.len())
         .map(|s| population.source_figures(s, &sample.sources[s], &slots, &measured, &sizes))
@@ -257,7 +258,11 @@ fn unit_sizes(
     count: &CountConfig,
 ) -> Vec<UnitSize> {
     let unit_of = |slot: &Slot| match slot.kind {
-        SlotKind::Unit { group, stratum, position } => {
+        SlotKind::Unit {
+            group,
+            stratum,
+            position,
+        } => {
             let source = &sample.sources[slot.source];
             let g = &source.groups[group];
             Some((g.unit, g.strata[stratum].drawn[position], source.block))
@@ -307,7 +312,8 @@ fn attach_estimates(report: &mut Report, figures: &[Figures], confidence: f64) {
         if let Some((_, members)) = by_category.iter().find(|(k, _)| *k == category.category) {
             let c = &category.tally.counts;
             let sum = figures::sum(members);
-            category.tally.estimate = Some(figures::estimate(&sum, confidence, c.tokens, c.documents));
+            category.tally.estimate =
+                Some(figures::estimate(&sum, confidence, c.tokens, c.documents));
         }
     }
     let all: Vec<&Figures> = figures.iter().collect();

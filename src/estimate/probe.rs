@@ -186,11 +186,18 @@ mod tests {
             probe(&planned(&path), "text")
         };
         let one = write("one.jsonl.gz", &gzip(&text));
-        assert_eq!(one, FileProbe::of(SizeSource::GzipTrailer, text.len() as u64));
+        assert_eq!(
+            one,
+            FileProbe::of(SizeSource::GzipTrailer, text.len() as u64)
+        );
         let mut two = gzip(&text);
         two.extend(gzip(b"{\"text\":\"x\"}\n"));
         let multi = write("two.jsonl.gz", &two);
-        assert_eq!(multi.source, SizeSource::CompressionRatio, "implausible trailer");
+        assert_eq!(
+            multi.source,
+            SizeSource::CompressionRatio,
+            "implausible trailer"
+        );
         let damaged = write("bad.jsonl.gz", b"this is not gzip at all, not at all");
         assert_eq!(damaged.source, SizeSource::CountedWhole);
 
@@ -198,17 +205,27 @@ mod tests {
         let mut frames = zstd::bulk::compress(&text[..1000], 3).unwrap();
         frames.extend(zstd::bulk::compress(&text[1000..], 3).unwrap());
         let zst = write("frames.jsonl.zst", &frames);
-        assert_eq!(zst, FileProbe::of(SizeSource::ZstdFrameHeaders, text.len() as u64));
+        assert_eq!(
+            zst,
+            FileProbe::of(SizeSource::ZstdFrameHeaders, text.len() as u64)
+        );
         let mut streamed = Vec::new();
         let mut encoder = zstd::stream::write::Encoder::new(&mut streamed, 3).unwrap();
         encoder.write_all(&text).unwrap();
         encoder.finish().unwrap();
         let unknown = write("streamed.jsonl.zst", &streamed);
-        assert_eq!(unknown.source, SizeSource::CompressionRatio, "no content size");
+        assert_eq!(
+            unknown.source,
+            SizeSource::CompressionRatio,
+            "no content size"
+        );
         let cut = write("cut.jsonl.zst", &frames[..frames.len() - 7]);
         assert_eq!(cut.source, SizeSource::CountedWhole);
         let plain = write("plain.jsonl", &text);
-        assert_eq!(plain, FileProbe::of(SizeSource::FileSize, text.len() as u64));
+        assert_eq!(
+            plain,
+            FileProbe::of(SizeSource::FileSize, text.len() as u64)
+        );
     }
 
     #[test]
@@ -221,7 +238,11 @@ mod tests {
             found.bytes,
             found.row_groups.iter().map(|g| g.uncompressed).sum::<u64>()
         );
-        let bad = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/parquet/bad-truncated.parquet");
-        assert_eq!(probe(&planned(&bad), "text").source, SizeSource::CountedWhole);
+        let bad =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/parquet/bad-truncated.parquet");
+        assert_eq!(
+            probe(&planned(&bad), "text").source,
+            SizeSource::CountedWhole
+        );
     }
 }

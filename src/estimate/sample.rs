@@ -98,7 +98,9 @@ impl Population {
         match unit_type {
             UnitType::Files => file.size,
             UnitType::Blocks => block.min(file.size - unit.index * block),
-            UnitType::RowGroups => self.probes[unit.file].row_groups[unit.index as usize].compressed,
+            UnitType::RowGroups => {
+                self.probes[unit.file].row_groups[unit.index as usize].compressed
+            }
         }
     }
 

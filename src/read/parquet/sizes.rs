@@ -38,7 +38,9 @@ impl ParquetFile {
     /// The sizes of every row group, in file order; `columns` names the text column whose null
     /// count is wanted. Negative sizes or offsets in a damaged footer read as 0.
     pub fn row_group_sizes(&self, columns: Option<&ParquetColumns>) -> Vec<RowGroupSize> {
-        let text_leaf = columns.and_then(|c| c.text.as_ref()).map(|(_, leaf)| leaf.index);
+        let text_leaf = columns
+            .and_then(|c| c.text.as_ref())
+            .map(|(_, leaf)| leaf.index);
         self.reader
             .metadata()
             .row_groups()

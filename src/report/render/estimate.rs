@@ -65,7 +65,14 @@ fn interval(low: u64, high: u64, format: fn(u64) -> String) -> String {
 pub(super) fn table(report: &Report) -> Option<String> {
     let rows = rows(report)?;
     let header = [
-        "source", "category", "tokens", "interval", "documents", "interval", "sampled", "method",
+        "source",
+        "category",
+        "tokens",
+        "interval",
+        "documents",
+        "interval",
+        "sampled",
+        "method",
     ];
     let mut lines: Vec<Option<Vec<String>>> =
         vec![Some(header.iter().map(|s| s.to_string()).collect()), None];
