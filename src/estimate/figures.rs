@@ -159,6 +159,13 @@ impl Population {
             vec![Total::exact(exact_bytes)],
         );
         let mut strata_count = 0;
+        let mut described = Vec::new();
+        if !sample.whole.is_empty() {
+            described.push(format!(
+                "{} files counted whole (their size could not be read)",
+                sample.whole.len()
+            ));
+        }
         figures.units = sample.whole.len() as u64;
         for (group, drawn) in sample.groups.iter().zip(&draws) {
             let (mut aux_bytes, mut aux_documents) = (0.0, 0.0);
@@ -189,17 +196,20 @@ impl Population {
                 .2
                 .push(ratio_total(&strata(|d| (d.0.bytes, d.3)), aux_bytes));
             strata_count += group.strata.len();
-            figures.units += group.strata.iter().map(|s| s.units).sum::<u64>();
+            let units: u64 = group.strata.iter().map(|s| s.units).sum();
+            let drawn: usize = group.strata.iter().map(|s| s.drawn.len()).sum();
+            figures.units += units;
+            let what = match group.unit {
+                UnitType::Blocks => format!("{} KiB blocks", sample.block >> 10),
+                UnitType::RowGroups => "row groups".into(),
+                UnitType::Files => "files".into(),
+            };
+            described.push(format!("{drawn} of {units} {what} ({})", group.size.name()));
         }
         figures.tokens = Total::sum(parts.0);
         figures.documents = Total::sum(parts.1);
         figures.bytes = Total::sum(parts.2);
-        figures.note = format!(
-            "{} of {} units ({} KiB blocks for uncompressed JSONL) in {strata_count} strata",
-            figures.sampled_units,
-            figures.units,
-            sample.block >> 10
-        );
+        figures.note = format!("{}; {strata_count} strata", described.join(", "));
         figures
     }
 }
