@@ -278,11 +278,14 @@ fn unit_sizes(
     slots
         .iter()
         .map(|slot| match unit_of(slot) {
+            // Tokens scale with the bytes of the lines a block owns; documents with the block's
+            // own length (a block owning one huge record holds one document, not many).
             Some((design::UnitType::Blocks, _, _)) => {
                 let owned = measured.next().unwrap_or(0);
+                let (start, end) = slot.files[0].span();
                 UnitSize {
                     bytes: owned as f64,
-                    documents: owned as f64,
+                    documents: (end - start) as f64,
                     read: owned,
                 }
             }

@@ -47,6 +47,15 @@ fn headline(report: &Report) -> String {
         ),
         None => "a random sample".into(),
     };
+    let all_counted = report
+        .totals
+        .tally
+        .estimate
+        .as_ref()
+        .is_some_and(|e| e.method == "census");
+    if all_counted {
+        return "EXACT: `estimate` counted every source whole (each was small enough, or the sample fraction is 1), so the figures are exact counts".into();
+    }
     format!(
         "ESTIMATE, NOT A COUNT: tokens and documents are estimated from {how}, each with its {:.0}% confidence interval; sources marked census were counted whole",
         100.0 * confidence
@@ -108,7 +117,7 @@ pub(super) fn markdown(report: &Report) -> Option<String> {
     let mut out = String::from("## Training data: token estimate\n\n");
     let _ = writeln!(
         out,
-        "> **{}.** The method (`stratified-ratio`: a stratified ratio estimator over sampled blocks, row groups and files, with between-unit variance and Student's t intervals) is described in the tokencensus README.\n",
+        "> **{}.** The method (`stratified-ratio`: a stratified ratio estimator over sampled blocks, row groups and files, with a delete-one jackknife variance and Student's t intervals) is described in the tokencensus README.\n",
         headline(report)
     );
     out.push_str("| Source | Category | Tokens (estimate) | Interval | Documents (estimate) | Interval | Units sampled | Method | Note |\n");
