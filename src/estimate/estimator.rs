@@ -266,7 +266,10 @@ mod tests {
             units: 2,
             drawn: vec![(10.0, 4.0), (30.0, 9.0)],
         };
-        assert_eq!(ratio_total(&[whole.clone()], 40.0), Total::exact(13.0));
+        assert_eq!(
+            ratio_total(std::slice::from_ref(&whole), 40.0),
+            Total::exact(13.0)
+        );
         let partial = StratumSample {
             units: 4,
             drawn: vec![(10.0, 2.0), (10.0, 4.0)],
