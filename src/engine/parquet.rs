@@ -25,8 +25,9 @@ pub(super) fn parquet_file<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::
         Ok(f) => Arc::new(f),
         Err(problem) => return fail(problem.kind, problem.message),
     };
-    let field = &run.plan.sources[target.source].text_field;
-    let columns = match file.columns(Some(field)) {
+    let source = &run.plan.sources[target.source];
+    let field = &source.text_field;
+    let mut columns = match file.columns(Some(field)) {
         Ok(columns) => columns,
         Err(problem) if problem.kind == ErrorKind::MissingField => match file.columns(None) {
             Ok(media) if media.media().next().is_some() => media,
@@ -34,6 +35,10 @@ pub(super) fn parquet_file<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::
         },
         Err(problem) => return fail(problem.kind, problem.message),
     };
+    let (date, url) = (source.date_field.as_deref(), source.url_field.as_deref());
+    if let Err(problem) = file.with_fields(&mut columns, date, url) {
+        fail(problem.kind, problem.message);
+    }
     run.with_acc(target.file, |acc| {
         let counts = &mut acc.sources[target.source].counts;
         counts.files += 1;
@@ -67,8 +72,8 @@ fn row_group(
     let models = &run.plan.sources[target.source].token_models;
     let at = |row: u64| LineRef::Line(row + 1);
     let read = file.read_row_group(group, columns, &mut |cell| match cell {
-        Cell::Text { row, text } => {
-            let tokens = count_document(run.counter, acc, target, text, at(row));
+        Cell::Text { row, text, fields } => {
+            let tokens = count_document(run.counter, acc, target, text, fields, at(row));
             run.progress.add_tokens(tokens);
         }
         Cell::Media {
