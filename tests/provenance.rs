@@ -189,6 +189,13 @@ fn months_and_domains_match_plain_counts_of_their_records() {
     );
     assert_eq!(totals["domains_other"]["domains"], 0);
     assert_eq!(totals["domains_exact"], true);
+    // The table names the time frame and the largest domains.
+    let table = run_in(dir.path(), &[&["count", "-q"][..], &DATED].concat()).stdout;
+    assert!(
+        table.contains("collected 1969-12 to 2024-02; 6 documents"),
+        "{table}"
+    );
+    assert!(table.contains("domains: bbc.co.uk "), "{table}");
     // The source says which fields it read.
     assert_eq!(report["sources"][0]["date_field"], "date");
     assert_eq!(report["sources"][0]["url_field"], "url");
