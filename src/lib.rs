@@ -15,6 +15,7 @@ pub mod manifest;
 pub mod media;
 pub mod merge;
 pub mod plan;
+pub mod provenance;
 pub mod read;
 pub mod report;
 pub mod stats;
@@ -91,10 +92,12 @@ pub fn count_with(config: &CountConfig, prepared: &PreparedCounter) -> Result<Ce
 
 pub(crate) fn make_plan(config: &CountConfig) -> Result<Plan, FatalError> {
     match &config.manifest {
-        Some(path) => {
-            Plan::from_manifest(&Manifest::load(path)?, &config.paths, &config.text_field)
-        }
-        None => Plan::from_paths(&config.paths, &config.text_field),
+        Some(path) => Plan::from_manifest(
+            &Manifest::load(path)?,
+            &config.paths,
+            &config.field_defaults(),
+        ),
+        None => Plan::from_paths(&config.paths, &config.field_defaults()),
     }
 }
 
@@ -133,6 +136,7 @@ fn count_plan(
     let settings = Settings {
         text_field: config.text_field.clone(),
         manifest: config.manifest.as_ref().map(|p| p.display().to_string()),
+        domains_listed: config.domains_listed,
     };
     let run = RunInfo {
         threads: config.threads,

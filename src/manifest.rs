@@ -76,6 +76,22 @@ pub struct SourceEntry {
     /// [`TokenModels::default`]).
     #[serde(default)]
     pub token_models: TokenModels,
+    /// The JSONL field holding each record's date (overrides `--date-field`).
+    pub date_field: Option<String>,
+    /// The JSONL field holding each record's URL (overrides `--url-field`).
+    pub url_field: Option<String>,
+    /// The collection period of every record, instead of a date field.
+    pub collected: Option<CollectedEntry>,
+}
+
+/// A declared collection period: `collected = { from = "2023-01", to = "2024-06" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectedEntry {
+    /// First month, `YYYY-MM`.
+    pub from: String,
+    /// Last month, `YYYY-MM` (inclusive).
+    pub to: String,
 }
 
 #[derive(Deserialize)]
@@ -128,6 +144,14 @@ impl Manifest {
                     s.name
                 )));
             }
+            for (key, value) in [("date_field", &s.date_field), ("url_field", &s.url_field)] {
+                if value.as_deref() == Some("") {
+                    return Err(invalid(format!("source \"{}\" has an empty {key}", s.name)));
+                }
+            }
+            if let Some(c) = &s.collected {
+                check_collected(&s.name, c, s.date_field.is_some()).map_err(invalid)?;
+            }
             if s.paths.is_empty() {
                 return Err(invalid(format!("source \"{}\" has no paths", s.name)));
             }
@@ -140,6 +164,25 @@ impl Manifest {
             path,
             sources: file.source,
         })
+    }
+}
+
+/// Checks a declared period: months written `YYYY-MM`, in order, and no date field beside it.
+fn check_collected(name: &str, c: &CollectedEntry, has_date_field: bool) -> Result<(), String> {
+    use crate::provenance::parse_month_key as month;
+    match (month(&c.from), month(&c.to)) {
+        (Some(from), Some(to)) if from > to => Err(format!(
+            "source \"{name}\": collected.from {} is after collected.to {}",
+            c.from, c.to
+        )),
+        (Some(_), Some(_)) if has_date_field => Err(format!(
+            "source \"{name}\" has both date_field and collected; give one"
+        )),
+        (Some(_), Some(_)) => Ok(()),
+        _ => Err(format!(
+            "source \"{name}\": collected months must be written YYYY-MM, not {:?} and {:?}",
+            c.from, c.to
+        )),
     }
 }
 

@@ -1,6 +1,6 @@
 //! `tokencensus count`: arguments, their conversion into a [`CountConfig`], and output.
 
-use super::corpus::{CorpusArgs, ThreadsArg};
+use super::corpus::{CorpusArgs, ProvenanceArgs, ThreadsArg};
 use super::shard::ShardArgs;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -17,6 +17,8 @@ pub struct CountArgs {
     corpus: CorpusArgs,
     #[command(flatten)]
     threads: ThreadsArg,
+    #[command(flatten)]
+    provenance: ProvenanceArgs,
     #[command(flatten)]
     shard: ShardArgs,
     /// Counting route: the exact fast route where it applies (auto), or always the tokenizers crate.
@@ -72,6 +74,7 @@ impl CountArgs {
     fn config(&self) -> Result<CountConfig, FatalError> {
         let mut config = self.corpus.config();
         self.threads.apply(&mut config);
+        self.provenance.apply(&mut config);
         config.shard = self.shard.resolve()?;
         config.engine = match self.engine {
             EngineArg::Auto => Engine::Auto,

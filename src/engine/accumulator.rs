@@ -3,7 +3,8 @@
 //! line numbers into file line numbers once everything is done).
 
 use crate::error::{ErrorKind, InputError};
-use crate::plan::Plan;
+use crate::plan::{Plan, Source};
+use crate::provenance::ProvenanceRule;
 use crate::read::Problem;
 use crate::stats::SourceStats;
 use std::collections::HashMap;
@@ -37,15 +38,20 @@ struct PendingError {
 pub struct Accumulator {
     /// Statistics per source index.
     pub sources: Vec<SourceStats>,
+    /// How each source's records are dated and placed.
+    pub rules: Vec<ProvenanceRule>,
+    /// Reused buffers for decoding URLs and domains.
+    pub scratch: (String, String),
     errors: Vec<PendingError>,
     chunk_lines: Vec<(usize, u32, u64)>,
 }
 
 impl Accumulator {
-    /// An empty accumulator for `sources` sources.
-    pub fn new(sources: usize) -> Self {
+    /// An empty accumulator for the plan's `sources`.
+    pub fn new(sources: &[Source]) -> Self {
         Self {
-            sources: vec![SourceStats::default(); sources],
+            sources: vec![SourceStats::default(); sources.len()],
+            rules: sources.iter().map(Source::provenance_rule).collect(),
             ..Self::default()
         }
     }

@@ -153,7 +153,14 @@ fn member(
     if TEXT_MEMBERS.contains(&last_extension) {
         match document_text(content) {
             Ok(text) => {
-                let tokens = count_document(run.counter, acc, target, text, LineRef::None);
+                let tokens = count_document(
+                    run.counter,
+                    acc,
+                    target,
+                    text,
+                    Default::default(),
+                    LineRef::None,
+                );
                 run.progress.add_tokens(tokens);
             }
             Err((problem, _)) => acc.error_msg(
@@ -286,7 +293,7 @@ pub(super) fn tar_file(run: &Run, target: Target, compression: Compression) {
         Err(e) => return fail(ErrorKind::Decompress, e.to_string()),
     };
     let mut archive = tar::Archive::new(TailReader::new(decoded));
-    let mut acc = Accumulator::new(run.plan.sources.len());
+    let mut acc = Accumulator::new(&run.plan.sources);
     let broken = read_members(run, &mut acc, target, models, &mut archive);
     // A tar archive ends with two zero blocks; a stream that stops without them was cut
     // between two members.

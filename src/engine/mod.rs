@@ -91,7 +91,7 @@ impl Run<'_> {
             let index = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
             return f(&mut lock(&self.slots[index]));
         };
-        let mut local = Accumulator::new(self.plan.sources.len());
+        let mut local = Accumulator::new(&self.plan.sources);
         let result = f(&mut local);
         let mut slot = lock(&checkpointing.files[file].acc);
         match slot.as_mut() {
@@ -118,7 +118,7 @@ impl Run<'_> {
         }
         let acc = lock(&c.files[file].acc)
             .take()
-            .unwrap_or_else(|| Accumulator::new(self.plan.sources.len()));
+            .unwrap_or_else(|| Accumulator::new(&self.plan.sources));
         let source = self.plan.files[file].source;
         let stats = acc.sources[source].clone();
         let errors = acc.into_errors(self.plan);
@@ -166,7 +166,7 @@ pub fn run(
         counter,
         options,
         slots: (0..threads)
-            .map(|_| Mutex::new(Accumulator::new(plan.sources.len())))
+            .map(|_| Mutex::new(Accumulator::new(&plan.sources)))
             .collect(),
         progress: Progress::default(),
         blocks_in_flight: AtomicUsize::new(0),
@@ -202,7 +202,7 @@ pub fn run(
                 })
             })
         });
-    let mut total = Accumulator::new(plan.sources.len());
+    let mut total = Accumulator::new(&plan.sources);
     for slot in run.slots {
         total.absorb(
             slot.into_inner()

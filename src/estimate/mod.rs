@@ -214,6 +214,7 @@ pub fn estimate_sample(
     let settings = Settings {
         text_field: count.text_field.clone(),
         manifest: count.manifest.as_ref().map(|p| p.display().to_string()),
+        domains_listed: count.domains_listed,
     };
     let run = RunInfo {
         threads: count.threads,

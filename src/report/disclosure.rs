@@ -71,7 +71,8 @@ pub struct DomainCount {
 /// The domains not listed in `domains`, summed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtherDomains {
-    /// How many distinct domains were summed here (a lower bound when `exact` is false).
+    /// How many distinct domains were summed here (approximate when `domains_exact` is
+    /// false: a domain summed in several merged parts is counted once per part).
     pub domains: u64,
     /// Their documents.
     pub documents: u64,

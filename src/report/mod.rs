@@ -4,6 +4,7 @@
 
 mod build;
 mod disclosure;
+mod provenance;
 pub mod render;
 
 pub use build::{build_report, stats_of};
@@ -11,6 +12,7 @@ pub use disclosure::{
     Collected, DocTokens, DomainCount, Domains, Estimate, EstimateRun, OtherDomains, Periods,
     SizeCount,
 };
+pub(crate) use provenance::{domains_report, domains_stats, periods_report, periods_stats};
 
 use crate::error::InputError;
 use crate::manifest::Category;
@@ -79,6 +81,13 @@ pub struct Settings {
     pub text_field: String,
     /// The manifest, if one declared the sources.
     pub manifest: Option<String>,
+    /// How many domains are listed per source and in totals; the rest are summed.
+    #[serde(default = "default_domains_listed")]
+    pub domains_listed: usize,
+}
+
+fn default_domains_listed() -> usize {
+    crate::config::DEFAULT_DOMAINS_LISTED
 }
 
 /// Counts with their derived figures, shared by sources, categories and totals.

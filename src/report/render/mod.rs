@@ -6,6 +6,7 @@ mod human;
 mod json;
 mod markdown;
 mod modality;
+mod provenance;
 mod table;
 
 pub use human::{human_bytes, human_count, human_duration, thousands};

@@ -91,6 +91,9 @@ impl Render for Table {
             )?;
             write_aligned(out, &super::modality::table_rows(report), 1)?;
         }
+        if super::provenance::has_provenance(report) {
+            super::provenance::write_lines(report, out)?;
+        }
         if !report.errors.is_empty() {
             writeln!(out, "\n{} input errors:", report.errors.len())?;
             for e in report.errors.iter().take(ERRORS_SHOWN) {
