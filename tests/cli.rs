@@ -234,7 +234,7 @@ fn formats_and_output_file() {
 
 #[test]
 fn help_lists_every_flag_the_readme_shows() {
-    let help = ["count", "merge", "report", "verify", "bench"]
+    let help = ["count", "estimate", "merge", "report", "verify", "bench"]
         .map(|sub| run(&[sub, "--help"]).stdout)
         .concat();
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
