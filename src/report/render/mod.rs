@@ -1,14 +1,19 @@
 //! Output formats: one module per format behind the small [`Render`] trait; each reads only
 //! the [`Report`].
 
+mod estimate_note;
+mod headline;
 mod human;
 mod json;
 mod markdown;
 mod modality;
+mod periods;
+mod processing;
 mod provenance;
 mod table;
+pub mod words;
 
-pub use human::{human_bytes, human_count, human_duration, thousands};
+pub use human::{human_bytes, human_count, human_duration, percent, share, thousands};
 
 use super::Report;
 use std::io::{self, Write};
