@@ -57,6 +57,7 @@ pub(super) enum Format {
     Table,
     Json,
     Markdown,
+    EuSummary,
 }
 
 impl Format {
@@ -66,6 +67,7 @@ impl Format {
             Format::Table => OutputFormat::Table,
             Format::Json => OutputFormat::Json,
             Format::Markdown => OutputFormat::Markdown,
+            Format::EuSummary => OutputFormat::EuSummary,
         }
     }
 }

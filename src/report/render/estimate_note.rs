@@ -29,7 +29,9 @@ pub fn notice(report: &Report) -> Option<String> {
     if !is_estimate(report) {
         return None;
     }
-    let mut out = String::from("ESTIMATE, not a full count: the figures of this report were estimated from a sample");
+    let mut out = String::from(
+        "ESTIMATE, not a full count: the figures of this report were estimated from a sample",
+    );
     if let Some(e) = total_estimate(report) {
         out += &format!(
             " of {} documents ({} input bytes read) by the method \"{}\": {} tokens in all, {} interval {} to {}",

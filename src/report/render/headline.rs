@@ -107,7 +107,10 @@ mod tests {
     #[test]
     fn lists_and_names() {
         assert_eq!(join_and(&["a".into()]), "a");
-        assert_eq!(join_and(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+        assert_eq!(
+            join_and(&["a".into(), "b".into(), "c".into()]),
+            "a, b and c"
+        );
         assert_eq!(tokenizer_display("llama3"), "Llama 3");
         assert_eq!(tokenizer_display("my-tok"), "my-tok");
         assert_eq!(hours_words(3600.0), "1 hour");

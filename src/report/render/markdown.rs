@@ -157,8 +157,24 @@ fn time_frame(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     )
 }
 
-/// A Markdown table: the first `left` columns flush left, the others flush right; cells escaped.
-fn table<const N: usize>(
+/// A Markdown table of plain-text cells (escaped): the first `left` columns flush left, the
+/// others flush right.
+pub(super) fn table<const N: usize>(
+    out: &mut dyn Write,
+    header: &[&str; N],
+    left: usize,
+    rows: &[[String; N]],
+) -> io::Result<()> {
+    let escaped: Vec<[String; N]> = rows
+        .iter()
+        .map(|r| r.each_ref().map(|c| escape(c)))
+        .collect();
+    table_markup(out, header, left, &escaped)
+}
+
+/// A Markdown table whose cells are Markdown already (only pipes are escaped): for cells that
+/// hold emphasis or fill-in fields and no user text.
+pub(super) fn table_markup<const N: usize>(
     out: &mut dyn Write,
     header: &[&str; N],
     left: usize,
@@ -169,7 +185,7 @@ fn table<const N: usize>(
         .collect();
     writeln!(out, "| {} |\n|{}|", header.join(" | "), rule.join("|"))?;
     for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
+        let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
     writeln!(out)

@@ -2,6 +2,9 @@
 //! the [`Report`].
 
 mod estimate_note;
+mod eu_sizes;
+mod eu_sources;
+mod eu_summary;
 mod headline;
 mod human;
 mod json;
@@ -32,8 +35,10 @@ pub enum OutputFormat {
     Table,
     /// The stable machine format.
     Json,
-    /// A Markdown table for a model card.
+    /// A Markdown model-card section: headline in words, exact tables, time frame, processing.
     Markdown,
+    /// The quantitative parts of the EU AI Act public summary of training content (Markdown).
+    EuSummary,
 }
 
 impl OutputFormat {
@@ -43,6 +48,7 @@ impl OutputFormat {
             OutputFormat::Table => Box::new(table::Table),
             OutputFormat::Json => Box::new(json::Json),
             OutputFormat::Markdown => Box::new(markdown::Markdown),
+            OutputFormat::EuSummary => Box::new(eu_summary::EuSummary),
         }
     }
 }

@@ -12,7 +12,9 @@ fn meaning(kind: ErrorKind) -> &'static str {
     match kind {
         ErrorKind::Io => "unreadable files or folders, broken links: not counted",
         ErrorKind::Json => "malformed JSONL lines: skipped",
-        ErrorKind::MissingField => "records without the text field (or a null Parquet text): skipped",
+        ErrorKind::MissingField => {
+            "records without the text field (or a null Parquet text): skipped"
+        }
         ErrorKind::FieldType => "records whose text field is not a string: skipped",
         ErrorKind::InvalidUnicode => "records or files with invalid UTF-8: skipped",
         ErrorKind::Binary => "binary data where text was expected: skipped",
@@ -48,11 +50,18 @@ pub fn rows(report: &Report) -> Vec<[String; 3]> {
     ]];
     for (kind, (records, files)) in by_kind {
         let mut value = Vec::new();
+        let plural = |n: u64, one: &str, many: &str| {
+            format!("{} {}", thousands(n), if n == 1 { one } else { many })
+        };
         if records > 0 {
-            value.push(format!("{} at a line or row", thousands(records)));
+            value.push(plural(
+                records,
+                "record (line or row)",
+                "records (lines or rows)",
+            ));
         }
         if files > 0 {
-            value.push(format!("{} whole files", thousands(files)));
+            value.push(plural(files, "file", "files"));
         }
         rows.push([
             format!("errors: {kind}"),

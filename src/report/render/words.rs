@@ -135,7 +135,10 @@ mod tests {
         assert_eq!(count_words(12), "12");
         assert_eq!(count_words(0), "0");
         assert_eq!(counted(1, "image", "images"), "1 image");
-        assert_eq!(counted(3_412_345, "image", "images"), "about 3.4 million images");
+        assert_eq!(
+            counted(3_412_345, "image", "images"),
+            "about 3.4 million images"
+        );
     }
 
     #[test]
