@@ -58,6 +58,7 @@ pub(super) enum Format {
     Json,
     Markdown,
     EuSummary,
+    Html,
 }
 
 impl Format {
@@ -68,6 +69,7 @@ impl Format {
             Format::Json => OutputFormat::Json,
             Format::Markdown => OutputFormat::Markdown,
             Format::EuSummary => OutputFormat::EuSummary,
+            Format::Html => OutputFormat::Html,
         }
     }
 }

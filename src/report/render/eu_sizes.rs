@@ -5,7 +5,7 @@
 
 use super::headline::media_tokens;
 use super::words::{count_words, quantity_words};
-use super::{percent, thousands};
+use super::{hours, percent, thousands};
 use crate::manifest::Category;
 use crate::report::Tally;
 
@@ -73,7 +73,7 @@ impl Modality {
             Modality::Image => format!("{} images", thousands(amount)),
             Modality::Audio | Modality::Video => format!(
                 "{} hours ({}.{:03} s)",
-                hours_figure(amount as f64 / MS_PER_HOUR as f64),
+                hours(amount as f64 / 1000.0),
                 thousands(amount / 1000),
                 amount % 1000
             ),
@@ -141,13 +141,6 @@ impl Modality {
 
 /// The boundary rule, stated in every eu-summary.
 pub const BOUNDARY_RULE: &str = "Bands follow the template's words: \"less than\" and \"more than\" exclude their bound, so exactly 1 billion tokens and exactly 10 trillion tokens both fall in the band \"1 billion to 10 trillion tokens\" (likewise exactly 1 million or 1 billion images, and exactly 10,000 or 1 million hours). Audio and video hours are the sum of the items' durations.";
-
-/// Hours with two decimals and thousands separators: `36,039.78`.
-fn hours_figure(hours: f64) -> String {
-    let text = format!("{hours:.2}");
-    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "00"));
-    format!("{}.{fraction}", thousands(whole.parse().unwrap_or(0)))
-}
 
 /// The text amount of a tally and, for an estimate, its interval (media tokens, counted from
 /// headers, taken out of the estimate's figures).

@@ -60,6 +60,13 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Hours of `seconds` with two decimals and thousands separators: `36,039.78`.
+pub fn hours(seconds: f64) -> String {
+    let text = format!("{:.2}", seconds / 3600.0);
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "00"));
+    format!("{}.{fraction}", thousands(whole.parse().unwrap_or(0)))
+}
+
 /// `part` as a percentage of `whole` with one decimal (`41.7%`), `-` when `whole` is zero.
 pub fn share(part: u64, whole: u64) -> String {
     percent(part as f64, whole as f64)
@@ -94,5 +101,6 @@ mod tests {
         assert_eq!(human_duration(36_000_000.0), "10.0 K h");
         assert_eq!(share(1, 3), "33.3%");
         assert_eq!(share(1, 0), "-");
+        assert_eq!(hours(129_743_211.0), "36,039.78");
     }
 }

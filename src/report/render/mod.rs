@@ -6,6 +6,7 @@ mod eu_sizes;
 mod eu_sources;
 mod eu_summary;
 mod headline;
+mod html;
 mod human;
 mod json;
 mod markdown;
@@ -16,7 +17,7 @@ mod provenance;
 mod table;
 pub mod words;
 
-pub use human::{human_bytes, human_count, human_duration, percent, share, thousands};
+pub use human::{hours, human_bytes, human_count, human_duration, percent, share, thousands};
 
 use super::Report;
 use std::io::{self, Write};
@@ -39,6 +40,8 @@ pub enum OutputFormat {
     Markdown,
     /// The quantitative parts of the EU AI Act public summary of training content (Markdown).
     EuSummary,
+    /// One self-contained HTML page with charts and the exact tables.
+    Html,
 }
 
 impl OutputFormat {
@@ -49,6 +52,7 @@ impl OutputFormat {
             OutputFormat::Json => Box::new(json::Json),
             OutputFormat::Markdown => Box::new(markdown::Markdown),
             OutputFormat::EuSummary => Box::new(eu_summary::EuSummary),
+            OutputFormat::Html => Box::new(html::Html),
         }
     }
 }
