@@ -54,10 +54,15 @@ enum EngineArg {
 /// Output formats as spelled on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(super) enum Format {
+    /// Aligned columns with human-readable numbers
     Table,
+    /// The stable machine format (schema_version 1)
     Json,
+    /// A model-card section: headline in words, exact tables, time frame, processing
     Markdown,
+    /// The EU AI Act public summary of training content, quantitative parts (Markdown)
     EuSummary,
+    /// One self-contained HTML page with charts and the exact tables
     Html,
 }
 

@@ -92,9 +92,12 @@ pub fn headline(report: &Report) -> String {
         tokenizer_display(&report.tokenizer.name)
     );
     if media_tokens(t) > 0 {
+        let all = match &t.estimate {
+            Some(e) => format!("an estimated {} (rounded)", count_rounded(e.tokens)),
+            None => count_words(t.counts.tokens),
+        };
         sentence += &format!(
-            " ({} tokens in all, images, sounds and videos turned into tokens by each source's token models)",
-            count_words(t.counts.tokens)
+            " ({all} tokens in all, images, sounds and videos turned into tokens by each source's token models)"
         );
     }
     sentence + "."
