@@ -61,10 +61,14 @@ fn used_and_sizes(report: &Report, cats: &[Category], out: &mut dyn Write) -> io
     }
     let names: Vec<String> = cats.iter().map(|c| format!("`{}`", c.name())).collect();
     let declared: u64 = reports.iter().map(|c| c.sources).sum();
-    let answer = match (rows.is_empty(), declared) {
-        (false, _) => "**Yes**".to_string(),
-        (true, 0) => "**No**".to_string(),
-        (true, n) => format!("**No** ({n} declared sources counted nothing)"),
+    let (answer, nothing) = match (rows.is_empty(), declared) {
+        (false, _) => ("**Yes**", String::new()),
+        (true, 0) => ("**No**", String::new()),
+        (true, 1) => ("**No**", "; its one declared source counted nothing".into()),
+        (true, n) => (
+            "**No**",
+            format!("; its {n} declared sources counted nothing"),
+        ),
     };
     let noun = if names.len() == 1 {
         "category"
@@ -73,7 +77,7 @@ fn used_and_sizes(report: &Report, cats: &[Category], out: &mut dyn Write) -> io
     };
     writeln!(
         out,
-        "- Used: {answer} (tokencensus {noun} {})\n",
+        "- Used: {answer} (tokencensus {noun} {}{nothing})\n",
         names.join(" and ")
     )?;
     if !rows.is_empty() {
