@@ -395,3 +395,83 @@ fn count_renders_the_new_formats_of_a_census_without_dates() {
     );
     assert!(eu.contains("### 2.3 Data crawled and scraped from online sources (by the provider or on its behalf)\n\n- Used: **No**"), "{eu}");
 }
+
+#[test]
+fn a_counted_corpus_with_dates_and_urls_renders_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Thirty crawled domains, site29.org the largest; eighteen months from 01/2022.
+    let mut crawl = String::new();
+    for i in 0..300u32 {
+        let domain = i % 30;
+        let month = i % 18;
+        let date = format!("{}-{:02}-15", 2022 + month / 12, month % 12 + 1);
+        let text = "alpha ".repeat(5 * (domain as usize + 1));
+        crawl += &format!(
+            "{{\"text\":\"{text}\",\"url\":\"https://www.site{domain}.org/page/{i}\",\"date\":\"{date}\"}}\n"
+        );
+    }
+    std::fs::write(d.join("crawl.jsonl"), crawl).unwrap();
+    std::fs::write(
+        d.join("public.jsonl"),
+        "{\"text\":\"beta gamma\"}\n".repeat(50),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("sources.toml"),
+        "[[source]]\nname = \"crawl\"\ncategory = \"crawled\"\npaths = [\"crawl.jsonl\"]\n\
+         date_field = \"date\"\nurl_field = \"url\"\n\n\
+         [[source]]\nname = \"wiki\"\ncategory = \"public\"\npaths = [\"public.jsonl\"]\n\
+         collected = { from = \"2021-01\", to = \"2021-06\" }\n",
+    )
+    .unwrap();
+    let r = run_in(
+        d,
+        &[
+            "count",
+            "-q",
+            "--format",
+            "json",
+            "-o",
+            "census.json",
+            "--manifest",
+            "sources.toml",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("census.json")).unwrap()).unwrap();
+    let eu = render(&report, "eu-summary");
+    assert!(
+        eu.contains(
+            "Latest date of data acquisition or collection for model training: **06/2023**"
+        ),
+        "{eu}"
+    );
+    assert!(
+        eu.contains("Period of data collection: 01/2022 to 06/2023"),
+        "{eu}"
+    );
+    assert!(eu.contains("3 of 30 registered domains"), "{eu}");
+    assert!(
+        eu.contains("| 1 | site29.org |")
+            && eu.contains("| 3 | site27.org |")
+            && !eu.contains("| 4 | "),
+        "{eu}"
+    );
+    assert!(
+        eu.contains("| wiki | Text |"),
+        "the only public dataset is above 3%"
+    );
+    let md = render(&report, "markdown");
+    assert!(md.contains("from January 2021 up to June 2023"), "{md}");
+    assert!(
+        md.contains("| wiki | declared 01/2021 to 06/2021 | 01/2021 | 06/2021 | 0 |"),
+        "{md}"
+    );
+    let html = render(&report, "html");
+    assert!(
+        html.contains("id=\"chart-months\"") && html.contains("data-marks=\"18\""),
+        "eighteen months drawn"
+    );
+}

@@ -230,7 +230,7 @@ fn top_domains(report: &Report, c: &CategoryReport, out: &mut dyn Write) -> io::
     }
     let k = n.div_ceil(10);
     let shown = listed.len().min(k as usize);
-    let approximate = if d.domains_exact { "" } else { " at least" };
+    let approximate = if d.domains_exact { "" } else { " about" };
     writeln!(
         out,
         "Top 10% of domain names by size of content (text tokens): {} of{approximate} {} registered domains.\n",

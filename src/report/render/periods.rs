@@ -3,6 +3,7 @@
 //! report's `by_month`, `by_year`, `earliest_month`, `latest_month`, `undated` and `declared`.
 
 use super::{share, thousands};
+use crate::provenance::parse_month_key;
 use crate::report::{Report, SourceReport, Tally};
 
 const MONTHS: [&str; 12] = [
@@ -21,11 +22,8 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// `YYYY-MM` as (year, month 1..=12), or `None` for anything else.
-pub fn parse_month(key: &str) -> Option<(u32, u32)> {
-    let (year, month) = key.split_once('-')?;
-    let ok = year.len() == 4 && month.len() == 2;
-    let (year, month) = (year.parse().ok()?, month.parse().ok()?);
-    (ok && (1..=12).contains(&month)).then_some((year, month))
+pub fn parse_month(key: &str) -> Option<(i32, u32)> {
+    parse_month_key(key).map(|m| (m.div_euclid(12), m.rem_euclid(12) as u32 + 1))
 }
 
 /// `2023-12` → `December 2023`; anything unparseable is returned as given.

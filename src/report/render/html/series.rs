@@ -2,9 +2,10 @@
 //! tokens-per-document histogram of all sources together (decoded from each source's HDR
 //! histogram, in 1-2-5 bins) and tokens per month on a continuous month axis.
 
-use super::super::periods::parse_month;
+use crate::provenance::{Month, month_key, parse_month_key};
 use crate::report::{DocTokens, Report, Tally};
 use crate::stats::TokenDistribution;
+use std::collections::BTreeMap;
 
 /// The distribution of tokens per text document over all sources, and a note for each source
 /// whose histogram could not be read (those sources are left out of the chart, not the tables).
@@ -84,35 +85,25 @@ pub fn bins(d: &TokenDistribution) -> Vec<(u64, u64, u64)> {
 }
 
 /// Most months a chart draws (a hundred years); beyond that only the months present.
-const MAX_MONTHS: usize = 1200;
+const MAX_MONTHS: i32 = 1200;
 
 /// Dated documents and tokens per month from the first to the last month, months without
 /// records included; keys that are not `YYYY-MM` are left out.
 pub fn months(t: &Tally) -> Vec<(String, DocTokens)> {
-    let present: Vec<(u32, u32, DocTokens)> = t
+    let present: BTreeMap<Month, DocTokens> = t
         .periods
         .by_month
         .iter()
-        .filter_map(|(k, d)| parse_month(k).map(|(y, m)| (y, m, *d)))
+        .filter_map(|(k, d)| parse_month_key(k).map(|m| (m, *d)))
         .collect();
-    let (Some(first), Some(last)) = (present.first(), present.last()) else {
+    let (Some(first), Some(last)) = (present.keys().next(), present.keys().next_back()) else {
         return Vec::new();
     };
-    let span = (last.0 * 12 + last.1) as usize - (first.0 * 12 + first.1) as usize + 1;
-    let key = |y: u32, m: u32| format!("{y:04}-{m:02}");
-    if span > MAX_MONTHS {
-        return present.iter().map(|(y, m, d)| (key(*y, *m), *d)).collect();
+    if last - first >= MAX_MONTHS {
+        return present.iter().map(|(m, d)| (month_key(*m), *d)).collect();
     }
-    (0..span as u32)
-        .map(|i| {
-            let index = first.0 * 12 + first.1 - 1 + i;
-            let (y, m) = (index / 12, index % 12 + 1);
-            let d = present
-                .iter()
-                .find(|p| p.0 == y && p.1 == m)
-                .map_or_else(DocTokens::default, |p| p.2);
-            (key(y, m), d)
-        })
+    (*first..=*last)
+        .map(|m| (month_key(m), present.get(&m).copied().unwrap_or_default()))
         .collect()
 }
 
