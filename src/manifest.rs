@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
-    /// Publicly available data (web crawls, public datasets).
+    /// Publicly available datasets compiled by others (Common Crawl dumps, Wikipedia, ...).
     Public,
+    /// Web data crawled or scraped by the provider or on its behalf.
+    Crawled,
     /// Data licensed from third parties.
     Licensed,
     /// Data from the provider's own products and services.
@@ -27,8 +29,9 @@ pub enum Category {
 
 impl Category {
     /// All categories in report order.
-    pub const ALL: [Category; 6] = [
+    pub const ALL: [Category; 7] = [
         Category::Public,
+        Category::Crawled,
         Category::Licensed,
         Category::Products,
         Category::Interactions,
@@ -40,6 +43,7 @@ impl Category {
     pub fn name(self) -> &'static str {
         match self {
             Category::Public => "public",
+            Category::Crawled => "crawled",
             Category::Licensed => "licensed",
             Category::Products => "products",
             Category::Interactions => "interactions",
@@ -204,6 +208,19 @@ mod tests {
         assert_eq!(m.sources.len(), 2);
         assert_eq!(m.sources[1].category, Category::Licensed);
         assert_eq!(m.sources[1].text_field.as_deref(), Some("body"));
+    }
+
+    #[test]
+    fn every_category_name_reads_back() {
+        for category in Category::ALL {
+            let m = parse(&format!(
+                "[[source]]\nname = \"a\"\ncategory = \"{}\"\npaths = [\"x\"]\n",
+                category.name()
+            ))
+            .unwrap();
+            assert_eq!(m.sources[0].category, category);
+        }
+        assert_eq!(Category::ALL[1].name(), "crawled");
     }
 
     #[test]

@@ -54,9 +54,16 @@ enum EngineArg {
 /// Output formats as spelled on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(super) enum Format {
+    /// Aligned columns with human-readable numbers
     Table,
+    /// The stable machine format (schema_version 1)
     Json,
+    /// A model-card section: headline in words, exact tables, time frame, processing
     Markdown,
+    /// The EU AI Act public summary of training content, quantitative parts (Markdown)
+    EuSummary,
+    /// One self-contained HTML page with charts and the exact tables
+    Html,
 }
 
 impl Format {
@@ -66,6 +73,8 @@ impl Format {
             Format::Table => OutputFormat::Table,
             Format::Json => OutputFormat::Json,
             Format::Markdown => OutputFormat::Markdown,
+            Format::EuSummary => OutputFormat::EuSummary,
+            Format::Html => OutputFormat::Html,
         }
     }
 }

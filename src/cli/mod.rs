@@ -30,7 +30,7 @@ enum Command {
     Estimate(estimate::EstimateArgs),
     /// Merge the JSON reports of every shard of a sharded count into the report of the whole corpus.
     Merge(merge::MergeArgs),
-    /// Render a saved JSON report in another format (table, json, markdown) without counting again.
+    /// Render a saved JSON report in any format (table, json, markdown, eu-summary, html) without counting again.
     Report(report::ReportArgs),
     /// Re-count a random sample of documents with the tokenizers crate and compare with the fast route.
     Verify(verify::VerifyArgs),

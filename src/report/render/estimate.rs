@@ -1,11 +1,15 @@
-//! The estimate section of the human-readable formats: for a report made by `estimate`, the
-//! estimated tokens and documents with their intervals, said plainly to be estimates, before
-//! the usual tables (which then count only the sample). Nothing for a count's report.
+//! The estimate section of the table format: for a report made by `estimate`, the estimated
+//! tokens and documents with their intervals, said plainly to be estimates, before the usual
+//! tables (which then count only the sample); and the heading the Markdown format puts over the
+//! sample's own counts. Nothing for a count's report. (The Markdown, eu-summary and HTML
+//! formats' notice and estimate table are in `estimate_note`.)
 
 use super::table::write_aligned;
-use super::{Report, human_bytes, human_count, thousands};
+use super::{Report, human_bytes, human_count};
 use crate::report::{Estimate, Tally};
-use std::fmt::Write as _;
+
+/// The Markdown heading over an estimate's exact tables, which count the sample only.
+pub(super) const SAMPLE_HEADING: &str = "### The sample, counted exactly (not the corpus)";
 
 /// The estimates of a report's tallies: (name, category, estimate) for each source, each
 /// category and the total; `None` for a count's report.
@@ -57,7 +61,7 @@ fn headline(report: &Report) -> String {
         return "EXACT: `estimate` counted every source whole (each was small enough, or the sample fraction is 1), so the figures are exact counts".into();
     }
     format!(
-        "ESTIMATE, NOT A COUNT: tokens and documents are estimated from {how}, each with its {:.0}% confidence interval; sources marked census were counted whole",
+        "ESTIMATE, not a full count: tokens and documents are estimated from {how}, each with its {:.0}% confidence interval; sources marked census were counted whole",
         100.0 * confidence
     )
 }
@@ -107,41 +111,5 @@ pub(super) fn table(report: &Report) -> Option<String> {
     write_aligned(&mut aligned, &lines, 2).expect("writing into memory cannot fail");
     out.push_str(&String::from_utf8_lossy(&aligned));
     out.push_str("\nthe sample, counted exactly (not the corpus):\n");
-    Some(out)
-}
-
-/// The estimate section of the Markdown format (heading included), or `None` for a count's
-/// report. Also meant for other summaries that must present an estimate.
-pub(super) fn markdown(report: &Report) -> Option<String> {
-    let rows = rows(report)?;
-    let mut out = String::from("## Training data: token estimate\n\n");
-    let _ = writeln!(
-        out,
-        "> **{}.** The method (`stratified-ratio`: a stratified ratio estimator over sampled blocks, row groups and files, with a delete-one jackknife variance and Student's t intervals) is described in the tokencensus README.\n",
-        headline(report)
-    );
-    out.push_str("| Source | Category | Tokens (estimate) | Interval | Documents (estimate) | Interval | Units sampled | Method | Note |\n");
-    out.push_str("|---|---|---:|---|---:|---|---:|---|---|\n");
-    let total_row = rows.len() - 1;
-    for (i, (name, category, e)) in rows.into_iter().enumerate() {
-        let name = if i == total_row {
-            "**Total**".to_string()
-        } else {
-            name.replace('|', "\\|")
-        };
-        let _ = writeln!(
-            out,
-            "| {name} | {category} | {} | {} | {} | {} | {} of {} | {} | {} |",
-            thousands(e.tokens),
-            interval(e.low, e.high, thousands),
-            thousands(e.documents),
-            interval(e.documents_low, e.documents_high, thousands),
-            thousands(e.sampled_units),
-            thousands(e.units),
-            e.method,
-            e.note.replace('|', "\\|")
-        );
-    }
-    out.push_str("\n### The sample, counted exactly (not the corpus)\n\n");
     Some(out)
 }
