@@ -209,6 +209,31 @@ const ATOMS: &[&str] = &[
     "<|",
     "|>",
     "<|reserved_special_token_5|>",
+    // Gemma 3's added tokens (HTML tags, turns, unused slots, runs of newlines, tabs and `▁`)
+    // and BERT's, whole and broken
+    "<start_of_turn>",
+    "<end_of_turn>",
+    "<b>",
+    "</b>",
+    "<td>",
+    "</table>",
+    "[multimodal]",
+    "<unused42>",
+    "<image_soft_token>",
+    "<start_of",
+    "\t\t\t",
+    "\n\n\n\n",
+    "\u{2581}",
+    "\u{2581}\u{2581}\u{2581}",
+    ">",
+    "> ",
+    "\u{2014}",
+    "[CLS]",
+    "[SEP]",
+    "[MASK]",
+    "[UNK]",
+    "[PAD]",
+    "[CLS",
     // words, code, URLs
     "hello",
     "World",
@@ -255,6 +280,15 @@ proptest! {
     /// its side heap where a vocabulary ranks a use of a token before its making).
     #[test]
     fn fast_route_equals_reference_on_long_pieces(text in "[a-zA-Z\u{e9}\u{df}]{200,4000}") {
+        check(&text)?;
+    }
+
+    /// Pieces of 17 to a few hundred symbols, after indentation, take the tournament-tree
+    /// merge loop (and, past 128 symbols, the radix heap).
+    #[test]
+    fn fast_route_equals_reference_on_medium_pieces(
+        text in " {0,12}[a-zA-Z0-9_.>/\u{e9}\u{4e2d}\u{6587}\u{2581}-]{17,300}",
+    ) {
         check(&text)?;
     }
 }

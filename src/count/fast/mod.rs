@@ -5,8 +5,11 @@
 //! or, on a miss, from BPE merges. SentencePiece-style BPE (Gemma 3) is split only where no
 //! vocabulary token can cross (see `spm`). No `Encoding`, token string or offset is ever built.
 
+pub mod added;
 pub mod bpe;
 mod cache;
+pub mod merges;
+mod pair_map;
 pub mod pipeline;
 pub mod pretokenize;
 mod radix_heap;
@@ -17,7 +20,7 @@ mod unicode_table;
 pub mod wordpiece;
 
 use super::Counter;
-use aho_corasick::{AhoCorasick, MatchKind};
+use added::AddedTokens;
 use bpe::{BytePairModel, Unsupported};
 use cache::{CACHE, ThreadCache};
 use pretokenize::Pattern;
@@ -29,7 +32,7 @@ use unicode_normalization_alignments::{IsNormalized, UnicodeNormalization, is_nf
 pub struct FastCounter {
     id: u64,
     model: Model,
-    added: Option<AhoCorasick>,
+    added: Option<AddedTokens>,
     special_tokens: u64,
 }
 
@@ -73,19 +76,10 @@ impl FastCounter {
                 }
             },
         };
-        let added = if added_tokens.is_empty() {
-            None
-        } else {
-            let automaton = AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&added_tokens)
-                .map_err(|e| Unsupported(format!("added tokens: {e}")))?;
-            Some(automaton)
-        };
         Ok(Self {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             model,
-            added,
+            added: AddedTokens::new(&added_tokens)?,
             special_tokens,
         })
     }
@@ -118,7 +112,7 @@ impl FastCounter {
                 let mut tokens = 0u64;
                 model.for_each_piece(text, |piece| {
                     tokens += u64::from(
-                        cache.count(piece.as_bytes(), |p, scratch| model.count(p, scratch)),
+                        cache.count(piece.as_bytes(), |_, scratch| model.count(piece, scratch)),
                     );
                 });
                 tokens
@@ -136,12 +130,10 @@ impl Counter for FastCounter {
             match &self.added {
                 None => tokens += self.count_segment(text, &mut cache),
                 Some(added) => {
-                    let mut start = 0;
-                    for m in added.find_iter(text) {
-                        tokens += self.count_segment(&text[start..m.start()], &mut cache) + 1;
-                        start = m.end();
-                    }
-                    tokens += self.count_segment(&text[start..], &mut cache);
+                    let found = added.for_each_stretch(text, |stretch| {
+                        tokens += self.count_segment(stretch, &mut cache);
+                    });
+                    tokens += found;
                 }
             }
             Ok(tokens)

@@ -15,22 +15,24 @@ use serde_json::{Value, json};
 
 /// The character spaces are replaced with.
 const SPACE: char = '\u{2581}';
+/// Its UTF-8 bytes.
+const SPACE_UTF8: [u8; 3] = [0xE2, 0x96, 0x81];
 
 /// A SentencePiece-style BPE model reduced to what counting needs.
 pub struct SentencePieceModel {
     char_ids: AHashMap<char, u32>,
+    /// The symbol of each ASCII character (space as `▁`): its token, else its byte token.
+    ascii_ids: [u32; 128],
     byte_ids: [u32; 256],
     merges: Merges,
+    /// Whether each ASCII character is glue (precedes `▁` inside some vocabulary token).
+    ascii_glue: [bool; 128],
+    /// The glue characters beyond ASCII.
     glue: AHashSet<char>,
 }
 
 fn why(reason: impl Into<String>) -> Unsupported {
     Unsupported(reason.into())
-}
-
-#[inline]
-fn is_space(c: char) -> bool {
-    c == ' ' || c == SPACE
 }
 
 impl SentencePieceModel {
@@ -84,41 +86,76 @@ impl SentencePieceModel {
                 }
             }
         }
+        let mut ascii_ids = [0u32; 128];
+        let mut ascii_glue = [false; 128];
+        for b in 0..128u8 {
+            let c = if b == b' ' { SPACE } else { b as char };
+            ascii_ids[b as usize] = char_ids.get(&c).copied().unwrap_or(byte_ids[b as usize]);
+            ascii_glue[b as usize] = glue.remove(&(b as char));
+        }
         Ok(Self {
             char_ids,
+            ascii_ids,
             byte_ids,
             merges,
+            ascii_glue,
             glue,
         })
+    }
+
+    /// Whether the character that ends just before byte `end` of `bytes` (`end > 0`) is a
+    /// space or glue: then no cut may come before a space at `end`.
+    #[inline]
+    fn joins_next_space(&self, bytes: &[u8], end: usize) -> bool {
+        let last = bytes[end - 1];
+        if last < 0x80 {
+            return last == b' ' || self.ascii_glue[last as usize];
+        }
+        if end >= 3 && bytes[end - 3..end] == SPACE_UTF8 {
+            return true;
+        }
+        if self.glue.is_empty() {
+            return false;
+        }
+        let start = (end.saturating_sub(4)..end)
+            .rev()
+            .find(|&i| bytes[i] & 0xC0 != 0x80)
+            .expect("text is UTF-8");
+        let c = std::str::from_utf8(&bytes[start..end])
+            .ok()
+            .and_then(|s| s.chars().next());
+        c.is_some_and(|c| self.glue.contains(&c))
     }
 
     /// Calls `piece` with pieces of `text` (raw, spaces not yet replaced) cut where no merge
     /// can cross; they cover the whole text.
     #[inline]
     pub fn for_each_piece(&self, text: &str, mut piece: impl FnMut(&str)) {
+        let bytes = text.as_bytes();
         let mut start = 0;
-        let mut prev: Option<char> = None;
-        for (i, c) in text.char_indices() {
-            if let Some(p) = prev {
-                if is_space(c) && !is_space(p) && !self.glue.contains(&p) {
-                    piece(&text[start..i]);
-                    start = i;
-                }
+        for_each_space_byte(bytes, |i| {
+            if bytes[i] != b' ' && !bytes[i..].starts_with(&SPACE_UTF8) {
+                return;
             }
-            prev = Some(c);
-        }
+            if i > 0 && !self.joins_next_space(bytes, i) {
+                piece(&text[start..i]);
+                start = i;
+            }
+        });
         if start < text.len() {
             piece(&text[start..]);
         }
     }
 
-    /// The number of tokens of one piece (raw UTF-8 bytes, spaces not yet replaced).
-    pub fn count(&self, piece: &[u8], symbols: &mut Vec<u32>) -> u32 {
-        let text = std::str::from_utf8(piece).expect("pieces are cut at character boundaries");
+    /// The number of tokens of one piece (raw text, spaces not yet replaced).
+    pub fn count(&self, piece: &str, symbols: &mut Vec<u32>) -> u32 {
         symbols.clear();
         let mut buf = [0u8; 4];
-        for c in text.chars() {
-            let c = if c == ' ' { SPACE } else { c };
+        for c in piece.chars() {
+            if c.is_ascii() {
+                symbols.push(self.ascii_ids[c as usize]);
+                continue;
+            }
             match self.char_ids.get(&c) {
                 Some(&id) => symbols.push(id),
                 None => symbols.extend(
@@ -129,5 +166,55 @@ impl SentencePieceModel {
             }
         }
         self.merges.count(symbols)
+    }
+}
+
+/// Calls `found` with the position of every byte of `bytes` that is a space or 0xE2 (the
+/// first byte of `▁`), in order. Reads 8 bytes at a time: a byte of a word equal to one of
+/// the two sets the top bit of that byte in `zero(word ^ splat)`, for every match, though a
+/// byte just above a match may be flagged too, so each flagged byte is checked.
+#[inline]
+fn for_each_space_byte(bytes: &[u8], mut found: impl FnMut(usize)) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & TOPS;
+    let is_wanted = |b: u8| b == b' ' || b == SPACE_UTF8[0];
+    let mut words = bytes.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        let mut flagged = zero(word ^ (ONES * u64::from(b' '))) | zero(word ^ (ONES * 0xE2));
+        while flagged != 0 {
+            let i = base + (flagged.trailing_zeros() / 8) as usize;
+            if is_wanted(bytes[i]) {
+                found(i);
+            }
+            flagged &= flagged - 1;
+        }
+        base += 8;
+    }
+    for (k, &b) in words.remainder().iter().enumerate() {
+        if is_wanted(b) {
+            found(base + k);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn space_bytes_are_all_found_in_order() {
+        let text = "a b  c\u{2581}d \u{2581}\u{2581}  x\u{2581}\u{2581}\u{e2}\u{3000}!  \u{2581}z\u{2014}y\u{2026}, twelve chars ";
+        for start in 0..text.len() {
+            let bytes = &text.as_bytes()[start..];
+            let mut got = Vec::new();
+            for_each_space_byte(bytes, |i| got.push(i));
+            let want: Vec<usize> = (0..bytes.len())
+                .filter(|&i| bytes[i] == b' ' || bytes[i] == 0xE2)
+                .collect();
+            assert_eq!(got, want, "from byte {start}");
+        }
     }
 }
