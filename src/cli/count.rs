@@ -2,6 +2,7 @@
 
 use super::corpus::{CorpusArgs, ThreadsArg};
 use super::shard::ShardArgs;
+use super::signals::SignalsArgs;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -19,6 +20,8 @@ pub struct CountArgs {
     threads: ThreadsArg,
     #[command(flatten)]
     shard: ShardArgs,
+    #[command(flatten)]
+    signals: SignalsArgs,
     /// Counting route: the exact fast route where it applies (auto), or always the tokenizers crate.
     #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
     engine: EngineArg,
@@ -73,6 +76,7 @@ impl CountArgs {
         let mut config = self.corpus.config();
         self.threads.apply(&mut config);
         config.shard = self.shard.resolve()?;
+        self.signals.apply(&mut config);
         config.engine = match self.engine {
             EngineArg::Auto => Engine::Auto,
             EngineArg::Reference => Engine::Reference,

@@ -7,6 +7,7 @@ mod count;
 mod merge;
 mod report;
 mod shard;
+mod signals;
 mod verify;
 
 use clap::{Parser, Subcommand};

@@ -5,8 +5,10 @@
 use crate::error::{ErrorKind, InputError};
 use crate::plan::Plan;
 use crate::read::Problem;
+use crate::signals::{Observer, SignalsRun};
 use crate::stats::SourceStats;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Where an error sits in its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +39,8 @@ struct PendingError {
 pub struct Accumulator {
     /// Statistics per source index.
     pub sources: Vec<SourceStats>,
+    /// Computes the processing signals of each counted text, when they are on.
+    pub signals: Option<Observer>,
     errors: Vec<PendingError>,
     chunk_lines: Vec<(usize, u32, u64)>,
 }
@@ -47,6 +51,25 @@ impl Accumulator {
         Self {
             sources: vec![SourceStats::default(); sources],
             ..Self::default()
+        }
+    }
+
+    /// An accumulator that also computes the run's processing signals (`keep_keys`: keep the
+    /// texts' hashes for a file's checkpoint).
+    pub fn observing(sources: usize, signals: Option<&Arc<SignalsRun>>, keep_keys: bool) -> Self {
+        Self {
+            signals: signals.map(|run| run.observer(keep_keys)),
+            ..Self::new(sources)
+        }
+    }
+
+    /// Records one counted text document of source `source` with `tokens` tokens.
+    #[inline]
+    pub fn record_document(&mut self, source: usize, text: &str, tokens: u64) {
+        let stats = &mut self.sources[source];
+        stats.record_document(text.len() as u64, tokens);
+        if let Some(observer) = &mut self.signals {
+            observer.observe(&mut stats.signals, source, text, tokens);
         }
     }
 
@@ -79,6 +102,11 @@ impl Accumulator {
     pub fn absorb(&mut self, other: Accumulator) {
         for (mine, theirs) in self.sources.iter_mut().zip(&other.sources) {
             *mine += theirs;
+        }
+        match (&mut self.signals, other.signals) {
+            (Some(mine), Some(theirs)) => mine.absorb(theirs),
+            (mine @ None, theirs) => *mine = theirs,
+            (Some(_), None) => {}
         }
         self.errors.extend(other.errors);
         self.chunk_lines.extend(other.chunk_lines);

@@ -86,7 +86,7 @@ pub fn count_document(
 ) -> u64 {
     match counter.count(text) {
         Ok(tokens) => {
-            acc.sources[target.source].record_document(text.len() as u64, tokens);
+            acc.record_document(target.source, text, tokens);
             tokens
         }
         Err(message) => {

@@ -44,6 +44,15 @@ fn tally(stats: &SourceStats) -> Tally {
         periods: Periods::default(),
         domains: Domains::default(),
         estimate: None,
+        signals: None,
+    }
+}
+
+/// The tally of `stats` with its signals (when `settings` has them) for `scope`.
+fn tally_in(stats: &SourceStats, settings: &Settings, scope: signals::Scope) -> Tally {
+    Tally {
+        signals: (settings.signals.as_ref()).map(|c| signals::signals_report(stats, c, scope)),
+        ..tally(stats)
     }
 }
 
@@ -94,10 +103,15 @@ pub fn stats_of(tally: &Tally, hdr: Option<&str>) -> Result<SourceStats, String>
         }
         _ => return Err("the tokens-per-document histogram is missing".into()),
     };
+    let signals = match &tally.signals {
+        Some(report) => signals::stats_of_signals(report)?,
+        None => Default::default(),
+    };
     Ok(SourceStats {
         counts,
         tokens_per_document,
         media,
+        signals,
     })
 }
 
@@ -141,9 +155,9 @@ pub fn build_report(
             fallback_reason: fallback_reason.map(str::to_string),
             origin: tokenizer.origin.clone(),
         },
-        settings,
+        settings: settings.clone(),
         totals: Totals {
-            tally: tally(&totals),
+            tally: tally_in(&totals, &settings, signals::Scope::Total),
             errors: output.errors.len() as u64,
         },
         sources: sources
@@ -157,7 +171,7 @@ pub fn build_report(
                 date_field: None,
                 collected: None,
                 url_field: None,
-                tally: tally(stats),
+                tally: tally_in(stats, &settings, signals::Scope::Source),
                 tokens_per_document_hdr: stats.tokens_per_document.to_base64(),
             })
             .collect(),
@@ -166,7 +180,7 @@ pub fn build_report(
             .map(|(category, sources, stats)| CategoryReport {
                 category,
                 sources,
-                tally: tally(&stats),
+                tally: tally_in(&stats, &settings, signals::Scope::Category),
             })
             .collect(),
         errors: output.errors.clone(),

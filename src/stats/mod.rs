@@ -21,6 +21,8 @@ pub struct SourceStats {
     pub tokens_per_document: TokenDistribution,
     /// Images, sounds, videos and other non-text items.
     pub media: MediaCounts,
+    /// Processing signals (duplicates, personal data, languages, quality); zero when off.
+    pub signals: crate::signals::SignalStats,
 }
 
 impl SourceStats {
@@ -39,6 +41,7 @@ impl AddAssign<&SourceStats> for SourceStats {
         self.counts += &other.counts;
         self.tokens_per_document += &other.tokens_per_document;
         self.media += &other.media;
+        self.signals += &other.signals;
     }
 }
 

@@ -110,6 +110,7 @@ impl Render for Markdown {
             "| **Total** | {} |\n",
             distribution(&report.totals.tally)
         )?;
+        write!(out, "{}", super::signals::markdown(report))?;
         match report.errors.len() {
             0 => writeln!(out, "All inputs were read without errors.")?,
             n => writeln!(

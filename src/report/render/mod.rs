@@ -5,6 +5,7 @@ mod human;
 mod json;
 mod markdown;
 mod modality;
+pub mod signals;
 mod table;
 
 pub use human::{human_bytes, human_count, human_duration, thousands};

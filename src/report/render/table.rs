@@ -88,6 +88,10 @@ impl Render for Table {
             )?;
             write_aligned(out, &super::modality::table_rows(report), 1)?;
         }
+        for (title, rows) in super::signals::table_sections(report) {
+            writeln!(out, "\n{title}:\n")?;
+            write_aligned(out, &rows, 1)?;
+        }
         if !report.errors.is_empty() {
             writeln!(out, "\n{} input errors:", report.errors.len())?;
             for e in report.errors.iter().take(ERRORS_SHOWN) {
