@@ -4,7 +4,7 @@
 //! within the category's sources for a category, across all sources for the totals.
 
 use crate::signals::dedup::{Attribution, ExactState};
-use crate::signals::lang::{DETECTOR, LangStats, languages};
+use crate::signals::lang::{DETECTOR, LangStats, code, english_name};
 use crate::signals::pii::{PiiKind, PiiStats};
 use crate::signals::quality::QualityStats;
 use crate::signals::sketch::Sketch;
@@ -239,8 +239,8 @@ fn lang_report(l: &LangStats, config: &SignalsConfig) -> LangReport {
     let mut list: Vec<LanguageCount> = (0..l.languages.len())
         .filter(|&i| l.get(i).documents > 0)
         .map(|i| LanguageCount {
-            language: languages()[i].code().to_string(),
-            name: languages()[i].eng_name().to_string(),
+            language: code(i).to_string(),
+            name: english_name(i).to_string(),
             documents: l.get(i).documents,
             tokens: l.get(i).tokens,
         })

@@ -63,7 +63,7 @@ pub const DEFAULT_MIN_LINES: u64 = 3;
 /// Default of [`SignalsConfig::dedup_exact_limit`]: distinct texts held exactly (2^22).
 pub const DEFAULT_DEDUP_EXACT_LIMIT: u64 = 1 << 22;
 /// How many leading bytes of each document the language is detected on.
-pub const LANG_PREFIX_BYTES: usize = 1024;
+pub const LANG_PREFIX_BYTES: usize = 256;
 
 /// The quality thresholds, stated in every report that has the quality signal.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

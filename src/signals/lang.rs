@@ -1,14 +1,19 @@
-//! Language signal: the language of each document by whatlang (trigram statistics, 69
-//! languages, ISO 639-3 codes), detected on the first [`super::config::LANG_PREFIX_BYTES`]
-//! bytes of the document (cut at a character boundary) to bound the cost. A document whose
-//! language whatlang cannot tell, or tells with a result it does not itself call reliable
-//! (`Info::is_reliable`), counts as `unknown`.
+//! Language signal: the language of each document by whichlang (a linear model over hashed
+//! character n-grams, 16 languages: Arabic, Mandarin, German, English, French, Hindi, Italian,
+//! Japanese, Korean, Dutch, Portuguese, Russian, Spanish, Swedish, Turkish, Vietnamese; ISO
+//! 639-3 codes), judged on the first [`super::config::LANG_PREFIX_BYTES`] bytes of the document
+//! (cut at a character boundary) to bound the cost. The model always names one of its
+//! languages, so a document in another language is counted under the closest one; a prefix
+//! with fewer than [`MIN_LETTERS`] letters (digits, symbols, markup, empty) is `unknown`.
 
 use super::DocCount;
-use whatlang::Lang;
+use whichlang::{LANGUAGES, Lang};
 
 /// The detector's name and version, stated in reports.
-pub const DETECTOR: &str = "whatlang 0.18";
+pub const DETECTOR: &str = "whichlang 0.1";
+
+/// A prefix with fewer letters than this has no language.
+pub const MIN_LETTERS: usize = 20;
 
 /// The language of `text` as an index into [`languages`], judged on its first `prefix`
 /// bytes; `None` for unknown.
@@ -17,22 +22,60 @@ pub fn detect(text: &str, prefix: usize) -> Option<usize> {
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
-    let info = whatlang::detect(&text[..cut])?;
-    if !info.is_reliable() {
+    let head = &text[..cut];
+    let letters = if head.is_ascii() {
+        head.bytes()
+            .filter(u8::is_ascii_alphabetic)
+            .take(MIN_LETTERS)
+            .count()
+    } else {
+        head.chars()
+            .filter(|c| c.is_alphabetic())
+            .take(MIN_LETTERS)
+            .count()
+    };
+    if letters < MIN_LETTERS {
         return None;
     }
-    languages().iter().position(|&l| l == info.lang())
+    let lang = whichlang::detect_language(head);
+    LANGUAGES.iter().position(|&l| l == lang)
 }
 
 /// Every language the detector knows, in a fixed order.
 pub fn languages() -> &'static [Lang] {
-    Lang::all()
+    &LANGUAGES
+}
+
+/// The ISO 639-3 code of language `i`.
+pub fn code(i: usize) -> &'static str {
+    LANGUAGES[i].three_letter_code()
+}
+
+/// The English name of language `i`.
+pub fn english_name(i: usize) -> &'static str {
+    match LANGUAGES[i] {
+        Lang::Ara => "Arabic",
+        Lang::Cmn => "Mandarin Chinese",
+        Lang::Deu => "German",
+        Lang::Eng => "English",
+        Lang::Fra => "French",
+        Lang::Hin => "Hindi",
+        Lang::Ita => "Italian",
+        Lang::Jpn => "Japanese",
+        Lang::Kor => "Korean",
+        Lang::Nld => "Dutch",
+        Lang::Por => "Portuguese",
+        Lang::Rus => "Russian",
+        Lang::Spa => "Spanish",
+        Lang::Swe => "Swedish",
+        Lang::Tur => "Turkish",
+        Lang::Vie => "Vietnamese",
+    }
 }
 
 /// The index of the language with ISO 639-3 `code`.
-pub fn index_of(code: &str) -> Option<usize> {
-    let lang = Lang::from_code(code)?;
-    languages().iter().position(|&l| l == lang)
+pub fn index_of(wanted: &str) -> Option<usize> {
+    (0..LANGUAGES.len()).find(|&i| code(i) == wanted)
 }
 
 /// Documents and tokens per language of one source (or a sum of sources).
@@ -85,7 +128,7 @@ impl LangStats {
     pub fn by_code(&self) -> std::collections::BTreeMap<String, DocCount> {
         (0..self.languages.len())
             .filter(|&i| self.get(i) != DocCount::default())
-            .map(|i| (languages()[i].code().to_string(), self.get(i)))
+            .map(|i| (code(i).to_string(), self.get(i)))
             .collect()
     }
 
@@ -148,10 +191,11 @@ mod tests {
     fn detects_languages_on_a_prefix() {
         let english = "The quick brown fox jumps over the lazy dog while the farmer watches from the porch of his old house.";
         let german = "Der schnelle braune Fuchs springt über den faulen Hund, während der Bauer von der Veranda seines alten Hauses zusieht.";
-        let code = |t: &str| detect(t, 1024).map(|i| languages()[i].code());
-        assert_eq!(code(english), Some("eng"));
-        assert_eq!(code(german), Some("deu"));
-        assert_eq!(code("12345 67890 !!!"), None);
+        let name = |t: &str| detect(t, 1024).map(code);
+        assert_eq!(name(english), Some("eng"));
+        assert_eq!(name(german), Some("deu"));
+        assert_eq!(name("12345 67890 !!! <br/> ok"), None);
+        assert_eq!(index_of("deu").map(english_name), Some("German"));
         // a prefix ending inside a multi-byte character is cut back to a boundary
         let long = format!("{german} {}", "ü".repeat(600));
         let mut cut = 1023;
@@ -169,20 +213,18 @@ mod tests {
         b.record(index_of("eng"), 5);
         b.record(None, 1);
         a += &b;
-        assert_eq!(
-            a.get(index_of("eng").unwrap()),
-            DocCount {
-                documents: 2,
-                tokens: 15
-            }
-        );
+        let two = DocCount {
+            documents: 2,
+            tokens: 15,
+        };
+        assert_eq!(a.get(index_of("eng").unwrap()), two);
         assert_eq!(a.unknown.documents, 1);
-        let empty = LangStats::default();
-        let mut zero = LangStats::default();
-        zero += &LangStats {
+        let zeros = LangStats {
             languages: vec![DocCount::default(); languages().len()],
             unknown: DocCount::default(),
         };
-        assert_eq!(empty, zero);
+        assert_eq!(LangStats::default(), zeros);
+        let saved = serde_json::to_string(&a).unwrap();
+        assert_eq!(serde_json::from_str::<LangStats>(&saved).unwrap(), a);
     }
 }

@@ -33,7 +33,6 @@ use lang::LangStats;
 use pii::PiiStats;
 use quality::QualityStats;
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::sync::Arc;
 
 /// Documents and their tokens.
@@ -109,7 +108,7 @@ impl SignalsRun {
         Observer {
             run: Arc::clone(self),
             normalized: Vec::new(),
-            lines: HashSet::new(),
+            lines: Vec::new(),
             keys: keep_keys.then(FileKeys::default),
         }
     }
@@ -146,7 +145,7 @@ impl SignalsRun {
 pub struct Observer {
     run: Arc<SignalsRun>,
     normalized: Vec<u8>,
-    lines: HashSet<u64>,
+    lines: Vec<u64>,
     keys: Option<FileKeys>,
 }
 

@@ -8,8 +8,8 @@
 //!   starting or ending with a dot) and a domain of at least two dot-separated labels
 //!   (`A-Z a-z 0-9 -`, 1 to 63 characters, no leading or trailing hyphen) whose last label is
 //!   2 or more letters;
-//! - payment card: 13 to 19 digits, bare or in groups of 4 (or 4-6-5) separated by single
-//!   spaces or hyphens, starting with 2 to 6, passing the Luhn check;
+//! - payment card: 13 to 19 digits, bare or grouped 4-4-4-4, 4-4-4-4-3, 4-6-5 or 4-6-4 with
+//!   single spaces or hyphens, starting with 2 to 6, passing the Luhn check;
 //! - IP: a dotted quad of decimal octets 0-255 without leading zeros, or a colon-separated
 //!   hexadecimal run with at least two colons and a decimal digit that parses as an IPv6
 //!   address (`std::net::Ipv6Addr`, embedded IPv4 allowed);
@@ -73,7 +73,24 @@ pub fn scan(text: &str) -> Matches {
         }
     }
     let mut i = 0;
+    let mut next_digit = 0;
     while i < b.len() {
+        // Every kind but e-mail has a digit, and no whitespace before its first digit, within
+        // 48 bytes of its start: long stretches without digits are skipped to a space shortly
+        // before the next digit.
+        if next_digit < i {
+            next_digit = match b[i..].iter().position(u8::is_ascii_digit) {
+                Some(d) => i + d,
+                None => break,
+            };
+        }
+        if next_digit > i + 64
+            && let Some(p) = b[next_digit - 48..next_digit]
+                .iter()
+                .position(|&c| c == b' ' || c == b'\n')
+        {
+            i = next_digit - 48 + p;
+        }
         let c = b[i];
         if !(c.is_ascii_alphanumeric() || matches!(c, b'+' | b'(' | b':')) {
             i += 1;
@@ -428,10 +445,7 @@ impl NumberSpan {
     }
 
     fn is_card(&self, lens: &[usize], digits: &[u8]) -> bool {
-        let grouped = lens.len() == 1
-            || lens == [4, 6, 5]
-            || (lens[..lens.len() - 1].iter().all(|&l| l == 4)
-                && (1..=4).contains(&lens[lens.len() - 1]));
+        let grouped = lens.len() == 1 || CARD_GROUPS.contains(&lens);
         let same_separator = self.separators.windows(2).all(|w| w[0] == w[1]);
         (13..=19).contains(&digits.len())
             && grouped
@@ -460,6 +474,10 @@ impl NumberSpan {
         north_american || national
     }
 }
+
+/// How card numbers are printed in groups: 16 digits in fours, 19 as 4-4-4-4-3, American
+/// Express 4-6-5, Diners Club 4-6-4.
+const CARD_GROUPS: [&[usize]; 4] = [&[4, 4, 4, 4], &[4, 4, 4, 4, 3], &[4, 6, 5], &[4, 6, 4]];
 
 /// The Luhn checksum of `digits` (each 0-9) is valid.
 pub fn luhn(digits: &[u8]) -> bool {

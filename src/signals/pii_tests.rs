@@ -53,7 +53,8 @@ fn payment_cards() {
         "1234567812345670",    // Luhn-valid, but no card network starts with 1
         "41111111111",         // too short
         "order 4111111111111111x",
-        "44 1111 1111 1111 11", // groups not of four
+        "44 1111 1111 1111 11",   // groups not of four
+        "3704 0044 0532 0130 01", // Luhn-valid, but not grouped like a card (an IBAN's tail)
     ] {
         assert_eq!(count(miss, PiiKind::PaymentCard), 0, "{miss}");
     }

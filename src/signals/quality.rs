@@ -1,13 +1,13 @@
 //! Quality signal: documents that are empty (only whitespace), very short (fewer than
-//! `min_words` whitespace-separated words), mostly non-letters (letters, by
+//! `min_words` words: runs of non-whitespace, where each character of a script written without
+//! spaces, such as Chinese, Japanese or Thai, is a word by itself), mostly non-letters (letters, by
 //! `char::is_alphabetic`, are fewer than `min_letter_share` of the non-whitespace characters),
 //! or repeated-line spam (of at least `min_lines` non-blank lines, more than
 //! `max_repeated_line_share` repeat an earlier line of the same document, compared after
-//! trimming whitespace). A document may carry several flags; `flagged` counts it once.
+//! trimming ASCII whitespace). A document may carry several flags; `flagged` counts it once.
 
 use super::DocCount;
 use super::config::Thresholds;
-use std::collections::HashSet;
 
 /// The flags of one document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,36 +30,30 @@ impl Verdict {
 }
 
 /// Judges `text`; `lines` is scratch space for line hashes.
-pub fn assess(text: &str, t: &Thresholds, lines: &mut HashSet<u64>) -> Verdict {
-    let (mut words, mut letters, mut visible) = (0u64, 0u64, 0u64);
-    let mut in_word = false;
-    if text.is_ascii() {
-        for &b in text.as_bytes() {
-            let space = matches!(b, b'\t'..=b'\r' | b' ');
-            words += u64::from(!space && !in_word);
-            in_word = !space;
-            visible += u64::from(!space);
-            letters += u64::from(b.is_ascii_alphabetic());
-        }
+pub fn assess(text: &str, t: &Thresholds, lines: &mut Vec<u64>) -> Verdict {
+    let (words, letters, visible) = if text.is_ascii() {
+        count_ascii(text.as_bytes())
     } else {
-        for c in text.chars() {
-            let space = c.is_whitespace();
-            words += u64::from(!space && !in_word);
-            in_word = !space;
-            visible += u64::from(!space);
-            letters += u64::from(c.is_alphabetic());
-        }
-    }
+        count_chars(text)
+    };
     let empty = visible == 0;
     lines.clear();
-    let (mut total, mut repeated) = (0u64, 0u64);
-    for line in text.split('\n') {
-        let line = line.trim();
-        if !line.is_empty() {
-            total += 1;
-            repeated += u64::from(!lines.insert(twox_hash::XxHash3_64::oneshot(line.as_bytes())));
-        }
+    let is_space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    for line in text.as_bytes().split(|&b| b == b'\n') {
+        // trimmed of ASCII whitespace (other whitespace stays part of the line)
+        let Some(start) = line.iter().position(|b| !is_space(b)) else {
+            continue;
+        };
+        let end = line
+            .iter()
+            .rposition(|b| !is_space(b))
+            .map_or(start, |e| e + 1);
+        lines.push(twox_hash::XxHash3_64::oneshot(&line[start..end]));
     }
+    let total = lines.len() as u64;
+    lines.sort_unstable();
+    lines.dedup();
+    let repeated = total - lines.len() as u64;
     Verdict {
         empty,
         very_short: !empty && words < t.min_words,
@@ -67,6 +61,75 @@ pub fn assess(text: &str, t: &Thresholds, lines: &mut HashSet<u64>) -> Verdict {
         repeated_lines: total >= t.min_lines
             && repeated as f64 > t.max_repeated_line_share * total as f64,
     }
+}
+
+/// Per ASCII byte: 1 for whitespace, 2 for a letter.
+const CLASS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b'\t'..=b'\r' | b' ' => 1,
+            b'a'..=b'z' | b'A'..=b'Z' => 2,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Words, letters and non-whitespace bytes of ASCII text.
+fn count_ascii(bytes: &[u8]) -> (u64, u64, u64) {
+    let (mut words, mut letters, mut spaces) = (0u64, 0u64, 0u64);
+    let mut after_space = 1u64;
+    for &b in bytes {
+        let class = u64::from(CLASS[usize::from(b & 0x7f)]);
+        let space = class & 1;
+        words += (space ^ 1) & after_space;
+        after_space = space;
+        spaces += space;
+        letters += class >> 1;
+    }
+    (words, letters, bytes.len() as u64 - spaces)
+}
+
+/// Words, letters and non-whitespace characters of any text: ASCII bytes directly, other
+/// characters decoded.
+fn count_chars(text: &str) -> (u64, u64, u64) {
+    let (mut words, mut letters, mut visible) = (0u64, 0u64, 0u64);
+    let bytes = text.as_bytes();
+    let mut in_word = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, letter, alone) = if b < 0x80 {
+            i += 1;
+            let space = matches!(b, b'\t'..=b'\r' | b' ');
+            (space, b.is_ascii_alphabetic(), false)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            (c.is_whitespace(), c.is_alphabetic(), spaceless(c))
+        };
+        if alone {
+            words += 1;
+            in_word = false;
+        } else {
+            words += u64::from(!space && !in_word);
+            in_word = !space;
+        }
+        visible += u64::from(!space);
+        letters += u64::from(letter);
+    }
+    (words, letters, visible)
+}
+
+/// Whether `c` belongs to a script written without spaces between words (Han, kana, Thai,
+/// Lao, Khmer, Myanmar), where each character counts as a word.
+fn spaceless(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F
+        | 0x3040..=0x30FF | 0x0E00..=0x0EFF | 0x1780..=0x17FF | 0x1000..=0x109F)
 }
 
 /// Flagged documents and their tokens, per flag, of one source (or a sum of sources).
@@ -114,7 +177,7 @@ mod tests {
     use super::*;
 
     fn verdict(text: &str) -> Verdict {
-        assess(text, &Thresholds::default(), &mut HashSet::new())
+        assess(text, &Thresholds::default(), &mut Vec::new())
     }
 
     #[test]
@@ -136,6 +199,9 @@ mod tests {
         assert!(!verdict("a\nb\nc\na\nb\nc\nd\ne\nf\ng").repeated_lines);
         let unicode = "Съешь же ещё этих мягких французских булок да выпей чаю, говорят.";
         assert_eq!(verdict(unicode), Verdict::default());
+        // Chinese has no spaces: each character is a word
+        assert!(!verdict("委员会星期二开会讨论了市图书馆的新预算").very_short);
+        assert!(verdict("你好").very_short);
     }
 
     #[test]
