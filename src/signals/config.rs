@@ -159,9 +159,6 @@ impl SignalsRequest {
         }
         enabled.sort();
         enabled.dedup();
-        if enabled.is_empty() {
-            return Ok(None);
-        }
         let defaults = Thresholds::default();
         let quality = Thresholds {
             min_words: self
@@ -186,6 +183,9 @@ impl SignalsRequest {
         }
         if quality.min_lines < 2 {
             return Err("signals: min_lines must be at least 2".into());
+        }
+        if enabled.is_empty() {
+            return Ok(None);
         }
         let dedup_exact_limit = self
             .dedup_exact_limit
