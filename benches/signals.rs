@@ -2,8 +2,8 @@
 //! `--signals all`, on the same corpus, tokenizer loaded once beforehand.
 //!
 //! `cargo bench --bench signals` measures `signals/count` and `signals/count_signals_all` on
-//! `fixtures/sample/linux-doc.jsonl` (or `TOKENCENSUS_BENCH_CORPUS=/path/file.jsonl`, such as
-//! the corpus of `../shared/corpus/make-sample-corpus.sh`) with all cores, then prints both
+//! `fixtures/sample/linux-doc.jsonl` (or `TOKENCENSUS_BENCH_CORPUS=/path/to/file-or-folder`, such
+//! as the folder of `../shared/corpus/make-sample-corpus.sh`) with all cores, then prints both
 //! medians as MB/s and their ratio (the target is at most 1.5x).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -27,9 +27,14 @@ fn tokens_of(config: &CountConfig, prepared: &PreparedCounter) -> u64 {
 
 fn bench(c: &mut Criterion) {
     let path = corpus();
-    let bytes = std::fs::metadata(&path).unwrap().len();
     let plain = CountConfig::new(vec![path.clone()]);
     let prepared = PreparedCounter::new(&plain).unwrap();
+    let bytes = (tokencensus::count_with(&plain, &prepared).unwrap())
+        .report
+        .totals
+        .tally
+        .counts
+        .input_bytes;
     let mut signals = plain.clone();
     signals.signals.enabled = SignalKind::ALL.to_vec();
     assert_eq!(tokens_of(&plain, &prepared), tokens_of(&signals, &prepared));

@@ -411,3 +411,73 @@ fn bad_signal_settings_are_refused() {
         assert_eq!(r.code, 2, "{table}: {}", r.stderr);
     }
 }
+
+#[test]
+fn merged_shards_beyond_the_sketch_size_state_their_error() {
+    // 12,000 documents over two files, 9,000 distinct texts: each text i < 3,000 appears twice
+    // (once in each file), so every scope holds more distinct texts than the sketch keeps.
+    let dir = tempfile::tempdir().unwrap();
+    let second: Vec<u32> = (6000..9000).chain(0..3000).collect();
+    for (file, texts) in [("a.jsonl", (0..6000).collect()), ("b.jsonl", second)] {
+        let mut text = String::new();
+        for i in texts {
+            let body = format!(
+                "document number {i} says {}",
+                "word ".repeat((i % 7) as usize)
+            );
+            text += &serde_json::json!({ "text": body }).to_string();
+            text.push('\n');
+        }
+        std::fs::write(dir.path().join(file), text).unwrap();
+    }
+    let corpus = dir.path().to_str().unwrap();
+    let whole = count_json(&[corpus, "--signals", "dedup"], 0);
+    let exact = &whole["totals"]["signals"]["dedup"];
+    assert_eq!(exact["exact"], true);
+    assert_eq!(exact["duplicate_documents"], 3000);
+    let mut parts = Vec::new();
+    for i in 0..2 {
+        let path = dir.path().join(format!("part-{i}.json"));
+        let shard = format!("{i}/2");
+        let r = run(&[
+            "count",
+            corpus,
+            "--signals",
+            "dedup",
+            "--quiet",
+            "--format",
+            "json",
+            "--shard",
+            &shard,
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        parts.push(path.to_str().unwrap().to_string());
+    }
+    let mut args = vec!["merge", "--format", "json"];
+    args.extend(parts.iter().map(String::as_str));
+    let merged = run(&args).json();
+    let estimate = &merged["totals"]["signals"]["dedup"];
+    assert_eq!(estimate["exact"], false);
+    let error = estimate["relative_error"].as_f64().unwrap();
+    assert!(error > 0.0 && error < 0.016);
+    // the estimate of 9,000 distinct texts within four standard errors
+    let duplicates = estimate["duplicate_documents"].as_f64().unwrap();
+    assert!(
+        (duplicates - 3000.0).abs() <= 4.0 * error * 9000.0,
+        "{estimate}"
+    );
+    let tokens = whole["totals"]["tokens"].as_f64().unwrap();
+    let exact_tokens = exact["duplicate_tokens"].as_f64().unwrap();
+    let token_error = estimate["tokens_relative_error"].as_f64().unwrap();
+    let estimated_tokens = estimate["duplicate_tokens"].as_f64().unwrap();
+    assert!(
+        (estimated_tokens - exact_tokens).abs() <= 4.0 * token_error * (tokens - exact_tokens),
+        "{estimate}"
+    );
+    // PII, languages and quality would still merge exactly; the sketches merge order-free
+    let mut reversed = vec!["merge", "--format", "json"];
+    reversed.extend(parts.iter().rev().map(String::as_str));
+    assert_eq!(census_only(run(&reversed).json()), census_only(merged));
+}

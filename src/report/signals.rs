@@ -154,7 +154,7 @@ pub fn signals_report(stats: &SourceStats, config: &SignalsConfig, scope: Scope)
         lang: config
             .has(SignalKind::Lang)
             .then(|| lang_report(&s.lang, config)),
-        quality: config.has(SignalKind::Quality).then(|| QualityReport {
+        quality: config.has(SignalKind::Quality).then_some(QualityReport {
             thresholds: config.quality,
             empty: s.quality.empty,
             very_short: s.quality.very_short,
