@@ -435,9 +435,10 @@ fn merged_shards_beyond_the_sketch_size_state_their_error() {
     let exact = &whole["totals"]["signals"]["dedup"];
     assert_eq!(exact["exact"], true);
     assert_eq!(exact["duplicate_documents"], 3000);
+    let out = tempfile::tempdir().unwrap();
     let mut parts = Vec::new();
     for i in 0..2 {
-        let path = dir.path().join(format!("part-{i}.json"));
+        let path = out.path().join(format!("part-{i}.json"));
         let shard = format!("{i}/2");
         let r = run(&[
             "count",
