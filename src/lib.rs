@@ -183,14 +183,16 @@ fn resume(
     options: &EngineOptions,
 ) -> Result<(engine::EngineOutput, Option<u64>), FatalError> {
     let info = prepared.info();
-    let signals = options.signals.as_ref().map(|s| s.config.fingerprint());
-    let context = format!(
-        "tokencensus {} checkpoint v1\ntokenizer {}\tspecial tokens {}\tsignals {}",
+    let mut context = format!(
+        "tokencensus {} checkpoint v1\ntokenizer {}\tspecial tokens {}",
         env!("CARGO_PKG_VERSION"),
         info.sha256,
-        info.special_tokens,
-        signals.unwrap_or_default()
+        info.special_tokens
     );
+    // results saved with other signal settings (or none) are not taken
+    if let Some(signals) = &options.signals {
+        context += &format!("\tsignals {}", signals.config.fingerprint());
+    }
     let store = checkpoint::CheckpointStore::open(dir, context)?;
     let mut restored = vec![stats::SourceStats::default(); plan.sources.len()];
     let mut restored_errors = Vec::new();
