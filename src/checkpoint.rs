@@ -8,6 +8,9 @@
 
 use crate::error::{FatalError, InputError};
 use crate::plan::{Plan, PlannedFile};
+use crate::report::{
+    Domains, Periods, domains_report, domains_stats, periods_report, periods_stats,
+};
 use crate::signals::SignalStats;
 use crate::signals::index::FileKeys;
 use crate::stats::{Counts, MediaCounts, SourceStats, TokenDistribution};
@@ -47,6 +50,12 @@ pub struct FileResult {
     /// Its images, sounds, videos and other items.
     #[serde(default)]
     pub media: MediaCounts,
+    /// Its collection months (all domains listed: nothing is cut).
+    #[serde(default)]
+    pub periods: Periods,
+    /// Its registered domains.
+    #[serde(default)]
+    pub domains: Domains,
     /// Its input errors, line numbers final.
     pub errors: Vec<InputError>,
     /// Its processing signals (zero when they were off).
@@ -79,6 +88,8 @@ impl FileResult {
             min: summary.map_or(0, |s| s.min),
             max: summary.map_or(0, |s| s.max),
             media: stats.media,
+            periods: periods_report(&stats.periods),
+            domains: domains_report(&stats.domains, usize::MAX),
             errors,
             signals: stats.signals.clone(),
             dedup_keys: None,
@@ -110,6 +121,8 @@ impl FileResult {
             tokens_per_document,
             media: self.media,
             signals: self.signals.clone(),
+            periods: periods_stats(&self.periods, &self.counts)?,
+            domains: domains_stats(&self.domains, &self.counts)?,
         })
     }
 }
@@ -147,8 +160,13 @@ impl CheckpointStore {
         let models = serde_json::to_string(&source.token_models).ok()?;
         let mut hasher = Sha256::new();
         hasher.update(format!(
-            "{}\n{}\t{}\t{models}\n",
-            self.context, source.name, source.text_field
+            "{}\n{}\t{}\t{models}\t{:?}\t{:?}\t{:?}\n",
+            self.context,
+            source.name,
+            source.text_field,
+            source.date_field,
+            source.url_field,
+            source.collected,
         ));
         // The path's own bytes (a lossy display would make two non-UTF-8 names one key).
         hasher.update(file.path.as_os_str().as_encoded_bytes());

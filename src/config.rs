@@ -22,6 +22,12 @@ pub struct CountConfig {
     pub engine: Engine,
     /// The default JSONL text field.
     pub text_field: String,
+    /// The default JSONL date field (none: records are undated unless the manifest says).
+    pub date_field: Option<String>,
+    /// The default JSONL URL field (none: no domains unless the manifest says).
+    pub url_field: Option<String>,
+    /// How many domains reports list per source and in totals (the rest are summed).
+    pub domains_listed: usize,
     /// Worker threads.
     pub threads: usize,
     /// Memory-map uncompressed files.
@@ -48,6 +54,9 @@ impl CountConfig {
             special_tokens: false,
             engine: Engine::Auto,
             text_field: "text".into(),
+            date_field: None,
+            url_field: None,
+            domains_listed: DEFAULT_DOMAINS_LISTED,
             threads: default_threads(),
             mmap: true,
             chunk_bytes: DEFAULT_CHUNK_BYTES,
@@ -68,6 +77,20 @@ impl CountConfig {
         if self.text_field.is_empty() {
             return Err(FatalError::Usage("--text-field must not be empty".into()));
         }
+        for (flag, field) in [
+            ("--date-field", &self.date_field),
+            ("--url-field", &self.url_field),
+        ] {
+            match field.as_deref() {
+                Some("") => return Err(FatalError::Usage(format!("{flag} must not be empty"))),
+                Some(f) if f == self.text_field => {
+                    return Err(FatalError::Usage(format!(
+                        "{flag} {f} is also the text field"
+                    )));
+                }
+                _ => {}
+            }
+        }
         if self.threads == 0 {
             return Err(FatalError::Usage("--threads must be at least 1".into()));
         }
@@ -78,7 +101,19 @@ impl CountConfig {
         }
         Ok(())
     }
+
+    /// The text, date and URL fields sources read unless their manifest entry says otherwise.
+    pub fn field_defaults(&self) -> crate::plan::FieldDefaults {
+        crate::plan::FieldDefaults {
+            text: self.text_field.clone(),
+            date: self.date_field.clone(),
+            url: self.url_field.clone(),
+        }
+    }
 }
+
+/// How many domains reports list by default per source and in totals.
+pub const DEFAULT_DOMAINS_LISTED: usize = 10_000;
 
 /// The number of cores available to this process.
 pub fn default_threads() -> usize {

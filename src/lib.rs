@@ -10,10 +10,12 @@ pub mod config;
 pub mod count;
 pub mod engine;
 pub mod error;
+pub mod estimate;
 pub mod manifest;
 pub mod media;
 pub mod merge;
 pub mod plan;
+pub mod provenance;
 pub mod read;
 pub mod report;
 pub mod signals;
@@ -100,8 +102,8 @@ fn plan_with_signals(
 ) -> Result<(Plan, Option<signals::SignalsConfig>), FatalError> {
     let manifest = config.manifest.as_deref().map(Manifest::load).transpose()?;
     let plan = match &manifest {
-        Some(manifest) => Plan::from_manifest(manifest, &config.paths, &config.text_field)?,
-        None => Plan::from_paths(&config.paths, &config.text_field)?,
+        Some(manifest) => Plan::from_manifest(manifest, &config.paths, &config.field_defaults())?,
+        None => Plan::from_paths(&config.paths, &config.field_defaults())?,
     };
     let table = manifest.as_ref().and_then(|m| m.signals.as_ref());
     let signals = config.signals.resolve(table).map_err(FatalError::Usage)?;
@@ -150,6 +152,7 @@ fn count_plan(
         text_field: config.text_field.clone(),
         manifest: config.manifest.as_ref().map(|p| p.display().to_string()),
         signals,
+        domains_listed: config.domains_listed,
     };
     let run = RunInfo {
         threads: config.threads,
@@ -158,6 +161,7 @@ fn count_plan(
         shard,
         merged_parts: None,
         resumed_files,
+        estimate: None,
     };
     let engine = (prepared.counter().engine(), prepared.fallback_reason());
     let report = build_report(

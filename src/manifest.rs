@@ -12,8 +12,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
-    /// Publicly available data (web crawls, public datasets).
+    /// Publicly available datasets compiled by others (Common Crawl dumps, Wikipedia, ...).
     Public,
+    /// Web data crawled or scraped by the provider or on its behalf.
+    Crawled,
     /// Data licensed from third parties.
     Licensed,
     /// Data from the provider's own products and services.
@@ -28,8 +30,9 @@ pub enum Category {
 
 impl Category {
     /// All categories in report order.
-    pub const ALL: [Category; 6] = [
+    pub const ALL: [Category; 7] = [
         Category::Public,
+        Category::Crawled,
         Category::Licensed,
         Category::Products,
         Category::Interactions,
@@ -41,6 +44,7 @@ impl Category {
     pub fn name(self) -> &'static str {
         match self {
             Category::Public => "public",
+            Category::Crawled => "crawled",
             Category::Licensed => "licensed",
             Category::Products => "products",
             Category::Interactions => "interactions",
@@ -79,6 +83,22 @@ pub struct SourceEntry {
     /// [`TokenModels::default`]).
     #[serde(default)]
     pub token_models: TokenModels,
+    /// The JSONL field holding each record's date (overrides `--date-field`).
+    pub date_field: Option<String>,
+    /// The JSONL field holding each record's URL (overrides `--url-field`).
+    pub url_field: Option<String>,
+    /// The collection period of every record, instead of a date field.
+    pub collected: Option<CollectedEntry>,
+}
+
+/// A declared collection period: `collected = { from = "2023-01", to = "2024-06" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectedEntry {
+    /// First month, `YYYY-MM`.
+    pub from: String,
+    /// Last month, `YYYY-MM` (inclusive).
+    pub to: String,
 }
 
 #[derive(Deserialize)]
@@ -132,6 +152,14 @@ impl Manifest {
                     s.name
                 )));
             }
+            for (key, value) in [("date_field", &s.date_field), ("url_field", &s.url_field)] {
+                if value.as_deref() == Some("") {
+                    return Err(invalid(format!("source \"{}\" has an empty {key}", s.name)));
+                }
+            }
+            if let Some(c) = &s.collected {
+                check_collected(&s.name, c, s.date_field.is_some()).map_err(invalid)?;
+            }
             if s.paths.is_empty() {
                 return Err(invalid(format!("source \"{}\" has no paths", s.name)));
             }
@@ -153,6 +181,25 @@ impl Manifest {
     }
 }
 
+/// Checks a declared period: months written `YYYY-MM`, in order, and no date field beside it.
+fn check_collected(name: &str, c: &CollectedEntry, has_date_field: bool) -> Result<(), String> {
+    use crate::provenance::parse_month_key as month;
+    match (month(&c.from), month(&c.to)) {
+        (Some(from), Some(to)) if from > to => Err(format!(
+            "source \"{name}\": collected.from {} is after collected.to {}",
+            c.from, c.to
+        )),
+        (Some(_), Some(_)) if has_date_field => Err(format!(
+            "source \"{name}\" has both date_field and collected; give one"
+        )),
+        (Some(_), Some(_)) => Ok(()),
+        _ => Err(format!(
+            "source \"{name}\": collected months must be written YYYY-MM, not {:?} and {:?}",
+            c.from, c.to
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +218,19 @@ mod tests {
         assert_eq!(m.sources.len(), 2);
         assert_eq!(m.sources[1].category, Category::Licensed);
         assert_eq!(m.sources[1].text_field.as_deref(), Some("body"));
+    }
+
+    #[test]
+    fn every_category_name_reads_back() {
+        for category in Category::ALL {
+            let m = parse(&format!(
+                "[[source]]\nname = \"a\"\ncategory = \"{}\"\npaths = [\"x\"]\n",
+                category.name()
+            ))
+            .unwrap();
+            assert_eq!(m.sources[0].category, category);
+        }
+        assert_eq!(Category::ALL[1].name(), "crawled");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::count::TokenizerInfo;
 use crate::engine::{EngineOutput, sort_errors};
 use crate::error::FatalError;
 use crate::plan::Source;
+use crate::provenance::parse_month_key;
 use crate::report::{Report, RunInfo, SCHEMA_VERSION, SourceReport, build_report, stats_of};
 use crate::stats::SourceStats;
 
@@ -44,10 +45,14 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
         .sources
         .iter()
         .map(|s| Source {
-            name: s.name.clone(),
-            category: s.category,
-            text_field: s.text_field.clone(),
             token_models: s.token_models.clone(),
+            date_field: s.date_field.clone(),
+            url_field: s.url_field.clone(),
+            collected: s
+                .collected
+                .as_ref()
+                .and_then(|c| Some((parse_month_key(&c.from)?, parse_month_key(&c.to)?))),
+            ..Source::new(s.name.clone(), s.category, s.text_field.clone())
         })
         .collect();
     let t = &first.report.tokenizer;
@@ -68,6 +73,7 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
         shard: None,
         merged_parts: Some(parts.len() as u32),
         resumed_files: None,
+        estimate: None,
     };
     let output = EngineOutput {
         sources,
@@ -87,6 +93,12 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
 /// Refuses parts that do not form exactly one complete split of one count.
 fn check_parts(parts: &[Part]) -> Result<(), FatalError> {
     let refuse = |message: String| Err(FatalError::Merge(message));
+    if let Some(estimate) = parts.iter().find(|p| p.report.run.estimate.is_some()) {
+        return refuse(format!(
+            "{} is an estimate from a sample, not a count: estimates are not merged (estimate the whole corpus in one run, or count it in shards)",
+            estimate.name
+        ));
+    }
     let first = &parts[0];
     let shard_of = |part: &Part| {
         part.report.run.shard.clone().ok_or_else(|| {
@@ -172,5 +184,7 @@ fn same_sources(a: &[SourceReport], b: &[SourceReport]) -> bool {
         && a.iter().zip(b).all(|(x, y)| {
             (&x.name, x.category, &x.text_field, &x.token_models)
                 == (&y.name, y.category, &y.text_field, &y.token_models)
+                && (&x.date_field, &x.url_field, &x.collected)
+                    == (&y.date_field, &y.url_field, &y.collected)
         })
 }

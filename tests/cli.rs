@@ -234,7 +234,7 @@ fn formats_and_output_file() {
 
 #[test]
 fn help_lists_every_flag_the_readme_shows() {
-    let help = ["count", "merge", "report", "verify", "bench"]
+    let help = ["count", "estimate", "merge", "report", "verify", "bench"]
         .map(|sub| run(&[sub, "--help"]).stdout)
         .concat();
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
@@ -337,7 +337,7 @@ fn report_renders_a_saved_census_as_count_would() {
     let mut args = vec!["count", "-q", "--format", "json", "-o", saved];
     args.extend(manifest);
     assert_eq!(run(&args).code, 0);
-    for format in ["table", "markdown", "json"] {
+    for format in ["table", "markdown", "json", "eu-summary", "html"] {
         let mut direct = vec!["count", "-q", "--format", format];
         direct.extend(manifest);
         let rendered = run(&["report", saved, "--format", format]);

@@ -34,7 +34,7 @@ struct Tally {
 impl Tally {
     fn add(&mut self, cell: Cell<'_>) {
         let row = match cell {
-            Cell::Text { row, text } => {
+            Cell::Text { row, text, .. } => {
                 self.texts += 1;
                 self.text_bytes += text.len() as u64;
                 row
@@ -190,7 +190,7 @@ fn hugging_face_columns_cell_by_cell() {
 
 fn describe(cell: Cell<'_>) -> String {
     match cell {
-        Cell::Text { row, text } => format!("{row} text {}", text.len()),
+        Cell::Text { row, text, .. } => format!("{row} text {}", text.len()),
         Cell::Media {
             row,
             column,
@@ -233,7 +233,7 @@ fn non_ascii_and_invalid_utf8_text() {
     let columns = file.columns(Some("text")).unwrap();
     let mut found = None;
     file.read_row_group(1, &columns, &mut |cell| {
-        if let Cell::Text { row, text } = cell {
+        if let Cell::Text { row, text, .. } = cell {
             if text.contains("Grüße") {
                 found = Some((row, text.chars().count()));
             }

@@ -57,3 +57,27 @@ impl CorpusArgs {
         config
     }
 }
+
+/// Where each record's collection date and web address are read from, and how many domains
+/// the report lists.
+#[derive(Debug, Args)]
+pub struct ProvenanceArgs {
+    /// The JSONL field holding each record's date (ISO 8601 or Unix seconds) for `by_month`.
+    #[arg(long, value_name = "NAME")]
+    pub date_field: Option<String>,
+    /// The JSONL field holding each record's URL, for `domains`.
+    #[arg(long, value_name = "NAME")]
+    pub url_field: Option<String>,
+    /// How many domains the report lists per source and in totals (the rest are summed).
+    #[arg(long, value_name = "N", default_value_t = tokencensus::config::DEFAULT_DOMAINS_LISTED)]
+    pub domains_listed: usize,
+}
+
+impl ProvenanceArgs {
+    /// Sets the date and URL fields and the domain list's length of `config`.
+    pub fn apply(&self, config: &mut CountConfig) {
+        config.date_field = self.date_field.clone();
+        config.url_field = self.url_field.clone();
+        config.domains_listed = self.domains_listed;
+    }
+}

@@ -1,6 +1,6 @@
 //! `tokencensus count`: arguments, their conversion into a [`CountConfig`], and output.
 
-use super::corpus::{CorpusArgs, ThreadsArg};
+use super::corpus::{CorpusArgs, ProvenanceArgs, ThreadsArg};
 use super::shard::ShardArgs;
 use super::signals::SignalsArgs;
 use clap::{Args, ValueEnum};
@@ -18,6 +18,8 @@ pub struct CountArgs {
     corpus: CorpusArgs,
     #[command(flatten)]
     threads: ThreadsArg,
+    #[command(flatten)]
+    provenance: ProvenanceArgs,
     #[command(flatten)]
     shard: ShardArgs,
     #[command(flatten)]
@@ -55,9 +57,16 @@ enum EngineArg {
 /// Output formats as spelled on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(super) enum Format {
+    /// Aligned columns with human-readable numbers
     Table,
+    /// The stable machine format (schema_version 1)
     Json,
+    /// A model-card section: headline in words, exact tables, time frame, processing
     Markdown,
+    /// The EU AI Act public summary of training content, quantitative parts (Markdown)
+    EuSummary,
+    /// One self-contained HTML page with charts and the exact tables
+    Html,
 }
 
 impl Format {
@@ -67,6 +76,8 @@ impl Format {
             Format::Table => OutputFormat::Table,
             Format::Json => OutputFormat::Json,
             Format::Markdown => OutputFormat::Markdown,
+            Format::EuSummary => OutputFormat::EuSummary,
+            Format::Html => OutputFormat::Html,
         }
     }
 }
@@ -75,6 +86,7 @@ impl CountArgs {
     fn config(&self) -> Result<CountConfig, FatalError> {
         let mut config = self.corpus.config();
         self.threads.apply(&mut config);
+        self.provenance.apply(&mut config);
         config.shard = self.shard.resolve()?;
         self.signals.apply(&mut config);
         config.engine = match self.engine {

@@ -4,6 +4,7 @@
 mod bench;
 mod corpus;
 mod count;
+mod estimate;
 mod merge;
 mod report;
 mod shard;
@@ -26,9 +27,11 @@ struct Cli {
 enum Command {
     /// Count documents, bytes and tokens of a corpus, per source and category.
     Count(count::CountArgs),
+    /// Estimate tokens and documents per source from an exactly counted random sample, with confidence intervals.
+    Estimate(estimate::EstimateArgs),
     /// Merge the JSON reports of every shard of a sharded count into the report of the whole corpus.
     Merge(merge::MergeArgs),
-    /// Render a saved JSON report in another format (table, json, markdown) without counting again.
+    /// Render a saved JSON report in any format (table, json, markdown, eu-summary, html) without counting again.
     Report(report::ReportArgs),
     /// Re-count a random sample of documents with the tokenizers crate and compare with the fast route.
     Verify(verify::VerifyArgs),
@@ -40,6 +43,7 @@ enum Command {
 pub fn run() -> Result<ExitCode, FatalError> {
     match Cli::parse().command {
         Command::Count(args) => count::run(args),
+        Command::Estimate(args) => estimate::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Report(args) => report::run(args),
         Command::Verify(args) => verify::run(args),

@@ -1,5 +1,6 @@
 //! `tokencensus report`: renders a saved JSON report (from `count`, `merge` or a shard) in any
-//! output format, so that one census can be published in several forms without counting again.
+//! output format (table, json, markdown, eu-summary, html), so that one census can be published
+//! in several forms without counting again.
 
 use super::count::{Format, write_report};
 use super::merge::read_report;

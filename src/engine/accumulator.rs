@@ -3,7 +3,8 @@
 //! line numbers into file line numbers once everything is done).
 
 use crate::error::{ErrorKind, InputError};
-use crate::plan::Plan;
+use crate::plan::{Plan, Source};
+use crate::provenance::ProvenanceRule;
 use crate::read::Problem;
 use crate::signals::{Observer, SignalsRun};
 use crate::stats::SourceStats;
@@ -41,35 +42,43 @@ pub struct Accumulator {
     pub sources: Vec<SourceStats>,
     /// Computes the processing signals of each counted text, when they are on.
     pub signals: Option<Observer>,
+    /// How each source's records are dated and placed.
+    pub rules: Vec<ProvenanceRule>,
+    /// Reused buffers for decoding URLs and domains.
+    pub scratch: (String, String),
     errors: Vec<PendingError>,
     chunk_lines: Vec<(usize, u32, u64)>,
 }
 
 impl Accumulator {
-    /// An empty accumulator for `sources` sources.
-    pub fn new(sources: usize) -> Self {
+    /// An empty accumulator for the plan's `sources`.
+    pub fn new(sources: &[Source]) -> Self {
         Self {
-            sources: vec![SourceStats::default(); sources],
+            sources: vec![SourceStats::default(); sources.len()],
+            rules: sources.iter().map(Source::provenance_rule).collect(),
             ..Self::default()
         }
     }
 
     /// An accumulator that also computes the run's processing signals (`keep_keys`: keep the
     /// texts' hashes for a file's checkpoint).
-    pub fn observing(sources: usize, signals: Option<&Arc<SignalsRun>>, keep_keys: bool) -> Self {
+    pub fn observing(
+        sources: &[Source],
+        signals: Option<&Arc<SignalsRun>>,
+        keep_keys: bool,
+    ) -> Self {
         Self {
             signals: signals.map(|run| run.observer(keep_keys)),
             ..Self::new(sources)
         }
     }
 
-    /// Records one counted text document of source `source` with `tokens` tokens.
+    /// Computes the processing signals (when they are on) of one counted text document of
+    /// source `source` with `tokens` tokens.
     #[inline]
-    pub fn record_document(&mut self, source: usize, text: &str, tokens: u64) {
-        let stats = &mut self.sources[source];
-        stats.record_document(text.len() as u64, tokens);
+    pub fn observe_signals(&mut self, source: usize, text: &str, tokens: u64) {
         if let Some(observer) = &mut self.signals {
-            observer.observe(&mut stats.signals, source, text, tokens);
+            observer.observe(&mut self.sources[source].signals, source, text, tokens);
         }
     }
 

@@ -106,13 +106,13 @@ fn mapped_jsonl<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::Scope<'s>) 
         // numbers its chunks from 1.
         let index = (k + u64::from(!owner)) as u32;
         let count_chunk = move || {
-            let field = &run.plan.sources[target.source].text_field;
+            let names = run.plan.sources[target.source].field_names();
             let mut scratch = Vec::new();
             run.with_acc(target.file, |acc| {
                 match bytes.owned_lines(start, end, &mut scratch) {
                     Ok(region) => {
                         let base = LineBase::Chunk(index);
-                        let scanned = scan_jsonl(run.counter, acc, target, field, region, base);
+                        let scanned = scan_jsonl(run.counter, acc, target, &names, region, base);
                         acc.chunk_lines(target.file, index, scanned.lines);
                         run.progress.add_tokens(scanned.tokens);
                     }
@@ -149,7 +149,7 @@ fn streamed_jsonl<'s>(
         Ok(d) => d,
         Err(e) => return decompress_error(run, target, LineRef::None, &e),
     };
-    let field = &run.plan.sources[target.source].text_field;
+    let names = run.plan.sources[target.source].field_names();
     // Blocks hold at least the sniffed head, so the binary test sees the same bytes whatever
     // the chunk size.
     let block_bytes = run.options.chunk_bytes.clamp(BINARY_SNIFF_BYTES, 1 << 20);
@@ -176,7 +176,7 @@ fn streamed_jsonl<'s>(
         let count_block = move || {
             let base = LineBase::Absolute(block.first_line);
             let scanned = run.with_acc(target.file, |acc| {
-                scan_jsonl(run.counter, acc, target, field, &block.bytes, base)
+                scan_jsonl(run.counter, acc, target, &names, &block.bytes, base)
             });
             run.progress.add_tokens(scanned.tokens);
             run.task_done(target.file);
@@ -245,7 +245,14 @@ fn count_text(run: &Run, target: Target, content: &[u8], input_bytes: u64) {
         Ok(text) => {
             count_file_itself(run, target, input_bytes);
             let tokens = run.with_acc(target.file, |acc| {
-                count_document(run.counter, acc, target, text, LineRef::None)
+                count_document(
+                    run.counter,
+                    acc,
+                    target,
+                    text,
+                    Default::default(),
+                    LineRef::None,
+                )
             });
             run.progress.add_tokens(tokens);
         }

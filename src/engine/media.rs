@@ -153,7 +153,14 @@ fn member(
     if TEXT_MEMBERS.contains(&last_extension) {
         match document_text(content) {
             Ok(text) => {
-                let tokens = count_document(run.counter, acc, target, text, LineRef::None);
+                let tokens = count_document(
+                    run.counter,
+                    acc,
+                    target,
+                    text,
+                    Default::default(),
+                    LineRef::None,
+                );
                 run.progress.add_tokens(tokens);
             }
             Err((problem, _)) => acc.error_msg(

@@ -88,11 +88,7 @@ impl Run<'_> {
     /// A fresh accumulator for counting work (observing the signals when they are on).
     fn accumulator(&self) -> Accumulator {
         let signals = self.options.signals.as_ref();
-        Accumulator::observing(
-            self.plan.sources.len(),
-            signals,
-            self.checkpointing.is_some(),
-        )
+        Accumulator::observing(&self.plan.sources, signals, self.checkpointing.is_some())
     }
 
     /// Runs `f` on the accumulator for work on `file`: the calling worker's slot, or, when
@@ -186,7 +182,7 @@ pub fn run(
         slots: (0..threads)
             .map(|_| {
                 let signals = options.signals.as_ref();
-                Mutex::new(Accumulator::observing(plan.sources.len(), signals, false))
+                Mutex::new(Accumulator::observing(&plan.sources, signals, false))
             })
             .collect(),
         progress: Progress::default(),
@@ -223,7 +219,7 @@ pub fn run(
                 })
             })
         });
-    let mut total = Accumulator::new(plan.sources.len());
+    let mut total = Accumulator::new(&plan.sources);
     for slot in run.slots {
         total.absorb(
             slot.into_inner()

@@ -3,7 +3,8 @@
 //! `{bytes, path}` struct) as a medium under the source's token models; a null text is a
 //! `missing_field` error, a null medium is no medium. Errors carry the row (from 1) in the
 //! `line` field. A file with media columns but no text column counts its media;
-//! a file with neither is a `missing_field` error.
+//! a file with neither is a `missing_field` error. A planned byte range counts only the row
+//! groups that start in it.
 
 use super::Run;
 use super::accumulator::{Accumulator, LineRef};
@@ -25,8 +26,9 @@ pub(super) fn parquet_file<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::
         Ok(f) => Arc::new(f),
         Err(problem) => return fail(problem.kind, problem.message),
     };
-    let field = &run.plan.sources[target.source].text_field;
-    let columns = match file.columns(Some(field)) {
+    let source = &run.plan.sources[target.source];
+    let field = &source.text_field;
+    let mut columns = match file.columns(Some(field)) {
         Ok(columns) => columns,
         Err(problem) if problem.kind == ErrorKind::MissingField => match file.columns(None) {
             Ok(media) if media.media().next().is_some() => media,
@@ -34,15 +36,23 @@ pub(super) fn parquet_file<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::
         },
         Err(problem) => return fail(problem.kind, problem.message),
     };
+    let (date, url) = (source.date_field.as_deref(), source.url_field.as_deref());
+    if let Err(problem) = file.with_fields(&mut columns, date, url) {
+        fail(problem.kind, problem.message);
+    }
+    // A byte range reads the row groups that start in it (an estimate's sample unit).
+    let groups: Vec<usize> = (0..file.row_groups())
+        .filter(|&g| file.row_group_in(g, planned.range))
+        .collect();
+    let (first, last) = planned.span();
     run.with_acc(target.file, |acc| {
         let counts = &mut acc.sources[target.source].counts;
-        counts.files += 1;
-        counts.input_bytes += planned.size;
+        counts.files += u64::from(planned.owns_file());
+        counts.input_bytes += last.min(planned.size).saturating_sub(first);
     });
     let columns = Arc::new(columns);
-    let groups = file.row_groups();
-    let share = planned.size / groups.max(1) as u64;
-    for group in 0..groups {
+    let share = (last - first) / groups.len().max(1) as u64;
+    for group in groups {
         let (file, columns) = (Arc::clone(&file), Arc::clone(&columns));
         run.task_started(target.file);
         scope.spawn(move |_| {
@@ -67,8 +77,8 @@ fn row_group(
     let models = &run.plan.sources[target.source].token_models;
     let at = |row: u64| LineRef::Line(row + 1);
     let read = file.read_row_group(group, columns, &mut |cell| match cell {
-        Cell::Text { row, text } => {
-            let tokens = count_document(run.counter, acc, target, text, at(row));
+        Cell::Text { row, text, fields } => {
+            let tokens = count_document(run.counter, acc, target, text, fields, at(row));
             run.progress.add_tokens(tokens);
         }
         Cell::Media {

@@ -4,6 +4,8 @@
 use super::accumulator::{Accumulator, LineRef};
 use crate::count::Counter;
 use crate::error::ErrorKind;
+use crate::provenance::RecordFields;
+use crate::read::jsonl::FieldNames;
 use crate::read::{UTF8_BOM, jsonl, lines};
 
 /// Where a buffer's lines are numbered from.
@@ -46,12 +48,12 @@ pub struct Target {
     pub source: usize,
 }
 
-/// Counts every JSONL record in `buf` (whole lines) whose text is in `field`.
+/// Counts every JSONL record in `buf` (whole lines), reading the fields `names`.
 pub fn scan_jsonl(
     counter: &dyn Counter,
     acc: &mut Accumulator,
     target: Target,
-    field: &str,
+    names: &FieldNames<'_>,
     buf: &[u8],
     base: LineBase,
 ) -> Scanned {
@@ -64,10 +66,11 @@ pub fn scan_jsonl(
         } else {
             line
         };
-        match jsonl::extract_text(line, field, &mut unescaped) {
+        match jsonl::extract_record(line, names, &mut unescaped) {
             Ok(None) => {}
-            Ok(Some(text)) => {
-                scanned.tokens += count_document(counter, acc, target, text, base.at(index))
+            Ok(Some((text, fields))) => {
+                let line = base.at(index);
+                scanned.tokens += count_document(counter, acc, target, text, fields, line)
             }
             Err(problem) => acc.error(target.file, base.at(index), problem),
         }
@@ -75,18 +78,26 @@ pub fn scan_jsonl(
     scanned
 }
 
-/// Counts one document and returns its tokens (0 when the tokenizer refused it, which is
-/// recorded as an error).
+/// Counts one document, with its date and URL `fields`, and returns its tokens (0 when the
+/// tokenizer refused it, which is recorded as an error).
 pub fn count_document(
     counter: &dyn Counter,
     acc: &mut Accumulator,
     target: Target,
     text: &str,
+    fields: RecordFields<'_>,
     line: LineRef,
 ) -> u64 {
     match counter.count(text) {
         Ok(tokens) => {
-            acc.record_document(target.source, text, tokens);
+            let rule = acc.rules[target.source];
+            let (mut buf, mut scratch) = std::mem::take(&mut acc.scratch);
+            let stats = &mut acc.sources[target.source];
+            stats.record_document(text.len() as u64, tokens);
+            let domain = rule.domain(&fields, &mut buf, &mut scratch);
+            stats.record_provenance(rule.dating(&fields), domain, tokens);
+            acc.scratch = (buf, scratch);
+            acc.observe_signals(target.source, text, tokens);
             tokens
         }
         Err(message) => {

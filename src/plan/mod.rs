@@ -12,7 +12,9 @@ pub use shard::ShardSpec;
 use crate::error::{ErrorKind, FatalError, InputError};
 use crate::manifest::{Category, Manifest};
 use crate::media::TokenModels;
+use crate::provenance::{Month, ProvenanceRule, parse_month_key};
 use crate::read::format::Format;
+use crate::read::jsonl::FieldNames;
 use globset::{GlobBuilder, GlobSetBuilder};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +31,67 @@ pub struct Source {
     pub text_field: String,
     /// How its images, sounds and videos become tokens.
     pub token_models: TokenModels,
+    /// The JSONL field holding each record's date, if any.
+    pub date_field: Option<String>,
+    /// The JSONL field holding each record's URL, if any.
+    pub url_field: Option<String>,
+    /// The declared collection period (first and last month), if any.
+    pub collected: Option<(Month, Month)>,
+}
+
+impl Source {
+    /// A source with no date, URL or period: every record is undated and has no domain.
+    pub fn new(name: String, category: Category, text_field: String) -> Self {
+        Self {
+            name,
+            category,
+            text_field,
+            token_models: TokenModels::default(),
+            date_field: None,
+            url_field: None,
+            collected: None,
+        }
+    }
+
+    /// How this source's records are dated and placed.
+    pub fn provenance_rule(&self) -> ProvenanceRule {
+        ProvenanceRule {
+            dated: self.date_field.is_some(),
+            declared: self.collected.is_some(),
+            located: self.url_field.is_some(),
+        }
+    }
+
+    /// The record fields to read for this source.
+    pub fn field_names(&self) -> FieldNames<'_> {
+        FieldNames {
+            text: &self.text_field,
+            date: self.date_field.as_deref(),
+            url: self.url_field.as_deref(),
+        }
+    }
+}
+
+/// The fields every source reads unless its manifest entry says otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDefaults {
+    /// The JSONL text field.
+    pub text: String,
+    /// The JSONL date field, if any.
+    pub date: Option<String>,
+    /// The JSONL URL field, if any.
+    pub url: Option<String>,
+}
+
+impl FieldDefaults {
+    /// Only a text field.
+    pub fn text(field: &str) -> Self {
+        Self {
+            text: field.to_string(),
+            date: None,
+            url: None,
+        }
+    }
 }
 
 /// A file to count.
@@ -76,7 +139,7 @@ pub struct Plan {
 impl Plan {
     /// One source per PATH argument, named exactly as given; a PATH given twice (however
     /// spelled) is one source.
-    pub fn from_paths(paths: &[PathBuf], text_field: &str) -> Result<Plan, FatalError> {
+    pub fn from_paths(paths: &[PathBuf], fields: &FieldDefaults) -> Result<Plan, FatalError> {
         let mut plan = Plan::default();
         let mut claims = Claims::default();
         let mut given: Vec<PathBuf> = Vec::new();
@@ -90,10 +153,13 @@ impl Plan {
             given.push(normalized);
             let index = plan.sources.len();
             plan.sources.push(Source {
-                name: path.display().to_string(),
-                category: Category::Other,
-                text_field: text_field.to_string(),
-                token_models: TokenModels::default(),
+                date_field: fields.date.clone(),
+                url_field: fields.url.clone(),
+                ..Source::new(
+                    path.display().to_string(),
+                    Category::Other,
+                    fields.text.clone(),
+                )
             });
             for found in walk(path)? {
                 plan.take(found, |_| Owner::One(index), &mut claims, &mut [])?;
@@ -108,7 +174,7 @@ impl Plan {
     pub fn from_manifest(
         manifest: &Manifest,
         extra: &[PathBuf],
-        text_field: &str,
+        fields: &FieldDefaults,
     ) -> Result<Plan, FatalError> {
         let mut plan = Plan::default();
         let mut matchers = Vec::new();
@@ -128,8 +194,18 @@ impl Plan {
                 text_field: entry
                     .text_field
                     .clone()
-                    .unwrap_or_else(|| text_field.to_string()),
+                    .unwrap_or_else(|| fields.text.clone()),
                 token_models: entry.token_models.clone(),
+                // A declared period dates every record; it replaces a default date field.
+                date_field: match &entry.collected {
+                    Some(_) => None,
+                    None => entry.date_field.clone().or_else(|| fields.date.clone()),
+                },
+                url_field: entry.url_field.clone().or_else(|| fields.url.clone()),
+                collected: entry
+                    .collected
+                    .as_ref()
+                    .and_then(|c| Some((parse_month_key(&c.from)?, parse_month_key(&c.to)?))),
             });
             let mut set = GlobSetBuilder::new();
             for spelled in &entry.paths {

@@ -164,12 +164,7 @@ mod tests {
 
     fn plan_of(sizes: &[(u64, &str)]) -> Plan {
         Plan {
-            sources: vec![Source {
-                name: "s".into(),
-                category: Category::Other,
-                text_field: "text".into(),
-                token_models: Default::default(),
-            }],
+            sources: vec![Source::new("s".into(), Category::Other, "text".into())],
             files: sizes
                 .iter()
                 .enumerate()

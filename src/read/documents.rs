@@ -89,7 +89,7 @@ fn parquet_documents(
     let mut bad = 0;
     for group in 0..file.row_groups() {
         let read = file.read_row_group(group, &columns, &mut |cell| match cell {
-            Cell::Text { row, text } => document(Some(row + 1), text),
+            Cell::Text { row, text, .. } => document(Some(row + 1), text),
             Cell::Bad { .. } | Cell::Null { .. } => bad += 1,
             Cell::Media { .. } => {}
         });

@@ -4,6 +4,7 @@
 
 use super::Problem;
 use crate::error::ErrorKind;
+use crate::provenance::{FieldValue, RecordFields};
 use serde::Deserializer as _;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -17,6 +18,32 @@ pub fn extract_text<'a>(
     field: &str,
     buf: &'a mut String,
 ) -> Result<Option<&'a str>, Problem> {
+    let names = FieldNames {
+        text: field,
+        date: None,
+        url: None,
+    };
+    extract_record(line, &names, buf).map(|r| r.map(|(text, _)| text))
+}
+
+/// The fields a record is read for: its text, and optionally its date and URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldNames<'f> {
+    /// The text field.
+    pub text: &'f str,
+    /// The date field, if the source names one.
+    pub date: Option<&'f str>,
+    /// The URL field, if the source names one.
+    pub url: Option<&'f str>,
+}
+
+/// The text of a JSONL line as [`extract_text`] gives it, with the raw JSON values of the date
+/// and URL fields (absent when not named or not in the record). One pass, no `Value`.
+pub fn extract_record<'a>(
+    line: &'a [u8],
+    names: &FieldNames<'_>,
+    buf: &'a mut String,
+) -> Result<Option<(&'a str, RecordFields<'a>)>, Problem> {
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }
@@ -29,19 +56,24 @@ pub fn extract_text<'a>(
         )
     })?;
     let mut de = serde_json::Deserializer::from_str(line);
-    let found = de
-        .deserialize_map(RecordVisitor { field })
+    let [text, date, url] = de
+        .deserialize_map(RecordVisitor { names })
         .and_then(|found| de.end().map(|()| found))
         .map_err(json_problem)?;
-    let Some(raw) = found else {
+    let field = names.text;
+    let Some(raw) = text else {
         return Err(Problem::new(
             ErrorKind::MissingField,
             format!("record has no \"{field}\" field"),
         ));
     };
+    let fields = RecordFields {
+        date: date.map(|raw| FieldValue::Json(raw.get())),
+        url: url.map(|raw| FieldValue::Json(raw.get())),
+    };
     let raw = raw.get();
     let kind = match raw.as_bytes()[0] {
-        b'"' => return unescape(&raw[1..raw.len() - 1], buf).map(Some),
+        b'"' => return unescape(&raw[1..raw.len() - 1], buf).map(|t| Some((t, fields))),
         b'n' => "null",
         b't' | b'f' => "a boolean",
         b'[' => "an array",
@@ -126,47 +158,59 @@ fn json_problem(e: serde_json::Error) -> Problem {
     Problem::new(kind, format!("{what}{hint} at column {}", e.column()))
 }
 
-struct RecordVisitor<'f> {
-    field: &'f str,
+struct RecordVisitor<'n, 'f> {
+    names: &'n FieldNames<'f>,
 }
 
-impl<'de> Visitor<'de> for RecordVisitor<'_> {
-    type Value = Option<&'de RawValue>;
+impl<'de> Visitor<'de> for RecordVisitor<'_, '_> {
+    type Value = [Option<&'de RawValue>; 3];
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = None;
-        while let Some(is_text) = map.next_key_seed(KeyIs(self.field))? {
-            if is_text {
-                found = Some(map.next_value::<&'de RawValue>()?); // the last duplicate wins, as in Python
-            } else {
-                map.next_value::<IgnoredAny>()?;
+        // The last duplicate of a key wins, as in Python.
+        let mut found = [None; 3];
+        while let Some(slot) = map.next_key_seed(KeySlot(self.names))? {
+            match slot {
+                Some(slot) => found[slot] = Some(map.next_value::<&'de RawValue>()?),
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
         Ok(found)
     }
 }
 
-/// Deserializes a key into "is it the text field?" without allocating.
-struct KeyIs<'f>(&'f str);
+/// Deserializes a key into which wanted field it is (0 text, 1 date, 2 URL) without
+/// allocating.
+struct KeySlot<'n, 'f>(&'n FieldNames<'f>);
 
-impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
-    type Value = bool;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+impl<'de> DeserializeSeed<'de> for KeySlot<'_, '_> {
+    type Value = Option<usize>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
         d.deserialize_str(self)
     }
 }
 
-impl<'de> Visitor<'de> for KeyIs<'_> {
-    type Value = bool;
+impl<'de> Visitor<'de> for KeySlot<'_, '_> {
+    type Value = Option<usize>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a string key")
     }
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
-        Ok(key == self.0)
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
+        let names = self.0;
+        Ok(if key == names.text {
+            Some(0)
+        } else if Some(key) == names.date {
+            Some(1)
+        } else if Some(key) == names.url {
+            Some(2)
+        } else {
+            None
+        })
     }
 }
 
@@ -207,6 +251,25 @@ mod tests {
                 .unwrap(),
             "ok"
         );
+    }
+
+    #[test]
+    fn reads_date_and_url_fields_in_the_same_pass() {
+        let names = FieldNames {
+            text: "text",
+            date: Some("date"),
+            url: Some("url"),
+        };
+        let line = br#"{"url":"https:\/\/x.org","text":"hi","date":1700000000,"date":"2024-01"}"#;
+        let mut buf = String::new();
+        let (text, fields) = extract_record(line, &names, &mut buf).unwrap().unwrap();
+        assert_eq!(text, "hi");
+        assert_eq!(fields.date, Some(FieldValue::Json("\"2024-01\"")));
+        assert_eq!(fields.url, Some(FieldValue::Json(r#""https:\/\/x.org""#)));
+        let (_, none) = extract_record(br#"{"text":"a"}"#, &names, &mut buf)
+            .unwrap()
+            .unwrap();
+        assert_eq!(none, RecordFields::default());
     }
 
     #[test]

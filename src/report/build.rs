@@ -4,9 +4,10 @@ use super::*;
 use crate::count::TokenizerInfo;
 use crate::engine::EngineOutput;
 use crate::plan::Source;
+use crate::provenance::month_key;
 use crate::stats::SourceStats;
 
-fn tally(stats: &SourceStats) -> Tally {
+fn tally(stats: &SourceStats, domains_listed: usize) -> Tally {
     let media = &stats.media;
     let seconds = |ms: u64| ms as f64 / 1000.0;
     Tally {
@@ -41,18 +42,23 @@ fn tally(stats: &SourceStats) -> Tally {
             metadata_members: media.metadata.items,
             metadata_bytes: media.metadata.bytes,
         },
-        periods: Periods::default(),
-        domains: Domains::default(),
+        periods: provenance::periods_report(&stats.periods),
+        domains: provenance::domains_report(&stats.domains, domains_listed),
         estimate: None,
         signals: None,
     }
 }
 
 /// The tally of `stats` with its signals (when `settings` has them) for `scope`.
-fn tally_in(stats: &SourceStats, settings: &Settings, scope: signals::Scope) -> Tally {
+fn tally_in(
+    stats: &SourceStats,
+    listed: usize,
+    settings: &Settings,
+    scope: signals::Scope,
+) -> Tally {
     Tally {
         signals: (settings.signals.as_ref()).map(|c| signals::signals_report(stats, c, scope)),
-        ..tally(stats)
+        ..tally(stats, listed)
     }
 }
 
@@ -111,8 +117,20 @@ pub fn stats_of(tally: &Tally, hdr: Option<&str>) -> Result<SourceStats, String>
         counts,
         tokens_per_document,
         media,
+        periods: provenance::periods_stats(&tally.periods, &counts)?,
+        domains: provenance::domains_stats(&tally.domains, &counts)?,
         signals,
     })
+}
+
+/// A source's statistics with its declared collection period, if it has one and any record
+/// was counted under it, so that the period bounds the earliest and latest month.
+fn with_declared_period(source: &Source, stats: &SourceStats) -> SourceStats {
+    let mut stats = stats.clone();
+    if stats.periods.declared.documents > 0 {
+        stats.periods.declared_span = source.collected;
+    }
+    stats
 }
 
 /// Assembles the report of a run: per source, per category and totals, with the errors.
@@ -124,9 +142,15 @@ pub fn build_report(
     settings: Settings,
     run: RunInfo,
 ) -> Report {
+    let listed = settings.domains_listed;
     let mut totals = SourceStats::default();
     let mut by_category: Vec<(Category, u64, SourceStats)> = Vec::new();
-    for (source, stats) in sources.iter().zip(&output.sources) {
+    let stats: Vec<SourceStats> = sources
+        .iter()
+        .zip(&output.sources)
+        .map(|(source, stats)| with_declared_period(source, stats))
+        .collect();
+    for (source, stats) in sources.iter().zip(&stats) {
         totals += stats;
         match by_category
             .iter_mut()
@@ -157,21 +181,24 @@ pub fn build_report(
         },
         settings: settings.clone(),
         totals: Totals {
-            tally: tally_in(&totals, &settings, signals::Scope::Total),
+            tally: tally_in(&totals, listed, &settings, signals::Scope::Total),
             errors: output.errors.len() as u64,
         },
         sources: sources
             .iter()
-            .zip(&output.sources)
+            .zip(&stats)
             .map(|(source, stats)| SourceReport {
                 name: source.name.clone(),
                 category: source.category,
                 text_field: source.text_field.clone(),
                 token_models: source.token_models.clone(),
-                date_field: None,
-                collected: None,
-                url_field: None,
-                tally: tally_in(stats, &settings, signals::Scope::Source),
+                date_field: source.date_field.clone(),
+                collected: source.collected.map(|(from, to)| Collected {
+                    from: month_key(from),
+                    to: month_key(to),
+                }),
+                url_field: source.url_field.clone(),
+                tally: tally_in(stats, listed, &settings, signals::Scope::Source),
                 tokens_per_document_hdr: stats.tokens_per_document.to_base64(),
             })
             .collect(),
@@ -180,7 +207,7 @@ pub fn build_report(
             .map(|(category, sources, stats)| CategoryReport {
                 category,
                 sources,
-                tally: tally_in(&stats, &settings, signals::Scope::Category),
+                tally: tally_in(&stats, listed, &settings, signals::Scope::Category),
             })
             .collect(),
         errors: output.errors.clone(),

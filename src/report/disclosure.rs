@@ -3,6 +3,7 @@
 //! with their confidence interval. Every field has a serde default, so reports written
 //! before these fields existed still read.
 
+pub use crate::estimate::SizeSource;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -70,7 +71,8 @@ pub struct DomainCount {
 /// The domains not listed in `domains`, summed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtherDomains {
-    /// How many distinct domains were summed here (a lower bound when `exact` is false).
+    /// How many distinct domains were summed here (approximate when `domains_exact` is
+    /// false: a domain summed in several merged parts is counted once per part).
     pub domains: u64,
     /// Their documents.
     pub documents: u64,
@@ -120,4 +122,61 @@ pub struct Estimate {
     pub sampled_bytes: u64,
     /// The estimator, named as in the README.
     pub method: String,
+    /// The interval's lower bound of documents.
+    #[serde(default)]
+    pub documents_low: u64,
+    /// The interval's upper bound of documents.
+    #[serde(default)]
+    pub documents_high: u64,
+    /// The point estimate of UTF-8 text bytes.
+    #[serde(default)]
+    pub bytes: u64,
+    /// Tokens counted in the sample.
+    #[serde(default)]
+    pub sampled_tokens: u64,
+    /// Sampling units (blocks, row groups, files) counted.
+    #[serde(default)]
+    pub sampled_units: u64,
+    /// Sampling units in the population.
+    #[serde(default)]
+    pub units: u64,
+    /// Degrees of freedom of the interval's t quantile (null: exact, or the normal quantile).
+    #[serde(default)]
+    pub degrees_of_freedom: Option<f64>,
+    /// Where the total sizes the sample is scaled to come from.
+    #[serde(default)]
+    pub size_sources: Vec<SizeCount>,
+    /// A plain-language note: why a source was counted whole, how many units and strata, or
+    /// that few units make the interval wide.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Files whose sizes came from one size source, and their total size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SizeCount {
+    /// Where the sizes came from.
+    pub size_source: SizeSource,
+    /// How many files.
+    pub files: u64,
+    /// Their uncompressed bytes (compressed bytes for `compression_ratio`).
+    pub bytes: u64,
+}
+
+/// How an estimate's sample was drawn: the `run` section of an estimate report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EstimateRun {
+    /// The fraction of each source's bytes drawn (from `--sample`, or `--sample-bytes` divided
+    /// by the corpus's size).
+    pub sample_fraction: f64,
+    /// The byte budget given with `--sample-bytes` (null with `--sample`).
+    pub sample_bytes: Option<u64>,
+    /// The seed of the draws: the same seed draws the same sample.
+    pub seed: u64,
+    /// The intervals' confidence level.
+    pub confidence: f64,
+    /// Input bytes the sample read (census sources whole).
+    pub read_bytes: u64,
+    /// Input bytes of the whole corpus on disk.
+    pub corpus_bytes: u64,
 }

@@ -4,11 +4,16 @@
 
 mod build;
 mod disclosure;
+mod provenance;
 pub mod render;
 pub mod signals;
 
 pub use build::{build_report, stats_of};
-pub use disclosure::{Collected, DocTokens, DomainCount, Domains, Estimate, OtherDomains, Periods};
+pub use disclosure::{
+    Collected, DocTokens, DomainCount, Domains, Estimate, EstimateRun, OtherDomains, Periods,
+    SizeCount,
+};
+pub(crate) use provenance::{domains_report, domains_stats, periods_report, periods_stats};
 
 use crate::error::InputError;
 use crate::manifest::Category;
@@ -80,6 +85,13 @@ pub struct Settings {
     /// The processing signals computed and their thresholds (absent when none ran).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signals: Option<crate::signals::SignalsConfig>,
+    /// How many domains are listed per source and in totals; the rest are summed.
+    #[serde(default = "default_domains_listed")]
+    pub domains_listed: usize,
+}
+
+fn default_domains_listed() -> usize {
+    crate::config::DEFAULT_DOMAINS_LISTED
 }
 
 /// Counts with their derived figures, shared by sources, categories and totals.
@@ -242,6 +254,9 @@ pub struct RunInfo {
     /// results instead of being counted again.
     #[serde(default)]
     pub resumed_files: Option<u64>,
+    /// For `estimate`: how the sample was drawn (absent for a count).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimate: Option<EstimateRun>,
 }
 
 /// One shard of a sharded count.

@@ -102,6 +102,21 @@ impl TokenDistribution {
 }
 
 impl TokenDistribution {
+    /// Each non-empty histogram bucket as (its highest equivalent value clamped into the exact
+    /// `[min, max]`, documents), in increasing order: what a chart of the distribution draws.
+    pub fn buckets(&self) -> Vec<(u64, u64)> {
+        let Some(histogram) = self.histogram.as_ref() else {
+            return Vec::new();
+        };
+        histogram
+            .iter_recorded()
+            .map(|v| {
+                let value = v.value_iterated_to().clamp(self.min, self.max);
+                (value, v.count_at_value())
+            })
+            .collect()
+    }
+
     /// The histogram in HDR V2 deflate encoding, base64: what a report carries so that a later
     /// merge is exact. `None` when nothing was recorded.
     pub fn to_base64(&self) -> Option<String> {
@@ -213,6 +228,25 @@ mod tests {
         assert_eq!(s.p50, 500);
         assert_eq!(s.p90, 900);
         assert_eq!(s.p99, 990);
+    }
+
+    #[test]
+    fn buckets_hold_every_document_once() {
+        let mut d = TokenDistribution::default();
+        for v in [0u64, 3, 3, 2_047, 50_000, 50_010, 9_000_000] {
+            d.record(v);
+        }
+        let buckets = d.buckets();
+        assert_eq!(buckets.iter().map(|b| b.1).sum::<u64>(), 7);
+        assert_eq!(buckets[0], (0, 1));
+        assert_eq!(buckets[1], (3, 2));
+        assert_eq!(
+            buckets.last().unwrap().0,
+            9_000_000,
+            "clamped to the exact max"
+        );
+        assert!(buckets.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(TokenDistribution::default().buckets().is_empty());
     }
 
     #[test]

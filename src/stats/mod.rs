@@ -4,11 +4,15 @@
 
 mod counts;
 mod distribution;
+mod domains;
 mod modality;
+mod periods;
 
 pub use counts::Counts;
 pub use distribution::{DistributionSummary, TokenDistribution};
+pub use domains::{DOMAIN_CAP, DomainStats};
 pub use modality::{AudioCounts, ImageCounts, ItemBytes, MediaCounts, VideoCounts, milliseconds};
+pub use periods::{Dating, PeriodStats};
 
 use std::ops::AddAssign;
 
@@ -23,6 +27,10 @@ pub struct SourceStats {
     pub media: MediaCounts,
     /// Processing signals (duplicates, personal data, languages, quality); zero when off.
     pub signals: crate::signals::SignalStats,
+    /// Text documents and tokens per collection month.
+    pub periods: PeriodStats,
+    /// Text documents and tokens per registered web domain.
+    pub domains: DomainStats,
 }
 
 impl SourceStats {
@@ -34,6 +42,13 @@ impl SourceStats {
         self.counts.tokens += tokens;
         self.tokens_per_document.record(tokens);
     }
+
+    /// Records where and when the document of `tokens` tokens last recorded came from.
+    #[inline]
+    pub fn record_provenance(&mut self, dating: Dating, domain: Option<&str>, tokens: u64) {
+        self.periods.record(dating, tokens);
+        self.domains.record(domain, tokens);
+    }
 }
 
 impl AddAssign<&SourceStats> for SourceStats {
@@ -42,6 +57,8 @@ impl AddAssign<&SourceStats> for SourceStats {
         self.tokens_per_document += &other.tokens_per_document;
         self.media += &other.media;
         self.signals += &other.signals;
+        self.periods += &other.periods;
+        self.domains += &other.domains;
     }
 }
 
@@ -55,6 +72,13 @@ mod tests {
         s.counts.files = files;
         for &(b, t) in docs {
             s.record_document(b, t);
+            let dating = match b % 3 {
+                0 => Dating::Month((t % 7) as i32 + 24_000),
+                1 => Dating::Undated,
+                _ => Dating::Declared,
+            };
+            let domain = ["a.com", "b.org", "c.net"].get((t % 4) as usize).copied();
+            s.record_provenance(dating, domain, t);
         }
         s
     }

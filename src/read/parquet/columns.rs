@@ -41,6 +41,8 @@ pub(super) struct MediaColumn {
 pub struct ParquetColumns {
     pub(super) text: Option<(String, Leaf)>,
     pub(super) media: Vec<MediaColumn>,
+    /// The date and URL string columns, when named and present.
+    pub(super) fields: [Option<(String, Leaf)>; 2],
 }
 
 impl ParquetColumns {
@@ -95,7 +97,52 @@ pub(super) fn select(
         let bytes = Leaf::of(index, descr);
         media.push(MediaColumn { name, bytes, path });
     }
-    Ok(ParquetColumns { text, media })
+    Ok(ParquetColumns {
+        text,
+        media,
+        fields: [None, None],
+    })
+}
+
+/// Adds the date and URL columns `names` (dotted paths) to `columns`: flat BYTE_ARRAY leaves
+/// (strings); a column of another type is reported, a missing one ignored.
+pub(super) fn add_fields(
+    schema: &SchemaDescriptor,
+    columns: &mut ParquetColumns,
+    names: [Option<&str>; 2],
+) -> Result<(), Problem> {
+    let mut refused = Vec::new();
+    for (slot, name) in columns.fields.iter_mut().zip(names) {
+        let Some(name) = name else { continue };
+        let found = schema
+            .columns()
+            .iter()
+            .enumerate()
+            .find(|(_, d)| d.path().string() == name);
+        let Some((index, descr)) = found else {
+            continue;
+        };
+        if is_flat_byte_array(descr) {
+            *slot = Some((name.to_string(), Leaf::of(index, descr)));
+            columns.media.retain(|m| m.bytes.index != index);
+        } else {
+            let kind = descr.logical_type_ref().map_or_else(
+                || format!("{}", descr.physical_type()),
+                |t| format!("{} ({t:?})", descr.physical_type()),
+            );
+            refused.push(format!("column `{name}` is {kind}"));
+        }
+    }
+    match refused.is_empty() {
+        true => Ok(()),
+        false => Err(Problem::new(
+            ErrorKind::FieldType,
+            format!(
+                "{}; dates and URLs are read from string columns only, so these records have none",
+                refused.join(", ")
+            ),
+        )),
+    }
 }
 
 /// The leaf of the text column `field`, or why it cannot be read as text.

@@ -13,11 +13,14 @@
 
 mod batch;
 mod columns;
+mod sizes;
 mod source;
 
 pub use columns::ParquetColumns;
+pub use sizes::RowGroupSize;
 
 use crate::error::ErrorKind;
+use crate::provenance::{FieldValue, RecordFields};
 use crate::read::Problem;
 use batch::{Batch, guard};
 use bytes::Bytes;
@@ -34,7 +37,7 @@ use std::sync::Arc;
 const BATCH_ROWS: (usize, usize) = (1024, 64);
 
 /// One cell handed to the visitor of [`ParquetFile::read_row_group`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Cell<'a> {
     /// A text value, valid UTF-8.
     Text {
@@ -42,6 +45,8 @@ pub enum Cell<'a> {
         row: u64,
         /// The text.
         text: &'a str,
+        /// The row's date and URL, from the columns named by [`ParquetColumns::with_fields`].
+        fields: RecordFields<'a>,
     },
     /// The bytes of an image, audio or other binary value.
     Media {
@@ -148,6 +153,20 @@ impl ParquetFile {
         )
     }
 
+    /// Adds the string columns `date` and `url` (dotted paths) to `columns`, read into each
+    /// text cell's fields. A missing column leaves the records without that field; a column
+    /// that is not a flat string column is a [`ErrorKind::FieldType`] problem (the others are
+    /// still added).
+    pub fn with_fields(
+        &self,
+        columns: &mut ParquetColumns,
+        date: Option<&str>,
+        url: Option<&str>,
+    ) -> Result<(), Problem> {
+        let schema = self.reader.metadata().file_metadata().schema_descr();
+        columns::add_fields(schema, columns, [date, url])
+    }
+
     /// Reads row group `index` and calls `visit` once per cell, row by row (in each row the text,
     /// then the media columns in schema order). On an error, the cells already visited stand and
     /// the rest of the row group is not read.
@@ -173,6 +192,12 @@ impl ParquetFile {
             Some((name, leaf)) => Some((name.as_str(), Batch::open(group, *leaf, what(name))?)),
             None => None,
         };
+        let mut fields = [None, None];
+        for (slot, field) in fields.iter_mut().zip(&columns.fields) {
+            if let Some((name, leaf)) = field {
+                *slot = Some(Batch::open(group, *leaf, what(name))?);
+            }
+        }
         let mut media = Vec::with_capacity(columns.media.len());
         for m in &columns.media {
             let bytes = Batch::open(group, m.bytes, what(&m.name))?;
@@ -190,13 +215,21 @@ impl ParquetFile {
         };
         while row < end {
             let rows = (end - row).min(batch_rows as u64) as usize;
-            let batches = text.iter_mut().map(|(_, b)| b);
+            let batches = text
+                .iter_mut()
+                .map(|(_, b)| b)
+                .chain(fields.iter_mut().flatten());
             for batch in batches.chain(media.iter_mut().flat_map(|(_, b, p)| once(b, p))) {
                 batch.fill(rows)?;
             }
             for _ in 0..rows {
+                let [date, url] = &mut fields;
+                let record = RecordFields {
+                    date: field_value(date),
+                    url: field_value(url),
+                };
                 if let Some((column, batch)) = &mut text {
-                    visit(text_cell(row, column, batch.next()));
+                    visit(text_cell(row, column, batch.next(), record));
                 }
                 for (column, bytes, path) in &mut media {
                     let name = path.as_mut().and_then(|p| p.next());
@@ -226,10 +259,22 @@ fn once<'b>(
     std::iter::once(bytes).chain(path.as_mut())
 }
 
+/// The next row's value of a date or URL column as a string (`None`: null, invalid UTF-8, or
+/// no such column).
+fn field_value(batch: &mut Option<Batch>) -> Option<FieldValue<'_>> {
+    let bytes = batch.as_mut()?.next()?;
+    std::str::from_utf8(bytes).ok().map(FieldValue::Text)
+}
+
 /// The cell for a text value: text, null, or invalid UTF-8.
-fn text_cell<'a>(row: u64, column: &'a str, value: Option<&'a [u8]>) -> Cell<'a> {
+fn text_cell<'a>(
+    row: u64,
+    column: &'a str,
+    value: Option<&'a [u8]>,
+    fields: RecordFields<'a>,
+) -> Cell<'a> {
     match value.map(std::str::from_utf8) {
-        Some(Ok(text)) => Cell::Text { row, text },
+        Some(Ok(text)) => Cell::Text { row, text, fields },
         Some(Err(e)) => Cell::Bad {
             row,
             column,

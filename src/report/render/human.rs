@@ -1,4 +1,4 @@
-//! Human-readable numbers: `1.23 M`, `41.7 MB`, `1,234,567`.
+//! Human-readable numbers: `1.23 M`, `41.7 MB`, `1,234,567`, `41.7%`.
 
 /// A count with three significant digits and a K/M/B/T suffix (exact below 1,000).
 pub fn human_count(n: u64) -> String {
@@ -60,6 +60,27 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Hours of `seconds` with two decimals and thousands separators: `36,039.78`.
+pub fn hours(seconds: f64) -> String {
+    let text = format!("{:.2}", seconds / 3600.0);
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "00"));
+    format!("{}.{fraction}", thousands(whole.parse().unwrap_or(0)))
+}
+
+/// `part` as a percentage of `whole` with one decimal (`41.7%`), `-` when `whole` is zero.
+pub fn share(part: u64, whole: u64) -> String {
+    percent(part as f64, whole as f64)
+}
+
+/// [`share`] of measured quantities (seconds, hours).
+pub fn percent(part: f64, whole: f64) -> String {
+    if whole > 0.0 {
+        format!("{:.1}%", 100.0 * part / whole)
+    } else {
+        "-".into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +99,8 @@ mod tests {
         assert_eq!(human_duration(1.5), "1.50 s");
         assert_eq!(human_duration(600.0), "10.0 min");
         assert_eq!(human_duration(36_000_000.0), "10.0 K h");
+        assert_eq!(share(1, 3), "33.3%");
+        assert_eq!(share(1, 0), "-");
+        assert_eq!(hours(129_743_211.0), "36,039.78");
     }
 }

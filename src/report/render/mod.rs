@@ -1,14 +1,25 @@
 //! Output formats: one module per format behind the small [`Render`] trait; each reads only
 //! the [`Report`].
 
+mod estimate;
+mod estimate_note;
+mod eu_sizes;
+mod eu_sources;
+mod eu_summary;
+mod headline;
+mod html;
 mod human;
 mod json;
 mod markdown;
 mod modality;
+mod periods;
+mod processing;
+mod provenance;
 pub mod signals;
 mod table;
+pub mod words;
 
-pub use human::{human_bytes, human_count, human_duration, thousands};
+pub use human::{hours, human_bytes, human_count, human_duration, percent, share, thousands};
 
 use super::Report;
 use std::io::{self, Write};
@@ -27,8 +38,12 @@ pub enum OutputFormat {
     Table,
     /// The stable machine format.
     Json,
-    /// A Markdown table for a model card.
+    /// A Markdown model-card section: headline in words, exact tables, time frame, processing.
     Markdown,
+    /// The quantitative parts of the EU AI Act public summary of training content (Markdown).
+    EuSummary,
+    /// One self-contained HTML page with charts and the exact tables.
+    Html,
 }
 
 impl OutputFormat {
@@ -38,6 +53,8 @@ impl OutputFormat {
             OutputFormat::Table => Box::new(table::Table),
             OutputFormat::Json => Box::new(json::Json),
             OutputFormat::Markdown => Box::new(markdown::Markdown),
+            OutputFormat::EuSummary => Box::new(eu_summary::EuSummary),
+            OutputFormat::Html => Box::new(html::Html),
         }
     }
 }

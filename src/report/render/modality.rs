@@ -93,7 +93,7 @@ pub fn markdown(report: &Report) -> String {
     for s in &report.sources {
         out += &format!(
             "| {} | {} |\n",
-            s.name.replace('|', "\\|"),
+            super::markdown::escape(&s.name),
             markdown_cells(&s.tally)
         );
     }

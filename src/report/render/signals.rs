@@ -1,6 +1,7 @@
 //! The processing signals in the human-readable formats: small tables (duplicates, personal
 //! data, languages, quality) for the table and Markdown renderers, and
-//! [`processing_statements`], the plain sentences a disclosure summary quotes.
+//! [`processing_statements`] / [`processing_rows`], the plain sentences and rows that the
+//! disclosure formats' processing section quotes.
 
 use super::{Report, human_count, thousands};
 use crate::report::Tally;
@@ -227,6 +228,45 @@ pub fn markdown(report: &Report) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The processing signals as rows of the disclosure formats' processing table: figure, exact
+/// value and meaning (one sentence per signal). Empty when no signal ran.
+pub fn processing_rows(report: &Report) -> Vec<[String; 3]> {
+    let t = &report.totals.tally;
+    let Some(s) = &t.signals else {
+        return Vec::new();
+    };
+    let statements = processing_statements(report);
+    let mut values = Vec::new();
+    if let Some(d) = &s.dedup {
+        let exact = if d.exact { "" } else { " (estimated)" };
+        values.push((
+            "duplicate documents (exact copies)",
+            format!("{}{exact}", thousands(d.duplicate_documents)),
+        ));
+    }
+    if let Some(p) = &s.pii {
+        values.push(("documents with personal data", thousands(p.any_documents)));
+    }
+    if let Some(l) = &s.lang {
+        let top = l.languages.first().map_or("-".into(), |c| {
+            format!(
+                "{} {}",
+                c.language,
+                part(c.tokens, t.by_modality.text.tokens)
+            )
+        });
+        values.push(("largest language by tokens", top));
+    }
+    if let Some(q) = &s.quality {
+        values.push(("low-quality documents", thousands(q.flagged.documents)));
+    }
+    values
+        .into_iter()
+        .zip(statements)
+        .map(|((figure, value), (_, sentence))| [figure.to_string(), value, sentence])
+        .collect()
 }
 
 /// The whole corpus's processing figures as (topic, sentence) pairs, for a disclosure

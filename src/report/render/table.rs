@@ -75,6 +75,9 @@ impl Render for Table {
         if let Some(partial) = super::partial_line(report) {
             writeln!(out, "{partial}")?;
         }
+        if let Some(estimate) = super::estimate::table(report) {
+            writeln!(out, "{estimate}")?;
+        }
         writeln!(out, "{}", tokenizer_line(report))?;
         writeln!(
             out,
@@ -91,6 +94,9 @@ impl Render for Table {
         for (title, rows) in super::signals::table_sections(report) {
             writeln!(out, "\n{title}:\n")?;
             write_aligned(out, &rows, 1)?;
+        }
+        if super::provenance::has_provenance(report) {
+            super::provenance::write_lines(report, out)?;
         }
         if !report.errors.is_empty() {
             writeln!(out, "\n{} input errors:", report.errors.len())?;

@@ -1,0 +1,91 @@
+//! `tokencensus estimate`: arguments, their conversion into an [`EstimateConfig`], what the
+//! sample will read (said on stderr before counting), and output.
+
+use super::corpus::{CorpusArgs, ThreadsArg};
+use super::count::{Format, exit_status, write_report};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tokencensus::estimate::{EstimateConfig, Population, SampleSize, estimate_sample};
+use tokencensus::report::render::human_bytes;
+use tokencensus::{FatalError, PreparedCounter};
+
+/// Arguments of `estimate`.
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    #[command(flatten)]
+    corpus: CorpusArgs,
+    #[command(flatten)]
+    threads: ThreadsArg,
+    /// Fraction of each source's (uncompressed) bytes to sample, above 0 and at most 1 [default: 0.01].
+    #[arg(long, value_name = "FRACTION", conflicts_with = "sample_bytes")]
+    sample: Option<f64>,
+    /// Total bytes to sample instead, split across sources by size.
+    #[arg(long, value_name = "N")]
+    sample_bytes: Option<u64>,
+    /// Seed of the random sample (the same seed draws the same sample).
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    seed: u64,
+    /// Confidence level of the intervals.
+    #[arg(long, value_name = "LEVEL", default_value_t = 0.95)]
+    confidence: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Say nothing on stderr but errors.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Read files instead of memory-mapping them (same results).
+    #[arg(long)]
+    no_mmap: bool,
+}
+
+impl EstimateArgs {
+    fn config(&self) -> EstimateConfig {
+        let mut count = self.corpus.config();
+        self.threads.apply(&mut count);
+        count.mmap = !self.no_mmap;
+        let sample = match (self.sample, self.sample_bytes) {
+            (_, Some(bytes)) => SampleSize::Bytes(bytes),
+            (Some(fraction), None) => SampleSize::Fraction(fraction),
+            (None, None) => SampleSize::Fraction(0.01),
+        };
+        EstimateConfig {
+            count,
+            sample,
+            seed: self.seed,
+            confidence: self.confidence,
+        }
+    }
+}
+
+/// Runs `estimate` and returns the exit status (1 when the sample met input errors).
+pub fn run(args: EstimateArgs) -> Result<ExitCode, FatalError> {
+    let config = args.config();
+    config.validate()?;
+    let population = Population::discover(&config.count)?;
+    let sample = population.draw(config.sample, config.seed);
+    if !args.quiet {
+        eprintln!(
+            "tokencensus: estimate: reading {} of {} on disk ({:.2}% of each source's bytes sampled, seed {}; {} of {} sources counted whole)",
+            human_bytes(sample.planned_bytes()),
+            human_bytes(population.input_bytes()),
+            100.0 * sample.fraction,
+            sample.seed,
+            sample.census_sources(),
+            sample.sources.len()
+        );
+    }
+    let prepared = PreparedCounter::new(&config.count)?;
+    let census = estimate_sample(&config, &population, &sample, &prepared)?;
+    if !args.quiet {
+        for warning in &census.warnings {
+            eprintln!("tokencensus: warning: {warning}");
+        }
+    }
+    write_report(&census.report, args.format.output(), args.output.as_ref())?;
+    Ok(exit_status(&census.report))
+}

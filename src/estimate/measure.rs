@@ -1,0 +1,115 @@
+//! Counting the sample exactly: every slot (a drawn unit, a source counted whole, a file whose
+//! size probe failed) is counted by the ordinary engine as a source of its own, so that each
+//! unit's tokens, documents and text bytes come out separately; slots go in batches, so that
+//! memory stays bounded however many units are drawn. A drawn block's size is then measured as
+//! the bytes of the lines that start in it (every byte of a file belongs to exactly one block's
+//! lines, so these sizes add up to the file's size).
+
+use super::sample::Slot;
+use crate::count::Counter;
+use crate::engine::{self, EngineOptions};
+use crate::error::{FatalError, InputError};
+use crate::plan::{Plan, PlannedFile};
+use crate::read::bytes::FileBytes;
+use crate::stats::SourceStats;
+use rayon::prelude::*;
+
+/// Slots counted by one engine run.
+const BATCH_SLOTS: usize = 512;
+
+/// What one slot counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SlotCounts {
+    /// Tokens of every modality.
+    pub tokens: u64,
+    /// Text documents.
+    pub documents: u64,
+    /// UTF-8 bytes of text.
+    pub bytes: u64,
+}
+
+/// Everything the sample counted.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    /// Per slot, in slot order.
+    pub slots: Vec<SlotCounts>,
+    /// The exact statistics of each source's sample (plan order).
+    pub sources: Vec<SourceStats>,
+    /// Input errors met in the sample (not yet sorted, discovery problems not included).
+    pub errors: Vec<InputError>,
+    /// Notes that are not input errors.
+    pub warnings: Vec<String>,
+}
+
+/// Counts every slot of `slots` (sources from `plan`) with `counter`.
+pub fn count_slots(
+    plan: &Plan,
+    slots: &[Slot],
+    counter: &dyn Counter,
+    options: &EngineOptions,
+) -> Result<Measured, FatalError> {
+    let mut measured = Measured {
+        slots: Vec::with_capacity(slots.len()),
+        sources: vec![SourceStats::default(); plan.sources.len()],
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for batch in slots.chunks(BATCH_SLOTS) {
+        let part = Plan {
+            sources: batch
+                .iter()
+                .map(|slot| plan.sources[slot.source].clone())
+                .collect(),
+            files: batch
+                .iter()
+                .enumerate()
+                .flat_map(|(i, slot)| {
+                    slot.files.iter().map(move |f| PlannedFile {
+                        source: i,
+                        ..f.clone()
+                    })
+                })
+                .collect(),
+            ..Plan::default()
+        };
+        let output = engine::run(&part, counter, options, None)?;
+        for (slot, stats) in batch.iter().zip(&output.sources) {
+            measured.slots.push(SlotCounts {
+                tokens: stats.counts.tokens + stats.media.tokens(),
+                documents: stats.counts.documents,
+                bytes: stats.counts.bytes,
+            });
+            measured.sources[slot.source] += stats;
+        }
+        measured.errors.extend(output.errors);
+        measured.warnings.extend(output.warnings);
+    }
+    Ok(measured)
+}
+
+/// The bytes of the lines that start in each block range of `blocks` (read with `mmap` or
+/// positioned reads, on `threads` threads); a block that cannot be read measures its nominal
+/// length (its read error is already in the report).
+pub fn block_sizes(blocks: &[&PlannedFile], mmap: bool, threads: usize) -> Vec<u64> {
+    let measure = |file: &&PlannedFile| {
+        let (start, end) = file.span();
+        let owned = FileBytes::open(&file.path, mmap).and_then(|bytes| {
+            let mut scratch = Vec::new();
+            let end = end.min(bytes.len());
+            if start >= end {
+                return Ok(0);
+            }
+            bytes
+                .owned_lines(start, end, &mut scratch)
+                .map(|l| l.len() as u64)
+        });
+        owned.unwrap_or(end - start)
+    };
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+    {
+        Ok(pool) => pool.install(|| blocks.par_iter().map(measure).collect()),
+        Err(_) => blocks.iter().map(measure).collect(),
+    }
+}

@@ -1,0 +1,329 @@
+//! `estimate`: an honest estimate of a corpus's tokens and documents from an exactly counted
+//! random sample, with confidence intervals. The corpus is discovered as for `count`
+//! ([`Population::discover`]: the plan, and each file's size from what the file records,
+//! see [`probe`]); each source is sampled ([`design`], [`sample`]) or, when small, counted whole;
+//! the drawn units are counted exactly by the ordinary engine ([`measure`]); a stratified ratio
+//! estimator scales them to each source's known size ([`estimator`], [`figures`]); and the
+//! report carries the sample's exact counts in its tallies and the estimates in `estimate`.
+
+pub mod design;
+pub mod estimator;
+pub mod figures;
+pub mod measure;
+pub mod probe;
+pub mod sample;
+
+pub use probe::SizeSource;
+
+use crate::config::CountConfig;
+use crate::engine::{EngineOptions, EngineOutput, sort_errors};
+use crate::error::FatalError;
+use crate::plan::Plan;
+use crate::report::{EstimateRun, Report, RunInfo, Settings, build_report};
+use crate::{Census, PreparedCounter};
+use figures::{Figures, UnitSize};
+use probe::FileProbe;
+use rayon::prelude::*;
+use sample::{Slot, SlotKind, SourceSample};
+use std::time::Instant;
+
+/// How much to sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SampleSize {
+    /// This fraction of each source's bytes (0 < f ≤ 1).
+    Fraction(f64),
+    /// This many bytes in all, split across sources by size (the same fraction for each).
+    Bytes(u64),
+}
+
+/// Everything `estimate` needs to know.
+#[derive(Debug, Clone)]
+pub struct EstimateConfig {
+    /// What to read and how to count it (no shard, no checkpoint).
+    pub count: CountConfig,
+    /// How much to sample.
+    pub sample: SampleSize,
+    /// The seed of the draws.
+    pub seed: u64,
+    /// The intervals' confidence level (0 < c < 1).
+    pub confidence: f64,
+}
+
+impl EstimateConfig {
+    /// Checks that the options can be acted on.
+    pub fn validate(&self) -> Result<(), FatalError> {
+        self.count.validate()?;
+        let usage = |m: &str| Err(FatalError::Usage(m.into()));
+        if self.count.shard.is_some() || self.count.checkpoint.is_some() {
+            return usage("estimate counts a sample: it takes neither shards nor checkpoints");
+        }
+        match self.sample {
+            SampleSize::Fraction(f) if !(f > 0.0 && f <= 1.0) => {
+                return usage("--sample must be a fraction above 0 and at most 1, such as 0.05");
+            }
+            SampleSize::Bytes(0) => return usage("--sample-bytes must be at least 1"),
+            _ => {}
+        }
+        if !(self.confidence > 0.0 && self.confidence < 1.0) {
+            return usage("--confidence must be above 0 and below 1, such as 0.95");
+        }
+        Ok(())
+    }
+}
+
+/// The corpus to estimate: its plan, and every planned file's size probe (same order).
+#[derive(Debug, Clone)]
+pub struct Population {
+    /// Sources, files and discovery problems, as `count` plans them.
+    pub plan: Plan,
+    /// Per planned file, where its size comes from.
+    pub probes: Vec<FileProbe>,
+}
+
+impl Population {
+    /// Plans the corpus of `config` and probes every file's size (on `config.threads` threads).
+    pub fn discover(config: &CountConfig) -> Result<Self, FatalError> {
+        config.validate()?;
+        let plan = crate::make_plan(config)?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(config.threads.max(1))
+            .build()
+            .map_err(|e| FatalError::Usage(format!("cannot start threads: {e}")))?;
+        let probes = pool.install(|| {
+            plan.files
+                .par_iter()
+                .map(|f| probe::probe(f, &plan.sources[f.source].text_field))
+                .collect()
+        });
+        Ok(Population { plan, probes })
+    }
+
+    /// Input bytes of the whole corpus on disk.
+    pub fn input_bytes(&self) -> u64 {
+        self.plan.files.iter().map(|f| f.size).sum()
+    }
+
+    /// The corpus's content bytes: uncompressed sizes where known, compressed ones elsewhere.
+    pub fn content_bytes(&self) -> u64 {
+        self.probes.iter().map(|p| p.bytes).sum()
+    }
+
+    /// The fraction that `size` asks for: a byte budget becomes budget / content bytes.
+    pub fn fraction(&self, size: SampleSize) -> f64 {
+        match size {
+            SampleSize::Fraction(f) => f,
+            SampleSize::Bytes(budget) => {
+                (budget as f64 / self.content_bytes().max(1) as f64).min(1.0)
+            }
+        }
+    }
+
+    /// Designs and draws the sample of every source.
+    pub fn draw(&self, size: SampleSize, seed: u64) -> Sample {
+        let fraction = self.fraction(size);
+        let sources = (0..self.plan.sources.len())
+            .map(|s| self.sample_source(s, fraction, seed))
+            .collect();
+        Sample {
+            size,
+            fraction,
+            seed,
+            sources,
+        }
+    }
+}
+
+/// A drawn sample of a population, ready to count.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// How much was asked for.
+    pub size: SampleSize,
+    /// The fraction drawn from each source.
+    pub fraction: f64,
+    /// The seed.
+    pub seed: u64,
+    /// Per source (plan order).
+    pub sources: Vec<SourceSample>,
+}
+
+impl Sample {
+    /// Input bytes the sample will read.
+    pub fn planned_bytes(&self) -> u64 {
+        self.sources.iter().map(|s| s.planned_bytes).sum()
+    }
+
+    /// How many sources are counted whole.
+    pub fn census_sources(&self) -> usize {
+        let whole = |s: &&SourceSample| s.coverage != sample::Coverage::Sampled;
+        self.sources.iter().filter(whole).count()
+    }
+}
+
+/// Runs a whole estimate: discover, draw, count the sample, estimate, report.
+pub fn estimate(config: &EstimateConfig) -> Result<Census, FatalError> {
+    config.validate()?;
+    let population = Population::discover(&config.count)?;
+    let sample = population.draw(config.sample, config.seed);
+    let prepared = PreparedCounter::new(&config.count)?;
+    estimate_sample(config, &population, &sample, &prepared)
+}
+
+/// Counts `sample` of `population` with an already loaded tokenizer and builds the report.
+pub fn estimate_sample(
+    config: &EstimateConfig,
+    population: &Population,
+    sample: &Sample,
+    prepared: &PreparedCounter,
+) -> Result<Census, FatalError> {
+    config.validate()?;
+    let started = Instant::now();
+    let count = &config.count;
+    let options = EngineOptions {
+        threads: count.threads,
+        mmap: count.mmap,
+        chunk_bytes: count.chunk_bytes,
+        progress: false,
+        signals: None, // an estimate reads a sample: processing signals are a count's
+    };
+    let slots = population.slots(&sample.sources);
+    let mut measured =
+        measure::count_slots(&population.plan, &slots, prepared.counter(), &options)?;
+    let sizes = unit_sizes(population, sample, &slots, count);
+    let figures: Vec<Figures> = (0..population.plan.sources.len())
+        .map(|s| population.source_figures(s, &sample.sources[s], &slots, &measured, &sizes))
+        .collect();
+    // The sample's tallies: files touched and input bytes read, as the sample took them.
+    for (s, stats) in measured.sources.iter_mut().enumerate() {
+        let mut touched: Vec<&std::path::Path> = slots
+            .iter()
+            .filter(|slot| slot.source == s)
+            .flat_map(|slot| slot.files.iter().map(|f| f.path.as_path()))
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        stats.counts.files = touched.len() as u64;
+        stats.counts.input_bytes = figures[s].sampled_bytes;
+    }
+    let mut errors = std::mem::take(&mut measured.errors);
+    errors.extend(population.plan.problems.iter().cloned());
+    sort_errors(&mut errors);
+    let output = EngineOutput {
+        sources: measured.sources,
+        errors,
+        warnings: Vec::new(),
+    };
+    let settings = Settings {
+        text_field: count.text_field.clone(),
+        manifest: count.manifest.as_ref().map(|p| p.display().to_string()),
+        domains_listed: count.domains_listed,
+        signals: None,
+    };
+    let run = RunInfo {
+        threads: count.threads,
+        mmap: count.mmap,
+        elapsed_seconds: started.elapsed().as_secs_f64(),
+        shard: None,
+        merged_parts: None,
+        resumed_files: None,
+        estimate: Some(EstimateRun {
+            sample_fraction: sample.fraction,
+            sample_bytes: match sample.size {
+                SampleSize::Bytes(n) => Some(n),
+                SampleSize::Fraction(_) => None,
+            },
+            seed: sample.seed,
+            confidence: config.confidence,
+            read_bytes: figures.iter().map(|f| f.sampled_bytes).sum(),
+            corpus_bytes: population.input_bytes(),
+        }),
+    };
+    let engine = (prepared.counter().engine(), prepared.fallback_reason());
+    let mut report = build_report(
+        &population.plan.sources,
+        &output,
+        prepared.info(),
+        engine,
+        settings,
+        run,
+    );
+    attach_estimates(&mut report, &figures, config.confidence);
+    let mut warnings = population.plan.warnings.clone();
+    warnings.extend(measured.warnings);
+    Ok(Census { report, warnings })
+}
+
+/// The sizes of every slot: measured for blocks, known for other units, unused for slots
+/// counted exactly (their read bytes only).
+fn unit_sizes(
+    population: &Population,
+    sample: &Sample,
+    slots: &[Slot],
+    count: &CountConfig,
+) -> Vec<UnitSize> {
+    let unit_of = |slot: &Slot| match slot.kind {
+        SlotKind::Unit {
+            group,
+            stratum,
+            position,
+        } => {
+            let source = &sample.sources[slot.source];
+            let g = &source.groups[group];
+            Some((g.unit, g.strata[stratum].drawn[position], source.block))
+        }
+        _ => None,
+    };
+    let blocks: Vec<&crate::plan::PlannedFile> = slots
+        .iter()
+        .filter(|s| matches!(unit_of(s), Some((design::UnitType::Blocks, _, _))))
+        .map(|s| &s.files[0])
+        .collect();
+    let mut measured = measure::block_sizes(&blocks, count.mmap, count.threads).into_iter();
+    slots
+        .iter()
+        .map(|slot| match unit_of(slot) {
+            // Tokens scale with the bytes of the lines a block owns; documents with the block's
+            // own length (a block owning one huge record holds one document, not many).
+            Some((design::UnitType::Blocks, _, _)) => {
+                let owned = measured.next().unwrap_or(0);
+                let (start, end) = slot.files[0].span();
+                UnitSize {
+                    bytes: owned as f64,
+                    documents: (end - start) as f64,
+                    read: owned,
+                }
+            }
+            Some((unit, at, block)) => population.known_unit_size(unit, at, block),
+            None => UnitSize {
+                bytes: 0.0,
+                documents: 0.0,
+                read: slot.files.iter().map(|f| f.size).sum(),
+            },
+        })
+        .collect()
+}
+
+/// Fills every tally's `estimate`: sources from their figures, categories and totals from
+/// the sums of their sources'.
+fn attach_estimates(report: &mut Report, figures: &[Figures], confidence: f64) {
+    let mut by_category: Vec<(crate::manifest::Category, Vec<&Figures>)> = Vec::new();
+    for (source, f) in report.sources.iter_mut().zip(figures) {
+        let c = &source.tally.counts;
+        source.tally.estimate = Some(figures::estimate(f, confidence, c.tokens, c.documents));
+        match by_category.iter_mut().find(|(k, _)| *k == source.category) {
+            Some((_, members)) => members.push(f),
+            None => by_category.push((source.category, vec![f])),
+        }
+    }
+    for category in &mut report.categories {
+        if let Some((_, members)) = by_category.iter().find(|(k, _)| *k == category.category) {
+            let c = &category.tally.counts;
+            let sum = figures::sum(members);
+            category.tally.estimate =
+                Some(figures::estimate(&sum, confidence, c.tokens, c.documents));
+        }
+    }
+    let all: Vec<&Figures> = figures.iter().collect();
+    let c = &report.totals.tally.counts;
+    let sum = figures::sum(&all);
+    report.totals.tally.estimate = Some(figures::estimate(&sum, confidence, c.tokens, c.documents));
+}

@@ -1,0 +1,115 @@
+//! The estimate section of the table format: for a report made by `estimate`, the estimated
+//! tokens and documents with their intervals, said plainly to be estimates, before the usual
+//! tables (which then count only the sample); and the heading the Markdown format puts over the
+//! sample's own counts. Nothing for a count's report. (The Markdown, eu-summary and HTML
+//! formats' notice and estimate table are in `estimate_note`.)
+
+use super::table::write_aligned;
+use super::{Report, human_bytes, human_count};
+use crate::report::{Estimate, Tally};
+
+/// The Markdown heading over an estimate's exact tables, which count the sample only.
+pub(super) const SAMPLE_HEADING: &str = "### The sample, counted exactly (not the corpus)";
+
+/// The estimates of a report's tallies: (name, category, estimate) for each source, each
+/// category and the total; `None` for a count's report.
+fn rows(report: &Report) -> Option<Vec<(String, String, &Estimate)>> {
+    report.totals.tally.estimate.as_ref()?;
+    let mut rows: Vec<(String, String, &Tally)> = report
+        .sources
+        .iter()
+        .map(|s| (s.name.clone(), s.category.name().to_string(), &s.tally))
+        .collect();
+    if report.sources.len() > 1 {
+        for c in &report.categories {
+            rows.push((format!("[{}]", c.category.name()), String::new(), &c.tally));
+        }
+    }
+    rows.push(("total".into(), String::new(), &report.totals.tally));
+    Some(
+        rows.into_iter()
+            .filter_map(|(name, category, t)| Some((name, category, t.estimate.as_ref()?)))
+            .collect(),
+    )
+}
+
+/// The sentence that says what the figures are.
+fn headline(report: &Report) -> String {
+    let confidence = report
+        .totals
+        .tally
+        .estimate
+        .as_ref()
+        .map_or(0.95, |e| e.confidence);
+    let how = match &report.run.estimate {
+        Some(run) => format!(
+            "a random sample ({:.2}% of each source's bytes, seed {}; {} read of {} on disk)",
+            100.0 * run.sample_fraction,
+            run.seed,
+            human_bytes(run.read_bytes),
+            human_bytes(run.corpus_bytes)
+        ),
+        None => "a random sample".into(),
+    };
+    let all_counted = report
+        .totals
+        .tally
+        .estimate
+        .as_ref()
+        .is_some_and(|e| e.method == "census");
+    if all_counted {
+        return "EXACT: `estimate` counted every source whole (each was small enough, or the sample fraction is 1), so the figures are exact counts".into();
+    }
+    format!(
+        "ESTIMATE, not a full count: tokens and documents are estimated from {how}, each with its {:.0}% confidence interval; sources marked census were counted whole",
+        100.0 * confidence
+    )
+}
+
+fn interval(low: u64, high: u64, format: fn(u64) -> String) -> String {
+    if low == high {
+        "exact".into()
+    } else {
+        format!("{} - {}", format(low), format(high))
+    }
+}
+
+/// The estimate section of the table format, or `None` for a count's report.
+pub(super) fn table(report: &Report) -> Option<String> {
+    let rows = rows(report)?;
+    let header = [
+        "source",
+        "category",
+        "tokens",
+        "interval",
+        "documents",
+        "interval",
+        "sampled",
+        "method",
+    ];
+    let mut lines: Vec<Option<Vec<String>>> =
+        vec![Some(header.iter().map(|s| s.to_string()).collect()), None];
+    let total_row = rows.len() - 1;
+    for (i, (name, category, e)) in rows.into_iter().enumerate() {
+        if i == total_row {
+            lines.push(None);
+        }
+        lines.push(Some(vec![
+            name,
+            category,
+            human_count(e.tokens),
+            interval(e.low, e.high, human_count),
+            human_count(e.documents),
+            interval(e.documents_low, e.documents_high, human_count),
+            format!("{}/{} units", e.sampled_units, e.units),
+            e.method.clone(),
+        ]));
+    }
+    let mut out = headline(report);
+    out.push_str("\n\n");
+    let mut aligned = Vec::new();
+    write_aligned(&mut aligned, &lines, 2).expect("writing into memory cannot fail");
+    out.push_str(&String::from_utf8_lossy(&aligned));
+    out.push_str("\nthe sample, counted exactly (not the corpus):\n");
+    Some(out)
+}

@@ -1,0 +1,99 @@
+//! The estimate notice: when a report's figures were estimated from a sample (the `estimate`
+//! of a tally), the Markdown, eu-summary and HTML formats say so first and give every interval.
+
+use super::thousands;
+use crate::report::{Estimate, Report};
+
+/// The estimate of the totals, if the report is an estimate.
+pub fn total_estimate(report: &Report) -> Option<&Estimate> {
+    report.totals.tally.estimate.as_ref()
+}
+
+/// Whether any tally of the report carries an estimate.
+pub fn is_estimate(report: &Report) -> bool {
+    total_estimate(report).is_some() || report.sources.iter().any(|s| s.tally.estimate.is_some())
+}
+
+/// `95%` for a confidence of 0.95.
+pub fn confidence(e: &Estimate) -> String {
+    let percent = e.confidence * 100.0;
+    if (percent - percent.round()).abs() < 1e-9 {
+        format!("{percent:.0}%")
+    } else {
+        format!("{percent}%")
+    }
+}
+
+/// The notice, in one paragraph, or `None` for a full count.
+pub fn notice(report: &Report) -> Option<String> {
+    if !is_estimate(report) {
+        return None;
+    }
+    let mut out = String::from(
+        "ESTIMATE, not a full count: the figures of this report were estimated from a sample",
+    );
+    if let Some(e) = total_estimate(report) {
+        out += &format!(
+            " of {} documents ({} input bytes read) by the method \"{}\": {} tokens in all, {} interval {} to {}",
+            thousands(e.sampled_documents),
+            thousands(e.sampled_bytes),
+            e.method,
+            thousands(e.tokens),
+            confidence(e),
+            thousands(e.low),
+            thousands(e.high)
+        );
+    }
+    out += ". Each estimate and its interval is listed per source; the true figure may lie outside the interval.";
+    Some(out)
+}
+
+/// Rows `[name, estimated tokens, interval, confidence, estimated documents, their interval,
+/// sampled documents, sampled bytes, method]` for each source with an estimate, then the totals.
+pub fn rows(report: &Report) -> Vec<[String; 9]> {
+    let row = |name: &str, e: &Estimate| {
+        // Reports written before `documents_low`/`documents_high` existed read them as 0.
+        let documents_interval = if e.documents_high == 0 && e.documents > 0 {
+            "-".to_string()
+        } else {
+            format!(
+                "{} to {}",
+                thousands(e.documents_low),
+                thousands(e.documents_high)
+            )
+        };
+        [
+            name.to_string(),
+            thousands(e.tokens),
+            format!("{} to {}", thousands(e.low), thousands(e.high)),
+            confidence(e),
+            thousands(e.documents),
+            documents_interval,
+            thousands(e.sampled_documents),
+            thousands(e.sampled_bytes),
+            e.method.clone(),
+        ]
+    };
+    let mut rows: Vec<[String; 9]> = report
+        .sources
+        .iter()
+        .filter_map(|s| s.tally.estimate.as_ref().map(|e| row(&s.name, e)))
+        .collect();
+    if let Some(e) = total_estimate(report) {
+        rows.push(row("total", e));
+    }
+    rows
+}
+
+/// The header of [`rows`].
+pub const HEADER: [&str; 9] = [
+    "Source",
+    "Estimated tokens",
+    "Interval",
+    "Confidence",
+    "Estimated documents",
+    "Documents interval",
+    "Sampled documents",
+    "Sampled bytes",
+    "Method",
+];

@@ -1,0 +1,238 @@
+//! The eu-summary format: the quantitative parts of the EU AI Act public summary of training
+//! content (AI Office template for general-purpose AI models, July 2025), in the template's
+//! section order, as Markdown. Section 1 gives per modality the template's size band with the
+//! exact size and the latest date of data acquisition; section 2 (in [`super::eu_sources`]) the
+//! source categories; section 3 the processing figures. What a census cannot know appears as
+//! `[FILL IN: ...]` fields.
+
+use super::eu_sizes::{BOUNDARY_RULE, MAPPING, Modality, text_amount};
+use super::eu_sources::{self, fill};
+use super::markdown::{escape, table, table_markup};
+use super::{Render, Report, estimate_note, headline, periods, processing, thousands, words};
+use std::io::{self, Write};
+
+/// The EU public summary of training content, quantitative parts.
+pub struct EuSummary;
+
+impl Render for EuSummary {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        preamble(report, out)?;
+        general(report, out)?;
+        eu_sources::write(report, out)?;
+        processing_section(report, out)
+    }
+}
+
+fn preamble(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "# Public summary of training content: quantitative parts\n"
+    )?;
+    if let Some(partial) = super::partial_line(report) {
+        writeln!(out, "> **{partial}**\n")?;
+    }
+    if let Some(notice) = estimate_note::notice(report) {
+        writeln!(out, "> **{}**\n", escape(&notice))?;
+    }
+    writeln!(
+        out,
+        "Prepared by tokencensus {} for the template of the AI Office for the public summary of training content of general-purpose AI models (July 2025), in its section order. Sizes, dates, source categories and domains come from the census; fields marked {} hold what a census cannot know and must be completed before publishing.\n",
+        escape(&report.tool.version),
+        fill("...")
+    )?;
+    writeln!(
+        out,
+        "{} {}\n",
+        escape(&headline::headline(report)),
+        words::ROUNDED_NOTE
+    )?;
+    writeln!(
+        out,
+        "How tokencensus categories (the manifest's `category`) map to the template's source categories:\n"
+    )?;
+    let rows: Vec<[String; 3]> = MAPPING
+        .iter()
+        .map(|(number, title, cats)| {
+            let names: Vec<&str> = cats.iter().map(|c| c.name()).collect();
+            [
+                number.to_string(),
+                title.to_string(),
+                if names.is_empty() {
+                    "none: complete 2.2.2 by hand".into()
+                } else {
+                    names.join(", ")
+                },
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &["Section", "Template category", "tokencensus categories"],
+        3,
+        &rows,
+    )?;
+    writeln!(
+        out,
+        "`public` means datasets published by others (Common Crawl dumps, Wikipedia, FineWeb); `crawled` means data crawled or scraped by the provider or on its behalf. The census cannot tell one from the other: only the manifest's categories decide.\n"
+    )
+}
+
+/// Section 1: provider, model, modalities with size bands, latest acquisition date.
+fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "## 1. General information\n")?;
+    writeln!(out, "### 1.1 Provider identification\n")?;
+    writeln!(
+        out,
+        "- Provider name and contact details: {}",
+        fill("provider")
+    )?;
+    writeln!(out, "- Authorised representative: {}\n", fill("if any"))?;
+    writeln!(out, "### 1.2 Model identification\n")?;
+    writeln!(out, "- Versioned model name(s): {}", fill("model names"))?;
+    writeln!(
+        out,
+        "- Model dependencies: {}",
+        fill("models this model was fine-tuned from, if any")
+    )?;
+    writeln!(
+        out,
+        "- Date of placement of the model on the Union market: {}\n",
+        fill("date")
+    )?;
+    writeln!(
+        out,
+        "### 1.3 Modalities, overall training data size and other characteristics\n"
+    )?;
+    let t = &report.totals.tally;
+    let mut rows = Vec::new();
+    for m in Modality::ALL {
+        let used = m.used(t) || (m == Modality::Text && t.estimate.is_some());
+        let (amount, interval) = match m {
+            Modality::Text => text_amount(t),
+            _ => (m.amount(t), None),
+        };
+        let mut band = if used {
+            format!("**{}**", m.band(amount))
+        } else {
+            "-".into()
+        };
+        let mut exact = if used { m.exact(amount) } else { "-".into() };
+        if let Some((low, high)) = interval {
+            exact += &format!(
+                " (estimate; interval {} to {})",
+                thousands(low),
+                thousands(high)
+            );
+            if m.band(low) != m.band(high) {
+                band += &format!(
+                    " (the interval reaches from \"{}\" to \"{}\")",
+                    m.band(low),
+                    m.band(high)
+                );
+            }
+        }
+        let words = if used { m.words(amount) } else { "-".into() };
+        rows.push([
+            m.name().into(),
+            if used { "Yes" } else { "No" }.into(),
+            band,
+            exact,
+            words,
+        ]);
+    }
+    let unsupported = &t.unsupported;
+    rows.push([
+        "Other".into(),
+        fill("Yes or No"),
+        fill("size"),
+        format!(
+            "{} unsupported items ({} bytes) counted, not measured",
+            thousands(unsupported.items),
+            thousands(unsupported.bytes)
+        ),
+        "-".into(),
+    ]);
+    table_markup(
+        out,
+        &[
+            "Modality",
+            "Used",
+            "Training data size (template band)",
+            "Exact size (this census)",
+            "In words (rounded)",
+        ],
+        3,
+        &rows,
+    )?;
+    writeln!(
+        out,
+        "{BOUNDARY_RULE} Text tokens are counted with the {} tokenizer (sha256 {}); images, sounds and videos also become tokens under each source's token models, stated in the JSON report, but the template measures them in items and hours.\n",
+        escape(&headline::tokenizer_display(&report.tokenizer.name)),
+        escape(&report.tokenizer.sha256)
+    )?;
+    writeln!(
+        out,
+        "- Types of content: {}",
+        fill("e.g. fiction, news, scientific articles, code, photographs, speech")
+    )?;
+    let latest = match &t.periods.latest_month {
+        Some(m) => format!("**{}**", periods::mm_yyyy(m)),
+        None => {
+            fill("MM/YYYY: no record carries a date and no source declares a collection period")
+        }
+    };
+    writeln!(
+        out,
+        "- Latest date of data acquisition or collection for model training: {latest}"
+    )?;
+    if t.periods.latest_month.is_some() {
+        writeln!(out, "  - {}", escape(&periods::time_frame_sentence(t)))?;
+    }
+    writeln!(out, "- Is data collection ongoing: {}", fill("Yes or No"))?;
+    writeln!(
+        out,
+        "- Linguistic characteristics of the overall training data: {}",
+        fill("languages")
+    )?;
+    writeln!(
+        out,
+        "- Other relevant characteristics: {}\n",
+        fill("optional")
+    )
+}
+
+/// Section 3: data processing aspects, with the census's processing figures.
+fn processing_section(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "## 3. Data processing aspects\n")?;
+    writeln!(
+        out,
+        "### 3.1 Respect of reservation of rights from the text and data mining exception or limitation\n"
+    )?;
+    writeln!(
+        out,
+        "- Measures implemented before and during data collection to respect opt-outs (robots.txt, other machine-readable protocols): {}\n",
+        fill("opt-out policies")
+    )?;
+    writeln!(out, "### 3.2 Removal of illegal content\n")?;
+    writeln!(
+        out,
+        "- General description of measures taken: {}\n",
+        fill("measures")
+    )?;
+    writeln!(out, "### 3.3 Other information\n")?;
+    writeln!(
+        out,
+        "How the census read its inputs (exact figures; records with input errors are not in any size above):\n"
+    )?;
+    table(
+        out,
+        &["Figure", "Exact value", "Meaning"],
+        3,
+        &processing::rows(report),
+    )?;
+    writeln!(
+        out,
+        "- Other processing (deduplication, filtering, de-identification): {}",
+        fill("optional")
+    )
+}

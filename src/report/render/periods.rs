@@ -1,0 +1,138 @@
+//! The time frame of a census, shared by the Markdown, eu-summary and HTML formats: month
+//! names, the collection period in a sentence, and rows per year and per source, from the
+//! report's `by_month`, `by_year`, `earliest_month`, `latest_month`, `undated` and `declared`.
+
+use super::{share, thousands};
+use crate::provenance::parse_month_key;
+use crate::report::{Report, SourceReport, Tally};
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `YYYY-MM` as (year, month 1..=12), or `None` for anything else.
+pub fn parse_month(key: &str) -> Option<(i32, u32)> {
+    parse_month_key(key).map(|m| (m.div_euclid(12), m.rem_euclid(12) as u32 + 1))
+}
+
+/// `2023-12` → `December 2023`; anything unparseable is returned as given.
+pub fn month_name(key: &str) -> String {
+    parse_month(key).map_or_else(
+        || key.to_string(),
+        |(y, m)| format!("{} {y}", MONTHS[m as usize - 1]),
+    )
+}
+
+/// `2023-12` → `12/2023` (the EU template's MM/YYYY); anything unparseable as given.
+pub fn mm_yyyy(key: &str) -> String {
+    parse_month(key).map_or_else(|| key.to_string(), |(y, m)| format!("{m:02}/{y}"))
+}
+
+/// The collection period in one or two sentences, with what it does not cover.
+pub fn time_frame_sentence(t: &Tally) -> String {
+    let p = &t.periods;
+    let text_tokens = t.by_modality.text.tokens;
+    let mut out = match (&p.earliest_month, &p.latest_month) {
+        (Some(first), Some(last)) => format!(
+            "Records were collected from {} up to {} ({} documents dated by a date field, {} documents of sources that declare their collection period).",
+            month_name(first),
+            month_name(last),
+            thousands(p.by_month.values().map(|d| d.documents).sum()),
+            thousands(p.declared.documents)
+        ),
+        _ => "No record carries a date and no source declares a collection period: the census cannot tell when the data was collected.".into(),
+    };
+    if p.undated.documents > 0 && (p.earliest_month.is_some() || p.latest_month.is_some()) {
+        out += &format!(
+            " {} documents ({} of text tokens) carry no usable date and are not covered by this period.",
+            thousands(p.undated.documents),
+            share(p.undated.tokens, text_tokens)
+        );
+    }
+    out
+}
+
+/// Rows `[period, documents, tokens, share of text tokens]`: each year, then the declared and
+/// undated remainders when they hold anything.
+pub fn year_rows(t: &Tally) -> Vec<[String; 4]> {
+    let p = &t.periods;
+    let whole = t.by_modality.text.tokens;
+    let row = |label: String, d: &crate::report::DocTokens| {
+        [
+            label,
+            thousands(d.documents),
+            thousands(d.tokens),
+            share(d.tokens, whole),
+        ]
+    };
+    let mut rows: Vec<[String; 4]> = p.by_year.iter().map(|(y, d)| row(y.clone(), d)).collect();
+    if p.declared.documents > 0 {
+        rows.push(row(
+            "declared collection period (no per-record date)".into(),
+            &p.declared,
+        ));
+    }
+    if p.undated.documents > 0 {
+        rows.push(row("undated".into(), &p.undated));
+    }
+    rows
+}
+
+/// How a source's records are dated: its date field, its declared period, or nothing.
+pub fn dated_by(s: &SourceReport) -> String {
+    match (&s.date_field, &s.collected) {
+        (Some(field), _) => format!("field \"{field}\""),
+        (None, Some(c)) => format!("declared {} to {}", mm_yyyy(&c.from), mm_yyyy(&c.to)),
+        (None, None) => "no date".into(),
+    }
+}
+
+/// Rows `[source, dated by, earliest, latest, undated documents]`.
+pub fn source_rows(report: &Report) -> Vec<[String; 5]> {
+    report
+        .sources
+        .iter()
+        .map(|s| {
+            let p = &s.tally.periods;
+            let month = |m: &Option<String>| m.as_deref().map_or("-".into(), mm_yyyy);
+            [
+                s.name.clone(),
+                dated_by(s),
+                month(&p.earliest_month),
+                month(&p.latest_month),
+                thousands(p.undated.documents),
+            ]
+        })
+        .collect()
+}
+
+/// Whether the report knows anything about when its records were collected.
+pub fn has_periods(t: &Tally) -> bool {
+    let p = &t.periods;
+    p.earliest_month.is_some() || !p.by_month.is_empty() || p.declared.documents > 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_formats() {
+        assert_eq!(month_name("2023-12"), "December 2023");
+        assert_eq!(mm_yyyy("2023-01"), "01/2023");
+        assert_eq!(month_name("2023-13"), "2023-13");
+        assert_eq!(mm_yyyy("soon"), "soon");
+        assert_eq!(parse_month("23-01"), None);
+    }
+}

@@ -1,0 +1,344 @@
+//! `tokencensus estimate` on the command line: its flags, the JSON fields of an estimate, the
+//! whole fraction equal to the exact count, reproducible draws, sizes from gzip trailers, zstd
+//! frame headers, Parquet footers and compression ratios, the human formats saying plainly that
+//! the figures are estimates, `report` re-rendering them and `merge` refusing them.
+
+mod common;
+use common::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+/// `count` records of JSONL text from a seeded generator.
+fn records(rng: &mut ChaCha8Rng, count: usize) -> Vec<u8> {
+    const WORDS: [&str; 10] = [
+        "census", "token", "corpus", "der", "Daten", "données", "数据", "42", "x+y", "the",
+    ];
+    let mut out = Vec::new();
+    for _ in 0..count {
+        // Random hexadecimal words keep the text from compressing too well.
+        let words: Vec<String> = (0..rng.random_range(5..120))
+            .map(|_| match rng.random_range(0..WORDS.len() + 4) {
+                i if i < WORDS.len() => WORDS[i].to_string(),
+                _ => format!("{:x}", rng.random::<u32>()),
+            })
+            .collect();
+        let text = serde_json::to_string(&words.join(" ")).unwrap();
+        writeln!(out, "{{\"text\":{text}}}").unwrap();
+    }
+    out
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// A Parquet file of `groups` row groups of `rows` texts each, uncompressed.
+fn parquet(path: &Path, rng: &mut ChaCha8Rng, groups: usize, rows: usize) {
+    use parquet::data_type::{ByteArray, ByteArrayType};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    let schema = parquet::schema::parser::parse_message_type(
+        "message m { REQUIRED BYTE_ARRAY text (UTF8); }",
+    )
+    .unwrap();
+    let props = WriterProperties::builder().build();
+    let file = std::fs::File::create(path).unwrap();
+    let mut writer = SerializedFileWriter::new(file, Arc::new(schema), Arc::new(props)).unwrap();
+    for _ in 0..groups {
+        let texts: Vec<ByteArray> = String::from_utf8(records(rng, rows))
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).unwrap();
+                ByteArray::from(v["text"].as_str().unwrap())
+            })
+            .collect();
+        let mut group = writer.next_row_group().unwrap();
+        while let Some(mut column) = group.next_column().unwrap() {
+            let typed = column.typed::<ByteArrayType>();
+            typed.write_batch(&texts, None, None).unwrap();
+            column.close().unwrap();
+        }
+        group.close().unwrap();
+    }
+    writer.close().unwrap();
+}
+
+/// Writes sources of every size source into `dir`, each over 1 MiB on disk so that it is
+/// sampled: `gz` (single-member gzip), `multi` (two-member gzip), `zst` (frames with content
+/// sizes), `zst-streamed` (without), `pq` (Parquet row groups) and `plain` (JSONL blocks).
+fn corpus(dir: &Path) {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let write = |rel: String, bytes: Vec<u8>| {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    };
+    for f in 0..200 {
+        write(format!("gz/{f:03}.jsonl.gz"), gzip(&records(&mut rng, 40)));
+        // A short last member: its trailer claims less than the stream holds.
+        let mut two = gzip(&records(&mut rng, 39));
+        two.extend(gzip(&records(&mut rng, 1)));
+        write(format!("multi/{f:03}.jsonl.gz"), two);
+        write(
+            format!("zst/{f:03}.jsonl.zst"),
+            zstd::bulk::compress(&records(&mut rng, 40), 1).unwrap(),
+        );
+        write(
+            format!("zst-streamed/{f:03}.jsonl.zst"),
+            zstd::encode_all(&records(&mut rng, 40)[..], 1).unwrap(),
+        );
+    }
+    write("plain/all.jsonl".into(), records(&mut rng, 6000));
+    std::fs::create_dir_all(dir.join("pq")).unwrap();
+    parquet(&dir.join("pq/data.parquet"), &mut rng, 60, 100);
+}
+
+const SOURCES: [&str; 6] = ["gz", "multi", "zst", "zst-streamed", "pq", "plain"];
+
+fn estimate_json(dir: &Path, extra: &[&str]) -> (Value, String) {
+    let mut args = vec!["estimate", "--format", "json"];
+    args.extend_from_slice(extra);
+    let run = run_in(dir, &args);
+    assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    (run.json(), run.stderr)
+}
+
+#[test]
+fn sources_are_sampled_and_sizes_come_from_what_files_record() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let mut args = vec!["--sample", "0.1", "--seed", "5"];
+    args.extend(SOURCES);
+    let (report, stderr) = estimate_json(dir.path(), &args);
+    assert!(stderr.contains("estimate: reading"), "{stderr}");
+    let exact = count_json_in(dir.path(), &SOURCES);
+    let size_source = |name: &str| {
+        let e = &source(&report, name)["estimate"];
+        assert_eq!(e["method"], "stratified-ratio", "{name}: {e}");
+        let sizes = e["size_sources"].as_array().unwrap();
+        assert_eq!(sizes.len(), 1, "{name}: {e}");
+        sizes[0]["size_source"].as_str().unwrap().to_string()
+    };
+    assert_eq!(size_source("gz"), "gzip_trailer");
+    assert_eq!(size_source("multi"), "compression_ratio");
+    assert_eq!(size_source("zst"), "zstd_frame_headers");
+    assert_eq!(size_source("zst-streamed"), "compression_ratio");
+    assert_eq!(size_source("pq"), "parquet_metadata");
+    assert_eq!(size_source("plain"), "file_size");
+    for name in SOURCES {
+        let e = &source(&report, name)["estimate"];
+        for field in [
+            "tokens",
+            "low",
+            "high",
+            "confidence",
+            "documents",
+            "documents_low",
+            "documents_high",
+            "bytes",
+            "sampled_documents",
+            "sampled_tokens",
+            "sampled_bytes",
+            "sampled_units",
+            "units",
+            "degrees_of_freedom",
+            "note",
+        ] {
+            assert!(!e[field].is_null(), "{name}: no {field} in {e}");
+        }
+        let truth = source(&exact, name);
+        let (low, high) = (e["low"].as_u64().unwrap(), e["high"].as_u64().unwrap());
+        assert!(low < high && e["sampled_units"].as_u64() < e["units"].as_u64());
+        // The sample's own tally counts what was read, less than the whole.
+        assert!(source(&report, name)["tokens"].as_u64() < truth["tokens"].as_u64());
+        assert_eq!(e["sampled_tokens"], source(&report, name)["tokens"]);
+        let tokens = truth["tokens"].as_u64().unwrap();
+        assert!(
+            low <= tokens && tokens <= high,
+            "{name}: {tokens} outside {e}"
+        );
+    }
+    // A Parquet footer counts the rows: the documents are exact.
+    let pq = &source(&report, "pq")["estimate"];
+    assert_eq!(pq["documents"], 6000);
+    assert_eq!(pq["documents_low"], pq["documents_high"]);
+    let run = &report["run"]["estimate"];
+    assert_eq!(run["seed"], 5);
+    assert_eq!(run["sample_fraction"], 0.1);
+    assert!(run["read_bytes"].as_u64() < run["corpus_bytes"].as_u64());
+    assert!(report["totals"]["estimate"]["tokens"].as_u64().is_some());
+}
+
+/// `count --format json` of `args` run in `dir`.
+fn count_json_in(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["count", "--format", "json", "--quiet"];
+    all.extend_from_slice(args);
+    let run = run_in(dir, &all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.json()
+}
+
+#[test]
+fn the_same_seed_draws_the_same_sample_and_budgets_split_by_size() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let estimates = |seed: &str| {
+        let (mut report, _) = estimate_json(dir.path(), &["--seed", seed, "plain", "zst", "-q"]);
+        report.as_object_mut().unwrap().remove("run");
+        report
+    };
+    assert_eq!(estimates("9"), estimates("9"));
+    assert_ne!(estimates("9"), estimates("10"));
+    let (one_thread, _) = estimate_json(
+        dir.path(),
+        &["--seed", "9", "plain", "zst", "-q", "-j", "1", "--no-mmap"],
+    );
+    assert_eq!(census_only(one_thread), estimates("9"));
+
+    let (budget, _) = estimate_json(dir.path(), &["--sample-bytes", "200000", "plain", "zst"]);
+    let run = &budget["run"]["estimate"];
+    assert_eq!(run["sample_bytes"], 200000);
+    let content: u64 = ["plain", "zst"]
+        .iter()
+        .flat_map(|n| {
+            source(&budget, n)["estimate"]["size_sources"]
+                .as_array()
+                .unwrap()
+                .clone()
+        })
+        .map(|s| s["bytes"].as_u64().unwrap())
+        .sum();
+    let fraction = run["sample_fraction"].as_f64().unwrap();
+    assert!(
+        (fraction - 200000.0 / content as f64).abs() < 1e-12,
+        "{fraction}"
+    );
+}
+
+#[test]
+fn the_whole_fraction_is_the_exact_count() {
+    let manifest = ["--manifest", "fixtures/sample/sources.toml"];
+    let exact = count_json(&manifest, 0);
+    let r = run(&[
+        "estimate",
+        "--sample",
+        "1.0",
+        "--format",
+        "json",
+        manifest[0],
+        manifest[1],
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let report = r.json();
+    let tallies = |r: &Value| -> Vec<Value> {
+        let mut all: Vec<Value> = r["sources"].as_array().unwrap().clone();
+        all.extend(r["categories"].as_array().unwrap().clone());
+        all.push(r["totals"].clone());
+        all
+    };
+    for (estimated, counted) in tallies(&report).iter().zip(tallies(&exact)) {
+        let e = &estimated["estimate"];
+        assert_eq!(e["method"], "census");
+        for (field, same) in [("tokens", "tokens"), ("low", "tokens"), ("high", "tokens")]
+            .into_iter()
+            .chain([("documents", "documents"), ("bytes", "bytes")])
+        {
+            assert_eq!(e[field], counted[same], "{field}: {e}");
+        }
+        assert_eq!(e["degrees_of_freedom"], Value::Null);
+        assert_eq!(estimated["tokens"], counted["tokens"]);
+        assert_eq!(estimated["input_bytes"], counted["input_bytes"]);
+    }
+    let sizes = &source(&report, "man-pages")["estimate"]["size_sources"][0];
+    assert_eq!(sizes["size_source"], "zstd_frame_headers");
+    let sizes = &source(&report, "fortunes")["estimate"]["size_sources"][0];
+    assert_eq!(sizes["size_source"], "gzip_trailer");
+}
+
+#[test]
+fn formats_say_estimate_report_rerenders_and_merge_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path());
+    let saved = dir.path().join("estimate.json");
+    let saved = saved.to_str().unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "estimate", "plain", "gz", "--sample", "0.05", "--format", "json", "-o", saved, "-q",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.is_empty(), "--quiet: {}", r.stderr);
+    for format in ["markdown", "table", "eu-summary", "html"] {
+        let rendered = run(&["report", saved, "--format", format]);
+        assert_eq!(rendered.code, 0, "{}", rendered.stderr);
+        let text = &rendered.stdout;
+        assert!(
+            text.contains("ESTIMATE, not a full count"),
+            "{format}: {text}"
+        );
+        assert!(text.contains("95%"), "{format}: {text}");
+        if format == "markdown" || format == "table" {
+            assert!(text.contains("stratified-ratio"), "{text}");
+            assert!(text.contains("counted exactly (not the corpus)"), "{text}");
+            // Rendering the saved report gives what the run printed (the wall time aside,
+            // which these formats do not show).
+            let direct = run_in(
+                dir.path(),
+                &[
+                    "estimate", "plain", "gz", "--sample", "0.05", "--format", format, "-q",
+                ],
+            );
+            assert_eq!(text, &direct.stdout);
+        }
+    }
+    let markdown = run(&["report", saved, "--format", "markdown"]).stdout;
+    assert!(markdown.starts_with("## Training data: token estimate"));
+    let merged = run(&["merge", saved, saved]);
+    assert_eq!(merged.code, 2);
+    assert!(
+        merged.stderr.contains("is an estimate"),
+        "{}",
+        merged.stderr
+    );
+}
+
+#[test]
+fn bad_settings_are_refused() {
+    for bad in [
+        vec!["--sample", "0"],
+        vec!["--sample", "1.5"],
+        vec!["--sample", "0.1", "--sample-bytes", "100"],
+        vec!["--sample-bytes", "0"],
+        vec!["--confidence", "1"],
+        vec!["--confidence", "0"],
+    ] {
+        let mut args = vec!["estimate", "fixtures/sample"];
+        args.extend(bad.iter());
+        let r = run(&args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+    }
+    let help = run(&["estimate", "--help"]).stdout;
+    for flag in [
+        "--manifest",
+        "--tokenizer",
+        "--sample",
+        "--sample-bytes",
+        "--seed",
+        "--confidence",
+        "--format",
+        "--output",
+        "--threads",
+        "--no-mmap",
+        "--quiet",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from --help");
+    }
+}
