@@ -382,6 +382,27 @@ fn table_and_markdown_show_the_signals() {
         "{}",
         statements[0].1
     );
+    // the disclosure summary's processing table carries one row per signal
+    let summary = run(&[
+        "count",
+        "--manifest",
+        MANIFEST,
+        "--quiet",
+        "--format",
+        "eu-summary",
+    ]);
+    for figure in [
+        "duplicate documents (exact copies)",
+        "documents with personal data",
+        "largest language by tokens",
+        "low-quality documents",
+    ] {
+        assert!(
+            summary.stdout.contains(figure),
+            "{figure}: {}",
+            summary.stdout
+        );
+    }
 }
 
 #[test]

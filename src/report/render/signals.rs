@@ -329,9 +329,11 @@ pub fn processing_statements(report: &Report) -> Vec<(String, String)> {
         out.push((
             "Languages".into(),
             format!(
-                "By share of text tokens: {top}; other languages {other}; {} documents ({} tokens) of no reliably detected language ({}).",
+                "By share of text tokens: {top}; other languages {other}; {} documents ({} of tokens) have too few letters to tell (fewer than {} in their first {} bytes; {}).",
                 thousands(l.unknown.documents),
                 part(l.unknown.tokens, tokens),
+                crate::signals::lang::MIN_LETTERS,
+                l.prefix_bytes,
                 l.detector
             ),
         ));
