@@ -11,6 +11,8 @@ use crate::plan::{Plan, PlannedFile};
 use crate::report::{
     Domains, Periods, domains_report, domains_stats, periods_report, periods_stats,
 };
+use crate::signals::SignalStats;
+use crate::signals::index::FileKeys;
 use crate::stats::{Counts, MediaCounts, SourceStats, TokenDistribution};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -56,6 +58,24 @@ pub struct FileResult {
     pub domains: Domains,
     /// Its input errors, line numbers final.
     pub errors: Vec<InputError>,
+    /// Its processing signals (zero when they were off).
+    #[serde(default)]
+    pub signals: SignalStats,
+    /// With the dedup signal: its distinct texts' hashes (base64, see
+    /// [`FileKeys::to_base64`]), or `null` when the file alone had more than the exact limit.
+    #[serde(default)]
+    pub dedup_keys: Option<String>,
+}
+
+/// A saved result read back.
+#[derive(Debug, Clone)]
+pub struct Restored {
+    /// The file's statistics.
+    pub stats: SourceStats,
+    /// Its input errors.
+    pub errors: Vec<InputError>,
+    /// Its distinct texts, to put back into the run's de-duplication index.
+    pub keys: FileKeys,
 }
 
 impl FileResult {
@@ -71,7 +91,18 @@ impl FileResult {
             periods: periods_report(&stats.periods),
             domains: domains_report(&stats.domains, usize::MAX),
             errors,
+            signals: stats.signals.clone(),
+            dedup_keys: None,
         }
+    }
+
+    /// Adds the file's distinct texts (`limit`: the exact de-duplication limit, `None` when
+    /// the signals are off).
+    pub fn with_keys(mut self, keys: Option<&FileKeys>, limit: Option<u64>) -> Self {
+        if let (Some(keys), Some(limit)) = (keys, limit) {
+            self.dedup_keys = keys.to_base64(limit);
+        }
+        self
     }
 
     /// The statistics again.
@@ -89,6 +120,7 @@ impl FileResult {
             counts: self.counts,
             tokens_per_document,
             media: self.media,
+            signals: self.signals.clone(),
             periods: periods_stats(&self.periods, &self.counts)?,
             domains: domains_stats(&self.domains, &self.counts)?,
         })
@@ -159,10 +191,14 @@ impl CheckpointStore {
     }
 
     /// The saved result under `key`, if a complete one is there.
-    pub fn load(&self, key: &str) -> Option<(SourceStats, Vec<InputError>)> {
+    pub fn load(&self, key: &str) -> Option<Restored> {
         let text = std::fs::read_to_string(self.path_of(key)).ok()?;
         let saved: FileResult = serde_json::from_str(&text).ok()?;
-        Some((saved.stats().ok()?, saved.errors))
+        Some(Restored {
+            stats: saved.stats().ok()?,
+            keys: FileKeys::from_base64(saved.dedup_keys.as_deref()).ok()?,
+            errors: saved.errors,
+        })
     }
 
     /// Saves `result` under `key` atomically: written to a temporary file, synced, renamed.

@@ -4,6 +4,7 @@ use crate::count::{Engine, TokenizerSource};
 use crate::engine::DEFAULT_CHUNK_BYTES;
 use crate::error::FatalError;
 use crate::plan::ShardSpec;
+use crate::signals::SignalsRequest;
 use std::path::PathBuf;
 
 /// Everything `count` needs to know.
@@ -39,6 +40,8 @@ pub struct CountConfig {
     pub shard: Option<(ShardSpec, String)>,
     /// Save each finished file's result here, and skip files already saved.
     pub checkpoint: Option<PathBuf>,
+    /// Processing signals asked for on the command line (the manifest may add more).
+    pub signals: SignalsRequest,
 }
 
 impl CountConfig {
@@ -60,6 +63,7 @@ impl CountConfig {
             progress: false,
             shard: None,
             checkpoint: None,
+            signals: SignalsRequest::default(),
         }
     }
 

@@ -18,6 +18,7 @@ pub mod plan;
 pub mod provenance;
 pub mod read;
 pub mod report;
+pub mod signals;
 pub mod stats;
 pub mod verify;
 
@@ -80,30 +81,39 @@ impl PreparedCounter {
 /// Runs a whole count: load the tokenizer, plan, tokenize on all threads, merge, report.
 pub fn count(config: &CountConfig) -> Result<Census, FatalError> {
     config.validate()?;
-    let plan = make_plan(config)?;
-    count_plan(config, &plan, &PreparedCounter::new(config)?)
+    let (plan, signals) = plan_with_signals(config)?;
+    count_plan(config, &plan, signals, &PreparedCounter::new(config)?)
 }
 
 /// Runs a count with an already loaded tokenizer (which must match `config`'s).
 pub fn count_with(config: &CountConfig, prepared: &PreparedCounter) -> Result<Census, FatalError> {
     config.validate()?;
-    count_plan(config, &make_plan(config)?, prepared)
+    let (plan, signals) = plan_with_signals(config)?;
+    count_plan(config, &plan, signals, prepared)
 }
 
 pub(crate) fn make_plan(config: &CountConfig) -> Result<Plan, FatalError> {
-    match &config.manifest {
-        Some(path) => Plan::from_manifest(
-            &Manifest::load(path)?,
-            &config.paths,
-            &config.field_defaults(),
-        ),
-        None => Plan::from_paths(&config.paths, &config.field_defaults()),
-    }
+    plan_with_signals(config).map(|(plan, _)| plan)
+}
+
+/// The plan, and the processing signals that the command line and the manifest ask for.
+fn plan_with_signals(
+    config: &CountConfig,
+) -> Result<(Plan, Option<signals::SignalsConfig>), FatalError> {
+    let manifest = config.manifest.as_deref().map(Manifest::load).transpose()?;
+    let plan = match &manifest {
+        Some(manifest) => Plan::from_manifest(manifest, &config.paths, &config.field_defaults())?,
+        None => Plan::from_paths(&config.paths, &config.field_defaults())?,
+    };
+    let table = manifest.as_ref().and_then(|m| m.signals.as_ref());
+    let signals = config.signals.resolve(table).map_err(FatalError::Usage)?;
+    Ok((plan, signals))
 }
 
 fn count_plan(
     config: &CountConfig,
     plan: &Plan,
+    signals: Option<signals::SignalsConfig>,
     prepared: &PreparedCounter,
 ) -> Result<Census, FatalError> {
     let options = EngineOptions {
@@ -111,6 +121,7 @@ fn count_plan(
         mmap: config.mmap,
         chunk_bytes: config.chunk_bytes,
         progress: config.progress,
+        signals: signals.clone().map(signals::SignalsRun::new),
     };
     let started = Instant::now();
     let (plan, shard) = match &config.shard {
@@ -126,16 +137,21 @@ fn count_plan(
         }
         None => (std::borrow::Cow::Borrowed(plan), None),
     };
-    let (output, resumed_files) = match &config.checkpoint {
+    let (mut output, resumed_files) = match &config.checkpoint {
         Some(dir) => resume(dir, &plan, prepared, &options)?,
         None => (
             engine::run(&plan, prepared.counter(), &options, None)?,
             None,
         ),
     };
+    if let Some(run) = &options.signals {
+        let categories: Vec<_> = plan.sources.iter().map(|s| s.category).collect();
+        run.finalize(&categories, &mut output.sources);
+    }
     let settings = Settings {
         text_field: config.text_field.clone(),
         manifest: config.manifest.as_ref().map(|p| p.display().to_string()),
+        signals,
         domains_listed: config.domains_listed,
     };
     let run = RunInfo {
@@ -171,12 +187,16 @@ fn resume(
     options: &EngineOptions,
 ) -> Result<(engine::EngineOutput, Option<u64>), FatalError> {
     let info = prepared.info();
-    let context = format!(
+    let mut context = format!(
         "tokencensus {} checkpoint v1\ntokenizer {}\tspecial tokens {}",
         env!("CARGO_PKG_VERSION"),
         info.sha256,
         info.special_tokens
     );
+    // results saved with other signal settings (or none) are not taken
+    if let Some(signals) = &options.signals {
+        context += &format!("\tsignals {}", signals.config.fingerprint());
+    }
     let store = checkpoint::CheckpointStore::open(dir, context)?;
     let mut restored = vec![stats::SourceStats::default(); plan.sources.len()];
     let mut restored_errors = Vec::new();
@@ -189,9 +209,12 @@ fn resume(
     for file in &plan.files {
         let key = store.key(plan, file);
         match key.as_deref().and_then(|k| store.load(k)) {
-            Some((stats, errors)) => {
-                restored[file.source] += &stats;
-                restored_errors.extend(errors);
+            Some(saved) => {
+                restored[file.source] += &saved.stats;
+                restored_errors.extend(saved.errors);
+                if let Some(run) = &options.signals {
+                    run.restore(file.source, &saved.keys);
+                }
                 resumed += 1;
             }
             None => {

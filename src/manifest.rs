@@ -3,6 +3,7 @@
 
 use crate::error::FatalError;
 use crate::media::TokenModels;
+use crate::signals::SignalsTable;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -62,6 +63,8 @@ pub struct Manifest {
     pub path: PathBuf,
     /// The declared sources, in file order.
     pub sources: Vec<SourceEntry>,
+    /// The optional `[signals]` table: processing signals to compute and their thresholds.
+    pub signals: Option<SignalsTable>,
 }
 
 /// One `[[source]]` table.
@@ -102,6 +105,7 @@ pub struct CollectedEntry {
 #[serde(deny_unknown_fields)]
 struct ManifestFile {
     source: Vec<SourceEntry>,
+    signals: Option<SignalsTable>,
 }
 
 impl Manifest {
@@ -163,10 +167,16 @@ impl Manifest {
                 return Err(invalid(format!("source \"{}\": token_models: {e}", s.name)));
             }
         }
+        if let Some(table) = &file.signals {
+            crate::signals::SignalsRequest::default()
+                .resolve(Some(table))
+                .map_err(invalid)?;
+        }
         Ok(Manifest {
             root,
             path,
             sources: file.source,
+            signals: file.signals,
         })
     }
 }

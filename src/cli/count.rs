@@ -2,6 +2,7 @@
 
 use super::corpus::{CorpusArgs, ProvenanceArgs, ThreadsArg};
 use super::shard::ShardArgs;
+use super::signals::SignalsArgs;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ pub struct CountArgs {
     provenance: ProvenanceArgs,
     #[command(flatten)]
     shard: ShardArgs,
+    #[command(flatten)]
+    signals: SignalsArgs,
     /// Counting route: the exact fast route where it applies (auto), or always the tokenizers crate.
     #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
     engine: EngineArg,
@@ -85,6 +88,7 @@ impl CountArgs {
         self.threads.apply(&mut config);
         self.provenance.apply(&mut config);
         config.shard = self.shard.resolve()?;
+        self.signals.apply(&mut config);
         config.engine = match self.engine {
             EngineArg::Auto => Engine::Auto,
             EngineArg::Reference => Engine::Reference,

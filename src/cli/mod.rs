@@ -8,6 +8,7 @@ mod estimate;
 mod merge;
 mod report;
 mod shard;
+mod signals;
 mod verify;
 
 use clap::{Parser, Subcommand};

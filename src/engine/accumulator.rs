@@ -6,8 +6,10 @@ use crate::error::{ErrorKind, InputError};
 use crate::plan::{Plan, Source};
 use crate::provenance::ProvenanceRule;
 use crate::read::Problem;
+use crate::signals::{Observer, SignalsRun};
 use crate::stats::SourceStats;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Where an error sits in its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +40,8 @@ struct PendingError {
 pub struct Accumulator {
     /// Statistics per source index.
     pub sources: Vec<SourceStats>,
+    /// Computes the processing signals of each counted text, when they are on.
+    pub signals: Option<Observer>,
     /// How each source's records are dated and placed.
     pub rules: Vec<ProvenanceRule>,
     /// Reused buffers for decoding URLs and domains.
@@ -53,6 +57,28 @@ impl Accumulator {
             sources: vec![SourceStats::default(); sources.len()],
             rules: sources.iter().map(Source::provenance_rule).collect(),
             ..Self::default()
+        }
+    }
+
+    /// An accumulator that also computes the run's processing signals (`keep_keys`: keep the
+    /// texts' hashes for a file's checkpoint).
+    pub fn observing(
+        sources: &[Source],
+        signals: Option<&Arc<SignalsRun>>,
+        keep_keys: bool,
+    ) -> Self {
+        Self {
+            signals: signals.map(|run| run.observer(keep_keys)),
+            ..Self::new(sources)
+        }
+    }
+
+    /// Computes the processing signals (when they are on) of one counted text document of
+    /// source `source` with `tokens` tokens.
+    #[inline]
+    pub fn observe_signals(&mut self, source: usize, text: &str, tokens: u64) {
+        if let Some(observer) = &mut self.signals {
+            observer.observe(&mut self.sources[source].signals, source, text, tokens);
         }
     }
 
@@ -85,6 +111,11 @@ impl Accumulator {
     pub fn absorb(&mut self, other: Accumulator) {
         for (mine, theirs) in self.sources.iter_mut().zip(&other.sources) {
             *mine += theirs;
+        }
+        match (&mut self.signals, other.signals) {
+            (Some(mine), Some(theirs)) => mine.absorb(theirs),
+            (mine @ None, theirs) => *mine = theirs,
+            (Some(_), None) => {}
         }
         self.errors.extend(other.errors);
         self.chunk_lines.extend(other.chunk_lines);

@@ -293,7 +293,7 @@ pub(super) fn tar_file(run: &Run, target: Target, compression: Compression) {
         Err(e) => return fail(ErrorKind::Decompress, e.to_string()),
     };
     let mut archive = tar::Archive::new(TailReader::new(decoded));
-    let mut acc = Accumulator::new(&run.plan.sources);
+    let mut acc = run.accumulator();
     let broken = read_members(run, &mut acc, target, models, &mut archive);
     // A tar archive ends with two zero blocks; a stream that stops without them was cut
     // between two members.

@@ -38,6 +38,8 @@ pub struct EngineOptions {
     pub chunk_bytes: usize,
     /// Draw a progress bar on stderr.
     pub progress: bool,
+    /// The processing signals to compute with each counted text, when they are on.
+    pub signals: Option<std::sync::Arc<crate::signals::SignalsRun>>,
 }
 
 /// What the engine counted.
@@ -83,6 +85,12 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// A fresh accumulator for counting work (observing the signals when they are on).
+    fn accumulator(&self) -> Accumulator {
+        let signals = self.options.signals.as_ref();
+        Accumulator::observing(&self.plan.sources, signals, self.checkpointing.is_some())
+    }
+
     /// Runs `f` on the accumulator for work on `file`: the calling worker's slot, or, when
     /// files are checkpointed, a fresh one merged into the file's own afterwards (so that
     /// workers counting chunks of one file never wait for each other).
@@ -91,7 +99,7 @@ impl Run<'_> {
             let index = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
             return f(&mut lock(&self.slots[index]));
         };
-        let mut local = Accumulator::new(&self.plan.sources);
+        let mut local = self.accumulator();
         let result = f(&mut local);
         let mut slot = lock(&checkpointing.files[file].acc);
         match slot.as_mut() {
@@ -116,17 +124,23 @@ impl Run<'_> {
         if c.files[file].pending.fetch_sub(1, Ordering::AcqRel) != 1 {
             return;
         }
-        let acc = lock(&c.files[file].acc)
+        let mut acc = lock(&c.files[file].acc)
             .take()
-            .unwrap_or_else(|| Accumulator::new(&self.plan.sources));
+            .unwrap_or_else(|| self.accumulator());
         let source = self.plan.files[file].source;
         let stats = acc.sources[source].clone();
+        let keys = acc.signals.as_mut().and_then(|s| s.take_keys());
         let errors = acc.into_errors(self.plan);
         let mut warning = None;
         // A file that could not be read is not saved: the next run tries it again.
         let unread = errors.iter().any(|e| e.kind == crate::error::ErrorKind::Io);
         if let (Some(key), false) = (&c.checkpoint.keys[file], unread) {
-            let result = FileResult::new(&stats, errors.clone());
+            let limit = self
+                .options
+                .signals
+                .as_ref()
+                .map(|s| s.config.dedup_exact_limit);
+            let result = FileResult::new(&stats, errors.clone()).with_keys(keys.as_ref(), limit);
             if let Err(e) = c.checkpoint.store.save(key, &result) {
                 warning = Some(format!(
                     "{}: checkpoint not saved ({e}); a re-run counts this file again",
@@ -166,7 +180,10 @@ pub fn run(
         counter,
         options,
         slots: (0..threads)
-            .map(|_| Mutex::new(Accumulator::new(&plan.sources)))
+            .map(|_| {
+                let signals = options.signals.as_ref();
+                Mutex::new(Accumulator::observing(&plan.sources, signals, false))
+            })
             .collect(),
         progress: Progress::default(),
         blocks_in_flight: AtomicUsize::new(0),

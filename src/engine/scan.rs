@@ -97,6 +97,7 @@ pub fn count_document(
             let domain = rule.domain(&fields, &mut buf, &mut scratch);
             stats.record_provenance(rule.dating(&fields), domain, tokens);
             acc.scratch = (buf, scratch);
+            acc.observe_signals(target.source, text, tokens);
             tokens
         }
         Err(message) => {

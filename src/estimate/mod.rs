@@ -183,6 +183,7 @@ pub fn estimate_sample(
         mmap: count.mmap,
         chunk_bytes: count.chunk_bytes,
         progress: false,
+        signals: None, // an estimate reads a sample: processing signals are a count's
     };
     let slots = population.slots(&sample.sources);
     let mut measured =
@@ -215,6 +216,7 @@ pub fn estimate_sample(
         text_field: count.text_field.clone(),
         manifest: count.manifest.as_ref().map(|p| p.display().to_string()),
         domains_listed: count.domains_listed,
+        signals: None,
     };
     let run = RunInfo {
         threads: count.threads,

@@ -45,6 +45,20 @@ fn tally(stats: &SourceStats, domains_listed: usize) -> Tally {
         periods: provenance::periods_report(&stats.periods),
         domains: provenance::domains_report(&stats.domains, domains_listed),
         estimate: None,
+        signals: None,
+    }
+}
+
+/// The tally of `stats` with its signals (when `settings` has them) for `scope`.
+fn tally_in(
+    stats: &SourceStats,
+    listed: usize,
+    settings: &Settings,
+    scope: signals::Scope,
+) -> Tally {
+    Tally {
+        signals: (settings.signals.as_ref()).map(|c| signals::signals_report(stats, c, scope)),
+        ..tally(stats, listed)
     }
 }
 
@@ -95,12 +109,17 @@ pub fn stats_of(tally: &Tally, hdr: Option<&str>) -> Result<SourceStats, String>
         }
         _ => return Err("the tokens-per-document histogram is missing".into()),
     };
+    let signals = match &tally.signals {
+        Some(report) => signals::stats_of_signals(report)?,
+        None => Default::default(),
+    };
     Ok(SourceStats {
         counts,
         tokens_per_document,
         media,
         periods: provenance::periods_stats(&tally.periods, &counts)?,
         domains: provenance::domains_stats(&tally.domains, &counts)?,
+        signals,
     })
 }
 
@@ -160,9 +179,9 @@ pub fn build_report(
             fallback_reason: fallback_reason.map(str::to_string),
             origin: tokenizer.origin.clone(),
         },
-        settings,
+        settings: settings.clone(),
         totals: Totals {
-            tally: tally(&totals, listed),
+            tally: tally_in(&totals, listed, &settings, signals::Scope::Total),
             errors: output.errors.len() as u64,
         },
         sources: sources
@@ -179,7 +198,7 @@ pub fn build_report(
                     to: month_key(to),
                 }),
                 url_field: source.url_field.clone(),
-                tally: tally(stats, listed),
+                tally: tally_in(stats, listed, &settings, signals::Scope::Source),
                 tokens_per_document_hdr: stats.tokens_per_document.to_base64(),
             })
             .collect(),
@@ -188,7 +207,7 @@ pub fn build_report(
             .map(|(category, sources, stats)| CategoryReport {
                 category,
                 sources,
-                tally: tally(&stats, listed),
+                tally: tally_in(&stats, listed, &settings, signals::Scope::Category),
             })
             .collect(),
         errors: output.errors.clone(),

@@ -6,6 +6,7 @@ mod build;
 mod disclosure;
 mod provenance;
 pub mod render;
+pub mod signals;
 
 pub use build::{build_report, stats_of};
 pub use disclosure::{
@@ -81,6 +82,9 @@ pub struct Settings {
     pub text_field: String,
     /// The manifest, if one declared the sources.
     pub manifest: Option<String>,
+    /// The processing signals computed and their thresholds (absent when none ran).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signals: Option<crate::signals::SignalsConfig>,
     /// How many domains are listed per source and in totals; the rest are summed.
     #[serde(default = "default_domains_listed")]
     pub domains_listed: usize,
@@ -117,6 +121,9 @@ pub struct Tally {
     /// For `estimate`: the estimated figures with their interval (absent for a count).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<Estimate>,
+    /// Processing signals (duplicates, personal data, languages, quality), when they ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signals: Option<signals::SignalsReport>,
 }
 
 /// The census split by modality; `tokens` of the tally is the sum of the four.

@@ -25,6 +25,8 @@ pub struct SourceStats {
     pub tokens_per_document: TokenDistribution,
     /// Images, sounds, videos and other non-text items.
     pub media: MediaCounts,
+    /// Processing signals (duplicates, personal data, languages, quality); zero when off.
+    pub signals: crate::signals::SignalStats,
     /// Text documents and tokens per collection month.
     pub periods: PeriodStats,
     /// Text documents and tokens per registered web domain.
@@ -54,6 +56,7 @@ impl AddAssign<&SourceStats> for SourceStats {
         self.counts += &other.counts;
         self.tokens_per_document += &other.tokens_per_document;
         self.media += &other.media;
+        self.signals += &other.signals;
         self.periods += &other.periods;
         self.domains += &other.domains;
     }

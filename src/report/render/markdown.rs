@@ -121,6 +121,7 @@ impl Render for Markdown {
             "| **Total** | {} |\n",
             distribution(&report.totals.tally)
         )?;
+        write!(out, "{}", super::signals::markdown(report))?;
         time_frame(report, out)?;
         writeln!(out, "### Processing\n")?;
         table(

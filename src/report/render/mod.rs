@@ -15,6 +15,7 @@ mod modality;
 mod periods;
 mod processing;
 mod provenance;
+pub mod signals;
 mod table;
 pub mod words;
 

@@ -100,5 +100,6 @@ pub fn rows(report: &Report) -> Vec<[String; 3]> {
             "missing or unparseable URL, or a source that names no URL field: in no domain".into(),
         ]);
     }
+    rows.extend(super::signals::processing_rows(report));
     rows
 }

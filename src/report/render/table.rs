@@ -91,6 +91,10 @@ impl Render for Table {
             )?;
             write_aligned(out, &super::modality::table_rows(report), 1)?;
         }
+        for (title, rows) in super::signals::table_sections(report) {
+            writeln!(out, "\n{title}:\n")?;
+            write_aligned(out, &rows, 1)?;
+        }
         if super::provenance::has_provenance(report) {
             super::provenance::write_lines(report, out)?;
         }

@@ -1,0 +1,299 @@
+//! De-duplication: each text's two 128-bit hashes (xxHash3-128 of its UTF-8 bytes, and of its
+//! normalized form) and the per-source figures that merge with `+=`: a bottom-k sketch of each
+//! hash (for merged shard reports) and the exact attribution the run's [`super::index`] fills
+//! in once counting is done.
+//!
+//! Normalization, in this order: Unicode NFC; each character replaced by its Unicode lowercase
+//! mapping (`char::to_lowercase`, so `Straße` and `STRASSE` stay different but `Ünïcode` and
+//! `üNÏCODE` are equal); every run of whitespace (`char::is_whitespace`) collapsed to one space,
+//! and leading and trailing whitespace removed.
+
+use super::DocCount;
+use super::sketch::Sketch;
+use unicode_normalization_alignments::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// A text's exact and normalized hashes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextHashes {
+    /// xxHash3-128 of the text's bytes.
+    pub exact: u128,
+    /// xxHash3-128 of the normalized text's bytes.
+    pub normalized: u128,
+}
+
+/// Hashes `text`; `scratch` holds its normalized form afterwards.
+pub fn hash_text(text: &str, scratch: &mut Vec<u8>) -> TextHashes {
+    normalize_into(text, scratch);
+    TextHashes {
+        exact: twox_hash::XxHash3_128::oneshot(text.as_bytes()),
+        normalized: twox_hash::XxHash3_128::oneshot(scratch),
+    }
+}
+
+/// Writes the normalized form of `text` (see the module documentation) into `out`.
+pub fn normalize_into(text: &str, out: &mut Vec<u8>) {
+    out.clear();
+    if text.is_ascii() {
+        // lowercased, each run of whitespace one space, none at the ends
+        out.resize(text.len() + 1, 0);
+        let buf = out.as_mut_slice();
+        let (mut len, mut pending) = (0usize, 0usize);
+        for &b in text.as_bytes() {
+            if matches!(b, b'\t'..=b'\r' | b' ') {
+                pending = usize::from(len > 0);
+            } else {
+                buf[len] = b' ';
+                len += pending;
+                buf[len] = b | (u8::from(b.is_ascii_uppercase()) << 5);
+                len += 1;
+                pending = 0;
+            }
+        }
+        out.truncate(len);
+        return;
+    }
+    // the quick check only needs to see characters from the first non-ASCII one on
+    let first = text.bytes().position(|b| b >= 0x80).unwrap_or(text.len());
+    match is_nfc_quick(text[first..].chars()) {
+        IsNormalized::Yes => fold_str(text, out),
+        _ => fold_chars(text.nfc().map(|(c, _)| c), out),
+    }
+}
+
+/// [`fold_chars`] of an NFC text, with ASCII bytes taken without decoding.
+fn fold_str(text: &str, out: &mut Vec<u8>) {
+    out.reserve(text.len());
+    let bytes = text.as_bytes();
+    let (mut i, mut space) = (0, false);
+    let mut utf8 = [0u8; 4];
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (c, start) = if b < 0x80 {
+            i += 1;
+            if matches!(b, b'\t'..=b'\r' | b' ') {
+                space = !out.is_empty();
+                continue;
+            }
+            if space {
+                out.push(b' ');
+                space = false;
+            }
+            out.push(b.to_ascii_lowercase());
+            continue;
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c, i)
+        };
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(b' ');
+            space = false;
+        }
+        if c.is_lowercase() || !(c.is_uppercase() || is_titlecase(c)) {
+            out.extend_from_slice(&bytes[start..i]);
+        } else {
+            for lower in c.to_lowercase() {
+                out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
+    }
+}
+
+/// The titlecase letters (general category Lt): the only characters besides uppercase ones
+/// that have a lowercase mapping of their own.
+fn is_titlecase(c: char) -> bool {
+    matches!(c as u32,
+        0x01C5 | 0x01C8 | 0x01CB | 0x01F2 | 0x1F88..=0x1F8F | 0x1F98..=0x1F9F | 0x1FA8..=0x1FAF
+        | 0x1FBC | 0x1FCC | 0x1FFC)
+}
+
+/// Writes each character lowercased and whitespace runs collapsed (the text is NFC already).
+fn fold_chars(chars: impl Iterator<Item = char>, out: &mut Vec<u8>) {
+    let mut space = false;
+    let mut utf8 = [0u8; 4];
+    for c in chars {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(b' ');
+            space = false;
+        }
+        if c.is_ascii() {
+            out.push((c as u8).to_ascii_lowercase());
+        } else if c.is_lowercase() {
+            out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+        } else {
+            for lower in c.to_lowercase() {
+                out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
+    }
+}
+
+/// Exact duplicate figures of one source, as the run's index attributes them: every distinct
+/// text counts once in each source that holds it (`in_source`), once overall in the first
+/// (lowest-index) source that holds it (`first_overall`), and once per category in the first
+/// source of that category that holds it (`first_in_category`). Sums of these over the
+/// sources of a category, or over all sources, are the distinct texts of that category or of
+/// the whole corpus, whatever the order documents were counted in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attribution {
+    /// Distinct texts of this source.
+    pub in_source: DocCount,
+    /// Distinct texts whose first source in this source's category is this source.
+    pub first_in_category: DocCount,
+    /// Distinct texts whose first source overall is this source.
+    pub first_overall: DocCount,
+}
+
+impl std::ops::AddAssign<&Attribution> for Attribution {
+    fn add_assign(&mut self, other: &Attribution) {
+        self.in_source += other.in_source;
+        self.first_in_category += other.first_in_category;
+        self.first_overall += other.first_overall;
+    }
+}
+
+/// Where the exact figures stand: not attributed yet (the identity of `+=`), attributed, or
+/// unknown (the index overflowed, or the statistics came from a merged report).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ExactState {
+    /// Nothing attributed yet.
+    #[default]
+    Pending,
+    /// Attributed by the index: exact texts and normalized texts.
+    Known {
+        /// By the exact hash.
+        exact: Attribution,
+        /// By the normalized hash.
+        normalized: Attribution,
+    },
+    /// Only the sketches are known.
+    Unknown,
+}
+
+impl std::ops::AddAssign<&ExactState> for ExactState {
+    fn add_assign(&mut self, other: &ExactState) {
+        *self = match (*self, other) {
+            (ExactState::Unknown, _) | (_, ExactState::Unknown) => ExactState::Unknown,
+            (ExactState::Pending, theirs) => *theirs,
+            (mine, ExactState::Pending) => mine,
+            (
+                ExactState::Known {
+                    mut exact,
+                    mut normalized,
+                },
+                ExactState::Known {
+                    exact: e,
+                    normalized: n,
+                },
+            ) => {
+                exact += e;
+                normalized += n;
+                ExactState::Known { exact, normalized }
+            }
+        };
+    }
+}
+
+/// De-duplication figures of one source (or a sum of sources).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DedupStats {
+    /// Bottom-k sketch of the exact hashes.
+    pub sketch: Sketch,
+    /// Bottom-k sketch of the normalized hashes.
+    pub normalized_sketch: Sketch,
+    /// The exact figures (never saved: attributed anew at the end of every run).
+    #[serde(skip)]
+    pub exact: ExactState,
+}
+
+impl DedupStats {
+    /// Records one document's hashes and tokens in the sketches.
+    #[inline]
+    pub fn record(&mut self, hashes: TextHashes, tokens: u64) {
+        self.sketch.record(hashes.exact as u64, tokens);
+        self.normalized_sketch
+            .record(hashes.normalized as u64, tokens);
+    }
+}
+
+impl std::ops::AddAssign<&DedupStats> for DedupStats {
+    fn add_assign(&mut self, other: &DedupStats) {
+        self.sketch += &other.sketch;
+        self.normalized_sketch += &other.normalized_sketch;
+        self.exact += &other.exact;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn normalized(text: &str) -> String {
+        let mut out = Vec::new();
+        normalize_into(text, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn normalization_folds_case_whitespace_and_composition() {
+        assert_eq!(normalized("  Hello,\t\tWORLD \n\n"), "hello, world");
+        assert_eq!(normalized("a\u{000b}b"), "a b");
+        // NFD "é" (e + combining acute) equals NFC "É" lowercased
+        assert_eq!(normalized("Caf\u{0065}\u{0301}"), normalized("CAF\u{00c9}"));
+        assert_eq!(normalized("Ünïcode\u{00a0}TEXT"), "ünïcode text");
+        assert_ne!(normalized("Straße"), normalized("STRASSE"));
+        assert_eq!(normalized(" \t\n"), "");
+        let mut scratch = Vec::new();
+        let a = hash_text("Same  text", &mut scratch);
+        let b = hash_text("same text", &mut scratch);
+        assert_ne!(a.exact, b.exact);
+        assert_eq!(a.normalized, b.normalized);
+    }
+
+    #[test]
+    fn the_fast_fold_equals_the_character_fold_on_every_character() {
+        let all: String = (1..0x3_0000u32)
+            .filter_map(char::from_u32)
+            .flat_map(|c| [c, 'x'])
+            .collect();
+        let nfc: String = all.nfc().map(|(c, _)| c).collect();
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        fold_str(&nfc, &mut fast);
+        fold_chars(nfc.chars(), &mut slow);
+        assert!(fast == slow);
+    }
+
+    #[test]
+    fn exact_state_merges_with_pending_as_identity() {
+        let one = Attribution {
+            in_source: DocCount {
+                documents: 1,
+                tokens: 5,
+            },
+            ..Attribution::default()
+        };
+        let known = ExactState::Known {
+            exact: one,
+            normalized: one,
+        };
+        let mut s = ExactState::Pending;
+        s += &known;
+        assert_eq!(s, known);
+        s += &known;
+        let ExactState::Known { exact, .. } = s else {
+            panic!("{s:?}")
+        };
+        assert_eq!(exact.in_source.tokens, 10);
+        s += &ExactState::Unknown;
+        s += &known;
+        assert_eq!(s, ExactState::Unknown);
+    }
+}
