@@ -34,22 +34,7 @@ pub fn hash_text(text: &str, scratch: &mut Vec<u8>) -> TextHashes {
 pub fn normalize_into(text: &str, out: &mut Vec<u8>) {
     out.clear();
     if text.is_ascii() {
-        // lowercased, each run of whitespace one space, none at the ends
-        out.resize(text.len() + 1, 0);
-        let buf = out.as_mut_slice();
-        let (mut len, mut pending) = (0usize, 0usize);
-        for &b in text.as_bytes() {
-            if matches!(b, b'\t'..=b'\r' | b' ') {
-                pending = usize::from(len > 0);
-            } else {
-                buf[len] = b' ';
-                len += pending;
-                buf[len] = b | (u8::from(b.is_ascii_uppercase()) << 5);
-                len += 1;
-                pending = 0;
-            }
-        }
-        out.truncate(len);
+        fold_ascii(text.as_bytes(), out, &mut false);
         return;
     }
     // the quick check only needs to see characters from the first non-ASCII one on
@@ -60,30 +45,46 @@ pub fn normalize_into(text: &str, out: &mut Vec<u8>) {
     }
 }
 
-/// [`fold_chars`] of an NFC text, with ASCII bytes taken without decoding.
+/// Appends ASCII `bytes` lowercased, each run of whitespace as one space (`pending`: a run
+/// of whitespace came before, carried in and out), never a space first.
+fn fold_ascii(bytes: &[u8], out: &mut Vec<u8>, pending: &mut bool) {
+    let start = out.len();
+    // every space written stands for at least one whitespace byte, or for the pending one
+    out.resize(start + bytes.len() + 1, 0);
+    let buf = out.as_mut_slice();
+    let (mut len, mut space) = (start, usize::from(*pending && start > 0));
+    for &b in bytes {
+        if matches!(b, b'\t'..=b'\r' | b' ') {
+            space = usize::from(len > 0);
+        } else {
+            buf[len] = b' ';
+            len += space;
+            buf[len] = b | (u8::from(b.is_ascii_uppercase()) << 5);
+            len += 1;
+            space = 0;
+        }
+    }
+    *pending = space == 1;
+    out.truncate(len);
+}
+
+/// [`fold_chars`] of an NFC text, with runs of ASCII bytes folded without decoding.
 fn fold_str(text: &str, out: &mut Vec<u8>) {
     out.reserve(text.len());
     let bytes = text.as_bytes();
     let (mut i, mut space) = (0, false);
     let mut utf8 = [0u8; 4];
     while i < bytes.len() {
-        let b = bytes[i];
-        let (c, start) = if b < 0x80 {
-            i += 1;
-            if matches!(b, b'\t'..=b'\r' | b' ') {
-                space = !out.is_empty();
-                continue;
-            }
-            if space {
-                out.push(b' ');
-                space = false;
-            }
-            out.push(b.to_ascii_lowercase());
-            continue;
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (c, i)
+        let ascii = bytes[i..]
+            .iter()
+            .position(|&b| b >= 0x80)
+            .unwrap_or(bytes.len() - i);
+        fold_ascii(&bytes[i..i + ascii], out, &mut space);
+        i += ascii;
+        let Some(c) = text[i..].chars().next() else {
+            break;
         };
+        let start = i;
         i += c.len_utf8();
         if c.is_whitespace() {
             space = !out.is_empty();
