@@ -2,6 +2,7 @@
 //! for this `tokenizer.json`, the reference `tokenizers` route otherwise (or when asked).
 
 use super::fast::FastCounter;
+use super::fast::bert::{BertCounter, BertSpec};
 use super::fast::pipeline::{CrateModel, PipelineCounter};
 use super::fast::wordpiece::WordPieceModel;
 use super::{Counter, LoadedTokenizer, ReferenceCounter};
@@ -51,8 +52,13 @@ pub fn choose_route(
             };
             let wordpiece = match WordPieceModel::from_json(&json) {
                 Ok(model) => {
+                    // BERT normalization by hand where the shapes match, else the crate's.
+                    let counter: Box<dyn Counter> = match BertSpec::from_json(&json) {
+                        Ok(spec) => Box::new(BertCounter::new(spec, model, added)),
+                        Err(_) => Box::new(PipelineCounter::new(loaded.tokenizer, model, added)?),
+                    };
                     return Ok(Route {
-                        counter: Box::new(PipelineCounter::new(loaded.tokenizer, model, added)?),
+                        counter,
                         fallback_reason: None,
                     });
                 }

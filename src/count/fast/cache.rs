@@ -14,6 +14,12 @@ const MAX_CACHED_PIECES: usize = 1 << 20;
 /// The long-piece map is emptied when its keys hold this many bytes.
 const MAX_CACHED_BYTES: usize = 32 << 20;
 
+/// A new identity for a counter owning thread caches (never 0, the identity of none).
+pub fn new_owner_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 thread_local! {
     /// The calling thread's cache.
     pub static CACHE: RefCell<ThreadCache> = RefCell::new(ThreadCache::default());

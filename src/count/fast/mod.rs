@@ -6,6 +6,9 @@
 //! vocabulary token can cross (see `spm`). No `Encoding`, token string or offset is ever built.
 
 pub mod added;
+pub mod bert;
+mod bert_chars;
+pub mod bert_words;
 pub mod bpe;
 mod cache;
 pub mod merges;
@@ -22,10 +25,9 @@ pub mod wordpiece;
 use super::Counter;
 use added::AddedTokens;
 use bpe::{BytePairModel, Unsupported};
-use cache::{CACHE, ThreadCache};
+use cache::{CACHE, ThreadCache, new_owner_id};
 use pretokenize::Pattern;
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicU64, Ordering};
 use unicode_normalization_alignments::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Counts exactly like the reference route for the tokenizers it accepts.
@@ -56,7 +58,6 @@ impl FastCounter {
     /// document (what the post-processor adds when special tokens are counted), or says why
     /// none of the fast models serves it exactly.
     pub fn new(json: &serde_json::Value, special_tokens: u64) -> Result<Self, Unsupported> {
-        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let (model, added_tokens) = match spec::read_spec(json) {
             Ok(spec) => (
                 Model::ByteLevel {
@@ -80,7 +81,7 @@ impl FastCounter {
             },
         };
         Ok(Self {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            id: new_owner_id(),
             model,
             added: AddedTokens::new(&added_tokens)?,
             special_tokens,

@@ -7,10 +7,9 @@
 //! tokenizers of other shapes than the fast routes' stay on the reference route.)
 
 use super::bpe::Unsupported;
-use super::cache::CACHE;
+use super::cache::{CACHE, new_owner_id};
 use crate::count::Counter;
 use serde_json::Value;
-use std::sync::atomic::{AtomicU64, Ordering};
 use tokenizers::{Model, OffsetReferential, OffsetType, PreTokenizer, Tokenizer};
 
 /// Counts the tokens of one pre-token.
@@ -33,11 +32,10 @@ impl<P: PieceCounter> PipelineCounter<P> {
     /// The route for `tokenizer` (truncation and padding are switched off here), adding
     /// `special_tokens` per document.
     pub fn new(mut tokenizer: Tokenizer, pieces: P, special_tokens: u64) -> Result<Self, String> {
-        static NEXT_ID: AtomicU64 = AtomicU64::new(1 << 40);
         tokenizer.with_truncation(None).map_err(|e| e.to_string())?;
         tokenizer.with_padding(None);
         Ok(Self {
-            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            id: new_owner_id(),
             tokenizer,
             pieces,
             special_tokens,

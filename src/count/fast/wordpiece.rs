@@ -1,7 +1,8 @@
 //! The WordPiece model (BERT and its kin, such as MiniLM) reduced to counting: each pre-token's
 //! count comes from the same greedy longest-match-first loop WordPiece runs, without building
-//! strings. It runs behind [`super::pipeline::PipelineCounter`], which keeps the `tokenizers`
-//! crate's own normalizer, pre-tokenizer and added-token matching.
+//! strings. It runs behind [`super::bert::BertCounter`] (hand-written BERT normalization) or,
+//! for other normalizers and pre-tokenizers, behind [`super::pipeline::PipelineCounter`], which
+//! keeps the `tokenizers` crate's own.
 
 use super::bpe::Unsupported;
 use super::pipeline::PieceCounter;
@@ -20,7 +21,7 @@ pub struct WordPieceModel {
 impl WordPieceModel {
     /// The number of tokens of one pre-token: greedy longest match, or one unknown token when
     /// the word is too long or cannot be covered.
-    fn count(&self, word: &str) -> u32 {
+    pub fn count(&self, word: &str) -> u32 {
         if word.chars().count() > self.max_chars {
             return 1;
         }
@@ -87,6 +88,6 @@ impl PieceCounter for WordPieceModel {
     }
 
     fn engine(&self) -> &'static str {
-        "fast-wordpiece"
+        "fast-cached-wordpiece"
     }
 }
