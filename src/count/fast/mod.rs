@@ -16,6 +16,7 @@ mod pair_map;
 pub mod pipeline;
 pub mod pretokenize;
 mod radix_heap;
+mod short_pieces;
 pub mod spec;
 pub mod spm;
 pub mod unicode;
