@@ -43,12 +43,12 @@ pub struct FastCounter {
 enum Model {
     /// Byte-level BPE behind a `Split` regex.
     ByteLevel {
-        model: BytePairModel,
+        model: Box<BytePairModel>,
         pattern: Pattern,
         nfc: bool,
     },
     /// SentencePiece-style BPE over characters with byte fallback.
-    SentencePiece(spm::SentencePieceModel),
+    SentencePiece(Box<spm::SentencePieceModel>),
 }
 
 impl FastCounter {
@@ -59,7 +59,7 @@ impl FastCounter {
         let (model, added_tokens) = match spec::read_spec(json) {
             Ok(spec) => (
                 Model::ByteLevel {
-                    model: spec.model,
+                    model: Box::new(spec.model),
                     pattern: spec.pattern,
                     nfc: spec.nfc,
                 },
@@ -67,7 +67,7 @@ impl FastCounter {
             ),
             Err(byte_level) => match spm::SentencePieceModel::from_json(json) {
                 Ok(spm) => (
-                    Model::SentencePiece(spm),
+                    Model::SentencePiece(Box::new(spm)),
                     spec::added_tokens(&json["added_tokens"])?,
                 ),
                 Err(sentencepiece) => {

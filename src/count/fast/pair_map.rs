@@ -103,7 +103,7 @@ mod tests {
             state ^= state >> 7;
             state ^= state << 17;
             // Few distinct ids, so some pairs repeat and are replaced.
-            let key = ((state % 97) << 32) | (state >> 40) % 89;
+            let key = ((state % 97) << 32) | ((state >> 40) % 89);
             map.insert(key, rank, rank + 1);
             reference.insert(key, (rank, rank + 1));
         }

@@ -71,7 +71,7 @@ impl ShortPieces {
             return None;
         }
         let slot = self.slots[self.find(key)];
-        (slot != 0).then(|| (slot >> COUNT_SHIFT) as u32)
+        (slot != 0).then_some((slot >> COUNT_SHIFT) as u32)
     }
 
     /// Caches `count` for the packed piece `key` (not yet cached).
