@@ -1,15 +1,16 @@
 //! One thread's memo of piece → token count, for one counter at a time. Pieces of up to 15
-//! bytes (nearly all of them) are keyed by a packed integer, so a lookup is one hash of 16
-//! bytes and an integer comparison; pieces up to 256 bytes by their bytes (ruler lines such as
+//! bytes (nearly all of them) are packed into an integer, kept with their count in one slot
+//! of [`ShortPieces`]; pieces up to 256 bytes are keyed by their bytes (ruler lines such as
 //! `=====` repeat a lot); longer ones are counted every time. Each map is emptied when full, so
 //! memory stays bounded.
 
+use super::short_pieces::ShortPieces;
 use ahash::AHashMap;
 use std::cell::RefCell;
 
 /// Pieces longer than this are not cached (they are rare and would bloat the cache).
 const MAX_CACHED_PIECE: usize = 256;
-/// The short-piece map is emptied when it holds this many pieces (about 32 MiB).
+/// The short-piece map is emptied when it holds this many pieces (32 MiB).
 const MAX_CACHED_PIECES: usize = 1 << 20;
 /// The long-piece map is emptied when its keys hold this many bytes.
 const MAX_CACHED_BYTES: usize = 32 << 20;
@@ -22,14 +23,19 @@ pub fn new_owner_id() -> u64 {
 
 thread_local! {
     /// The calling thread's cache.
-    pub static CACHE: RefCell<ThreadCache> = RefCell::new(ThreadCache::default());
+    pub static CACHE: RefCell<ThreadCache> = RefCell::new(ThreadCache {
+        owner: 0,
+        short: ShortPieces::new(MAX_CACHED_PIECES),
+        long: AHashMap::new(),
+        long_bytes: 0,
+        scratch: Vec::new(),
+    });
 }
 
 /// A per-thread piece cache.
-#[derive(Default)]
 pub struct ThreadCache {
     owner: u64,
-    short: AHashMap<u128, u32>,
+    short: ShortPieces,
     long: AHashMap<Box<[u8]>, u32>,
     long_bytes: usize,
     scratch: Vec<u32>,
@@ -88,13 +94,10 @@ impl ThreadCache {
             0 | 1 => piece.len() as u32,
             2..=15 => {
                 let key = pack(piece);
-                if let Some(&n) = self.short.get(&key) {
+                if let Some(n) = self.short.get(key) {
                     return n;
                 }
                 let n = compute(piece, &mut self.scratch);
-                if self.short.len() >= MAX_CACHED_PIECES {
-                    self.short.clear();
-                }
                 self.short.insert(key, n);
                 n
             }

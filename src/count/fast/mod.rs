@@ -16,6 +16,7 @@ mod pair_map;
 pub mod pipeline;
 pub mod pretokenize;
 mod radix_heap;
+mod short_pieces;
 pub mod spec;
 pub mod spm;
 pub mod unicode;
@@ -45,12 +46,12 @@ pub struct FastCounter {
 enum Model {
     /// Byte-level BPE behind a `Split` regex.
     ByteLevel {
-        model: BytePairModel,
+        model: Box<BytePairModel>,
         pattern: Pattern,
         nfc: bool,
     },
     /// SentencePiece-style BPE over characters with byte fallback.
-    SentencePiece(spm::SentencePieceModel),
+    SentencePiece(Box<spm::SentencePieceModel>),
 }
 
 impl FastCounter {
@@ -61,7 +62,7 @@ impl FastCounter {
         let (model, added_tokens) = match spec::read_spec(json) {
             Ok(spec) => (
                 Model::ByteLevel {
-                    model: spec.model,
+                    model: Box::new(spec.model),
                     pattern: spec.pattern,
                     nfc: spec.nfc,
                 },
@@ -69,7 +70,7 @@ impl FastCounter {
             ),
             Err(byte_level) => match spm::SentencePieceModel::from_json(json) {
                 Ok(spm) => (
-                    Model::SentencePiece(spm),
+                    Model::SentencePiece(Box::new(spm)),
                     spec::added_tokens(&json["added_tokens"])?,
                 ),
                 Err(sentencepiece) => {
