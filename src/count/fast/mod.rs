@@ -40,9 +40,6 @@ pub struct FastCounter {
 }
 
 /// The model behind a fast counter.
-// One value per run, read on every document: its size costs nothing, a box would cost a
-// pointer chase per call.
-#[allow(clippy::large_enum_variant)]
 enum Model {
     /// Byte-level BPE behind a `Split` regex.
     ByteLevel {

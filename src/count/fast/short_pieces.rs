@@ -98,6 +98,7 @@ impl ShortPieces {
         // the shared zero page by lookups, and each first insert into such a page is then a
         // copy-on-write fault that interrupts every other core running this process to flush
         // its TLB (a few percent of the counting time on two threads).
+        #[allow(clippy::slow_vector_initialization)] // the write is the point
         let mut fresh = Vec::with_capacity(size);
         fresh.resize(size, 0);
         let old = std::mem::replace(&mut self.slots, fresh);
