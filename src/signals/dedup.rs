@@ -10,7 +10,8 @@
 
 use super::DocCount;
 use super::sketch::Sketch;
-use unicode_normalization_alignments::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+use super::{chars, swar};
+use unicode_normalization_alignments::UnicodeNormalization;
 
 /// A text's exact and normalized hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,67 +35,86 @@ pub fn hash_text(text: &str, scratch: &mut Vec<u8>) -> TextHashes {
 pub fn normalize_into(text: &str, out: &mut Vec<u8>) {
     out.clear();
     if text.is_ascii() {
-        fold_ascii(text.as_bytes(), out, &mut false);
-        return;
+        fold_ascii(text.as_bytes(), out);
+    } else if chars::is_nfc_quick_yes(text) {
+        fold_str(text, out);
+    } else {
+        fold_chars(text.nfc().map(|(c, _)| c), out);
     }
-    // the quick check only needs to see characters from the first non-ASCII one on
-    let first = text.bytes().position(|b| b >= 0x80).unwrap_or(text.len());
-    match is_nfc_quick(text[first..].chars()) {
-        IsNormalized::Yes => fold_str(text, out),
-        _ => fold_chars(text.nfc().map(|(c, _)| c), out),
+    if out.last() == Some(&b' ') {
+        out.pop();
     }
 }
 
-/// Appends ASCII `bytes` lowercased, each run of whitespace as one space (`pending`: a run
-/// of whitespace came before, carried in and out), never a space first.
-fn fold_ascii(bytes: &[u8], out: &mut Vec<u8>, pending: &mut bool) {
-    let start = out.len();
-    // every space written stands for at least one whitespace byte, or for the pending one
-    out.resize(start + bytes.len() + 1, 0);
-    let buf = out.as_mut_slice();
-    let (mut len, mut space) = (start, usize::from(*pending && start > 0));
-    for &b in bytes {
-        if matches!(b, b'\t'..=b'\r' | b' ') {
-            space = usize::from(len > 0);
-        } else {
-            buf[len] = b' ';
-            len += space;
-            buf[len] = b | (u8::from(b.is_ascii_uppercase()) << 5);
-            len += 1;
-            space = 0;
+/// Appends ASCII `bytes` lowercased, with a space for each run of whitespace unless `out` is
+/// empty or already ends with a space (a trailing space is the caller's to drop).
+fn fold_ascii(bytes: &[u8], out: &mut Vec<u8>) {
+    out.reserve(bytes.len());
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        fold_chunk(chunk.try_into().expect("chunks of 8"), out);
+    }
+    for &b in chunks.remainder() {
+        fold_byte(b, out);
+    }
+}
+
+/// Folds 8 ASCII bytes as [`fold_ascii`] does: all at once when they hold no whitespace but
+/// single spaces that need no collapsing, else one at a time.
+#[inline]
+fn fold_chunk(chunk: &[u8; 8], out: &mut Vec<u8>) {
+    let x = swar::load(chunk);
+    let ws = swar::whitespace(x);
+    let after_space = out.last().is_none_or(|&last| last == b' ');
+    if ws & (ws << 8) == 0 && !(ws & 0x80 != 0 && after_space) {
+        out.extend_from_slice(&swar::spaces_at(swar::lowercase(x), ws).to_le_bytes());
+    } else {
+        for &b in chunk {
+            fold_byte(b, out);
         }
     }
-    *pending = space == 1;
-    out.truncate(len);
 }
 
-/// [`fold_chars`] of an NFC text, with runs of ASCII bytes folded without decoding.
+/// Folds one ASCII byte as [`fold_ascii`] does.
+#[inline]
+fn fold_byte(b: u8, out: &mut Vec<u8>) {
+    if !matches!(b, b'\t'..=b'\r' | b' ') {
+        out.push(b.to_ascii_lowercase());
+    } else if out.last().is_some_and(|&last| last != b' ') {
+        out.push(b' ');
+    }
+}
+
+/// [`fold_chars`] of an NFC text, ASCII eight bytes at a time where it can, other characters
+/// classed through the shared table (a trailing space is left for the caller to drop).
 fn fold_str(text: &str, out: &mut Vec<u8>) {
     out.reserve(text.len());
+    let classes = chars::Classes::get();
     let bytes = text.as_bytes();
-    let (mut i, mut space) = (0, false);
+    let mut i = 0;
     let mut utf8 = [0u8; 4];
     while i < bytes.len() {
-        let ascii = bytes[i..]
-            .iter()
-            .position(|&b| b >= 0x80)
-            .unwrap_or(bytes.len() - i);
-        fold_ascii(&bytes[i..i + ascii], out, &mut space);
-        i += ascii;
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        let start = i;
-        i += c.len_utf8();
-        if c.is_whitespace() {
-            space = !out.is_empty();
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let chunk: &[u8; 8] = chunk.try_into().expect("8 bytes");
+            if swar::load(chunk) & swar::HIGH == 0 {
+                fold_chunk(chunk, out);
+                i += 8;
+                continue;
+            }
+        }
+        if bytes[i] < 0x80 {
+            fold_byte(bytes[i], out);
+            i += 1;
             continue;
         }
-        if space {
-            out.push(b' ');
-            space = false;
-        }
-        if c.is_lowercase() || !(c.is_uppercase() || is_titlecase(c)) {
+        let c = text[i..].chars().next().expect("a character starts here");
+        let (start, class) = (i, classes.of(c));
+        i += c.len_utf8();
+        if class & chars::SPACE != 0 {
+            if out.last().is_some_and(|&last| last != b' ') {
+                out.push(b' ');
+            }
+        } else if class & chars::OWN_LOWERCASE != 0 {
             out.extend_from_slice(&bytes[start..i]);
         } else {
             for lower in c.to_lowercase() {
@@ -104,19 +124,11 @@ fn fold_str(text: &str, out: &mut Vec<u8>) {
     }
 }
 
-/// The titlecase letters (general category Lt): the only characters besides uppercase ones
-/// that have a lowercase mapping of their own.
-fn is_titlecase(c: char) -> bool {
-    matches!(c as u32,
-        0x01C5 | 0x01C8 | 0x01CB | 0x01F2 | 0x1F88..=0x1F8F | 0x1F98..=0x1F9F | 0x1FA8..=0x1FAF
-        | 0x1FBC | 0x1FCC | 0x1FFC)
-}
-
 /// Writes each character lowercased and whitespace runs collapsed (the text is NFC already).
-fn fold_chars(chars: impl Iterator<Item = char>, out: &mut Vec<u8>) {
+fn fold_chars(characters: impl Iterator<Item = char>, out: &mut Vec<u8>) {
     let mut space = false;
     let mut utf8 = [0u8; 4];
-    for c in chars {
+    for c in characters {
         if c.is_whitespace() {
             space = !out.is_empty();
             continue;
@@ -270,6 +282,33 @@ mod tests {
         fold_str(&nfc, &mut fast);
         fold_chars(nfc.chars(), &mut slow);
         assert!(fast == slow);
+    }
+
+    proptest::proptest! {
+        /// Whatever path a text takes (ASCII eight bytes at a time, NFC with ASCII runs, or
+        /// not NFC), it is folded as the plain character fold of its NFC form.
+        #[test]
+        fn every_path_folds_as_the_character_fold(
+            text in "[ \t\n\u{b}\u{c}\rA-Za-z0-9.,\u{a0}\u{3000}ÉéЖж\u{301}]{0,80}"
+        ) {
+            let mut fast = Vec::new();
+            normalize_into(&text, &mut fast);
+            let mut slow = Vec::new();
+            fold_chars(text.nfc().map(|(c, _)| c), &mut slow);
+            proptest::prop_assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow).unwrap());
+        }
+
+        /// ASCII texts long enough for many 8-byte chunks, sparse and dense in whitespace.
+        #[test]
+        fn ascii_folds_as_the_character_fold(
+            text in "([A-Za-z]{1,9}[ \t\n\u{b}\u{c}\r]{0,3}){0,40}"
+        ) {
+            let mut fast = Vec::new();
+            normalize_into(&text, &mut fast);
+            let mut slow = Vec::new();
+            fold_chars(text.chars(), &mut slow);
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
 
     #[test]

@@ -29,8 +29,9 @@ pub fn detect(text: &str, prefix: usize) -> Option<usize> {
             .take(MIN_LETTERS)
             .count()
     } else {
+        let classes = super::chars::Classes::get();
         head.chars()
-            .filter(|c| c.is_alphabetic())
+            .filter(|&c| classes.of(c) & super::chars::LETTER != 0)
             .take(MIN_LETTERS)
             .count()
     };

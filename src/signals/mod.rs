@@ -15,6 +15,7 @@
 //! scratch space and a handle on the run's shared [`SignalsRun`]); after counting,
 //! [`SignalsRun::finalize`] writes the index's exact duplicate figures into each source.
 
+mod chars;
 pub mod config;
 pub mod dedup;
 pub mod index;
@@ -22,6 +23,7 @@ pub mod lang;
 pub mod pii;
 pub mod quality;
 pub mod sketch;
+mod swar;
 
 pub use config::{SignalKind, SignalsConfig, SignalsRequest, SignalsTable, Thresholds};
 

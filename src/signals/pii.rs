@@ -79,7 +79,7 @@ pub fn scan(text: &str) -> Matches {
         // 48 bytes of its start: long stretches without digits are skipped to a space shortly
         // before the next digit.
         if next_digit < i {
-            next_digit = match b[i..].iter().position(u8::is_ascii_digit) {
+            next_digit = match super::swar::first_digit(&b[i..]) {
                 Some(d) => i + d,
                 None => break,
             };

@@ -8,6 +8,7 @@
 
 use super::DocCount;
 use super::config::Thresholds;
+use super::{chars, swar};
 
 /// The flags of one document.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -31,105 +32,144 @@ impl Verdict {
 
 /// Judges `text`; `lines` is scratch space for line hashes.
 pub fn assess(text: &str, t: &Thresholds, lines: &mut Vec<u64>) -> Verdict {
-    let (words, letters, visible) = if text.is_ascii() {
+    let counts = if text.is_ascii() {
         count_ascii(text.as_bytes())
     } else {
         count_chars(text)
     };
-    let empty = visible == 0;
-    lines.clear();
-    let is_space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
-    for line in text.as_bytes().split(|&b| b == b'\n') {
-        // trimmed of ASCII whitespace (other whitespace stays part of the line)
-        let Some(start) = line.iter().position(|b| !is_space(b)) else {
-            continue;
-        };
-        let end = line
-            .iter()
-            .rposition(|b| !is_space(b))
-            .map_or(start, |e| e + 1);
-        lines.push(twox_hash::XxHash3_64::oneshot(&line[start..end]));
-    }
-    let total = lines.len() as u64;
-    lines.sort_unstable();
-    lines.dedup();
-    let repeated = total - lines.len() as u64;
+    let empty = counts.visible == 0;
+    let (total, repeated) = repeated_lines(text.as_bytes(), lines);
     Verdict {
         empty,
-        very_short: !empty && words < t.min_words,
-        mostly_non_letters: !empty && (letters as f64) < t.min_letter_share * visible as f64,
+        very_short: !empty && counts.words < t.min_words,
+        mostly_non_letters: !empty
+            && (counts.letters as f64) < t.min_letter_share * counts.visible as f64,
         repeated_lines: total >= t.min_lines
             && repeated as f64 > t.max_repeated_line_share * total as f64,
     }
 }
 
-/// Per ASCII byte: 1 for whitespace, 2 for a letter.
-const CLASS: [u8; 128] = {
-    let mut table = [0u8; 128];
-    let mut b = 0;
-    while b < 128 {
-        table[b] = match b as u8 {
-            b'\t'..=b'\r' | b' ' => 1,
-            b'a'..=b'z' | b'A'..=b'Z' => 2,
-            _ => 0,
+/// Non-blank lines of `bytes` and how many of them repeat an earlier one, comparing lines
+/// trimmed of ASCII whitespace by their 64-bit hashes (`lines`: scratch space).
+fn repeated_lines(bytes: &[u8], lines: &mut Vec<u64>) -> (u64, u64) {
+    lines.clear();
+    let is_space = |b: &u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let mut start = 0;
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for end in ends {
+        let line = &bytes[start..end];
+        start = end + 1;
+        // trimmed of ASCII whitespace (other whitespace stays part of the line)
+        let Some(first) = line.iter().position(|b| !is_space(b)) else {
+            continue;
         };
-        b += 1;
+        let last = line.iter().rposition(|b| !is_space(b)).unwrap_or(first);
+        lines.push(twox_hash::XxHash3_64::oneshot(&line[first..=last]));
     }
-    table
-};
-
-/// Words, letters and non-whitespace bytes of ASCII text.
-fn count_ascii(bytes: &[u8]) -> (u64, u64, u64) {
-    let (mut words, mut letters, mut spaces) = (0u64, 0u64, 0u64);
-    let mut after_space = 1u64;
-    for &b in bytes {
-        let class = u64::from(CLASS[usize::from(b & 0x7f)]);
-        let space = class & 1;
-        words += (space ^ 1) & after_space;
-        after_space = space;
-        spaces += space;
-        letters += class >> 1;
-    }
-    (words, letters, bytes.len() as u64 - spaces)
+    let total = lines.len() as u64;
+    lines.sort_unstable();
+    lines.dedup();
+    (total, total - lines.len() as u64)
 }
 
-/// Words, letters and non-whitespace characters of any text: ASCII bytes directly, other
-/// characters decoded.
-fn count_chars(text: &str) -> (u64, u64, u64) {
-    let (mut words, mut letters, mut visible) = (0u64, 0u64, 0u64);
+/// Words, letters and non-whitespace characters of a text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Counts {
+    words: u64,
+    letters: u64,
+    visible: u64,
+}
+
+/// [`Counts`] of ASCII text, eight bytes at a time.
+fn count_ascii(bytes: &[u8]) -> Counts {
+    let mut counter = CharCounter::default();
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        counter.ascii_chunk(swar::load(chunk.try_into().expect("chunks of 8")));
+    }
+    for &b in chunks.remainder() {
+        counter.ascii_byte(b);
+    }
+    counter.counts
+}
+
+/// [`Counts`] of any text, where each character of a script written without spaces is a word
+/// by itself: ASCII eight bytes at a time where it can, other characters classed through the
+/// shared table.
+fn count_chars(text: &str) -> Counts {
+    let classes = chars::Classes::get();
+    let mut counter = CharCounter::default();
     let bytes = text.as_bytes();
-    let mut in_word = false;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        let (space, letter, alone) = if b < 0x80 {
-            i += 1;
-            let space = matches!(b, b'\t'..=b'\r' | b' ');
-            (space, b.is_ascii_alphabetic(), false)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            i += c.len_utf8();
-            (c.is_whitespace(), c.is_alphabetic(), spaceless(c))
-        };
-        if alone {
-            words += 1;
-            in_word = false;
-        } else {
-            words += u64::from(!space && !in_word);
-            in_word = !space;
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let x = swar::load(chunk.try_into().expect("8 bytes"));
+            if x & swar::HIGH == 0 {
+                counter.ascii_chunk(x);
+                i += 8;
+                continue;
+            }
         }
-        visible += u64::from(!space);
-        letters += u64::from(letter);
+        if bytes[i] < 0x80 {
+            counter.ascii_byte(bytes[i]);
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("a character starts here");
+        i += c.len_utf8();
+        counter.class(classes.of(c));
     }
-    (words, letters, visible)
+    counter.counts
 }
 
-/// Whether `c` belongs to a script written without spaces between words (Han, kana, Thai,
-/// Lao, Khmer, Myanmar), where each character counts as a word.
-fn spaceless(c: char) -> bool {
-    matches!(c as u32,
-        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F
-        | 0x3040..=0x30FF | 0x0E00..=0x0EFF | 0x1780..=0x17FF | 0x1000..=0x109F)
+/// [`Counts`] so far and whether the last character ended a word (or nothing came yet).
+struct CharCounter {
+    counts: Counts,
+    /// 0x80 when the next non-whitespace character starts a word, else 0.
+    word_break: u64,
+}
+
+impl Default for CharCounter {
+    fn default() -> Self {
+        Self {
+            counts: Counts::default(),
+            word_break: 0x80,
+        }
+    }
+}
+
+impl CharCounter {
+    /// Counts 8 ASCII bytes.
+    #[inline]
+    fn ascii_chunk(&mut self, x: u64) {
+        let ws = swar::whitespace(x);
+        let visible = !ws & swar::HIGH;
+        let starts = visible & ((ws << 8) | self.word_break);
+        self.counts.words += u64::from(starts.count_ones());
+        self.counts.letters += u64::from(swar::letters(x).count_ones());
+        self.counts.visible += u64::from(visible.count_ones());
+        self.word_break = ws >> 56;
+    }
+
+    /// Counts one ASCII byte.
+    #[inline]
+    fn ascii_byte(&mut self, b: u8) {
+        let space = matches!(b, b'\t'..=b'\r' | b' ');
+        self.counts.words += u64::from(!space && self.word_break != 0);
+        self.counts.letters += u64::from(b.is_ascii_alphabetic());
+        self.counts.visible += u64::from(!space);
+        self.word_break = u64::from(space) << 7;
+    }
+
+    /// Counts one character of class bits `class`.
+    #[inline]
+    fn class(&mut self, class: u8) {
+        let (space, alone) = (class & chars::SPACE != 0, class & chars::ALONE != 0);
+        self.counts.words += u64::from(alone || (!space && self.word_break != 0));
+        self.counts.letters += u64::from(class & chars::LETTER != 0);
+        self.counts.visible += u64::from(!space);
+        self.word_break = u64::from(space || alone) << 7;
+    }
 }
 
 /// Flagged documents and their tokens, per flag, of one source (or a sum of sources).
@@ -202,6 +242,62 @@ mod tests {
         // Chinese has no spaces: each character is a word
         assert!(!verdict("委员会星期二开会讨论了市图书馆的新预算").very_short);
         assert!(verdict("你好").very_short);
+    }
+
+    /// The counts one character at a time, straight from the definitions.
+    fn plain_counts(text: &str) -> Counts {
+        let mut counts = Counts::default();
+        let mut in_word = false;
+        for c in text.chars() {
+            let space = c.is_whitespace();
+            if chars::spaceless(c) {
+                counts.words += 1;
+                in_word = false;
+            } else {
+                counts.words += u64::from(!space && !in_word);
+                in_word = !space;
+            }
+            counts.visible += u64::from(!space);
+            counts.letters += u64::from(c.is_alphabetic());
+        }
+        counts
+    }
+
+    /// Non-blank lines and repeats, by comparing the trimmed lines themselves.
+    fn plain_repeats(text: &str) -> (u64, u64) {
+        let ws: &[char] = &['\t', '\n', '\u{b}', '\u{c}', '\r', ' '];
+        let lines: Vec<&str> = text
+            .split('\n')
+            .map(|l| l.trim_matches(ws))
+            .filter(|l| !l.is_empty())
+            .collect();
+        let distinct: std::collections::HashSet<&&str> = lines.iter().collect();
+        (lines.len() as u64, (lines.len() - distinct.len()) as u64)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn counts_equal_the_plain_definitions(
+            text in "[ \t\n\u{b}\u{c}\rA-Za-z0-9.,\u{a0}\u{3000}éЖ委かก😀]{0,120}"
+        ) {
+            proptest::prop_assert_eq!(count_chars(&text), plain_counts(&text));
+            if text.is_ascii() {
+                proptest::prop_assert_eq!(count_ascii(text.as_bytes()), plain_counts(&text));
+            }
+            let ascii: String = text.chars().filter(char::is_ascii).collect();
+            proptest::prop_assert_eq!(count_ascii(ascii.as_bytes()), plain_counts(&ascii));
+            let mut scratch = Vec::new();
+            proptest::prop_assert_eq!(repeated_lines(text.as_bytes(), &mut scratch), plain_repeats(&text));
+        }
+
+        #[test]
+        fn repeats_equal_the_plain_definition(
+            lines in proptest::collection::vec("[ \ta-c]{0,4}", 0..30)
+        ) {
+            let text = lines.join("\n");
+            let mut scratch = Vec::new();
+            proptest::prop_assert_eq!(repeated_lines(text.as_bytes(), &mut scratch), plain_repeats(&text));
+        }
     }
 
     #[test]

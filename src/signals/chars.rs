@@ -1,0 +1,115 @@
+//! Character classes the signals ask of every character, looked up in one table for the Basic
+//! Multilingual Plane (64 KiB, built on first use from the standard library's and the Unicode
+//! normalization crate's own answers) and computed for the characters beyond it. Each bit
+//! means exactly what the function it was built from says, so a lookup never changes a result.
+
+use unicode_normalization_alignments::char::canonical_combining_class;
+use unicode_normalization_alignments::{IsNormalized, is_nfc_quick};
+
+/// `char::is_whitespace`.
+pub const SPACE: u8 = 1;
+/// `char::is_alphabetic`.
+pub const LETTER: u8 = 2;
+/// A script written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar).
+pub const ALONE: u8 = 4;
+/// `char::to_lowercase` is the character itself.
+pub const OWN_LOWERCASE: u8 = 8;
+/// A starter (canonical combining class 0) that is allowed in NFC (quick check "Yes"): the
+/// NFC quick check of a text made only of these answers "Yes".
+pub const NFC_STARTER: u8 = 16;
+
+/// Whether `c` belongs to a script written without spaces between words, where each
+/// character counts as a word.
+pub fn spaceless(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F
+        | 0x3040..=0x30FF | 0x0E00..=0x0EFF | 0x1780..=0x17FF | 0x1000..=0x109F)
+}
+
+/// The class bits of `c`, computed.
+pub fn compute(c: char) -> u8 {
+    let mut lower = c.to_lowercase();
+    let own_lowercase = lower.next() == Some(c) && lower.next().is_none();
+    let nfc_starter = canonical_combining_class(c) == 0
+        && matches!(is_nfc_quick(std::iter::once(c)), IsNormalized::Yes);
+    (u8::from(c.is_whitespace()) * SPACE)
+        | (u8::from(c.is_alphabetic()) * LETTER)
+        | (u8::from(spaceless(c)) * ALONE)
+        | (u8::from(own_lowercase) * OWN_LOWERCASE)
+        | (u8::from(nfc_starter) * NFC_STARTER)
+}
+
+/// The class bits of every character of the Basic Multilingual Plane.
+fn table() -> &'static [u8] {
+    static TABLE: std::sync::OnceLock<Box<[u8]>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (0..=0xffffu32)
+            .map(|u| char::from_u32(u).map_or(0, compute))
+            .collect()
+    })
+}
+
+/// Looks up class bits: one table access for the Basic Multilingual Plane.
+#[derive(Clone, Copy)]
+pub struct Classes(&'static [u8]);
+
+impl Classes {
+    /// The shared table (built on the first call).
+    pub fn get() -> Self {
+        Classes(table())
+    }
+
+    /// The class bits of `c`.
+    #[inline]
+    pub fn of(self, c: char) -> u8 {
+        match self.0.get(c as usize) {
+            Some(&bits) => bits,
+            None => compute(c),
+        }
+    }
+}
+
+/// Whether `text` is in NFC as far as the quick check can tell ("Yes"), answering from the
+/// table while every character is a starter allowed in NFC and asking the crate otherwise.
+pub fn is_nfc_quick_yes(text: &str) -> bool {
+    let classes = Classes::get();
+    if text.chars().all(|c| classes.of(c) & NFC_STARTER != 0) {
+        return true;
+    }
+    matches!(is_nfc_quick(text.chars()), IsNormalized::Yes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_answers_as_computed_for_every_basic_plane_character() {
+        let classes = Classes::get();
+        for u in 0..=0xffffu32 {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(classes.of(c), compute(c), "{u:#x}");
+            }
+        }
+        for c in ['\u{10000}', '😀', '\u{20000}', '\u{10FFFF}', '𝐀'] {
+            assert_eq!(classes.of(c), compute(c));
+        }
+    }
+
+    #[test]
+    fn classes_mean_what_they_say() {
+        let classes = Classes::get();
+        assert_eq!(classes.of(' ') & SPACE, SPACE);
+        assert_eq!(classes.of('\u{3000}') & SPACE, SPACE);
+        assert_eq!(
+            classes.of('ж') & (LETTER | OWN_LOWERCASE),
+            LETTER | OWN_LOWERCASE
+        );
+        assert_eq!(classes.of('Ж') & OWN_LOWERCASE, 0);
+        assert_eq!(classes.of('委') & ALONE, ALONE);
+        assert_eq!(classes.of('\u{301}') & NFC_STARTER, 0);
+        assert_eq!(classes.of('é') & NFC_STARTER, NFC_STARTER);
+        assert!(is_nfc_quick_yes("café"));
+        assert!(!is_nfc_quick_yes("cafe\u{301}"));
+    }
+}
