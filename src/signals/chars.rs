@@ -69,16 +69,6 @@ impl Classes {
     }
 }
 
-/// Whether `text` is in NFC as far as the quick check can tell ("Yes"), answering from the
-/// table while every character is a starter allowed in NFC and asking the crate otherwise.
-pub fn is_nfc_quick_yes(text: &str) -> bool {
-    let classes = Classes::get();
-    if text.chars().all(|c| classes.of(c) & NFC_STARTER != 0) {
-        return true;
-    }
-    matches!(is_nfc_quick(text.chars()), IsNormalized::Yes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,7 +99,5 @@ mod tests {
         assert_eq!(classes.of('委') & ALONE, ALONE);
         assert_eq!(classes.of('\u{301}') & NFC_STARTER, 0);
         assert_eq!(classes.of('é') & NFC_STARTER, NFC_STARTER);
-        assert!(is_nfc_quick_yes("café"));
-        assert!(!is_nfc_quick_yes("cafe\u{301}"));
     }
 }

@@ -11,7 +11,7 @@
 use super::DocCount;
 use super::sketch::Sketch;
 use super::{chars, swar};
-use unicode_normalization_alignments::UnicodeNormalization;
+use unicode_normalization_alignments::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// A text's exact and normalized hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,10 +36,14 @@ pub fn normalize_into(text: &str, out: &mut Vec<u8>) {
     out.clear();
     if text.is_ascii() {
         fold_ascii(text.as_bytes(), out);
-    } else if chars::is_nfc_quick_yes(text) {
-        fold_str(text, out);
-    } else {
-        fold_chars(text.nfc().map(|(c, _)| c), out);
+    } else if !fold_str(text, out, true) {
+        // a character the table cannot vouch for in NFC: ask the crate's quick check
+        out.clear();
+        if matches!(is_nfc_quick(text.chars()), IsNormalized::Yes) {
+            fold_str(text, out, false);
+        } else {
+            fold_chars(text.nfc().map(|(c, _)| c), out);
+        }
     }
     if out.last() == Some(&b' ') {
         out.pop();
@@ -86,8 +90,10 @@ fn fold_byte(b: u8, out: &mut Vec<u8>) {
 }
 
 /// [`fold_chars`] of an NFC text, ASCII eight bytes at a time where it can, other characters
-/// classed through the shared table (a trailing space is left for the caller to drop).
-fn fold_str(text: &str, out: &mut Vec<u8>) {
+/// classed through the shared table (a trailing space is left for the caller to drop). With
+/// `check`, stops and returns false at the first character that is not a starter allowed in
+/// NFC (the text may then not be in NFC); returns true when the whole text was folded.
+fn fold_str(text: &str, out: &mut Vec<u8>, check: bool) -> bool {
     out.reserve(text.len());
     let classes = chars::Classes::get();
     let bytes = text.as_bytes();
@@ -109,6 +115,9 @@ fn fold_str(text: &str, out: &mut Vec<u8>) {
         }
         let c = text[i..].chars().next().expect("a character starts here");
         let (start, class) = (i, classes.of(c));
+        if check && class & chars::NFC_STARTER == 0 {
+            return false;
+        }
         i += c.len_utf8();
         if class & chars::SPACE != 0 {
             if out.last().is_some_and(|&last| last != b' ') {
@@ -122,6 +131,7 @@ fn fold_str(text: &str, out: &mut Vec<u8>) {
             }
         }
     }
+    true
 }
 
 /// Writes each character lowercased and whitespace runs collapsed (the text is NFC already).
@@ -279,7 +289,7 @@ mod tests {
             .collect();
         let nfc: String = all.nfc().map(|(c, _)| c).collect();
         let (mut fast, mut slow) = (Vec::new(), Vec::new());
-        fold_str(&nfc, &mut fast);
+        assert!(fold_str(&nfc, &mut fast, false));
         fold_chars(nfc.chars(), &mut slow);
         assert!(fast == slow);
     }

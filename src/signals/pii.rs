@@ -169,13 +169,15 @@ fn is_email(b: &[u8], at: usize) -> bool {
     while let [rest @ .., b'.' | b'-'] = domain {
         domain = rest; // a sentence's full stop is not part of the address
     }
-    let labels: Vec<&[u8]> = domain.split(|&c| c == b'.').collect();
-    labels.len() >= 2
-        && labels
-            .iter()
-            .all(|l| (1..=63).contains(&l.len()) && l[0] != b'-' && l[l.len() - 1] != b'-')
-        && labels[labels.len() - 1].len() >= 2
-        && labels[labels.len() - 1].iter().all(u8::is_ascii_alphabetic)
+    let (mut labels, mut last): (usize, &[u8]) = (0, &[]);
+    for label in domain.split(|&c| c == b'.') {
+        if !(1..=63).contains(&label.len()) || label[0] == b'-' || label[label.len() - 1] == b'-' {
+            return false;
+        }
+        labels += 1;
+        last = label;
+    }
+    labels >= 2 && last.len() >= 2 && last.iter().all(u8::is_ascii_alphabetic)
 }
 
 /// An IPv6 address starting at `i`: returns where it ends.
@@ -299,20 +301,23 @@ fn iban_at(b: &[u8], i: usize) -> Option<usize> {
         return None;
     }
     let length = IBAN_LENGTHS.iter().find(|(c, _)| c[..] == head[..2])?.1;
-    let mut chars = Vec::with_capacity(length);
+    let mut buffer = [0u8; 40]; // the longest IBAN has 34 characters
+    let mut n = 0;
     let mut j = i;
-    while chars.len() < length && j < b.len() {
+    while n < length && j < b.len() {
         let c = b[j];
         if c.is_ascii_digit() || c.is_ascii_uppercase() {
-            chars.push(c);
+            buffer[n] = c;
+            n += 1;
             j += 1;
-        } else if c == b' ' && chars.len() % 4 == 0 && j + 1 < b.len() && b[j + 1] != b' ' {
+        } else if c == b' ' && n % 4 == 0 && j + 1 < b.len() && b[j + 1] != b' ' {
             j += 1; // print format: groups of four
         } else {
             return None;
         }
     }
-    if chars.len() < length || (j < b.len() && is_word(b[j])) {
+    let chars = &buffer[..n];
+    if n < length || (j < b.len() && is_word(b[j])) {
         return None;
     }
     // ISO 7064 mod 97-10: the first four characters moved to the end, letters as 10..35.
@@ -332,14 +337,52 @@ fn iban_at(b: &[u8], i: usize) -> Option<usize> {
     (remainder == 1).then_some(j)
 }
 
+/// At most this many digit groups are read at one position.
+const MAX_GROUPS: usize = 12;
+
+/// At most this many digits make a phone or card number (cards have up to 19).
+const MAX_DIGITS: usize = 19;
+
+/// A few values kept in place, without allocating.
+#[derive(Clone, Copy)]
+struct Few<T: Copy + Default, const N: usize> {
+    items: [T; N],
+    len: usize,
+}
+
+impl<T: Copy + Default, const N: usize> Few<T, N> {
+    fn new() -> Self {
+        Self {
+            items: [T::default(); N],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, item: T) {
+        self.items[self.len] = item;
+        self.len += 1;
+    }
+
+    fn as_slice(&self) -> &[T] {
+        &self.items[..self.len]
+    }
+}
+
+impl<T: Copy + Default, const N: usize> std::ops::Deref for Few<T, N> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        self.as_slice()
+    }
+}
+
 /// Digits in groups, as found at one position: a candidate phone, card or IPv4 address.
 struct NumberSpan {
     end: usize,
     plus: bool,
     /// (start, end) of each digit group.
-    groups: Vec<(usize, usize)>,
+    groups: Few<(usize, usize), MAX_GROUPS>,
     /// The separators between groups, in order (`(` for a parenthesized group).
-    separators: Vec<u8>,
+    separators: Few<u8, MAX_GROUPS>,
     paren: bool,
 }
 
@@ -348,8 +391,8 @@ impl NumberSpan {
         let mut span = NumberSpan {
             end: start,
             plus: false,
-            groups: Vec::new(),
-            separators: Vec::new(),
+            groups: Few::new(),
+            separators: Few::new(),
             paren: false,
         };
         let mut i = start;
@@ -363,7 +406,7 @@ impl NumberSpan {
             }
             j
         };
-        while i < b.len() && span.groups.len() < 12 {
+        while i < b.len() && span.groups.len() < MAX_GROUPS {
             if b[i] == b'(' {
                 let close = digits_from(i + 1);
                 if close == i + 1 || close - i - 1 > 4 || b.get(close) != Some(&b')') {
@@ -407,11 +450,18 @@ impl NumberSpan {
         span
     }
 
-    fn digits(&self, b: &[u8]) -> Vec<u8> {
-        self.groups
-            .iter()
-            .flat_map(|&(s, e)| b[s..e].iter().map(|d| d - b'0'))
-            .collect()
+    /// The digits' values, or `None` when there are more than any phone or card has.
+    fn digits(&self, b: &[u8]) -> Option<Few<u8, MAX_DIGITS>> {
+        let mut digits = Few::new();
+        for &(s, e) in self.groups.iter() {
+            if digits.len() + (e - s) > MAX_DIGITS {
+                return None;
+            }
+            for d in &b[s..e] {
+                digits.push(d - b'0');
+            }
+        }
+        Some(digits)
     }
 
     fn classify(&self, b: &[u8]) -> Option<PiiKind> {
@@ -422,13 +472,16 @@ impl NumberSpan {
         if self.groups.is_empty() {
             return None;
         }
-        let lens: Vec<usize> = self.groups.iter().map(|g| g.1 - g.0).collect();
+        let mut lens = Few::<usize, MAX_GROUPS>::new();
+        for &(s, e) in self.groups.iter() {
+            lens.push(e - s);
+        }
         let seps = &self.separators;
         let all_seps = |s: &[u8]| seps.iter().all(|c| s.contains(c));
         if !self.plus && !self.paren && lens.len() == 4 && all_seps(b".") {
             return self.is_ipv4(b).then_some(PiiKind::Ip);
         }
-        let digits = self.digits(b);
+        let digits = self.digits(b)?;
         if !self.plus && !self.paren && all_seps(b" -") && self.is_card(&lens, &digits) {
             return Some(PiiKind::PaymentCard);
         }

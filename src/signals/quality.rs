@@ -90,7 +90,7 @@ fn count_ascii(bytes: &[u8]) -> Counts {
     for &b in chunks.remainder() {
         counter.ascii_byte(b);
     }
-    counter.counts
+    counter.finish()
 }
 
 /// [`Counts`] of any text, where each character of a script written without spaces is a word
@@ -119,7 +119,7 @@ fn count_chars(text: &str) -> Counts {
         i += c.len_utf8();
         counter.class(classes.of(c));
     }
-    counter.counts
+    counter.finish()
 }
 
 /// [`Counts`] so far and whether the last character ended a word (or nothing came yet).
@@ -127,6 +127,10 @@ struct CharCounter {
     counts: Counts,
     /// 0x80 when the next non-whitespace character starts a word, else 0.
     word_break: u64,
+    /// Words, letters and visible bytes of the ASCII chunks.
+    chunk_words: swar::LaneCount,
+    chunk_letters: swar::LaneCount,
+    chunk_visible: swar::LaneCount,
 }
 
 impl Default for CharCounter {
@@ -134,6 +138,9 @@ impl Default for CharCounter {
         Self {
             counts: Counts::default(),
             word_break: 0x80,
+            chunk_words: swar::LaneCount::default(),
+            chunk_letters: swar::LaneCount::default(),
+            chunk_visible: swar::LaneCount::default(),
         }
     }
 }
@@ -144,11 +151,20 @@ impl CharCounter {
     fn ascii_chunk(&mut self, x: u64) {
         let ws = swar::whitespace(x);
         let visible = !ws & swar::HIGH;
-        let starts = visible & ((ws << 8) | self.word_break);
-        self.counts.words += u64::from(starts.count_ones());
-        self.counts.letters += u64::from(swar::letters(x).count_ones());
-        self.counts.visible += u64::from(visible.count_ones());
+        self.chunk_words
+            .add(visible & ((ws << 8) | self.word_break));
+        self.chunk_letters.add(swar::letters(x));
+        self.chunk_visible.add(visible);
         self.word_break = ws >> 56;
+    }
+
+    /// All counts.
+    fn finish(self) -> Counts {
+        Counts {
+            words: self.counts.words + self.chunk_words.total(),
+            letters: self.counts.letters + self.chunk_letters.total(),
+            visible: self.counts.visible + self.chunk_visible.total(),
+        }
     }
 
     /// Counts one ASCII byte.

@@ -53,6 +53,43 @@ pub fn spaces_at(x: u64, mask: u64) -> u64 {
     (x & !full) | (full & (LANES * u64::from(b' ')))
 }
 
+/// Adds up the 8 byte lanes of `lanes` (each a count of at most 255).
+#[inline]
+pub fn lane_sum(lanes: u64) -> u64 {
+    const PAIRS: u64 = 0x00ff_00ff_00ff_00ff;
+    let pairs = (lanes & PAIRS) + ((lanes >> 8) & PAIRS);
+    pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48
+}
+
+/// Per-lane counters of high-bit masks: each mask adds one to each lane whose high bit is set,
+/// without a population count (which the baseline x86-64 target lacks), moved into a plain
+/// total every 255 masks before a lane can overflow.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LaneCount {
+    lanes: u64,
+    added: u32,
+    total: u64,
+}
+
+impl LaneCount {
+    /// Counts the set high bits of `mask`.
+    #[inline]
+    pub fn add(&mut self, mask: u64) {
+        self.lanes += mask >> 7;
+        self.added += 1;
+        if self.added == 255 {
+            self.total += lane_sum(self.lanes);
+            self.lanes = 0;
+            self.added = 0;
+        }
+    }
+
+    /// The count so far.
+    pub fn total(&self) -> u64 {
+        self.total + lane_sum(self.lanes)
+    }
+}
+
 /// The position of the first ASCII digit in `bytes` (any bytes, ASCII or not), eight bytes at
 /// a time.
 pub fn first_digit(bytes: &[u8]) -> Option<usize> {
@@ -72,6 +109,27 @@ pub fn first_digit(bytes: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lane_counts_equal_population_counts() {
+        let mut count = LaneCount::default();
+        let mut expected = 0u64;
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mask = x & HIGH;
+            count.add(mask);
+            expected += u64::from(mask.count_ones());
+        }
+        for _ in 0..600 {
+            count.add(HIGH);
+            expected += 8;
+        }
+        assert_eq!(count.total(), expected);
+        assert_eq!(lane_sum(0xffff_ffff_ffff_ffff), 8 * 255);
+    }
 
     #[test]
     fn the_first_digit_is_found_among_any_bytes() {
