@@ -69,6 +69,46 @@ impl Classes {
     }
 }
 
+/// What [`walk`] calls for each part of a text, in text order.
+pub trait TextWalker {
+    /// Eight ASCII bytes.
+    fn ascii_chunk(&mut self, chunk: &[u8; 8]);
+    /// One ASCII byte (where fewer than eight ASCII bytes follow).
+    fn ascii_byte(&mut self, b: u8);
+    /// A character beyond ASCII with its class bits and its UTF-8 bytes; false stops the walk.
+    fn other(&mut self, c: char, class: u8, utf8: &[u8]) -> bool;
+}
+
+/// Walks `text`: ASCII eight bytes at a time where eight ASCII bytes follow, other
+/// characters one at a time with their class bits. Returns false when the walker stopped it.
+pub fn walk(text: &str, walker: &mut impl TextWalker) -> bool {
+    let classes = Classes::get();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let chunk: &[u8; 8] = chunk.try_into().expect("8 bytes");
+            if u64::from_le_bytes(*chunk) & super::swar::HIGH == 0 {
+                walker.ascii_chunk(chunk);
+                i += 8;
+                continue;
+            }
+        }
+        if bytes[i] < 0x80 {
+            walker.ascii_byte(bytes[i]);
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("a character starts here");
+        let start = i;
+        i += c.len_utf8();
+        if !walker.other(c, classes.of(c), &bytes[start..i]) {
+            return false;
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -95,43 +95,44 @@ fn fold_byte(b: u8, out: &mut Vec<u8>) {
 /// NFC (the text may then not be in NFC); returns true when the whole text was folded.
 fn fold_str(text: &str, out: &mut Vec<u8>, check: bool) -> bool {
     out.reserve(text.len());
-    let classes = chars::Classes::get();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    let mut utf8 = [0u8; 4];
-    while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let chunk: &[u8; 8] = chunk.try_into().expect("8 bytes");
-            if swar::load(chunk) & swar::HIGH == 0 {
-                fold_chunk(chunk, out);
-                i += 8;
-                continue;
-            }
-        }
-        if bytes[i] < 0x80 {
-            fold_byte(bytes[i], out);
-            i += 1;
-            continue;
-        }
-        let c = text[i..].chars().next().expect("a character starts here");
-        let (start, class) = (i, classes.of(c));
-        if check && class & chars::NFC_STARTER == 0 {
+    chars::walk(text, &mut Folder { out, check })
+}
+
+/// Folds the parts of a text as [`chars::walk`] hands them over.
+struct Folder<'a> {
+    out: &'a mut Vec<u8>,
+    /// Stop at a character that is not a starter allowed in NFC.
+    check: bool,
+}
+
+impl chars::TextWalker for Folder<'_> {
+    fn ascii_chunk(&mut self, chunk: &[u8; 8]) {
+        fold_chunk(chunk, self.out);
+    }
+
+    fn ascii_byte(&mut self, b: u8) {
+        fold_byte(b, self.out);
+    }
+
+    fn other(&mut self, c: char, class: u8, utf8: &[u8]) -> bool {
+        if self.check && class & chars::NFC_STARTER == 0 {
             return false;
         }
-        i += c.len_utf8();
         if class & chars::SPACE != 0 {
-            if out.last().is_some_and(|&last| last != b' ') {
-                out.push(b' ');
+            if self.out.last().is_some_and(|&last| last != b' ') {
+                self.out.push(b' ');
             }
         } else if class & chars::OWN_LOWERCASE != 0 {
-            out.extend_from_slice(&bytes[start..i]);
+            self.out.extend_from_slice(utf8);
         } else {
+            let mut buffer = [0u8; 4];
             for lower in c.to_lowercase() {
-                out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+                self.out
+                    .extend_from_slice(lower.encode_utf8(&mut buffer).as_bytes());
             }
         }
+        true
     }
-    true
 }
 
 /// Writes each character lowercased and whitespace runs collapsed (the text is NFC already).

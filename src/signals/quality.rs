@@ -85,10 +85,10 @@ fn count_ascii(bytes: &[u8]) -> Counts {
     let mut counter = CharCounter::default();
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
-        counter.ascii_chunk(swar::load(chunk.try_into().expect("chunks of 8")));
+        counter.chunk(swar::load(chunk.try_into().expect("chunks of 8")));
     }
     for &b in chunks.remainder() {
-        counter.ascii_byte(b);
+        chars::TextWalker::ascii_byte(&mut counter, b);
     }
     counter.finish()
 }
@@ -97,28 +97,8 @@ fn count_ascii(bytes: &[u8]) -> Counts {
 /// by itself: ASCII eight bytes at a time where it can, other characters classed through the
 /// shared table.
 fn count_chars(text: &str) -> Counts {
-    let classes = chars::Classes::get();
     let mut counter = CharCounter::default();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let x = swar::load(chunk.try_into().expect("8 bytes"));
-            if x & swar::HIGH == 0 {
-                counter.ascii_chunk(x);
-                i += 8;
-                continue;
-            }
-        }
-        if bytes[i] < 0x80 {
-            counter.ascii_byte(bytes[i]);
-            i += 1;
-            continue;
-        }
-        let c = text[i..].chars().next().expect("a character starts here");
-        i += c.len_utf8();
-        counter.class(classes.of(c));
-    }
+    chars::walk(text, &mut counter);
     counter.finish()
 }
 
@@ -146,9 +126,9 @@ impl Default for CharCounter {
 }
 
 impl CharCounter {
-    /// Counts 8 ASCII bytes.
+    /// Counts 8 ASCII bytes loaded into `x`.
     #[inline]
-    fn ascii_chunk(&mut self, x: u64) {
+    fn chunk(&mut self, x: u64) {
         let ws = swar::whitespace(x);
         let visible = !ws & swar::HIGH;
         self.chunk_words
@@ -166,8 +146,13 @@ impl CharCounter {
             visible: self.counts.visible + self.chunk_visible.total(),
         }
     }
+}
 
-    /// Counts one ASCII byte.
+impl chars::TextWalker for CharCounter {
+    fn ascii_chunk(&mut self, chunk: &[u8; 8]) {
+        self.chunk(swar::load(chunk));
+    }
+
     #[inline]
     fn ascii_byte(&mut self, b: u8) {
         let space = matches!(b, b'\t'..=b'\r' | b' ');
@@ -177,14 +162,13 @@ impl CharCounter {
         self.word_break = u64::from(space) << 7;
     }
 
-    /// Counts one character of class bits `class`.
-    #[inline]
-    fn class(&mut self, class: u8) {
+    fn other(&mut self, _: char, class: u8, _: &[u8]) -> bool {
         let (space, alone) = (class & chars::SPACE != 0, class & chars::ALONE != 0);
         self.counts.words += u64::from(alone || (!space && self.word_break != 0));
         self.counts.letters += u64::from(class & chars::LETTER != 0);
         self.counts.visible += u64::from(!space);
         self.word_break = u64::from(space || alone) << 7;
+        true
     }
 }
 
