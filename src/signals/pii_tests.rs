@@ -157,3 +157,14 @@ fn luhn_checks() {
     assert!(!luhn(&[4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]));
     assert!(luhn(&[7, 9, 9, 2, 7, 3, 9, 8, 7, 1, 3]));
 }
+
+proptest::proptest! {
+    /// Starting the walk at the last whitespace before each digit finds what walking every
+    /// byte finds, on texts dense in the characters matches are made of.
+    #[test]
+    fn skipping_to_whitespace_before_digits_finds_the_same(
+        text in "([0-9]{1,5}|[A-Z]{2}[0-9]{2}|[a-fA-F]{1,4}|[g-z]{1,6}|[ .:()+/@\n\t-]){0,60}"
+    ) {
+        proptest::prop_assert_eq!(scan_walk(&text, true), scan_walk(&text, false));
+    }
+}
