@@ -403,6 +403,30 @@ fn table_and_markdown_show_the_signals() {
             summary.stdout
         );
     }
+    // section 2 states the languages the census detected, by name and share of text tokens
+    let linguistic = (summary.stdout.lines())
+        .find(|l| l.starts_with("- Linguistic characteristics"))
+        .expect("the template's linguistic line");
+    let lang = report
+        .totals
+        .tally
+        .signals
+        .as_ref()
+        .unwrap()
+        .lang
+        .as_ref()
+        .unwrap();
+    let text_tokens = report.totals.tally.by_modality.text.tokens;
+    for language in &lang.languages {
+        if language.tokens * 100 >= text_tokens {
+            assert!(
+                linguistic.contains(&language.name),
+                "{language:?}: {linguistic}"
+            );
+        }
+    }
+    assert!(linguistic.contains("whichlang"), "{linguistic}");
+    assert!(linguistic.contains("of the text tokens"), "{linguistic}");
 }
 
 #[test]

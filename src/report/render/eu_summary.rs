@@ -189,10 +189,19 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "  - {}", escape(&periods::time_frame_sentence(t)))?;
     }
     writeln!(out, "- Is data collection ongoing: {}", fill("Yes or No"))?;
+    let languages = match super::signals::language_summary(report) {
+        Some(summary) => format!(
+            "{}. {}",
+            escape(&summary),
+            fill(
+                "review: the detector knows 16 languages and counts any other under the closest of them"
+            )
+        ),
+        None => fill("languages"),
+    };
     writeln!(
         out,
-        "- Linguistic characteristics of the overall training data: {}",
-        fill("languages")
+        "- Linguistic characteristics of the overall training data: {languages}"
     )?;
     writeln!(
         out,

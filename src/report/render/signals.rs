@@ -191,6 +191,43 @@ fn top_languages(l: &LangReport, tokens: u64) -> (String, String) {
     (top, part(other, tokens))
 }
 
+/// The languages of all text tokens in words, for the disclosure's "linguistic
+/// characteristics": every detected language with at least 1% of the text tokens by name and
+/// share, the rest and the undetermined summed, and the detector named; `None` without the
+/// language signal.
+pub fn language_summary(report: &Report) -> Option<String> {
+    let t = &report.totals.tally;
+    let l = t.signals.as_ref()?.lang.as_ref()?;
+    let tokens = t.by_modality.text.tokens;
+    let (named, rest): (Vec<_>, Vec<_>) = (l.languages.iter())
+        .filter(|c| c.tokens > 0)
+        .partition(|c| c.tokens.saturating_mul(100) >= tokens);
+    let mut parts: Vec<String> = named
+        .iter()
+        .map(|c| format!("{} {}", c.name, part(c.tokens, tokens)))
+        .collect();
+    if !rest.is_empty() {
+        let other: u64 = rest.iter().map(|c| c.tokens).sum();
+        parts.push(format!(
+            "{} other languages {}",
+            rest.len(),
+            part(other, tokens)
+        ));
+    }
+    if l.unknown.documents > 0 {
+        parts.push(format!("undetermined {}", part(l.unknown.tokens, tokens)));
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{} of the text tokens (each document's language detected by {} on its first {} bytes)",
+        parts.join(", "),
+        l.detector,
+        l.prefix_bytes
+    ))
+}
+
 /// Rows for the table format: each section's title, then its aligned rows (`None`: a rule).
 pub fn table_sections(report: &Report) -> Vec<(String, Vec<Option<Vec<String>>>)> {
     sections(report, human_count)
