@@ -1,14 +1,14 @@
 //! `tokencensus count`: arguments, their conversion into a [`CountConfig`], and output.
 
 use super::corpus::{CorpusArgs, ProvenanceArgs, ThreadsArg};
+use super::output::ReportOutputArgs;
 use super::shard::ShardArgs;
 use super::signals::SignalsArgs;
 use clap::{Args, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tokencensus::count::Engine;
-use tokencensus::report::render::OutputFormat;
 use tokencensus::{CountConfig, FatalError, Report};
 
 /// Arguments of `count`.
@@ -27,12 +27,8 @@ pub struct CountArgs {
     /// Counting route: the exact fast route where it applies (auto), or always the tokenizers crate.
     #[arg(long, value_enum, default_value_t = EngineArg::Auto)]
     engine: EngineArg,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write the report to FILE instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: ReportOutputArgs,
     /// No progress bar and no warnings on stderr.
     #[arg(long, short)]
     quiet: bool,
@@ -52,34 +48,6 @@ pub struct CountArgs {
 enum EngineArg {
     Auto,
     Reference,
-}
-
-/// Output formats as spelled on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(super) enum Format {
-    /// Aligned columns with human-readable numbers
-    Table,
-    /// The stable machine format (schema_version 1)
-    Json,
-    /// A model-card section: headline in words, exact tables, time frame, processing
-    Markdown,
-    /// The EU AI Act public summary of training content, quantitative parts (Markdown)
-    EuSummary,
-    /// One self-contained HTML page with charts and the exact tables
-    Html,
-}
-
-impl Format {
-    /// The library's format.
-    pub(super) fn output(self) -> OutputFormat {
-        match self {
-            Format::Table => OutputFormat::Table,
-            Format::Json => OutputFormat::Json,
-            Format::Markdown => OutputFormat::Markdown,
-            Format::EuSummary => OutputFormat::EuSummary,
-            Format::Html => OutputFormat::Html,
-        }
-    }
 }
 
 impl CountArgs {
@@ -118,7 +86,7 @@ pub fn run(args: CountArgs) -> Result<ExitCode, FatalError> {
             eprintln!("tokencensus: warning: {warning}");
         }
     }
-    write_report(&census.report, args.format.output(), args.output.as_ref())?;
+    args.out.write(&census.report)?;
     Ok(exit_status(&census.report))
 }
 
@@ -134,25 +102,4 @@ pub(super) fn exit_status(report: &Report) -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
-}
-
-/// Renders `report` in `format` to `output` (or stdout).
-pub(super) fn write_report(
-    report: &Report,
-    format: OutputFormat,
-    output: Option<&PathBuf>,
-) -> Result<(), FatalError> {
-    let mut rendered = Vec::new();
-    format
-        .renderer()
-        .render(report, &mut rendered)
-        .expect("rendering into memory cannot fail");
-    let written = match output {
-        Some(path) => std::fs::write(path, &rendered),
-        None => std::io::stdout().lock().write_all(&rendered),
-    };
-    written.map_err(|e| FatalError::Io {
-        path: output.cloned().unwrap_or_else(|| PathBuf::from("<stdout>")),
-        message: e.to_string(),
-    })
 }

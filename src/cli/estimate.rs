@@ -2,9 +2,9 @@
 //! sample will read (said on stderr before counting), and output.
 
 use super::corpus::{CorpusArgs, ThreadsArg};
-use super::count::{Format, exit_status, write_report};
+use super::count::exit_status;
+use super::output::ReportOutputArgs;
 use clap::Args;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use tokencensus::estimate::{EstimateConfig, Population, SampleSize, estimate_sample};
 use tokencensus::report::render::human_bytes;
@@ -29,12 +29,8 @@ pub struct EstimateArgs {
     /// Confidence level of the intervals.
     #[arg(long, value_name = "LEVEL", default_value_t = 0.95)]
     confidence: f64,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write the report to FILE instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: ReportOutputArgs,
     /// Say nothing on stderr but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -86,6 +82,6 @@ pub fn run(args: EstimateArgs) -> Result<ExitCode, FatalError> {
             eprintln!("tokencensus: warning: {warning}");
         }
     }
-    write_report(&census.report, args.format.output(), args.output.as_ref())?;
+    args.out.write(&census.report)?;
     Ok(exit_status(&census.report))
 }

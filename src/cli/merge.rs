@@ -1,7 +1,8 @@
 //! `tokencensus merge`: combines the JSON reports of every shard of a sharded count into the
 //! report of the whole corpus.
 
-use super::count::{Format, exit_status, write_report};
+use super::count::exit_status;
+use super::output::ReportOutputArgs;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,12 +15,8 @@ pub struct MergeArgs {
     /// The shard reports (`count --shard I/N --format json`), one per shard, in any order.
     #[arg(value_name = "PART.json", required = true)]
     parts: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write the report to FILE instead of stdout.
-    #[arg(long, short, value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: ReportOutputArgs,
 }
 
 /// Runs `merge` and returns the exit status (1 when the merged census lists input errors).
@@ -35,7 +32,7 @@ pub fn run(args: MergeArgs) -> Result<ExitCode, FatalError> {
         })
         .collect::<Result<Vec<_>, FatalError>>()?;
     let merged = merge_parts(&parts)?;
-    write_report(&merged, args.format.output(), args.output.as_ref())?;
+    args.out.write(&merged)?;
     Ok(exit_status(&merged))
 }
 

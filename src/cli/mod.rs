@@ -6,6 +6,7 @@ mod corpus;
 mod count;
 mod estimate;
 mod merge;
+mod output;
 mod report;
 mod shard;
 mod signals;
