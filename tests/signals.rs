@@ -277,28 +277,29 @@ fn checkpoints_resume_to_the_same_signals() {
     assert_eq!(with["run"]["resumed_files"], 0);
 }
 
+/// Runs `count ARGS --shard i/N` for every shard into `dir`; returns the JSON reports' paths.
+fn shard_reports(dir: &std::path::Path, args: &[&str], shards: usize) -> Vec<String> {
+    (0..shards)
+        .map(|i| {
+            let path = dir.join(format!("part-{i}.json"));
+            let shard = format!("{i}/{shards}");
+            let path = path.to_str().unwrap().to_string();
+            let mut count = vec!["count"];
+            count.extend(args);
+            count.extend([
+                "--quiet", "--format", "json", "--shard", &shard, "-o", &path,
+            ]);
+            let r = run(&count);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            path
+        })
+        .collect()
+}
+
 #[test]
 fn shard_parts_merge_to_the_whole_census() {
     let dir = tempfile::tempdir().unwrap();
-    let mut parts = Vec::new();
-    for i in 0..3 {
-        let path = dir.path().join(format!("part-{i}.json"));
-        let shard = format!("{i}/3");
-        let r = run(&[
-            "count",
-            "--manifest",
-            MANIFEST,
-            "--quiet",
-            "--format",
-            "json",
-            "--shard",
-            &shard,
-            "-o",
-            path.to_str().unwrap(),
-        ]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        parts.push(path.to_str().unwrap().to_string());
-    }
+    let parts = shard_reports(dir.path(), &["--manifest", MANIFEST], 3);
     let mut args = vec!["merge", "--format", "json"];
     args.extend(parts.iter().map(String::as_str));
     let merged = run(&args);
@@ -481,26 +482,7 @@ fn merged_shards_beyond_the_sketch_size_state_their_error() {
     assert_eq!(exact["exact"], true);
     assert_eq!(exact["duplicate_documents"], 3000);
     let out = tempfile::tempdir().unwrap();
-    let mut parts = Vec::new();
-    for i in 0..2 {
-        let path = out.path().join(format!("part-{i}.json"));
-        let shard = format!("{i}/2");
-        let r = run(&[
-            "count",
-            corpus,
-            "--signals",
-            "dedup",
-            "--quiet",
-            "--format",
-            "json",
-            "--shard",
-            &shard,
-            "-o",
-            path.to_str().unwrap(),
-        ]);
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        parts.push(path.to_str().unwrap().to_string());
-    }
+    let parts = shard_reports(out.path(), &[corpus, "--signals", "dedup"], 2);
     let mut args = vec!["merge", "--format", "json"];
     args.extend(parts.iter().map(String::as_str));
     let merged = run(&args).json();
