@@ -80,7 +80,7 @@ pub trait TextWalker {
 }
 
 /// Walks `text`: ASCII eight bytes at a time where eight ASCII bytes follow, other
-/// characters one at a time with their class bits. Returns false when the walker stopped it.
+/// characters one at a time with their class bits (each window of 8 bytes is read once). Returns false when the walker stopped it.
 pub fn walk(text: &str, walker: &mut impl TextWalker) -> bool {
     let classes = Classes::get();
     let bytes = text.as_bytes();
@@ -88,13 +88,19 @@ pub fn walk(text: &str, walker: &mut impl TextWalker) -> bool {
     while i < bytes.len() {
         if let Some(chunk) = bytes.get(i..i + 8) {
             let chunk: &[u8; 8] = chunk.try_into().expect("8 bytes");
-            if u64::from_le_bytes(*chunk) & super::swar::HIGH == 0 {
+            let high = u64::from_le_bytes(*chunk) & super::swar::HIGH;
+            if high == 0 {
                 walker.ascii_chunk(chunk);
                 i += 8;
                 continue;
             }
-        }
-        if bytes[i] < 0x80 {
+            // the ASCII bytes before the window's first non-ASCII one, then that character
+            let ascii = high.trailing_zeros() as usize / 8;
+            for &b in &chunk[..ascii] {
+                walker.ascii_byte(b);
+            }
+            i += ascii;
+        } else if bytes[i] < 0x80 {
             walker.ascii_byte(bytes[i]);
             i += 1;
             continue;

@@ -1,8 +1,8 @@
 //! Eight ASCII bytes at a time in one `u64` ("SIMD within a register"): the byte classes the
 //! signals need (whitespace, letters, capitals) as masks with the high bit of each byte set,
-//! and ASCII lowercasing, without a branch per byte. Every function here expects bytes below
-//! 0x80 (the callers only pass ASCII runs), so adding a constant below 0x80 to a byte never
-//! carries into the next one.
+//! and ASCII lowercasing, without a branch per byte. The classifiers expect bytes below 0x80 (the
+//! callers only pass ASCII runs), so adding a constant below 0x80 to a byte never carries into
+//! the next one; [`first_digit`] takes any bytes.
 
 /// One in every byte.
 const LANES: u64 = 0x0101_0101_0101_0101;
