@@ -127,8 +127,23 @@ mod tests {
                 assert_eq!(classes.of(c), compute(c), "{u:#x}");
             }
         }
-        for c in ['\u{10000}', '😀', '\u{20000}', '\u{10FFFF}', '𝐀'] {
-            assert_eq!(classes.of(c), compute(c));
+    }
+
+    /// Each bit against the definition it stands for, over every character (the table is built
+    /// from `compute`, so this is what checks the bits themselves).
+    #[test]
+    fn every_bit_means_its_definition() {
+        let classes = Classes::get();
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            let bits = classes.of(c);
+            assert_eq!(bits & SPACE != 0, c.is_whitespace(), "{c:?}");
+            assert_eq!(bits & LETTER != 0, c.is_alphabetic(), "{c:?}");
+            assert_eq!(bits & ALONE != 0, spaceless(c), "{c:?}");
+            let own = c.to_lowercase().eq(std::iter::once(c));
+            assert_eq!(bits & OWN_LOWERCASE != 0, own, "{c:?}");
+            let starter = canonical_combining_class(c) == 0
+                && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes;
+            assert_eq!(bits & NFC_STARTER != 0, starter, "{c:?}");
         }
     }
 

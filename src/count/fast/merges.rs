@@ -176,10 +176,11 @@ impl Merges {
         count
     }
 
-    /// The same merges with a priority queue and a linked list of symbols: O(n log n) for long
-    /// pieces (a radix heap keeps memory access sequential). Entries are `rank << 32 | position` in one integer; a pair's merge is looked up
-    /// again when its entry comes out (stale entries no longer match), through a small memo,
-    /// since long pieces repeat the same pairs.
+    /// The same merges with a priority queue over one array of symbols: O(n log n) for long
+    /// pieces (a radix heap keeps memory access sequential). Entries are `rank << 32 |
+    /// position` in one integer; a pair's merge is looked up again when its entry comes out
+    /// (stale entries no longer match), through a small memo, since long pieces repeat the
+    /// same pairs.
     #[inline(never)] // kept apart: each shows up on its own in profiles
     fn count_long(&self, symbol: &mut [u32]) -> u32 {
         let n = symbol.len();
