@@ -72,7 +72,8 @@ pub struct DomainCount {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OtherDomains {
     /// How many distinct domains were summed here (approximate when `domains_exact` is
-    /// false: a domain summed in several merged parts is counted once per part).
+    /// false: a domain summed in several merged parts is counted once per part, and past a
+    /// thread's cap of distinct domains each further record counts as one domain).
     pub domains: u64,
     /// Their documents.
     pub documents: u64,

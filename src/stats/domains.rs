@@ -18,8 +18,8 @@ pub struct DomainStats {
     pub domains: HashMap<Box<str>, DocTokens>,
     /// Records of domains that arrived after the cap was reached.
     pub overflow: DocTokens,
-    /// How many of those records were the first sighting of their domain by that accumulator
-    /// (a lower bound of the distinct domains summed in the overflow).
+    /// How many records went to the overflow: their domains are not kept, so this stands in
+    /// for the distinct domains summed there, an upper bound of them.
     pub overflow_domains: u64,
     /// Records without a usable URL, or of sources that name no URL field.
     pub without: DocTokens,
