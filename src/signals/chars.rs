@@ -80,8 +80,9 @@ pub trait TextWalker {
 }
 
 /// Walks `text`: ASCII eight bytes at a time where eight ASCII bytes follow, other
-/// characters one at a time with their class bits (each window of 8 bytes is read once). Returns false when the walker stopped it.
-pub fn walk(text: &str, walker: &mut impl TextWalker) -> bool {
+/// characters one at a time with their class bits (each window of 8 bytes is read once).
+/// When the walker stops it, returns `Err` with where the refused character starts.
+pub fn walk(text: &str, walker: &mut impl TextWalker) -> Result<(), usize> {
     let classes = Classes::get();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -109,10 +110,10 @@ pub fn walk(text: &str, walker: &mut impl TextWalker) -> bool {
         let start = i;
         i += c.len_utf8();
         if !walker.other(c, classes.of(c), &bytes[start..i]) {
-            return false;
+            return Err(start);
         }
     }
-    true
+    Ok(())
 }
 
 #[cfg(test)]
