@@ -125,12 +125,17 @@ pub fn stats_of(tally: &Tally, hdr: Option<&str>) -> Result<SourceStats, String>
 
 /// A source's statistics with its declared collection period, if it has one and any record
 /// was counted under it, so that the period bounds the earliest and latest month.
-fn with_declared_period(source: &Source, stats: &SourceStats) -> SourceStats {
-    let mut stats = stats.clone();
-    if stats.periods.declared.documents > 0 {
-        stats.periods.declared_span = source.collected;
+/// Borrowed as is when there is nothing to set (the statistics can be large).
+fn with_declared_period<'a>(
+    source: &Source,
+    stats: &'a SourceStats,
+) -> std::borrow::Cow<'a, SourceStats> {
+    if stats.periods.declared.documents == 0 || source.collected.is_none() {
+        return std::borrow::Cow::Borrowed(stats);
     }
-    stats
+    let mut stats = stats.clone();
+    stats.periods.declared_span = source.collected;
+    std::borrow::Cow::Owned(stats)
 }
 
 /// Assembles the report of a run: per source, per category and totals, with the errors.
@@ -145,12 +150,13 @@ pub fn build_report(
     let listed = settings.domains_listed;
     let mut totals = SourceStats::default();
     let mut by_category: Vec<(Category, u64, SourceStats)> = Vec::new();
-    let stats: Vec<SourceStats> = sources
+    let stats: Vec<_> = sources
         .iter()
         .zip(&output.sources)
         .map(|(source, stats)| with_declared_period(source, stats))
         .collect();
     for (source, stats) in sources.iter().zip(&stats) {
+        let stats: &SourceStats = stats;
         totals += stats;
         match by_category
             .iter_mut()

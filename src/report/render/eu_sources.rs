@@ -206,10 +206,11 @@ fn crawled(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// The top 10% of the crawled data's domains by tokens.
 fn top_domains(report: &Report, c: &CategoryReport, out: &mut dyn Write) -> io::Result<()> {
     let d = &c.tally.domains;
+    // reports list domains ranked already; a report written by hand may not
     let mut listed = d.domains.clone();
     listed.sort_by(|a, b| {
-        b.tokens
-            .cmp(&a.tokens)
+        (b.tokens, b.documents)
+            .cmp(&(a.tokens, a.documents))
             .then_with(|| a.domain.cmp(&b.domain))
     });
     let n = listed.len() as u64 + d.domains_other.domains;
