@@ -9,7 +9,7 @@ pub use date::{Month, month_key, month_of_json, parse_month_key};
 
 /// The provenance fields of one record, borrowed from where it was read: absent when the
 /// source names no such field or the record lacks it.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RecordFields<'a> {
     /// The date field's value.
     pub date: Option<FieldValue<'a>>,
@@ -18,14 +18,12 @@ pub struct RecordFields<'a> {
 }
 
 /// One field's value as the reader found it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldValue<'a> {
     /// A raw JSON value from a JSONL line (`"2023-05-01"`, `1700000000`, `null`, ...).
     Json(&'a str),
     /// A string (a Parquet string column).
     Text(&'a str),
-    /// Seconds since 1970-01-01T00:00:00Z (a Parquet timestamp column).
-    UnixSeconds(f64),
 }
 
 impl FieldValue<'_> {
@@ -34,7 +32,6 @@ impl FieldValue<'_> {
         match *self {
             FieldValue::Json(raw) => month_of_json(raw),
             FieldValue::Text(text) => date::month_of_iso(text),
-            FieldValue::UnixSeconds(seconds) => date::month_of_unix(seconds),
         }
     }
 }
@@ -93,7 +90,6 @@ impl ProvenanceRule {
         let url = match fields.url? {
             FieldValue::Json(raw) => json_string(raw, scratch)?,
             FieldValue::Text(text) => text,
-            FieldValue::UnixSeconds(_) => return None,
         };
         url::registered_domain(url, buf)
     }

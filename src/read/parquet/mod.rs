@@ -37,7 +37,7 @@ use std::sync::Arc;
 const BATCH_ROWS: (usize, usize) = (1024, 64);
 
 /// One cell handed to the visitor of [`ParquetFile::read_row_group`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cell<'a> {
     /// A text value, valid UTF-8.
     Text {
