@@ -260,6 +260,21 @@ fn the_whole_fraction_is_the_exact_count() {
     assert_eq!(sizes["size_source"], "zstd_frame_headers");
     let sizes = &source(&report, "fortunes")["estimate"]["size_sources"][0];
     assert_eq!(sizes["size_source"], "gzip_trailer");
+    // every format says the figures are exact, none calls them an estimate
+    for format in ["table", "markdown", "eu-summary", "html"] {
+        let r = run(&[
+            "estimate",
+            "--sample",
+            "1.0",
+            "--format",
+            format,
+            manifest[0],
+            manifest[1],
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("counted every source whole"), "{format}");
+        assert!(!r.stdout.contains("ESTIMATE, not a full count"), "{format}");
+    }
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! sample's own counts. Nothing for a count's report. (The Markdown, eu-summary and HTML
 //! formats' notice and estimate table are in `estimate_note`.)
 
+use super::estimate_note;
 use super::table::write_aligned;
 use super::{Report, human_bytes, human_count};
 use crate::report::{Estimate, Tally};
@@ -35,12 +36,8 @@ fn rows(report: &Report) -> Option<Vec<(String, String, &Estimate)>> {
 
 /// The sentence that says what the figures are.
 fn headline(report: &Report) -> String {
-    let confidence = report
-        .totals
-        .tally
-        .estimate
-        .as_ref()
-        .map_or(0.95, |e| e.confidence);
+    let confidence =
+        estimate_note::total_estimate(report).map_or("95%".into(), estimate_note::confidence);
     let how = match &report.run.estimate {
         Some(run) => format!(
             "a random sample ({:.2}% of each source's bytes, seed {}; {} read of {} on disk)",
@@ -51,18 +48,11 @@ fn headline(report: &Report) -> String {
         ),
         None => "a random sample".into(),
     };
-    let all_counted = report
-        .totals
-        .tally
-        .estimate
-        .as_ref()
-        .is_some_and(|e| e.method == "census");
-    if all_counted {
-        return "EXACT: `estimate` counted every source whole (each was small enough, or the sample fraction is 1), so the figures are exact counts".into();
+    if estimate_note::all_counted(report) {
+        return estimate_note::ALL_COUNTED.into();
     }
     format!(
-        "ESTIMATE, not a full count: tokens and documents are estimated from {how}, each with its {:.0}% confidence interval; sources marked census were counted whole",
-        100.0 * confidence
+        "ESTIMATE, not a full count: tokens and documents are estimated from {how}, each with its {confidence} confidence interval; sources marked census were counted whole"
     )
 }
 

@@ -24,10 +24,21 @@ pub fn confidence(e: &Estimate) -> String {
     }
 }
 
+/// What an `estimate` that counted every source whole says instead of the estimate notice.
+pub const ALL_COUNTED: &str = "EXACT: `estimate` counted every source whole (each was small enough, or the sample fraction is 1), so the figures are exact counts";
+
+/// Whether the report is an `estimate` that counted every source whole (method `census`).
+pub fn all_counted(report: &Report) -> bool {
+    total_estimate(report).is_some_and(|e| e.method == "census")
+}
+
 /// The notice, in one paragraph, or `None` for a full count.
 pub fn notice(report: &Report) -> Option<String> {
     if !is_estimate(report) {
         return None;
+    }
+    if all_counted(report) {
+        return Some(format!("{ALL_COUNTED}."));
     }
     let mut out = String::from(
         "ESTIMATE, not a full count: the figures of this report were estimated from a sample",
