@@ -17,8 +17,8 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tokencensus::count::{Engine, ReferenceCounter, TokenizerSource, load_tokenizer};
-use tokencensus::{CountConfig, PreparedCounter};
+use tokencensus::count::{ReferenceCounter, RouteChoice, TokenizerSource, load_tokenizer};
+use tokencensus::{CountConfig, Tokenizer};
 
 fn corpus() -> PathBuf {
     std::env::var_os("TOKENCENSUS_BENCH_CORPUS")
@@ -43,7 +43,7 @@ fn texts(path: &Path) -> Vec<String> {
 }
 
 /// Tokens of a whole `count` run.
-fn tokens_of(config: &CountConfig, prepared: &PreparedCounter) -> u64 {
+fn tokens_of(config: &CountConfig, prepared: &Tokenizer) -> u64 {
     tokencensus::count_with(config, prepared)
         .unwrap()
         .report
@@ -65,10 +65,10 @@ fn bench(c: &mut Criterion) {
     let reference = ReferenceCounter::new(tokenizer, false).unwrap();
     let mut config = CountConfig::new(vec![path.clone()]);
     config.tokenizer = source;
-    let prepared = PreparedCounter::new(&config).unwrap();
+    let prepared = config.load_tokenizer().unwrap();
     let mut reference_config = config.clone();
-    reference_config.engine = Engine::Reference;
-    let prepared_reference = PreparedCounter::new(&reference_config).unwrap();
+    reference_config.routes = RouteChoice::Reference;
+    let prepared_reference = reference_config.load_tokenizer().unwrap();
     let tokens = tokens_of(&config, &prepared);
 
     let mut group = c.benchmark_group("count");
@@ -94,7 +94,7 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
-    print_summary(bytes, tokens, prepared.counter().engine());
+    print_summary(bytes, tokens, prepared.route());
 }
 
 /// Reads criterion's saved median estimates and prints MB/s, tokens/s and ratios.

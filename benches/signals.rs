@@ -10,7 +10,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokencensus::signals::SignalKind;
-use tokencensus::{CountConfig, PreparedCounter};
+use tokencensus::{CountConfig, Tokenizer};
 
 fn corpus() -> PathBuf {
     std::env::var_os("TOKENCENSUS_BENCH_CORPUS")
@@ -20,7 +20,7 @@ fn corpus() -> PathBuf {
         })
 }
 
-fn tokens_of(config: &CountConfig, prepared: &PreparedCounter) -> u64 {
+fn tokens_of(config: &CountConfig, prepared: &Tokenizer) -> u64 {
     let census = tokencensus::count_with(config, prepared).unwrap();
     census.report.totals.tally.counts.tokens
 }
@@ -28,7 +28,7 @@ fn tokens_of(config: &CountConfig, prepared: &PreparedCounter) -> u64 {
 fn bench(c: &mut Criterion) {
     let path = corpus();
     let plain = CountConfig::new(vec![path.clone()]);
-    let prepared = PreparedCounter::new(&plain).unwrap();
+    let prepared = plain.load_tokenizer().unwrap();
     let bytes = (tokencensus::count_with(&plain, &prepared).unwrap())
         .report
         .totals

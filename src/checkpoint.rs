@@ -8,12 +8,9 @@
 
 use crate::error::{FatalError, InputError};
 use crate::plan::{Plan, PlannedFile};
-use crate::report::{
-    Domains, Periods, domains_report, domains_stats, periods_report, periods_stats,
-};
-use crate::signals::SignalStats;
 use crate::signals::index::FileKeys;
-use crate::stats::{Counts, MediaCounts, SourceStats, TokenDistribution};
+use crate::stats::signals::{Scope, SignalsConfig};
+use crate::stats::{SourceStats, Tally};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
@@ -36,31 +33,15 @@ pub struct Checkpoint<'a> {
     pub keys: Vec<Option<String>>,
 }
 
-/// The saved result of one file (or range).
+/// The saved result of one file (or range): its statistics in their one serialised form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileResult {
-    /// The file's counters.
-    pub counts: Counts,
+    /// The file's statistics (every domain listed, signals as for a source).
+    pub tally: Tally,
     /// Its tokens-per-document histogram (HDR V2 deflate, base64).
     pub hdr: Option<String>,
-    /// Smallest tokens per document.
-    pub min: u64,
-    /// Largest tokens per document.
-    pub max: u64,
-    /// Its images, sounds, videos and other items.
-    #[serde(default)]
-    pub media: MediaCounts,
-    /// Its collection months (all domains listed: nothing is cut).
-    #[serde(default)]
-    pub periods: Periods,
-    /// Its registered domains.
-    #[serde(default)]
-    pub domains: Domains,
     /// Its input errors, line numbers final.
     pub errors: Vec<InputError>,
-    /// Its processing signals (zero when they were off).
-    #[serde(default)]
-    pub signals: SignalStats,
     /// With the dedup signal: its distinct texts' hashes (base64, see
     /// [`FileKeys::to_base64`]), or `null` when the file alone had more than the exact limit.
     #[serde(default)]
@@ -79,19 +60,18 @@ pub struct Restored {
 }
 
 impl FileResult {
-    /// The result of a file counted into `stats` with `errors`.
-    pub fn new(stats: &SourceStats, errors: Vec<InputError>) -> Self {
-        let summary = stats.tokens_per_document.summary();
+    /// The result of a file counted into `stats` with `errors`, under the signal settings
+    /// `signals` (`None`: off).
+    pub fn new(
+        stats: &SourceStats,
+        errors: Vec<InputError>,
+        signals: Option<&SignalsConfig>,
+    ) -> Self {
+        let signals = signals.map(|config| (config, Scope::Source));
         Self {
-            counts: stats.counts,
+            tally: Tally::of(stats, usize::MAX, signals),
             hdr: stats.tokens_per_document.to_base64(),
-            min: summary.map_or(0, |s| s.min),
-            max: summary.map_or(0, |s| s.max),
-            media: stats.media,
-            periods: periods_report(&stats.periods),
-            domains: domains_report(&stats.domains, usize::MAX),
             errors,
-            signals: stats.signals.clone(),
             dedup_keys: None,
         }
     }
@@ -107,23 +87,7 @@ impl FileResult {
 
     /// The statistics again.
     pub fn stats(&self) -> Result<SourceStats, String> {
-        let tokens_per_document = match &self.hdr {
-            Some(hdr) => {
-                TokenDistribution::from_base64(hdr, self.min, self.max, self.counts.tokens)?
-            }
-            None => TokenDistribution::default(),
-        };
-        if tokens_per_document.count() != self.counts.documents {
-            return Err("histogram and document count disagree".into());
-        }
-        Ok(SourceStats {
-            counts: self.counts,
-            tokens_per_document,
-            media: self.media,
-            signals: self.signals.clone(),
-            periods: periods_stats(&self.periods, &self.counts)?,
-            domains: domains_stats(&self.domains, &self.counts)?,
-        })
+        self.tally.to_stats(self.hdr.as_deref())
     }
 }
 

@@ -1,11 +1,20 @@
 //! The validated options of a count. Built by the command line (or any caller); no I/O here.
 
-use crate::count::{Engine, TokenizerSource};
+use crate::count::{RouteChoice, Tokenizer, TokenizerSource};
 use crate::engine::DEFAULT_CHUNK_BYTES;
 use crate::error::FatalError;
 use crate::plan::ShardSpec;
 use crate::signals::SignalsRequest;
 use std::path::PathBuf;
+
+/// One shard of a sharded count, and where that choice came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShardChoice {
+    /// Which shard of how many.
+    pub spec: ShardSpec,
+    /// `--shard`, or the scheduler's environment variables that chose it.
+    pub origin: String,
+}
 
 /// Everything `count` needs to know.
 #[derive(Debug, Clone)]
@@ -19,7 +28,7 @@ pub struct CountConfig {
     /// Count the post-processor's special tokens (BOS and the like).
     pub special_tokens: bool,
     /// Which counting routes may run.
-    pub engine: Engine,
+    pub routes: RouteChoice,
     /// The default JSONL text field.
     pub text_field: String,
     /// The default JSONL date field (none: records are undated unless the manifest says).
@@ -36,8 +45,8 @@ pub struct CountConfig {
     pub chunk_bytes: usize,
     /// Draw a progress bar on stderr.
     pub progress: bool,
-    /// Count only this shard of the corpus, and where that choice came from.
-    pub shard: Option<(ShardSpec, String)>,
+    /// Count only this shard of the corpus.
+    pub shard: Option<ShardChoice>,
     /// Save each finished file's result here, and skip files already saved.
     pub checkpoint: Option<PathBuf>,
     /// Processing signals asked for on the command line (the manifest may add more).
@@ -52,7 +61,7 @@ impl CountConfig {
             manifest: None,
             tokenizer: TokenizerSource::EmbeddedLlama3,
             special_tokens: false,
-            engine: Engine::Auto,
+            routes: RouteChoice::Auto,
             text_field: "text".into(),
             date_field: None,
             url_field: None,
@@ -65,6 +74,11 @@ impl CountConfig {
             checkpoint: None,
             signals: SignalsRequest::default(),
         }
+    }
+
+    /// Loads the configured tokenizer and picks its counting route.
+    pub fn load_tokenizer(&self) -> Result<Tokenizer, FatalError> {
+        Tokenizer::load(&self.tokenizer, self.special_tokens, self.routes)
     }
 
     /// Checks that the options can be acted on.

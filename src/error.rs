@@ -34,6 +34,12 @@ pub enum FatalError {
         /// What is wrong, naming the line where known.
         message: String,
     },
+    /// The tokenizer refused a text given to [`crate::Tokenizer::count`].
+    #[error("the tokenizer refused the text: {message}")]
+    Refused {
+        /// The tokenizer's message.
+        message: String,
+    },
     /// Reports that cannot be merged into one census.
     #[error("cannot merge: {0}")]
     Merge(String),
@@ -105,4 +111,11 @@ impl fmt::Display for InputError {
             None => write!(f, "{}: {}: {}", self.path, self.kind, self.message),
         }
     }
+}
+
+/// Puts input errors in report order: by path, line, kind and message.
+pub fn sort_errors(errors: &mut [InputError]) {
+    errors.sort_by(|a, b| {
+        (&a.path, a.line, a.kind, &a.message).cmp(&(&b.path, b.line, b.kind, &b.message))
+    });
 }

@@ -4,13 +4,10 @@
 //! settings or splits, and missing or repeated shards, are refused. The merged report equals
 //! the report of a single count of the whole corpus, except for `run`.
 
-use crate::count::TokenizerInfo;
-use crate::engine::{EngineOutput, sort_errors};
-use crate::error::FatalError;
+use crate::error::{FatalError, sort_errors};
 use crate::plan::Source;
-use crate::provenance::parse_month_key;
-use crate::report::{Report, RunInfo, SCHEMA_VERSION, SourceReport, build_report, stats_of};
-use crate::stats::SourceStats;
+use crate::report::{Report, RunInfo, SCHEMA_VERSION, SourceReport, build_report};
+use crate::stats::{SourceStats, parse_month_key};
 
 /// The most shards a merge accepts (a bound on the memory a damaged part can ask for).
 const MAX_SHARDS: u32 = 1 << 20;
@@ -33,9 +30,10 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
     let mut errors = Vec::new();
     for part in parts {
         for (total, source) in sources.iter_mut().zip(&part.report.sources) {
-            *total += &stats_of(&source.tally, source.tokens_per_document_hdr.as_deref()).map_err(
-                |e| FatalError::Merge(format!("{}: source {:?}: {e}", part.name, source.name)),
-            )?;
+            let hdr = source.tokens_per_document_hdr.as_deref();
+            *total += &source.tally.to_stats(hdr).map_err(|e| {
+                FatalError::Merge(format!("{}: source {:?}: {e}", part.name, source.name))
+            })?;
         }
         errors.extend(part.report.errors.iter().cloned());
     }
@@ -55,14 +53,6 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
             ..Source::new(s.name.clone(), s.category, s.text_field.clone())
         })
         .collect();
-    let t = &first.report.tokenizer;
-    let tokenizer = TokenizerInfo {
-        name: t.name.clone(),
-        sha256: t.sha256.clone(),
-        vocab_size: t.vocab_size,
-        special_tokens: t.special_tokens,
-        origin: t.origin.clone(),
-    };
     let run = RunInfo {
         threads: first.report.run.threads,
         mmap: first.report.run.mmap,
@@ -75,16 +65,11 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
         resumed_files: None,
         estimate: None,
     };
-    let output = EngineOutput {
-        sources,
-        errors,
-        warnings: Vec::new(),
-    };
     Ok(build_report(
         &declared,
-        &output,
-        &tokenizer,
-        (&t.engine, t.fallback_reason.as_deref()),
+        &sources,
+        errors,
+        first.report.tokenizer.clone(),
         first.report.settings.clone(),
         run,
     ))

@@ -1,8 +1,8 @@
 //! `verify`: re-counts a random sample of a corpus's documents with the reference route and
 //! compares every count with the fast route, so users can check exactness on their own data.
 
-use crate::CountConfig;
-use crate::count::{Counter, Engine, choose_route, load_tokenizer};
+use crate::config::CountConfig;
+use crate::count::{Counter, RouteChoice, choose_route, load_tokenizer};
 use crate::error::FatalError;
 use crate::read::documents::for_each_document;
 use rayon::prelude::*;
@@ -52,9 +52,9 @@ pub struct Verification {
 /// `config` and compares the fast route with the reference route on each.
 pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verification, FatalError> {
     config.validate()?;
-    let plan = crate::make_plan(config)?;
+    let plan = crate::census::plan(config)?;
     let load = || load_tokenizer(&config.tokenizer, config.special_tokens);
-    let fast = choose_route(load()?, config.special_tokens, Engine::Auto)
+    let fast = choose_route(load()?, config.special_tokens, RouteChoice::Auto)
         .map_err(|m| tokenizer_error(config, m))?;
     let mut verification = Verification {
         fast_engine: None,
@@ -68,8 +68,8 @@ pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verifica
     if fast.fallback_reason.is_some() {
         return Ok(verification); // the reference route counts anyway: nothing to compare
     }
-    verification.fast_engine = Some(fast.counter.engine().to_string());
-    let reference = choose_route(load()?, config.special_tokens, Engine::Reference)
+    verification.fast_engine = Some(fast.counter.route().to_string());
+    let reference = choose_route(load()?, config.special_tokens, RouteChoice::Reference)
         .map_err(|m| tokenizer_error(config, m))?;
 
     let mut rng = SplitMix64(seed);
@@ -184,7 +184,7 @@ mod tests {
         fn count(&self, text: &str) -> Result<u64, String> {
             Ok(text.split_whitespace().count() as u64)
         }
-        fn engine(&self) -> &'static str {
+        fn route(&self) -> &'static str {
             "words"
         }
     }
@@ -194,7 +194,7 @@ mod tests {
         fn count(&self, text: &str) -> Result<u64, String> {
             Ok(text.len() as u64)
         }
-        fn engine(&self) -> &'static str {
+        fn route(&self) -> &'static str {
             "bytes"
         }
     }

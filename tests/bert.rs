@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use std::str::FromStr;
 use std::sync::OnceLock;
 use tokencensus::count::{
-    Counter, Engine, LoadedTokenizer, TokenizerInfo, choose_route, load_tokenizer,
+    Counter, LoadedTokenizer, RouteChoice, TokenizerInfo, choose_route, load_tokenizer,
 };
 
 /// (options, fast counter, reference counter).
@@ -29,7 +29,7 @@ fn minilm_with(options: serde_json::Value) -> String {
     json.to_string()
 }
 
-fn route(json: &str, special: bool, engine: Engine) -> tokencensus::count::Route {
+fn route(json: &str, special: bool, engine: RouteChoice) -> tokencensus::count::Route {
     let loaded = LoadedTokenizer {
         tokenizer: tokenizers::Tokenizer::from_str(json).unwrap(),
         json: json.to_string(),
@@ -61,9 +61,9 @@ fn variants() -> &'static Vec<Variant> {
                         let json = minilm_with(options.clone());
                         // Special tokens counted in half of the variants.
                         let special = clean_text == lowercase;
-                        let fast = route(&json, special, Engine::Auto);
-                        assert_eq!(fast.counter.engine(), "fast-wordpiece", "{options}");
-                        let reference = route(&json, special, Engine::Reference);
+                        let fast = route(&json, special, RouteChoice::Auto);
+                        assert_eq!(fast.counter.route(), "fast-wordpiece", "{options}");
+                        let reference = route(&json, special, RouteChoice::Reference);
                         out.push((options.to_string(), fast.counter, reference.counter));
                     }
                 }
@@ -318,9 +318,9 @@ fn other_normalizers_keep_the_crate_pipeline() {
         serde_json::from_str(&load_tokenizer(&source, false).unwrap().json).unwrap();
     json["normalizer"] = serde_json::json!({"type": "Lowercase"});
     let json = json.to_string();
-    let fast = route(&json, false, Engine::Auto);
-    assert_eq!(fast.counter.engine(), "fast-cached-wordpiece");
-    let reference = route(&json, false, Engine::Reference);
+    let fast = route(&json, false, RouteChoice::Auto);
+    assert_eq!(fast.counter.route(), "fast-cached-wordpiece");
+    let reference = route(&json, false, RouteChoice::Reference);
     for text in ATOMS {
         assert_eq!(
             fast.counter.count(text),

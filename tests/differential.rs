@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use std::sync::OnceLock;
-use tokencensus::count::{Counter, Engine, TokenizerSource, choose_route, load_tokenizer};
+use tokencensus::count::{Counter, RouteChoice, TokenizerSource, choose_route, load_tokenizer};
 
 /// (name, fast counter, reference counter), for plain and special-token counting.
 type Pair = (&'static str, Box<dyn Counter>, Box<dyn Counter>);
@@ -22,13 +22,13 @@ fn pairs() -> &'static Vec<Pair> {
                     choose_route(load_tokenizer(&source, special).unwrap(), special, engine)
                         .unwrap()
                 };
-                let fast = route(Engine::Auto);
+                let fast = route(RouteChoice::Auto);
                 assert!(
                     fast.fallback_reason.is_none(),
                     "{name} must take a fast route: {:?}",
                     fast.fallback_reason
                 );
-                out.push((name, fast.counter, route(Engine::Reference).counter));
+                out.push((name, fast.counter, route(RouteChoice::Reference).counter));
             }
         }
         out

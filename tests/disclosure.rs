@@ -10,7 +10,7 @@ mod report_specs;
 
 use common::*;
 use serde_json::Value;
-use tokencensus::report::{Report, stats_of};
+use tokencensus::report::Report;
 use tokencensus::stats::SourceStats;
 
 const FIXTURE: &str = "fixtures/reports/disclosure.json";
@@ -39,7 +39,9 @@ fn the_fixture_is_a_consistent_report() {
     let report: Report = serde_json::from_value(fixture()).unwrap();
     let mut sum = SourceStats::default();
     for s in &report.sources {
-        let stats = stats_of(&s.tally, s.tokens_per_document_hdr.as_deref())
+        let stats = s
+            .tally
+            .to_stats(s.tokens_per_document_hdr.as_deref())
             .unwrap_or_else(|e| panic!("{}: {e}", s.name));
         sum += &stats;
     }

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 use tokencensus::estimate::{EstimateConfig, Population, SampleSize, estimate_sample};
 use tokencensus::report::{Estimate, Report};
-use tokencensus::{CountConfig, PreparedCounter};
+use tokencensus::CountConfig;
 
 /// One document of `chars` characters in a style: prose, digits, CJK or code.
 fn document(rng: &mut ChaCha8Rng, style: usize, chars: usize) -> String {
@@ -143,7 +143,7 @@ fn intervals_cover_exact_counts_and_five_percent_is_within_five_percent() {
     generate(dir.path());
     let names = ["web", "wiki", "chat", "mail"];
     let count = corpus_config(dir.path());
-    let prepared = PreparedCounter::new(&count).unwrap();
+    let prepared = count.load_tokenizer().unwrap();
     let exact: Report = tokencensus::count_with(&count, &prepared).unwrap().report;
     assert!(exact.errors.is_empty());
     let population = Population::discover(&count).unwrap();

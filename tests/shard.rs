@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use tokencensus::merge::{Part, merge_parts};
 use tokencensus::plan::ShardSpec;
-use tokencensus::{CountConfig, PreparedCounter, Report};
+use tokencensus::{CountConfig, Report, Tokenizer};
 
 /// A corpus with one large JSONL file (split between shards) holding bad lines, plus
 /// compressed and plain-text files.
@@ -262,7 +262,10 @@ proptest! {
         let parts: Vec<Part> = (0..count)
             .map(|index| {
                 let mut c = config.clone();
-                c.shard = Some((ShardSpec::new(index, count).unwrap(), "test".into()));
+                c.shard = Some(tokencensus::config::ShardChoice {
+                    spec: ShardSpec::new(index, count).unwrap(),
+                    origin: "test".into(),
+                });
                 Part { name: index.to_string(), report: tokencensus::count_with(&c, prepared).unwrap().report }
             })
             .rev()
@@ -273,7 +276,7 @@ proptest! {
     }
 }
 
-fn prepared() -> &'static PreparedCounter {
-    static PREPARED: std::sync::OnceLock<PreparedCounter> = std::sync::OnceLock::new();
-    PREPARED.get_or_init(|| PreparedCounter::new(&CountConfig::new(Vec::new())).unwrap())
+fn prepared() -> &'static Tokenizer {
+    static PREPARED: std::sync::OnceLock<Tokenizer> = std::sync::OnceLock::new();
+    PREPARED.get_or_init(|| Tokenizer::embedded().unwrap())
 }

@@ -8,7 +8,7 @@ mod common;
 use common::{census_only, count_json, root, run};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-use tokencensus::count::{Counter, TokenizerSource};
+use tokencensus::count::TokenizerSource;
 
 const MANIFEST: &str = "fixtures/signals/sources.toml";
 const SOURCES: [(&str, &str); 3] = [
@@ -32,8 +32,7 @@ struct Record {
 fn records() -> Vec<Record> {
     let config = tokencensus::CountConfig::new(vec![]);
     assert!(matches!(config.tokenizer, TokenizerSource::EmbeddedLlama3));
-    let prepared = tokencensus::PreparedCounter::new(&config).unwrap();
-    let counter: &dyn Counter = prepared.counter();
+    let tokenizer = config.load_tokenizer().unwrap();
     let mut out = Vec::new();
     for (source, (name, _)) in SOURCES.iter().enumerate() {
         let path = root().join(format!("fixtures/signals/{name}.jsonl"));
@@ -43,7 +42,7 @@ fn records() -> Vec<Record> {
             let string = |k: &str| v[k].as_str().map(str::to_string);
             out.push(Record {
                 source,
-                tokens: counter.count(&text).unwrap(),
+                tokens: tokenizer.count(&text).unwrap() as u64,
                 copy: string("copy"),
                 norm: string("norm"),
                 pii: serde_json::from_value(v["pii"].clone()).unwrap(),

@@ -2,7 +2,7 @@
 //! then each route counts them one after another on one thread, every count timed into an HDR
 //! histogram of nanoseconds. Reading is outside the timed part.
 
-use crate::CountConfig;
+use crate::config::CountConfig;
 use crate::count::Counter;
 use crate::error::FatalError;
 use crate::read::documents::for_each_document;
@@ -61,7 +61,7 @@ pub struct LatencySummary {
 
 /// Reads the first documents of the corpus of `config`, within `limits`.
 pub fn collect(config: &CountConfig, limits: LatencyLimits) -> Result<Documents, FatalError> {
-    let plan = crate::make_plan(config)?;
+    let plan = crate::census::plan(config)?;
     let mut docs = Documents::default();
     let (mut bytes, mut seen) = (0usize, 0u64);
     for file in &plan.files {
@@ -135,7 +135,7 @@ mod tests {
         fn count(&self, text: &str) -> Result<u64, String> {
             Ok(text.bytes().map(u64::from).sum::<u64>() % 7)
         }
-        fn engine(&self) -> &'static str {
+        fn route(&self) -> &'static str {
             "spin"
         }
     }

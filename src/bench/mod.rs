@@ -1,7 +1,7 @@
 //! `bench`: measures how fast this machine counts a corpus's sample shards, with the fast route
 //! and with the `tokenizers` crate route, and projects the wall time of a full count.
 //!
-//! For every thread count and route the whole count ([`crate::count_with`]) runs `runs` times
+//! For every thread count and route the whole count ([`crate::census::count_with`]) runs `runs` times
 //! with the tokenizer loaded once per route; the median, min and max wall times become MB/s
 //! (input bytes, decimal MB), documents/s and tokens/s. A sequential pass then times each
 //! document's count ([`latency`]), on the same documents for both routes. Nothing here asserts speed: the figures are measurements.
@@ -10,9 +10,10 @@ pub mod latency;
 pub mod render;
 mod report;
 
-use crate::count::Engine;
+use crate::config::CountConfig;
+use crate::count::RouteChoice;
+use crate::count::Tokenizer;
 use crate::error::FatalError;
-use crate::{CountConfig, PreparedCounter};
 use std::time::Instant;
 
 pub use latency::{LatencyLimits, LatencySummary};
@@ -21,7 +22,7 @@ pub use report::{BenchReport, Projection, Ratio, RouteBench, Sample, Throughput}
 /// Everything `bench` needs to know.
 #[derive(Debug, Clone)]
 pub struct BenchConfig {
-    /// The corpus and tokenizer (its `threads` and `engine` are set per measurement).
+    /// The corpus and tokenizer (its `threads` and `routes` are set per measurement).
     pub count: CountConfig,
     /// The thread counts to measure, in order.
     pub threads: Vec<usize>,
@@ -73,12 +74,15 @@ pub fn run_bench(config: &BenchConfig) -> Result<BenchReport, FatalError> {
     let mut routes = Vec::new();
     let mut sample = None;
     let mut info = None;
-    for (name, engine) in [("fast", Engine::Auto), ("reference", Engine::Reference)] {
+    for (name, choice) in [
+        ("fast", RouteChoice::Auto),
+        ("reference", RouteChoice::Reference),
+    ] {
         let mut base = config.count.clone();
-        base.engine = engine;
+        base.routes = choice;
         base.progress = false;
         let started = Instant::now();
-        let prepared = PreparedCounter::new(&base)?;
+        let prepared = base.load_tokenizer()?;
         let load_seconds = started.elapsed().as_secs_f64();
         let mut throughput = Vec::new();
         for &threads in &config.threads {
@@ -89,7 +93,7 @@ pub fn run_bench(config: &BenchConfig) -> Result<BenchReport, FatalError> {
         let latency = latency::measure(&documents, prepared.counter(), config.latency);
         routes.push(RouteBench {
             route: name.into(),
-            engine: prepared.counter().engine().into(),
+            engine: prepared.route().into(),
             fallback_reason: prepared.fallback_reason().map(String::from),
             load_seconds,
             throughput,
@@ -126,7 +130,7 @@ fn time_counts(
     base: &CountConfig,
     threads: usize,
     runs: usize,
-    prepared: &PreparedCounter,
+    prepared: &Tokenizer,
 ) -> Result<(Throughput, Sample), FatalError> {
     let mut config = base.clone();
     config.threads = threads;
@@ -135,7 +139,7 @@ fn time_counts(
     let mut sample = None;
     for _ in 0..runs {
         let started = Instant::now();
-        let census = crate::count_with(&config, prepared)?;
+        let census = crate::census::count_with(&config, prepared)?;
         seconds.push(started.elapsed().as_secs_f64());
         let totals = &census.report.totals;
         tokens.push(totals.tally.counts.tokens);

@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tokencensus::count::Engine;
+use tokencensus::count::RouteChoice;
 use tokencensus::{CountConfig, FatalError, Report};
 
 /// Arguments of `count`.
@@ -57,9 +57,9 @@ impl CountArgs {
         self.provenance.apply(&mut config);
         config.shard = self.shard.resolve()?;
         self.signals.apply(&mut config);
-        config.engine = match self.engine {
-            EngineArg::Auto => Engine::Auto,
-            EngineArg::Reference => Engine::Reference,
+        config.routes = match self.engine {
+            EngineArg::Auto => RouteChoice::Auto,
+            EngineArg::Reference => RouteChoice::Reference,
         };
         config.mmap = !self.no_mmap;
         config.checkpoint = self.checkpoint.clone();
@@ -74,10 +74,10 @@ impl CountArgs {
 /// Runs `count` and returns the exit status.
 pub fn run(args: CountArgs) -> Result<ExitCode, FatalError> {
     let config = args.config()?;
-    if let (Some((spec, origin)), false) = (&config.shard, args.quiet) {
+    if let (Some(shard), false) = (&config.shard, args.quiet) {
         eprintln!(
-            "tokencensus: counting shard {}/{} (from {origin})",
-            spec.index, spec.count
+            "tokencensus: counting shard {}/{} (from {})",
+            shard.spec.index, shard.spec.count, shard.origin
         );
     }
     let census = tokencensus::count(&config)?;

@@ -6,9 +6,9 @@ use super::count::exit_status;
 use super::output::ReportOutputArgs;
 use clap::Args;
 use std::process::ExitCode;
+use tokencensus::FatalError;
 use tokencensus::estimate::{EstimateConfig, Population, SampleSize, estimate_sample};
 use tokencensus::report::render::human_bytes;
-use tokencensus::{FatalError, PreparedCounter};
 
 /// Arguments of `estimate`.
 #[derive(Debug, Args)]
@@ -75,7 +75,7 @@ pub fn run(args: EstimateArgs) -> Result<ExitCode, FatalError> {
             sample.sources.len()
         );
     }
-    let prepared = PreparedCounter::new(&config.count)?;
+    let prepared = config.count.load_tokenizer()?;
     let census = estimate_sample(&config, &population, &sample, &prepared)?;
     if !args.quiet {
         for warning in &census.warnings {

@@ -4,6 +4,7 @@
 
 use clap::Args;
 use tokencensus::FatalError;
+use tokencensus::config::ShardChoice;
 use tokencensus::plan::ShardSpec;
 
 /// Sharding arguments of `count`.
@@ -19,7 +20,7 @@ pub struct ShardArgs {
 
 impl ShardArgs {
     /// The shard to count and where it came from, reading the process environment.
-    pub fn resolve(&self) -> Result<Option<(ShardSpec, String)>, FatalError> {
+    pub fn resolve(&self) -> Result<Option<ShardChoice>, FatalError> {
         resolve(self.shard.as_deref(), self.shard_count, |name| {
             std::env::var(name).ok()
         })
@@ -31,13 +32,13 @@ fn resolve(
     flag: Option<&str>,
     shard_count: Option<u32>,
     env: impl Fn(&str) -> Option<String>,
-) -> Result<Option<(ShardSpec, String)>, FatalError> {
+) -> Result<Option<ShardChoice>, FatalError> {
     let usage = |m: String| FatalError::Usage(m);
     if let Some(text) = flag {
-        return Ok(Some((
-            ShardSpec::parse(text).map_err(usage)?,
-            "--shard".into(),
-        )));
+        return Ok(Some(ShardChoice {
+            spec: ShardSpec::parse(text).map_err(usage)?,
+            origin: "--shard".into(),
+        }));
     }
     let number = |name: &str| -> Result<Option<u32>, FatalError> {
         env(name)
@@ -79,7 +80,7 @@ fn resolve(
             None => format!("SLURM_ARRAY_TASK_ID={id}, {count} shards"),
         };
         let spec = ShardSpec::new(index, count).map_err(|e| usage(format!("{origin}: {e}")))?;
-        return Ok(Some((spec, origin)));
+        return Ok(Some(ShardChoice { spec, origin }));
     }
     if let Some(index) = number("JOB_COMPLETION_INDEX")? {
         let count = count_from_flag_or_env()?.ok_or_else(|| {
@@ -87,7 +88,7 @@ fn resolve(
         })?;
         let origin = format!("JOB_COMPLETION_INDEX={index}, {count} shards");
         let spec = ShardSpec::new(index, count).map_err(|e| usage(format!("{origin}: {e}")))?;
-        return Ok(Some((spec, origin)));
+        return Ok(Some(ShardChoice { spec, origin }));
     }
     if shard_count.is_some() {
         return Err(usage(
@@ -112,7 +113,7 @@ mod tests {
                 .map(|(_, v)| v.to_string())
         };
         resolve(flag, count, env)
-            .map(|s| s.map(|(spec, _)| (spec.index, spec.count)))
+            .map(|s| s.map(|s| (s.spec.index, s.spec.count)))
             .map_err(|e| e.to_string())
     }
 

@@ -6,10 +6,12 @@ pub mod fast;
 mod load;
 mod reference;
 mod route;
+mod tokenizer;
 
 pub use load::{LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer};
 pub use reference::ReferenceCounter;
-pub use route::{Engine, Route, choose_route};
+pub use route::{Route, RouteChoice, choose_route};
+pub use tokenizer::Tokenizer;
 
 /// Counts the tokens of one document.
 pub trait Counter: Send + Sync {
@@ -17,5 +19,5 @@ pub trait Counter: Send + Sync {
     fn count(&self, text: &str) -> Result<u64, String>;
 
     /// The name of the route that counts, as stated in reports.
-    fn engine(&self) -> &'static str;
+    fn route(&self) -> &'static str;
 }

@@ -34,7 +34,7 @@ impl Counter for ReferenceCounter {
             .map_err(|e| e.to_string())
     }
 
-    fn engine(&self) -> &'static str {
+    fn route(&self) -> &'static str {
         "tokenizers-0.23"
     }
 }

@@ -10,7 +10,7 @@ use tokenizers::PostProcessor;
 
 /// Which routes may count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Engine {
+pub enum RouteChoice {
     /// The fast route where it is exact, the reference route otherwise.
     #[default]
     Auto,
@@ -30,11 +30,11 @@ pub struct Route {
 pub fn choose_route(
     loaded: LoadedTokenizer,
     special_tokens: bool,
-    engine: Engine,
+    routes: RouteChoice,
 ) -> Result<Route, String> {
-    let fallback_reason = match engine {
-        Engine::Reference => None,
-        Engine::Auto => {
+    let fallback_reason = match routes {
+        RouteChoice::Reference => None,
+        RouteChoice::Auto => {
             let json: serde_json::Value =
                 serde_json::from_str(&loaded.json).map_err(|e| e.to_string())?;
             let added = match (special_tokens, loaded.tokenizer.get_post_processor()) {

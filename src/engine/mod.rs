@@ -15,7 +15,7 @@ pub use progress::{Progress, ProgressReader};
 
 use crate::checkpoint::{Checkpoint, FileResult};
 use crate::count::Counter;
-use crate::error::{FatalError, InputError};
+use crate::error::{FatalError, InputError, sort_errors};
 use crate::plan::Plan;
 use crate::stats::SourceStats;
 use std::sync::Mutex;
@@ -135,12 +135,10 @@ impl Run<'_> {
         // A file that could not be read is not saved: the next run tries it again.
         let unread = errors.iter().any(|e| e.kind == crate::error::ErrorKind::Io);
         if let (Some(key), false) = (&c.checkpoint.keys[file], unread) {
-            let limit = self
-                .options
-                .signals
-                .as_ref()
-                .map(|s| s.config.dedup_exact_limit);
-            let result = FileResult::new(&stats, errors.clone()).with_keys(keys.as_ref(), limit);
+            let config = self.options.signals.as_ref().map(|s| &s.config);
+            let limit = config.map(|c| c.dedup_exact_limit);
+            let result =
+                FileResult::new(&stats, errors.clone(), config).with_keys(keys.as_ref(), limit);
             if let Err(e) = c.checkpoint.store.save(key, &result) {
                 warning = Some(format!(
                     "{}: checkpoint not saved ({e}); a re-run counts this file again",
@@ -247,11 +245,4 @@ pub fn run(
         errors,
         warnings,
     })
-}
-
-/// Puts input errors in report order: by path, line, kind and message.
-pub fn sort_errors(errors: &mut [InputError]) {
-    errors.sort_by(|a, b| {
-        (&a.path, a.line, a.kind, &a.message).cmp(&(&b.path, b.line, b.kind, &b.message))
-    });
 }

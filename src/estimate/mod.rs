@@ -15,12 +15,13 @@ pub mod sample;
 
 pub use probe::SizeSource;
 
+use crate::census::Census;
 use crate::config::CountConfig;
-use crate::engine::{EngineOptions, EngineOutput, sort_errors};
-use crate::error::FatalError;
+use crate::count::Tokenizer;
+use crate::engine::EngineOptions;
+use crate::error::{FatalError, sort_errors};
 use crate::plan::Plan;
-use crate::report::{EstimateRun, Report, RunInfo, Settings, build_report};
-use crate::{Census, PreparedCounter};
+use crate::report::{EstimateRun, Report, RunInfo, Settings, TokenizerReport, build_report};
 use figures::{Figures, UnitSize};
 use probe::FileProbe;
 use rayon::prelude::*;
@@ -84,7 +85,7 @@ impl Population {
     /// Plans the corpus of `config` and probes every file's size (on `config.threads` threads).
     pub fn discover(config: &CountConfig) -> Result<Self, FatalError> {
         config.validate()?;
-        let plan = crate::make_plan(config)?;
+        let plan = crate::census::plan(config)?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(config.threads.max(1))
             .build()
@@ -164,7 +165,7 @@ pub fn estimate(config: &EstimateConfig) -> Result<Census, FatalError> {
     config.validate()?;
     let population = Population::discover(&config.count)?;
     let sample = population.draw(config.sample, config.seed);
-    let prepared = PreparedCounter::new(&config.count)?;
+    let prepared = config.count.load_tokenizer()?;
     estimate_sample(config, &population, &sample, &prepared)
 }
 
@@ -173,7 +174,7 @@ pub fn estimate_sample(
     config: &EstimateConfig,
     population: &Population,
     sample: &Sample,
-    prepared: &PreparedCounter,
+    prepared: &Tokenizer,
 ) -> Result<Census, FatalError> {
     config.validate()?;
     let started = Instant::now();
@@ -207,11 +208,6 @@ pub fn estimate_sample(
     let mut errors = std::mem::take(&mut measured.errors);
     errors.extend(population.plan.problems.iter().cloned());
     sort_errors(&mut errors);
-    let output = EngineOutput {
-        sources: measured.sources,
-        errors,
-        warnings: Vec::new(),
-    };
     let settings = Settings {
         text_field: count.text_field.clone(),
         manifest: count.manifest.as_ref().map(|p| p.display().to_string()),
@@ -237,12 +233,16 @@ pub fn estimate_sample(
             corpus_bytes: population.input_bytes(),
         }),
     };
-    let engine = (prepared.counter().engine(), prepared.fallback_reason());
+    let described = TokenizerReport::new(
+        prepared.info(),
+        prepared.route(),
+        prepared.fallback_reason(),
+    );
     let mut report = build_report(
         &population.plan.sources,
-        &output,
-        prepared.info(),
-        engine,
+        &measured.sources,
+        errors,
+        described,
         settings,
         run,
     );

@@ -10,45 +10,13 @@
 use crate::plan::PlannedFile;
 use crate::read::format::{Compression, Layout};
 use crate::read::parquet::{ParquetFile, RowGroupSize};
-use serde::{Deserialize, Serialize};
+pub use crate::stats::SizeSource;
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 
 /// The largest compressed gzip size whose content cannot exceed 4 GiB (deflate's maximum
 /// expansion is 1032:1), so that the 32-bit ISIZE cannot have wrapped.
 pub const GZIP_TRAILER_TRUST_LIMIT: u64 = u32::MAX as u64 / 1032;
-
-/// Where a file's size comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SizeSource {
-    /// The size on disk of an uncompressed file.
-    FileSize,
-    /// A single gzip member's trailer (ISIZE).
-    GzipTrailer,
-    /// The content sizes in every zstd frame header.
-    ZstdFrameHeaders,
-    /// The row groups' uncompressed sizes in a Parquet footer.
-    ParquetMetadata,
-    /// Nothing records it: the compressed size, scaled by the sample's compression ratio.
-    CompressionRatio,
-    /// The probe failed (damaged or unreadable file): the file is counted whole.
-    CountedWhole,
-}
-
-impl SizeSource {
-    /// How the README and the reports name it.
-    pub fn name(self) -> &'static str {
-        match self {
-            SizeSource::FileSize => "file sizes",
-            SizeSource::GzipTrailer => "gzip trailers",
-            SizeSource::ZstdFrameHeaders => "zstd frame headers",
-            SizeSource::ParquetMetadata => "Parquet metadata",
-            SizeSource::CompressionRatio => "sample compression ratio",
-            SizeSource::CountedWhole => "counted whole",
-        }
-    }
-}
 
 /// What a probe found out about one file.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,33 +2,7 @@
 //! to UTC when they carry an offset) or Unix seconds. Months are numbered as
 //! `year * 12 + month - 1` so that they sort and subtract as integers.
 
-/// A month as `year * 12 + (month - 1)`.
-pub type Month = i32;
-
-/// The month of `year` and `month` (1-12).
-pub fn month_of(year: i32, month: u32) -> Month {
-    year * 12 + month as i32 - 1
-}
-
-/// `YYYY-MM` for a month.
-pub fn month_key(month: Month) -> String {
-    format!(
-        "{:04}-{:02}",
-        month.div_euclid(12),
-        month.rem_euclid(12) + 1
-    )
-}
-
-/// The month of a `YYYY-MM` key (as written by [`month_key`] or in a manifest).
-pub fn parse_month_key(key: &str) -> Option<Month> {
-    let b = key.as_bytes();
-    if b.len() != 7 || b[4] != b'-' {
-        return None;
-    }
-    let year = digits(&b[..4])? as i32;
-    let month = digits(&b[5..7])?;
-    (1..=12).contains(&month).then(|| month_of(year, month))
-}
+use crate::stats::{Month, ascii_digits as digits, month_of};
 
 /// The UTC month of a date value: a JSON string holding an ISO 8601 date or timestamp, or a
 /// JSON number of Unix seconds. `None` for anything else (the record is then undated).
@@ -133,12 +107,6 @@ fn time_offset(t: &[u8]) -> Option<i64> {
 }
 
 /// The value of a run of ASCII digits.
-fn digits(b: &[u8]) -> Option<u32> {
-    b.iter().try_fold(0u32, |n, &c| {
-        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-    })
-}
-
 fn is_leap(year: i64) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }

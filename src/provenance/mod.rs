@@ -5,7 +5,8 @@
 pub mod date;
 pub mod url;
 
-pub use date::{Month, month_key, month_of_json, parse_month_key};
+pub use crate::stats::{Month, month_key, parse_month_key};
+pub use date::month_of_json;
 
 /// The provenance fields of one record, borrowed from where it was read: absent when the
 /// source names no such field or the record lacks it.

@@ -1,126 +1,32 @@
-//! Building a [`Report`] from the engine's per-source statistics.
+//! Building a [`Report`] from per-source statistics: sources, categories and totals, each as
+//! its [`Tally`].
 
 use super::*;
 use crate::count::TokenizerInfo;
-use crate::engine::EngineOutput;
 use crate::plan::Source;
-use crate::provenance::month_key;
-use crate::stats::SourceStats;
+use crate::stats::signals::Scope;
+use crate::stats::{SourceStats, month_key};
 
-fn tally(stats: &SourceStats, domains_listed: usize) -> Tally {
-    let media = &stats.media;
-    let seconds = |ms: u64| ms as f64 / 1000.0;
-    Tally {
-        counts: Counts {
-            tokens: stats.counts.tokens + media.tokens(),
-            ..stats.counts
-        },
-        bytes_per_token: stats.counts.bytes_per_token(),
-        tokens_per_document: stats.tokens_per_document.summary(),
-        by_modality: ByModality {
-            text: TextCounts {
-                documents: stats.counts.documents,
-                bytes: stats.counts.bytes,
-                tokens: stats.counts.tokens,
-            },
-            image: media.image,
-            audio: TimedCounts {
-                items: media.audio.items,
-                seconds: seconds(media.audio.milliseconds),
-                tokens: media.audio.tokens,
-            },
-            video: VideoReport {
-                items: media.video.items,
-                seconds: seconds(media.video.milliseconds),
-                frames: media.video.frames,
-                tokens: media.video.tokens,
-            },
-        },
-        unsupported: media.unsupported,
-        webdataset: WebDatasetCounts {
-            samples: media.samples,
-            metadata_members: media.metadata.items,
-            metadata_bytes: media.metadata.bytes,
-        },
-        periods: provenance::periods_report(&stats.periods),
-        domains: provenance::domains_report(&stats.domains, domains_listed),
-        estimate: None,
-        signals: None,
-    }
-}
-
-/// The tally of `stats` with its signals (when `settings` has them) for `scope`.
-fn tally_in(
-    stats: &SourceStats,
-    listed: usize,
-    settings: &Settings,
-    scope: signals::Scope,
-) -> Tally {
-    Tally {
-        signals: (settings.signals.as_ref()).map(|c| signals::signals_report(stats, c, scope)),
-        ..tally(stats, listed)
-    }
-}
-
-/// The statistics a report's tally (with a source's histogram) stands for: the inverse of
-/// [`tally`], used to merge saved reports exactly.
-pub fn stats_of(tally: &Tally, hdr: Option<&str>) -> Result<SourceStats, String> {
-    use crate::stats::{AudioCounts, MediaCounts, TokenDistribution, VideoCounts, milliseconds};
-    let m = &tally.by_modality;
-    let counts = Counts {
-        tokens: m.text.tokens,
-        ..tally.counts
-    };
-    let media = MediaCounts {
-        image: m.image,
-        audio: AudioCounts {
-            items: m.audio.items,
-            milliseconds: milliseconds(m.audio.seconds),
-            tokens: m.audio.tokens,
-        },
-        video: VideoCounts {
-            items: m.video.items,
-            milliseconds: milliseconds(m.video.seconds),
-            frames: m.video.frames,
-            tokens: m.video.tokens,
-        },
-        unsupported: tally.unsupported,
-        metadata: ItemBytes {
-            items: tally.webdataset.metadata_members,
-            bytes: tally.webdataset.metadata_bytes,
-        },
-        samples: tally.webdataset.samples,
-    };
-    if counts.tokens + media.tokens() != tally.counts.tokens {
-        return Err("tokens are not the sum of the modalities' tokens".into());
-    }
-    let tokens_per_document = match (hdr, &tally.tokens_per_document) {
-        (None, None) if counts.documents == 0 => TokenDistribution::default(),
-        (Some(hdr), Some(summary)) => {
-            let d = TokenDistribution::from_base64(hdr, summary.min, summary.max, counts.tokens)?;
-            if d.count() != counts.documents {
-                return Err(format!(
-                    "the histogram holds {} documents, the counts {}",
-                    d.count(),
-                    counts.documents
-                ));
-            }
-            d
+impl TokenizerReport {
+    /// The report's description of the tokenizer `info`, counted by the route `engine`
+    /// (`fallback_reason`: why the reference route counted although a fast one was allowed).
+    pub fn new(info: &TokenizerInfo, engine: &str, fallback_reason: Option<&str>) -> Self {
+        TokenizerReport {
+            name: info.name.clone(),
+            sha256: info.sha256.clone(),
+            vocab_size: info.vocab_size,
+            special_tokens: info.special_tokens,
+            engine: engine.into(),
+            fallback_reason: fallback_reason.map(str::to_string),
+            origin: info.origin.clone(),
         }
-        _ => return Err("the tokens-per-document histogram is missing".into()),
-    };
-    let signals = match &tally.signals {
-        Some(report) => signals::stats_of_signals(report)?,
-        None => Default::default(),
-    };
-    Ok(SourceStats {
-        counts,
-        tokens_per_document,
-        media,
-        periods: provenance::periods_stats(&tally.periods, &counts)?,
-        domains: provenance::domains_stats(&tally.domains, &counts)?,
-        signals,
-    })
+    }
+}
+
+/// The tally of `stats` with the signals of `settings` (when they ran) for `scope`.
+fn tally_in(stats: &SourceStats, settings: &Settings, scope: Scope) -> Tally {
+    let signals = settings.signals.as_ref().map(|config| (config, scope));
+    Tally::of(stats, settings.domains_listed, signals)
 }
 
 /// A source's statistics with its declared collection period, if it has one and any record
@@ -138,21 +44,21 @@ fn with_declared_period<'a>(
     std::borrow::Cow::Owned(stats)
 }
 
-/// Assembles the report of a run: per source, per category and totals, with the errors.
+/// Assembles the report of a run from each source's statistics (`stats`, in the order of
+/// `sources`) and the run's input `errors` (sorted): per source, per category and totals.
 pub fn build_report(
     sources: &[Source],
-    output: &EngineOutput,
-    tokenizer: &TokenizerInfo,
-    (engine, fallback_reason): (&str, Option<&str>),
+    stats: &[SourceStats],
+    errors: Vec<InputError>,
+    tokenizer: TokenizerReport,
     settings: Settings,
     run: RunInfo,
 ) -> Report {
-    let listed = settings.domains_listed;
     let mut totals = SourceStats::default();
     let mut by_category: Vec<(Category, u64, SourceStats)> = Vec::new();
     let stats: Vec<_> = sources
         .iter()
-        .zip(&output.sources)
+        .zip(stats)
         .map(|(source, stats)| with_declared_period(source, stats))
         .collect();
     for (source, stats) in sources.iter().zip(&stats) {
@@ -176,19 +82,10 @@ pub fn build_report(
             name: env!("CARGO_PKG_NAME").into(),
             version: env!("CARGO_PKG_VERSION").into(),
         },
-        tokenizer: TokenizerReport {
-            name: tokenizer.name.clone(),
-            sha256: tokenizer.sha256.clone(),
-            vocab_size: tokenizer.vocab_size,
-            special_tokens: tokenizer.special_tokens,
-            engine: engine.into(),
-            fallback_reason: fallback_reason.map(str::to_string),
-            origin: tokenizer.origin.clone(),
-        },
-        settings: settings.clone(),
+        tokenizer,
         totals: Totals {
-            tally: tally_in(&totals, listed, &settings, signals::Scope::Total),
-            errors: output.errors.len() as u64,
+            tally: tally_in(&totals, &settings, Scope::Total),
+            errors: errors.len() as u64,
         },
         sources: sources
             .iter()
@@ -204,7 +101,7 @@ pub fn build_report(
                     to: month_key(to),
                 }),
                 url_field: source.url_field.clone(),
-                tally: tally_in(stats, listed, &settings, signals::Scope::Source),
+                tally: tally_in(stats, &settings, Scope::Source),
                 tokens_per_document_hdr: stats.tokens_per_document.to_base64(),
             })
             .collect(),
@@ -213,10 +110,11 @@ pub fn build_report(
             .map(|(category, sources, stats)| CategoryReport {
                 category,
                 sources,
-                tally: tally_in(&stats, listed, &settings, signals::Scope::Category),
+                tally: tally_in(&stats, &settings, Scope::Category),
             })
             .collect(),
-        errors: output.errors.clone(),
+        errors,
+        settings,
         run,
     }
 }

@@ -4,21 +4,18 @@
 
 mod build;
 mod disclosure;
-mod provenance;
 pub mod render;
-pub mod signals;
 
-pub use build::{build_report, stats_of};
-pub use disclosure::{
-    Collected, DocTokens, DomainCount, Domains, Estimate, EstimateRun, OtherDomains, Periods,
-    SizeCount,
+pub use crate::stats::signals;
+pub use crate::stats::{
+    ByModality, Category, DocTokens, DomainCount, Domains, Estimate, OtherDomains, Periods,
+    SizeCount, Tally, TextCounts, TimedCounts, VideoReport, WebDatasetCounts,
 };
-pub(crate) use provenance::{domains_report, domains_stats, periods_report, periods_stats};
+pub use build::build_report;
+pub use disclosure::{Collected, EstimateRun};
 
 use crate::error::InputError;
-use crate::manifest::Category;
 use crate::media::TokenModels;
-use crate::stats::{Counts, DistributionSummary, ImageCounts, ItemBytes};
 use serde::{Deserialize, Serialize};
 
 /// The version of the JSON schema described in the README.
@@ -92,97 +89,6 @@ pub struct Settings {
 
 fn default_domains_listed() -> usize {
     crate::config::DEFAULT_DOMAINS_LISTED
-}
-
-/// Counts with their derived figures, shared by sources, categories and totals.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tally {
-    /// The exact counters; `tokens` is the sum over all modalities, `documents` and `bytes`
-    /// are those of text.
-    #[serde(flatten)]
-    pub counts: Counts,
-    /// UTF-8 bytes of text per text token (null without text tokens).
-    pub bytes_per_token: Option<f64>,
-    /// Tokens per text document (null without documents).
-    pub tokens_per_document: Option<DistributionSummary>,
-    /// Documents, items, sizes and tokens per modality.
-    pub by_modality: ByModality,
-    /// Media files and WebDataset members of formats no probe reads: counted here, not as
-    /// errors and not as tokens.
-    pub unsupported: ItemBytes,
-    /// WebDataset shards: samples, and members that are metadata (`.json`, `.cls`, ...).
-    pub webdataset: WebDatasetCounts,
-    /// When the text records were collected: per month and year, undated, declared.
-    #[serde(flatten)]
-    pub periods: Periods,
-    /// Which registered web domains the text records came from.
-    #[serde(flatten)]
-    pub domains: Domains,
-    /// For `estimate`: the estimated figures with their interval (absent for a count).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimate: Option<Estimate>,
-    /// Processing signals (duplicates, personal data, languages, quality), when they ran.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signals: Option<signals::SignalsReport>,
-}
-
-/// The census split by modality; `tokens` of the tally is the sum of the four.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ByModality {
-    /// Text documents.
-    pub text: TextCounts,
-    /// Still images.
-    pub image: ImageCounts,
-    /// Sounds.
-    pub audio: TimedCounts,
-    /// Videos (their soundtracks' tokens included).
-    pub video: VideoReport,
-}
-
-/// Text: documents, UTF-8 bytes and tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TextCounts {
-    /// Documents.
-    pub documents: u64,
-    /// UTF-8 bytes.
-    pub bytes: u64,
-    /// Tokens.
-    pub tokens: u64,
-}
-
-/// Sounds: items, total duration and tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct TimedCounts {
-    /// Items.
-    pub items: u64,
-    /// Total duration in seconds (each item rounded to whole milliseconds).
-    pub seconds: f64,
-    /// Tokens.
-    pub tokens: u64,
-}
-
-/// Videos: items, total duration, sampled frames and tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct VideoReport {
-    /// Items.
-    pub items: u64,
-    /// Total duration in seconds (each item rounded to whole milliseconds).
-    pub seconds: f64,
-    /// Frames sampled under the video model.
-    pub frames: u64,
-    /// Tokens of pictures and soundtracks.
-    pub tokens: u64,
-}
-
-/// What WebDataset shards held besides text and media.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WebDatasetCounts {
-    /// Samples (runs of members that share a key).
-    pub samples: u64,
-    /// Members that describe a sample rather than hold text or media.
-    pub metadata_members: u64,
-    /// Their bytes.
-    pub metadata_bytes: u64,
 }
 
 /// All sources together.

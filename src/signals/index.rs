@@ -10,8 +10,9 @@
 //! For `--checkpoint`, [`FileKeys`] keeps a file's own hashes so that a resumed run can put
 //! a saved file's texts back into the index.
 
-use super::dedup::{Attribution, TextHashes};
-use crate::manifest::Category;
+use super::dedup::TextHashes;
+use crate::stats::Category;
+use crate::stats::signals::Attribution;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use std::collections::HashMap;
@@ -166,7 +167,7 @@ impl DedupIndex {
                     true => &shard.sources[key],
                     false => &one,
                 };
-                let once = |tokens| super::DocCount {
+                let once = |tokens| crate::stats::DocTokens {
                     documents: 1,
                     tokens,
                 };
@@ -320,7 +321,7 @@ mod tests {
         }
         let a = forward.attribute(&categories()).unwrap();
         assert_eq!(a, backward.attribute(&categories()).unwrap());
-        let docs_of = |c: super::super::DocCount| c.documents;
+        let docs_of = |c: crate::stats::DocTokens| c.documents;
         assert_eq!(
             a.iter().map(|x| docs_of(x.in_source)).collect::<Vec<_>>(),
             [1, 2, 2]

@@ -6,11 +6,8 @@
 //! languages, so a document in another language is counted under the closest one; a prefix
 //! with fewer than [`MIN_LETTERS`] letters (digits, symbols, markup, empty) is `unknown`.
 
-use super::DocCount;
-use whichlang::{LANGUAGES, Lang};
-
-/// The detector's name and version, stated in reports.
-pub const DETECTOR: &str = "whichlang 0.1";
+pub use crate::stats::signals::lang::{DETECTOR, code, english_name, index_of, languages};
+use whichlang::LANGUAGES;
 
 /// A prefix with fewer letters than this has no language.
 pub const MIN_LETTERS: usize = 20;
@@ -42,148 +39,6 @@ pub fn detect(text: &str, prefix: usize) -> Option<usize> {
     LANGUAGES.iter().position(|&l| l == lang)
 }
 
-/// Every language the detector knows, in a fixed order.
-pub fn languages() -> &'static [Lang] {
-    &LANGUAGES
-}
-
-/// The ISO 639-3 code of language `i`.
-pub fn code(i: usize) -> &'static str {
-    LANGUAGES[i].three_letter_code()
-}
-
-/// The English name of language `i`.
-pub fn english_name(i: usize) -> &'static str {
-    match LANGUAGES[i] {
-        Lang::Ara => "Arabic",
-        Lang::Cmn => "Mandarin Chinese",
-        Lang::Deu => "German",
-        Lang::Eng => "English",
-        Lang::Fra => "French",
-        Lang::Hin => "Hindi",
-        Lang::Ita => "Italian",
-        Lang::Jpn => "Japanese",
-        Lang::Kor => "Korean",
-        Lang::Nld => "Dutch",
-        Lang::Por => "Portuguese",
-        Lang::Rus => "Russian",
-        Lang::Spa => "Spanish",
-        Lang::Swe => "Swedish",
-        Lang::Tur => "Turkish",
-        Lang::Vie => "Vietnamese",
-    }
-}
-
-/// The index of the language with ISO 639-3 `code`.
-pub fn index_of(wanted: &str) -> Option<usize> {
-    (0..LANGUAGES.len()).find(|&i| code(i) == wanted)
-}
-
-/// Documents and tokens per language of one source (or a sum of sources).
-#[derive(Debug, Clone, Default)]
-pub struct LangStats {
-    /// Per language (indexed like [`languages`]); empty until something is recorded.
-    pub languages: Vec<DocCount>,
-    /// Documents of no reliably detected language.
-    pub unknown: DocCount,
-}
-
-impl LangStats {
-    /// Records a document of language `language` (`None`: unknown) with `tokens` tokens.
-    pub fn record(&mut self, language: Option<usize>, tokens: u64) {
-        let count = DocCount {
-            documents: 1,
-            tokens,
-        };
-        match language {
-            None => self.unknown += count,
-            Some(i) => {
-                if self.languages.is_empty() {
-                    self.languages = vec![DocCount::default(); languages().len()];
-                }
-                self.languages[i] += count;
-            }
-        }
-    }
-
-    /// The count of language `i`.
-    pub fn get(&self, i: usize) -> DocCount {
-        self.languages.get(i).copied().unwrap_or_default()
-    }
-}
-
-impl std::ops::AddAssign<&LangStats> for LangStats {
-    fn add_assign(&mut self, other: &LangStats) {
-        if !other.languages.is_empty() && self.languages.is_empty() {
-            self.languages = vec![DocCount::default(); languages().len()];
-        }
-        for (mine, theirs) in self.languages.iter_mut().zip(&other.languages) {
-            *mine += *theirs;
-        }
-        self.unknown += other.unknown;
-    }
-}
-
-impl LangStats {
-    /// The non-zero languages by ISO 639-3 code.
-    pub fn by_code(&self) -> std::collections::BTreeMap<String, DocCount> {
-        (0..self.languages.len())
-            .filter(|&i| self.get(i) != DocCount::default())
-            .map(|i| (code(i).to_string(), self.get(i)))
-            .collect()
-    }
-
-    /// Statistics from counts by ISO 639-3 code (the inverse of [`LangStats::by_code`]).
-    pub fn from_codes<'a>(
-        codes: impl IntoIterator<Item = (&'a str, DocCount)>,
-        unknown: DocCount,
-    ) -> Result<LangStats, String> {
-        let mut stats = LangStats {
-            unknown,
-            ..LangStats::default()
-        };
-        for (code, count) in codes {
-            let i = index_of(code).ok_or_else(|| format!("unknown language code {code:?}"))?;
-            if stats.languages.is_empty() {
-                stats.languages = vec![DocCount::default(); languages().len()];
-            }
-            stats.languages[i] += count;
-        }
-        Ok(stats)
-    }
-}
-
-/// Saved form (checkpoints): non-zero languages by code, and the unknown documents.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct SavedLang {
-    languages: std::collections::BTreeMap<String, DocCount>,
-    unknown: DocCount,
-}
-
-impl serde::Serialize for LangStats {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let saved = SavedLang {
-            languages: self.by_code(),
-            unknown: self.unknown,
-        };
-        saved.serialize(serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for LangStats {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let saved = SavedLang::deserialize(deserializer)?;
-        let codes = saved.languages.iter().map(|(c, n)| (c.as_str(), *n));
-        LangStats::from_codes(codes, saved.unknown).map_err(serde::de::Error::custom)
-    }
-}
-
-impl PartialEq for LangStats {
-    fn eq(&self, other: &Self) -> bool {
-        self.unknown == other.unknown && (0..languages().len()).all(|i| self.get(i) == other.get(i))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,28 +59,5 @@ mod tests {
             cut -= 1;
         }
         assert_eq!(detect(&long, 1023), detect(&long[..cut], 4096));
-    }
-
-    #[test]
-    fn merges_by_language() {
-        let mut a = LangStats::default();
-        let mut b = LangStats::default();
-        a.record(index_of("eng"), 10);
-        b.record(index_of("eng"), 5);
-        b.record(None, 1);
-        a += &b;
-        let two = DocCount {
-            documents: 2,
-            tokens: 15,
-        };
-        assert_eq!(a.get(index_of("eng").unwrap()), two);
-        assert_eq!(a.unknown.documents, 1);
-        let zeros = LangStats {
-            languages: vec![DocCount::default(); languages().len()],
-            unknown: DocCount::default(),
-        };
-        assert_eq!(LangStats::default(), zeros);
-        let saved = serde_json::to_string(&a).unwrap();
-        assert_eq!(serde_json::from_str::<LangStats>(&saved).unwrap(), a);
     }
 }

@@ -22,60 +22,14 @@ pub mod index;
 pub mod lang;
 pub mod pii;
 pub mod quality;
-pub mod sketch;
 mod swar;
 
 pub use config::{SignalKind, SignalsConfig, SignalsRequest, SignalsTable, Thresholds};
 
-use crate::manifest::Category;
-use crate::stats::SourceStats;
-use dedup::{DedupStats, ExactState};
+use crate::stats::signals::{ExactState, SignalStats};
+use crate::stats::{Category, SourceStats};
 use index::{DedupIndex, FileKeys};
-use lang::LangStats;
-use pii::PiiStats;
-use quality::QualityStats;
-use serde::{Deserialize, Serialize};
 use std::sync::Arc;
-
-/// Documents and their tokens.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocCount {
-    /// Documents.
-    pub documents: u64,
-    /// Their tokens.
-    pub tokens: u64,
-}
-
-impl std::ops::AddAssign for DocCount {
-    fn add_assign(&mut self, other: DocCount) {
-        self.documents += other.documents;
-        self.tokens += other.tokens;
-    }
-}
-
-/// Every signal's figures for one source (or a sum of sources); zero for signals not run.
-/// Serialized for checkpoints without the exact duplicate figures, which are attributed anew
-/// from the index at the end of every run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct SignalStats {
-    /// Duplicates.
-    pub dedup: DedupStats,
-    /// Personal data.
-    pub pii: PiiStats,
-    /// Languages.
-    pub lang: LangStats,
-    /// Quality flags.
-    pub quality: QualityStats,
-}
-
-impl std::ops::AddAssign<&SignalStats> for SignalStats {
-    fn add_assign(&mut self, other: &SignalStats) {
-        self.dedup += &other.dedup;
-        self.pii += &other.pii;
-        self.lang += &other.lang;
-        self.quality += &other.quality;
-    }
-}
 
 /// What all accumulators of one run share: the settings and the exact de-duplication indexes.
 pub struct SignalsRun {
@@ -157,7 +111,9 @@ impl Observer {
         let config = &self.run.config;
         if config.has(SignalKind::Dedup) {
             let hashes = dedup::hash_text(text, &mut self.normalized);
-            stats.dedup.record(hashes, tokens);
+            stats
+                .dedup
+                .record(hashes.exact as u64, hashes.normalized as u64, tokens);
             self.run.exact.insert(hashes.exact, source as u32, tokens);
             self.run
                 .normalized

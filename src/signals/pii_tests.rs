@@ -1,6 +1,7 @@
 //! Planted personal data and near misses that must not match, kind by kind.
 
 use super::*;
+use crate::stats::signals::PiiStats;
 
 fn count(text: &str, kind: PiiKind) -> u64 {
     scan(text)[kind as usize]

@@ -6,29 +6,9 @@
 //! `max_repeated_line_share` repeat an earlier line of the same document, compared after
 //! trimming ASCII whitespace). A document may carry several flags; `flagged` counts it once.
 
-use super::DocCount;
 use super::config::Thresholds;
 use super::{chars, swar};
-
-/// The flags of one document.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Verdict {
-    /// Only whitespace.
-    pub empty: bool,
-    /// Fewer words than the threshold (and not empty).
-    pub very_short: bool,
-    /// Too few letters among the non-whitespace characters.
-    pub mostly_non_letters: bool,
-    /// Too many repeated lines.
-    pub repeated_lines: bool,
-}
-
-impl Verdict {
-    /// Whether any flag is set.
-    pub fn any(&self) -> bool {
-        self.empty || self.very_short || self.mostly_non_letters || self.repeated_lines
-    }
-}
+pub use crate::stats::signals::Verdict;
 
 /// Judges `text`; `lines` is scratch space for line hashes.
 pub fn assess(text: &str, t: &Thresholds, lines: &mut Vec<u64>) -> Verdict {
@@ -173,46 +153,6 @@ impl chars::TextWalker for CharCounter {
     }
 }
 
-/// Flagged documents and their tokens, per flag, of one source (or a sum of sources).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct QualityStats {
-    /// Empty documents.
-    pub empty: DocCount,
-    /// Very short documents.
-    pub very_short: DocCount,
-    /// Mostly non-letter documents.
-    pub mostly_non_letters: DocCount,
-    /// Repeated-line documents.
-    pub repeated_lines: DocCount,
-    /// Documents with any flag.
-    pub flagged: DocCount,
-}
-
-impl QualityStats {
-    /// Records one document's verdict and tokens.
-    pub fn record(&mut self, v: Verdict, tokens: u64) {
-        let one = |flag: bool| DocCount {
-            documents: u64::from(flag),
-            tokens: if flag { tokens } else { 0 },
-        };
-        self.empty += one(v.empty);
-        self.very_short += one(v.very_short);
-        self.mostly_non_letters += one(v.mostly_non_letters);
-        self.repeated_lines += one(v.repeated_lines);
-        self.flagged += one(v.any());
-    }
-}
-
-impl std::ops::AddAssign<&QualityStats> for QualityStats {
-    fn add_assign(&mut self, o: &QualityStats) {
-        self.empty += o.empty;
-        self.very_short += o.very_short;
-        self.mostly_non_letters += o.mostly_non_letters;
-        self.repeated_lines += o.repeated_lines;
-        self.flagged += o.flagged;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,27 +239,5 @@ mod tests {
             let mut scratch = Vec::new();
             proptest::prop_assert_eq!(repeated_lines(text.as_bytes(), &mut scratch), plain_repeats(&text));
         }
-    }
-
-    #[test]
-    fn counts_flagged_once() {
-        let mut stats = QualityStats::default();
-        stats.record(
-            Verdict {
-                very_short: true,
-                mostly_non_letters: true,
-                ..Verdict::default()
-            },
-            7,
-        );
-        stats.record(Verdict::default(), 100);
-        assert_eq!(
-            stats.flagged,
-            DocCount {
-                documents: 1,
-                tokens: 7
-            }
-        );
-        assert_eq!(stats.very_short, stats.mostly_non_letters);
     }
 }

@@ -1,4 +1,5 @@
-//! The additive counters of a census.
+//! The additive counters of a census: files, documents, bytes and tokens, and the documents
+//! and tokens of one month, domain, language or flag.
 
 use serde::{Deserialize, Serialize};
 use std::ops::AddAssign;
@@ -19,6 +20,14 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// The text documents and tokens (`tokens` are text tokens in a source's statistics).
+    pub fn text(&self) -> DocTokens {
+        DocTokens {
+            documents: self.documents,
+            tokens: self.tokens,
+        }
+    }
+
     /// UTF-8 bytes per token, or `None` when no token was counted.
     pub fn bytes_per_token(&self) -> Option<f64> {
         (self.tokens > 0).then(|| self.bytes as f64 / self.tokens as f64)
@@ -31,6 +40,22 @@ impl AddAssign<&Counts> for Counts {
         self.documents += other.documents;
         self.bytes += other.bytes;
         self.input_bytes += other.input_bytes;
+        self.tokens += other.tokens;
+    }
+}
+
+/// Documents and tokens of one month, one year, one domain or one remainder.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocTokens {
+    /// Text documents.
+    pub documents: u64,
+    /// Their tokens.
+    pub tokens: u64,
+}
+
+impl std::ops::AddAssign<DocTokens> for DocTokens {
+    fn add_assign(&mut self, other: DocTokens) {
+        self.documents += other.documents;
         self.tokens += other.tokens;
     }
 }

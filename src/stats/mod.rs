@@ -1,18 +1,31 @@
-//! Plain statistics values that merge exactly with `+=`: counters, token distributions and
-//! per-source accumulations. Merging is associative and order-free, so per-thread partial
-//! results can be combined in any grouping and give the same census.
+//! The bottom layer: plain statistics values that merge exactly with `+=` (counters, token
+//! distributions, modality tallies, collection months, web domains, signal figures,
+//! categories) and their one serialised form ([`Tally`] and the types it holds), which
+//! reports, shard parts and checkpoints all use. Merging is associative and order-free, so
+//! per-thread partial results can be combined in any grouping and give the same census.
+//! Nothing here reads files or knows tokenizers.
 
+mod category;
 mod counts;
 mod distribution;
 mod domains;
+mod estimate;
 mod modality;
+mod month;
 mod periods;
+pub mod signals;
+mod tally;
 
-pub use counts::Counts;
+pub use category::Category;
+pub use counts::{Counts, DocTokens};
 pub use distribution::{DistributionSummary, TokenDistribution};
-pub use domains::{DOMAIN_CAP, DomainStats};
+pub use domains::{DOMAIN_CAP, DomainCount, DomainStats, Domains, OtherDomains};
+pub use estimate::{Estimate, SizeCount, SizeSource};
 pub use modality::{AudioCounts, ImageCounts, ItemBytes, MediaCounts, VideoCounts, milliseconds};
-pub use periods::{Dating, PeriodStats};
+pub(crate) use month::ascii_digits;
+pub use month::{Month, month_key, month_of, parse_month_key};
+pub use periods::{Dating, PeriodStats, Periods};
+pub use tally::{ByModality, Tally, TextCounts, TimedCounts, VideoReport, WebDatasetCounts};
 
 use std::ops::AddAssign;
 
@@ -26,7 +39,7 @@ pub struct SourceStats {
     /// Images, sounds, videos and other non-text items.
     pub media: MediaCounts,
     /// Processing signals (duplicates, personal data, languages, quality); zero when off.
-    pub signals: crate::signals::SignalStats,
+    pub signals: signals::SignalStats,
     /// Text documents and tokens per collection month.
     pub periods: PeriodStats,
     /// Text documents and tokens per registered web domain.

@@ -2,8 +2,8 @@
 //! a usable date, and records of sources that declare a collection period instead. Merges
 //! exactly with `+=` (month maps add; declared spans widen).
 
-use crate::provenance::Month;
-use crate::report::DocTokens;
+use super::{Counts, DocTokens, Month, month_key, parse_month_key};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ops::AddAssign;
 
@@ -72,5 +72,86 @@ impl AddAssign<&PeriodStats> for PeriodStats {
             (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
             (one, other) => one.or(other),
         };
+    }
+}
+
+/// When a tally's text records were collected.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Periods {
+    /// Dated records per UTC month, keyed `YYYY-MM`, in order.
+    #[serde(default)]
+    pub by_month: BTreeMap<String, DocTokens>,
+    /// The same per year, keyed `YYYY`.
+    #[serde(default)]
+    pub by_year: BTreeMap<String, DocTokens>,
+    /// The earliest month (`YYYY-MM`) of a dated record or of a declared period.
+    #[serde(default)]
+    pub earliest_month: Option<String>,
+    /// The latest month (`YYYY-MM`) of a dated record or of a declared period.
+    #[serde(default)]
+    pub latest_month: Option<String>,
+    /// Records whose date field was missing or unparseable, or whose source names no date
+    /// field and declares no period: counted, but in no month.
+    #[serde(default)]
+    pub undated: DocTokens,
+    /// Records of sources that declare a collection period (`collected`) instead of a date
+    /// field: counted in no month, but their period bounds `earliest_month`/`latest_month`.
+    #[serde(default)]
+    pub declared: DocTokens,
+}
+
+impl PeriodStats {
+    /// The serialised form (months as `YYYY-MM` keys with a yearly roll-up).
+    pub fn to_form(&self) -> Periods {
+        let stats = self;
+        let mut by_year: BTreeMap<String, DocTokens> = BTreeMap::new();
+        for (month, counts) in &stats.months {
+            *by_year
+                .entry(format!("{:04}", month.div_euclid(12)))
+                .or_default() += *counts;
+        }
+        let span = stats.span();
+        Periods {
+            by_month: stats
+                .months
+                .iter()
+                .map(|(m, c)| (month_key(*m), *c))
+                .collect(),
+            by_year,
+            earliest_month: span.map(|(first, _)| month_key(first)),
+            latest_month: span.map(|(_, last)| month_key(last)),
+            undated: stats.undated,
+            declared: stats.declared,
+        }
+    }
+}
+
+impl Periods {
+    /// The statistics these months stand for, checked against the tally's text `counts`
+    /// (declared spans come from the sources).
+    pub fn to_stats(&self, counts: &Counts) -> Result<PeriodStats, String> {
+        let periods = self;
+        let mut stats = PeriodStats {
+            undated: periods.undated,
+            declared: periods.declared,
+            ..PeriodStats::default()
+        };
+        for (key, c) in &periods.by_month {
+            let month = parse_month_key(key).ok_or_else(|| format!("bad month key {key:?}"))?;
+            stats.months.insert(month, *c);
+        }
+        let mut sum = stats.undated;
+        sum += stats.declared;
+        stats.months.values().for_each(|c| sum += *c);
+        if sum == DocTokens::default() && counts.documents > 0 {
+            // A report written before months were counted: every document is undated.
+            stats.undated = counts.text();
+        } else if sum != counts.text() {
+            return Err(format!(
+                "months, undated and declared records add up to {} documents and {} tokens, not {} and {}",
+                sum.documents, sum.tokens, counts.documents, counts.tokens
+            ));
+        }
+        Ok(stats)
     }
 }

@@ -125,7 +125,7 @@ impl Counter for BertCounter {
         })
     }
 
-    fn engine(&self) -> &'static str {
+    fn route(&self) -> &'static str {
         "fast-wordpiece"
     }
 }

@@ -142,7 +142,7 @@ impl Counter for FastCounter {
         })
     }
 
-    fn engine(&self) -> &'static str {
+    fn route(&self) -> &'static str {
         match self.model {
             Model::ByteLevel { .. } => "fast-bpe",
             Model::SentencePiece(_) => "fast-spm-bpe",

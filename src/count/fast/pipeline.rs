@@ -17,7 +17,7 @@ pub trait PieceCounter: Send + Sync {
     /// The number of tokens the model gives `piece`.
     fn count_piece(&self, piece: &str) -> Result<u32, String>;
     /// The route's name in reports.
-    fn engine(&self) -> &'static str;
+    fn route(&self) -> &'static str;
 }
 
 /// Counts with the crate's pipeline up to the model, then `pieces`, through the cache.
@@ -82,8 +82,8 @@ impl<P: PieceCounter> Counter for PipelineCounter<P> {
         })
     }
 
-    fn engine(&self) -> &'static str {
-        self.pieces.engine()
+    fn route(&self) -> &'static str {
+        self.pieces.route()
     }
 }
 
@@ -124,7 +124,7 @@ impl PieceCounter for CrateModel {
         u32::try_from(tokens.len()).map_err(|e| e.to_string())
     }
 
-    fn engine(&self) -> &'static str {
+    fn route(&self) -> &'static str {
         self.engine
     }
 }

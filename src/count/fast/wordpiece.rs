@@ -87,7 +87,7 @@ impl PieceCounter for WordPieceModel {
         Ok(self.count(piece))
     }
 
-    fn engine(&self) -> &'static str {
+    fn route(&self) -> &'static str {
         "fast-cached-wordpiece"
     }
 }

@@ -1,15 +1,15 @@
-//! The report's processing signals (`signals` in every tally when they ran): serde types, their
-//! construction from a tally's statistics, and the inverse that `merge` uses. A tally's
-//! duplicate figures count duplicates within its own scope: within the source for a source,
-//! within the category's sources for a category, across all sources for the totals.
+//! The serialised form of signal figures (`signals` in every report tally and checkpoint when
+//! they ran): serde types, their construction from the statistics, and the inverse that
+//! `merge` and checkpoints use. A tally's duplicate figures count duplicates within its own
+//! scope: within the source for a source, within the category's sources for a category,
+//! across all sources for the totals.
 
-use crate::signals::dedup::{Attribution, ExactState};
-use crate::signals::lang::{DETECTOR, LangStats, code, english_name};
-use crate::signals::pii::{PiiKind, PiiStats};
-use crate::signals::quality::QualityStats;
-use crate::signals::sketch::Sketch;
-use crate::signals::{DocCount, SignalKind, SignalStats, SignalsConfig, Thresholds};
-use crate::stats::SourceStats;
+use super::lang::{DETECTOR, code, english_name};
+use super::{
+    Attribution, ExactState, LangStats, PiiKind, PiiStats, QualityStats, SignalKind, SignalStats,
+    SignalsConfig, Sketch, Thresholds,
+};
+use crate::stats::DocTokens;
 use serde::{Deserialize, Serialize};
 
 /// Which tally a report is built for.
@@ -119,7 +119,7 @@ pub struct LangReport {
     /// Every detected language, most tokens first (ties by code).
     pub languages: Vec<LanguageCount>,
     /// Documents of no reliably detected language.
-    pub unknown: DocCount,
+    pub unknown: DocTokens,
 }
 
 /// Documents flagged by the quality heuristics, with the thresholds used.
@@ -128,40 +128,43 @@ pub struct QualityReport {
     /// The thresholds.
     pub thresholds: Thresholds,
     /// Only whitespace.
-    pub empty: DocCount,
+    pub empty: DocTokens,
     /// Fewer than `min_words` words.
-    pub very_short: DocCount,
+    pub very_short: DocTokens,
     /// Letters under `min_letter_share` of the non-whitespace characters.
-    pub mostly_non_letters: DocCount,
+    pub mostly_non_letters: DocTokens,
     /// Over `max_repeated_line_share` of the lines repeated.
-    pub repeated_lines: DocCount,
+    pub repeated_lines: DocTokens,
     /// Any of these (each document once).
-    pub flagged: DocCount,
+    pub flagged: DocTokens,
 }
 
-/// The signals report of a tally of `stats` (text documents and tokens from its counts).
-pub fn signals_report(stats: &SourceStats, config: &SignalsConfig, scope: Scope) -> SignalsReport {
-    let s = &stats.signals;
-    let text = DocCount {
-        documents: stats.counts.documents,
-        tokens: stats.counts.tokens,
-    };
-    SignalsReport {
-        dedup: config
-            .has(SignalKind::Dedup)
-            .then(|| dedup_report(s, text, scope)),
-        pii: config.has(SignalKind::Pii).then(|| pii_report(&s.pii)),
-        lang: config
-            .has(SignalKind::Lang)
-            .then(|| lang_report(&s.lang, config)),
-        quality: config.has(SignalKind::Quality).then_some(QualityReport {
-            thresholds: config.quality,
-            empty: s.quality.empty,
-            very_short: s.quality.very_short,
-            mostly_non_letters: s.quality.mostly_non_letters,
-            repeated_lines: s.quality.repeated_lines,
-            flagged: s.quality.flagged,
-        }),
+impl SignalsReport {
+    /// The signals report of a tally with signal figures `s` and `text` documents and tokens.
+    pub fn of(s: &SignalStats, text: DocTokens, config: &SignalsConfig, scope: Scope) -> Self {
+        SignalsReport {
+            dedup: config
+                .has(SignalKind::Dedup)
+                .then(|| dedup_report(s, text, scope)),
+            pii: config.has(SignalKind::Pii).then(|| pii_report(&s.pii)),
+            lang: config
+                .has(SignalKind::Lang)
+                .then(|| lang_report(&s.lang, config)),
+            quality: config.has(SignalKind::Quality).then_some(QualityReport {
+                thresholds: config.quality,
+                empty: s.quality.empty,
+                very_short: s.quality.very_short,
+                mostly_non_letters: s.quality.mostly_non_letters,
+                repeated_lines: s.quality.repeated_lines,
+                flagged: s.quality.flagged,
+            }),
+        }
+    }
+
+    /// The statistics a source's signals report stands for (the inverse of
+    /// [`SignalsReport::of`]); exact duplicate figures do not survive it, the sketches do.
+    pub fn to_stats(&self) -> Result<SignalStats, String> {
+        stats_of_signals(self)
     }
 }
 
@@ -169,7 +172,7 @@ fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-fn dedup_report(s: &SignalStats, text: DocCount, scope: Scope) -> DedupReport {
+fn dedup_report(s: &SignalStats, text: DocTokens, scope: Scope) -> DedupReport {
     let pick = |a: &Attribution| match scope {
         Scope::Source => a.in_source,
         Scope::Category => a.first_in_category,
@@ -184,7 +187,7 @@ fn dedup_report(s: &SignalStats, text: DocCount, scope: Scope) -> DedupReport {
                 s.dedup.sketch.estimate(),
                 s.dedup.normalized_sketch.estimate(),
             );
-            let round = |d: f64, t: f64| DocCount {
+            let round = |d: f64, t: f64| DocTokens {
                 documents: d.round() as u64,
                 tokens: t.round() as u64,
             };
@@ -199,7 +202,7 @@ fn dedup_report(s: &SignalStats, text: DocCount, scope: Scope) -> DedupReport {
             )
         }
     };
-    let duplicates = |d: DocCount| DocCount {
+    let duplicates = |d: DocTokens| DocTokens {
         documents: text.documents.saturating_sub(d.documents),
         tokens: text.tokens.saturating_sub(d.tokens),
     };
@@ -254,9 +257,7 @@ fn lang_report(l: &LangStats, config: &SignalsConfig) -> LangReport {
     }
 }
 
-/// The statistics a source's signals report stands for (the inverse of [`signals_report`]
-/// for `merge`); exact duplicate figures do not survive it, the sketches do.
-pub fn stats_of_signals(r: &SignalsReport) -> Result<SignalStats, String> {
+fn stats_of_signals(r: &SignalsReport) -> Result<SignalStats, String> {
     let mut s = SignalStats::default();
     if let Some(d) = &r.dedup {
         let sketch = |text: &Option<String>| match text {
@@ -279,7 +280,7 @@ pub fn stats_of_signals(r: &SignalsReport) -> Result<SignalStats, String> {
     }
     if let Some(l) = &r.lang {
         let codes = l.languages.iter().map(|c| {
-            let count = DocCount {
+            let count = DocTokens {
                 documents: c.documents,
                 tokens: c.tokens,
             };

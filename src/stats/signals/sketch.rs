@@ -26,7 +26,7 @@ pub struct Sketch {
 
 /// A sketch's distinct-count figures.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Estimate {
+pub struct SketchEstimate {
     /// Distinct texts (exact when `exact`).
     pub distinct: f64,
     /// Their tokens, each distinct text counted once.
@@ -69,12 +69,12 @@ impl Sketch {
     }
 
     /// The distinct texts and their tokens this sketch stands for.
-    pub fn estimate(&self) -> Estimate {
+    pub fn estimate(&self) -> SketchEstimate {
         let mut copy = self.clone();
         let entries = copy.canonical();
         let total: u64 = entries.iter().map(|e| e.1).sum();
         if entries.len() < K {
-            return Estimate {
+            return SketchEstimate {
                 distinct: entries.len() as f64,
                 distinct_tokens: total as f64,
                 exact: true,
@@ -90,7 +90,7 @@ impl Sketch {
         let squares: f64 = sample.iter().map(|e| (e.1 as f64).powi(2)).sum();
         let distinct_tokens = weights / theta;
         let tokens_sd = (squares * (1.0 - theta)).sqrt() / theta;
-        Estimate {
+        SketchEstimate {
             distinct: (K - 1) as f64 / theta,
             distinct_tokens,
             exact: false,
@@ -155,19 +155,6 @@ impl std::ops::AddAssign<&Sketch> for Sketch {
     fn add_assign(&mut self, other: &Sketch) {
         self.entries.extend_from_slice(&other.entries);
         self.compact();
-    }
-}
-
-impl serde::Serialize for Sketch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.to_base64())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Sketch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Sketch::from_base64(&text).map_err(serde::de::Error::custom)
     }
 }
 

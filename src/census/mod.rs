@@ -1,0 +1,132 @@
+//! Running a census: a validated [`CountConfig`] becomes a plan (sources and files, the
+//! processing signals asked for, the shard to count), the engine counts it (resuming from a
+//! checkpoint folder when one is given) and the statistics become the [`Report`].
+
+mod resume;
+
+use crate::config::CountConfig;
+use crate::count::Tokenizer;
+use crate::engine::{self, EngineOptions};
+use crate::error::FatalError;
+use crate::manifest::Manifest;
+use crate::plan::Plan;
+use crate::report::{Report, RunInfo, Settings, ShardRun, TokenizerReport, build_report};
+use crate::signals::{SignalsConfig, SignalsRun};
+use std::borrow::Cow;
+use std::time::Instant;
+
+/// The result of a count: the report and notes for the user that are not errors.
+#[derive(Debug, Clone)]
+pub struct Census {
+    /// The complete report.
+    pub report: Report,
+    /// Notes such as a manifest pattern that matched nothing.
+    pub warnings: Vec<String>,
+}
+
+/// Runs a whole count: load the tokenizer, plan, tokenize on all threads, merge, report.
+pub fn count(config: &CountConfig) -> Result<Census, FatalError> {
+    config.validate()?;
+    let (plan, signals) = plan_with_signals(config)?;
+    let tokenizer = config.load_tokenizer()?;
+    count_plan(config, &plan, signals, &tokenizer)
+}
+
+/// Runs a count with an already loaded tokenizer (which must match `config`'s).
+pub fn count_with(config: &CountConfig, tokenizer: &Tokenizer) -> Result<Census, FatalError> {
+    config.validate()?;
+    let (plan, signals) = plan_with_signals(config)?;
+    count_plan(config, &plan, signals, tokenizer)
+}
+
+/// The plan of `config`'s corpus (sources and files), without counting anything.
+pub fn plan(config: &CountConfig) -> Result<Plan, FatalError> {
+    plan_with_signals(config).map(|(plan, _)| plan)
+}
+
+/// The plan, and the processing signals that the command line and the manifest ask for.
+fn plan_with_signals(config: &CountConfig) -> Result<(Plan, Option<SignalsConfig>), FatalError> {
+    let manifest = config.manifest.as_deref().map(Manifest::load).transpose()?;
+    let plan = match &manifest {
+        Some(manifest) => Plan::from_manifest(manifest, &config.paths, &config.field_defaults())?,
+        None => Plan::from_paths(&config.paths, &config.field_defaults())?,
+    };
+    let table = manifest.as_ref().and_then(|m| m.signals.as_ref());
+    let signals = config.signals.resolve(table).map_err(FatalError::Usage)?;
+    Ok((plan, signals))
+}
+
+/// Counts `plan` (or the configured shard of it) and builds the report.
+fn count_plan(
+    config: &CountConfig,
+    plan: &Plan,
+    signals: Option<SignalsConfig>,
+    tokenizer: &Tokenizer,
+) -> Result<Census, FatalError> {
+    let options = EngineOptions {
+        threads: config.threads,
+        mmap: config.mmap,
+        chunk_bytes: config.chunk_bytes,
+        progress: config.progress,
+        signals: signals.clone().map(SignalsRun::new),
+    };
+    let started = Instant::now();
+    let (plan, shard) = match &config.shard {
+        Some(choice) => {
+            let (part, plan_sha256) = plan.shard(choice.spec);
+            let shard = ShardRun {
+                index: choice.spec.index,
+                count: choice.spec.count,
+                plan_sha256,
+                origin: choice.origin.clone(),
+            };
+            (Cow::Owned(part), Some(shard))
+        }
+        None => (Cow::Borrowed(plan), None),
+    };
+    let (mut output, resumed_files) = match &config.checkpoint {
+        Some(dir) => {
+            let resumed = resume::count_resuming(dir, &plan, tokenizer, &options)?;
+            (resumed.output, Some(resumed.files))
+        }
+        None => (
+            engine::run(&plan, tokenizer.counter(), &options, None)?,
+            None,
+        ),
+    };
+    if let Some(run) = &options.signals {
+        let categories: Vec<_> = plan.sources.iter().map(|s| s.category).collect();
+        run.finalize(&categories, &mut output.sources);
+    }
+    let settings = Settings {
+        text_field: config.text_field.clone(),
+        manifest: config.manifest.as_ref().map(|p| p.display().to_string()),
+        signals,
+        domains_listed: config.domains_listed,
+    };
+    let run = RunInfo {
+        threads: config.threads,
+        mmap: config.mmap,
+        elapsed_seconds: started.elapsed().as_secs_f64(),
+        shard,
+        merged_parts: None,
+        resumed_files,
+        estimate: None,
+    };
+    let described = TokenizerReport::new(
+        tokenizer.info(),
+        tokenizer.route(),
+        tokenizer.fallback_reason(),
+    );
+    let report = build_report(
+        &plan.sources,
+        &output.sources,
+        output.errors,
+        described,
+        settings,
+        run,
+    );
+    let mut warnings = plan.warnings.clone();
+    warnings.extend(output.warnings);
+    Ok(Census { report, warnings })
+}
