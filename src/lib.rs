@@ -1,8 +1,43 @@
 //! tokencensus: an exact token census of training corpora.
 //!
-//! The data flow runs one way: a [`CountConfig`] becomes a [`plan::Plan`] (sources and files),
-//! the [`engine`] counts the files on a rayon pool with a [`Tokenizer`], and the merged
-//! statistics become a [`Report`] that every output format renders.
+//! It reads corpora (JSONL, also gzip- or zstd-compressed, plain text, Parquet, WebDataset tar,
+//! images, audio and video), counts every document with a real Hugging Face tokenizer on all
+//! cores, and reports documents, bytes and tokens per source, category, modality and collection
+//! month, exactly and reproducibly: the figures behind statements such as "trained on 15
+//! trillion tokens".
+//!
+//! Count one text with the embedded Llama 3 tokenizer:
+//!
+//! ```
+//! let tokenizer = tokencensus::Tokenizer::embedded()?;
+//! assert_eq!(tokenizer.count("Training data, counted exactly.")?, 6);
+//! # Ok::<(), tokencensus::FatalError>(())
+//! ```
+//!
+//! Take the census of the sample corpus bundled with the repository (three sources declared
+//! in a manifest) and render it as a Markdown model-card section:
+//!
+//! ```
+//! use tokencensus::{CountConfig, OutputFormat};
+//!
+//! let mut config = CountConfig::new(Vec::new());
+//! config.manifest = Some("fixtures/sample/sources.toml".into());
+//! let census = tokencensus::count(&config)?;
+//! let report = &census.report;
+//! assert_eq!(report.sources.len(), 3);
+//! assert_eq!(report.totals.tally.counts.documents, 507);
+//! assert!(report.errors.is_empty());
+//! let markdown = report.render(OutputFormat::Markdown);
+//! assert!(markdown.contains("kernel-docs"));
+//! # Ok::<(), tokencensus::FatalError>(())
+//! ```
+//!
+//! The [`Report`] is the one model every output reads: [`report::render`] writes it as a table,
+//! JSON, Markdown, the EU AI Act public summary or HTML; [`merge`] combines the reports of a
+//! sharded count; [`estimate`] estimates a corpus from a sample. `docs/ARCHITECTURE.md` in the
+//! repository describes the layers and what each module owns.
+
+#![deny(missing_docs)]
 
 pub mod bench;
 pub mod census;
@@ -28,3 +63,4 @@ pub use config::CountConfig;
 pub use count::Tokenizer;
 pub use error::{ErrorKind, FatalError, InputError};
 pub use report::Report;
+pub use report::render::OutputFormat;

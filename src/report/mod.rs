@@ -44,6 +44,18 @@ pub struct Report {
     pub run: RunInfo,
 }
 
+impl Report {
+    /// The report written in `format` (the same bytes `count --format` writes).
+    pub fn render(&self, format: render::OutputFormat) -> String {
+        let mut out = Vec::new();
+        format
+            .renderer()
+            .render(self, &mut out)
+            .expect("writing to memory does not fail");
+        String::from_utf8(out).expect("renderers write UTF-8")
+    }
+}
+
 /// The program that made the report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolInfo {
