@@ -254,6 +254,7 @@ fn help_lists_every_flag_the_readme_shows() {
                 || flag == "--test"
                 || flag == "--workspace"
                 || flag == "--manifest-path"
+                || flag == "--path" // cargo install's, in the install notes
                 || flag == "--array"; // sbatch's, in the Slurm notes
             assert!(
                 known,
