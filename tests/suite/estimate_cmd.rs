@@ -3,8 +3,7 @@
 //! frame headers, Parquet footers and compression ratios, the human formats saying plainly that
 //! the figures are estimates, `report` re-rendering them and `merge` refusing them.
 
-mod common;
-use common::*;
+use crate::common::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;

@@ -1,6 +1,8 @@
 //! Helpers for the integration tests: run the binary from the project root, read JSON reports
-//! and the oracle's expected counts.
-#![allow(dead_code)]
+//! and the oracle's expected counts; the disclosure fixture's builder.
+
+pub mod report_fixture;
+pub mod report_specs;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! `read::parquet` against pyarrow's values for every fixture in `fixtures/parquet/` (read on one
 //! thread and on two), the Hugging Face `{bytes, path}` columns cell by cell, the problems of a
-//! missing or non-string text column. Damaged files: `tests/parquet_damage.rs`.
+//! missing or non-string text column. Damaged files: `tests/suite/parquet_damage.rs`.
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

@@ -3,10 +3,10 @@
 //! domains, every category and modality, unsupported items and input errors. It is built here so
 //! that every figure is consistent: the totals and categories are the sums of the sources, each
 //! source's histogram decodes to its documents, months, domains and remainders add up to the
-//! text counted. `tests/disclosure.rs` checks that the file equals this builder's output;
-//! regenerate it with `TOKENCENSUS_WRITE_FIXTURES=1 cargo test --test disclosure`.
+//! text counted. `tests/suite/disclosure.rs` checks that the file equals this builder's output;
+//! regenerate it with `TOKENCENSUS_WRITE_FIXTURES=1 cargo test --test suite disclosure::`.
 
-use crate::report_specs::{Spec, specs};
+use super::report_specs::{Spec, specs};
 use serde_json::{Map, Value, json};
 use tokencensus::stats::TokenDistribution;
 

@@ -4,9 +4,7 @@
 //! exactly its records, and the figures survive threads, reading modes, shards, merges and
 //! checkpoints unchanged.
 
-mod common;
-
-use common::{census_only, run_in};
+use crate::common::{self, census_only, run_in};
 use serde_json::{Value, json};
 use std::fs;
 use std::path::Path;

@@ -1,8 +1,7 @@
 //! Results do not depend on the thread count, on mmap versus read, or on how large files are
 //! cut into chunks: every report (errors and their line numbers included) is identical.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn census(args: &[&str], code: i32) -> serde_json::Value {
     census_only(count_json(args, code))

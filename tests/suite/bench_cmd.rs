@@ -1,7 +1,6 @@
 //! `tokencensus bench`: the structure of its output, never its speed (timings vary by machine).
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn bench_json(extra: &[&str]) -> Value {

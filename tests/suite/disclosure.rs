@@ -2,13 +2,7 @@
 //! census with months, domains, every category and modality and input errors: the fixture is
 //! what its builder makes and is consistent, and each format shows its figures.
 
-mod common;
-#[path = "common/report_fixture.rs"]
-mod report_fixture;
-#[path = "common/report_specs.rs"]
-mod report_specs;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use tokencensus::report::{Report, stats_of};
 use tokencensus::stats::SourceStats;
@@ -30,7 +24,7 @@ fn the_fixture_is_what_its_builder_makes() {
     let built: Value = serde_json::from_str(&text).unwrap();
     assert!(
         fixture() == built,
-        "{FIXTURE} differs from its builder; regenerate it with TOKENCENSUS_WRITE_FIXTURES=1 cargo test --test disclosure"
+        "{FIXTURE} differs from its builder; regenerate it with TOKENCENSUS_WRITE_FIXTURES=1 cargo test --test suite disclosure::"
     );
 }
 

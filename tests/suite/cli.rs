@@ -1,8 +1,7 @@
 //! The command line: manifests, formats, `--output`, and exit status 2 with a helpful message
 //! for every fatal problem.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn write(dir: &std::path::Path, rel: &str, content: &str) {
     let path = dir.join(rel);

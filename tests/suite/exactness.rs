@@ -2,8 +2,7 @@
 //! special tokens, equal the counts recorded with the Python `tokenizers` package
 //! (`fixtures/tools/oracle.py` → `fixtures/expected.json`).
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn check(tokenizer: &str, special: bool, files: &[&str], extra: &[&str]) {

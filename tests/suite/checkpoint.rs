@@ -2,9 +2,7 @@
 //! checkpoint folder ends with the report of an uninterrupted count; saved results are reused
 //! only for the same file, tokenizer settings and range, and damaged ones are counted again.
 
-mod common;
-
-use common::{SHARD_VARIABLES, census_only, run_in};
+use crate::common::{SHARD_VARIABLES, census_only, run_in};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -2,9 +2,7 @@
 //! count of the whole (errors and their line numbers included); `merge` refuses parts that do
 //! not form one complete split; shards come from `--shard` or the scheduler's variables.
 
-mod common;
-
-use common::{SHARD_VARIABLES, census_only, run_in};
+use crate::common::{self, SHARD_VARIABLES, census_only, run_in};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

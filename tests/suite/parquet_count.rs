@@ -3,9 +3,7 @@
 //! tokens as the same texts in JSONL; damaged files are errors; row groups counted on any
 //! number of threads, or split between shards, give the same report.
 
-mod common;
-
-use common::{census_only, run_in};
+use crate::common::{self, census_only, run_in};
 use serde_json::Value;
 use tokencensus::read::parquet::{Cell, ParquetFile};
 
