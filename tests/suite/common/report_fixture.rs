@@ -6,6 +6,7 @@
 //! text counted. `tests/suite/disclosure.rs` checks that the file equals this builder's output;
 //! regenerate it with `TOKENCENSUS_WRITE_FIXTURES=1 cargo test --test suite disclosure::`.
 
+use super::at;
 use super::report_specs::{Spec, specs};
 use serde_json::{Map, Value, json};
 use tokencensus::stats::TokenDistribution;
@@ -183,7 +184,7 @@ fn add(a: &mut Map<String, Value>, b: &Map<String, Value>) {
             "domains" if ours.is_array() => {
                 let list = ours.as_array_mut().unwrap();
                 for d in theirs.as_array().unwrap() {
-                    match list.iter_mut().find(|o| o["domain"] == d["domain"]) {
+                    match list.iter_mut().find(|o| at(o, "domain") == at(d, "domain")) {
                         Some(o) => add(o.as_object_mut().unwrap(), d.as_object().unwrap()),
                         None => list.push(d.clone()),
                     }
