@@ -233,10 +233,10 @@ fn non_ascii_and_invalid_utf8_text() {
     let columns = file.columns(Some("text")).unwrap();
     let mut found = None;
     file.read_row_group(1, &columns, &mut |cell| {
-        if let Cell::Text { row, text, .. } = cell {
-            if text.contains("Grüße") {
-                found = Some((row, text.chars().count()));
-            }
+        if let Cell::Text { row, text, .. } = cell
+            && text.contains("Grüße")
+        {
+            found = Some((row, text.chars().count()));
         }
     })
     .unwrap();
