@@ -118,7 +118,7 @@ fn print_summary(bytes: u64, tokens: u64, engine: &str) {
     println!(
         "\nmedians on {} ({bytes} bytes, {tokens} tokens, {} threads):",
         corpus().display(),
-        tokencensus::config::default_threads()
+        tokencensus::default_threads()
     );
     for (name, label) in [
         ("tokencensus", format!("tokencensus count ({engine})")),

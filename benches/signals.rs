@@ -9,7 +9,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tokencensus::signals::SignalKind;
+use tokencensus::SignalKind;
 use tokencensus::{CountConfig, Tokenizer};
 
 fn corpus() -> PathBuf {
@@ -72,7 +72,7 @@ fn print_summary(bytes: u64) {
     println!(
         "\nmedians on {} ({bytes} bytes, {} threads): count {:.1} ms ({:.1} MB/s), with --signals all {:.1} ms ({:.1} MB/s): {:.2}x",
         corpus().display(),
-        tokencensus::config::default_threads(),
+        tokencensus::default_threads(),
         plain / 1e6,
         rate(plain),
         signals / 1e6,

@@ -33,34 +33,44 @@
 //! ```
 //!
 //! The [`Report`] is the one model every output reads: [`report::render`] writes it as a table,
-//! JSON, Markdown, the EU AI Act public summary or HTML; [`merge`] combines the reports of a
-//! sharded count; [`estimate`] estimates a corpus from a sample. `docs/ARCHITECTURE.md` in the
+//! JSON, Markdown, the EU AI Act public summary or HTML; [`merge_parts`] combines the reports of a
+//! sharded count; [`estimate()`] estimates a corpus from a sample. `docs/ARCHITECTURE.md` in the
 //! repository describes the layers and what each module owns.
 
 #![deny(missing_docs)]
 
-pub mod bench;
-pub mod census;
-pub mod checkpoint;
-pub mod config;
+mod bench;
+mod census;
+mod checkpoint;
+mod config;
 pub mod count;
-pub mod engine;
-pub mod error;
-pub mod estimate;
-pub mod manifest;
+mod engine;
+mod error;
+mod estimate;
+mod manifest;
 pub mod media;
-pub mod merge;
-pub mod plan;
-pub mod provenance;
+mod merge;
+mod plan;
+mod provenance;
 pub mod read;
 pub mod report;
-pub mod signals;
+mod signals;
 pub mod stats;
-pub mod verify;
+mod verify;
 
+// A census.
 pub use census::{Census, count, count_with};
-pub use config::CountConfig;
+pub use config::{CountConfig, DEFAULT_DOMAINS_LISTED, ShardChoice, default_threads};
 pub use count::Tokenizer;
-pub use error::{ErrorKind, FatalError, InputError};
+pub use plan::ShardSpec;
 pub use report::Report;
 pub use report::render::OutputFormat;
+pub use signals::{SignalKind, SignalsRequest};
+// Errors.
+pub use error::{ErrorKind, FatalError, InputError};
+// The other jobs: merging shard parts, estimating from a sample, verifying, benchmarking.
+pub use bench::render::{BenchFormat, render as render_bench};
+pub use bench::{BenchConfig, BenchReport, run_bench};
+pub use estimate::{EstimateConfig, Population, Sample, SampleSize, estimate, estimate_sample};
+pub use merge::{Part, merge_parts};
+pub use verify::{Verification, verify};

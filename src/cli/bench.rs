@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tokencensus::FatalError;
-use tokencensus::bench::render::{BenchFormat, render};
-use tokencensus::bench::{BenchConfig, run_bench};
+use tokencensus::{BenchConfig, run_bench};
+use tokencensus::{BenchFormat, render_bench as render};
 
 /// Arguments of `bench`.
 #[derive(Debug, Args)]

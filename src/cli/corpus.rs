@@ -69,7 +69,7 @@ pub struct ProvenanceArgs {
     #[arg(long, value_name = "NAME")]
     pub url_field: Option<String>,
     /// How many domains the report lists per source and in totals (the rest are summed).
-    #[arg(long, value_name = "N", default_value_t = tokencensus::config::DEFAULT_DOMAINS_LISTED)]
+    #[arg(long, value_name = "N", default_value_t = tokencensus::DEFAULT_DOMAINS_LISTED)]
     pub domains_listed: usize,
 }
 

@@ -7,8 +7,8 @@ use super::output::ReportOutputArgs;
 use clap::Args;
 use std::process::ExitCode;
 use tokencensus::FatalError;
-use tokencensus::estimate::{EstimateConfig, Population, SampleSize, estimate_sample};
 use tokencensus::report::render::human_bytes;
+use tokencensus::{EstimateConfig, Population, SampleSize, estimate_sample};
 
 /// Arguments of `estimate`.
 #[derive(Debug, Args)]

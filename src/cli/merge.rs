@@ -6,8 +6,8 @@ use super::output::ReportOutputArgs;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tokencensus::merge::{Part, merge_parts};
 use tokencensus::{FatalError, Report};
+use tokencensus::{Part, merge_parts};
 
 /// Arguments of `merge`.
 #[derive(Debug, Args)]

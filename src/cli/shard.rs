@@ -4,8 +4,8 @@
 
 use clap::Args;
 use tokencensus::FatalError;
-use tokencensus::config::ShardChoice;
-use tokencensus::plan::ShardSpec;
+use tokencensus::ShardChoice;
+use tokencensus::ShardSpec;
 
 /// Sharding arguments of `count`.
 #[derive(Debug, Args)]

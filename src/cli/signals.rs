@@ -2,7 +2,7 @@
 
 use clap::Args;
 use tokencensus::CountConfig;
-use tokencensus::signals::SignalKind;
+use tokencensus::SignalKind;
 
 /// Processing-signal arguments.
 #[derive(Debug, Args)]

@@ -25,7 +25,7 @@ pub struct VerifyArgs {
 pub fn run(args: VerifyArgs) -> Result<ExitCode, FatalError> {
     let mut config = args.corpus.config();
     args.threads.apply(&mut config);
-    let v = tokencensus::verify::verify(&config, args.sample, args.seed)?;
+    let v = tokencensus::verify(&config, args.sample, args.seed)?;
     let Some(engine) = &v.fast_engine else {
         println!(
             "no fast route for this tokenizer ({}); `count` uses the tokenizers crate itself, so there is nothing to verify",

@@ -10,8 +10,8 @@ mod parquet;
 mod progress;
 pub mod scan;
 
-pub use accumulator::{Accumulator, LineRef};
-pub use progress::{Progress, ProgressReader};
+pub use accumulator::Accumulator;
+pub use progress::Progress;
 
 use crate::checkpoint::{Checkpoint, FileResult};
 use crate::count::Counter;

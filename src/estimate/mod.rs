@@ -13,8 +13,6 @@ pub mod measure;
 pub mod probe;
 pub mod sample;
 
-pub use probe::SizeSource;
-
 use crate::census::Census;
 use crate::config::CountConfig;
 use crate::count::Tokenizer;

@@ -243,10 +243,10 @@ impl Plan {
                 continue; // a glob's literal folder that does not exist simply matches nothing
             }
             for found in walk(&base)? {
-                if let Found::File { canonical, .. } = &found {
-                    if Some(canonical) == manifest_file.as_ref() {
-                        continue;
-                    }
+                if let Found::File { canonical, .. } = &found
+                    && Some(canonical) == manifest_file.as_ref()
+                {
+                    continue;
                 }
                 let owner = |p: &Path| {
                     let p = pattern::normalize(p);

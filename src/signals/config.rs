@@ -3,8 +3,7 @@
 //! report states (so that shard parts with different settings are never merged).
 
 pub use crate::stats::signals::{
-    DEFAULT_DEDUP_EXACT_LIMIT, DEFAULT_MAX_REPEATED_LINE_SHARE, DEFAULT_MIN_LETTER_SHARE,
-    DEFAULT_MIN_LINES, DEFAULT_MIN_WORDS, LANG_PREFIX_BYTES, SignalKind, SignalsConfig, Thresholds,
+    DEFAULT_DEDUP_EXACT_LIMIT, LANG_PREFIX_BYTES, SignalKind, SignalsConfig, Thresholds,
 };
 use serde::Deserialize;
 

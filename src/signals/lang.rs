@@ -6,7 +6,6 @@
 //! languages, so a document in another language is counted under the closest one; a prefix
 //! with fewer than [`MIN_LETTERS`] letters (digits, symbols, markup, empty) is `unknown`.
 
-pub use crate::stats::signals::lang::{DETECTOR, code, english_name, index_of, languages};
 use whichlang::LANGUAGES;
 
 /// A prefix with fewer letters than this has no language.
@@ -42,6 +41,7 @@ pub fn detect(text: &str, prefix: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::signals::lang::{code, english_name, index_of};
 
     #[test]
     fn detects_languages_on_a_prefix() {

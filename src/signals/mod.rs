@@ -24,7 +24,7 @@ pub mod pii;
 pub mod quality;
 mod swar;
 
-pub use config::{SignalKind, SignalsConfig, SignalsRequest, SignalsTable, Thresholds};
+pub use config::{SignalKind, SignalsConfig, SignalsRequest, SignalsTable};
 
 use crate::stats::signals::{ExactState, SignalStats};
 use crate::stats::{Category, SourceStats};

@@ -9,7 +9,7 @@
 //! through the same steps in the same order, with the NFD of `unicode-normalization-alignments`
 //! that `tokenizers` uses. ASCII controls that `clean_text` drops join the run around them,
 //! since after dropping them the marks on both sides become neighbours. Character properties
-//! come from [`super::bert_chars`].
+//! come from the `bert_chars` tables.
 
 use super::bert_chars::{
     CHINESE, CLEAN_SPACE, NONSPACING_MARK, PUNCTUATION, REMOVED, SPACE, flags,

@@ -183,10 +183,10 @@ impl Scan<'_> {
     }
 
     fn cl100k(&self, i: usize, max_digits: usize) -> usize {
-        if self.b[i] == b'\'' {
-            if let Some(end) = self.contraction(i) {
-                return end;
-            }
+        if self.b[i] == b'\''
+            && let Some(end) = self.contraction(i)
+        {
+            return end;
         }
         let (c0, len0) = self.at(i);
         if c0.is_letter() {

@@ -1,7 +1,7 @@
 //! Processing-signal figures: plain values that merge exactly with `+=` like the rest of
 //! [`crate::stats`], the settings that define them ([`SignalsConfig`]) and their one serialised
 //! form ([`SignalsReport`], in every report tally and checkpoint). The signals themselves are
-//! computed by [`crate::signals`].
+//! computed by the `signals` module in the counting pass.
 
 mod config;
 mod dedup;

@@ -5,9 +5,7 @@
 //! the report states every source's token models; results do not depend on threads, mmap or
 //! sharding.
 
-mod common;
-
-use common::{census_only, run_in};
+use crate::common::{self, census_only, run_in};
 use serde_json::Value;
 use std::path::Path;
 use tokencensus::media::{TokenModels, probe};

@@ -3,10 +3,11 @@
 //! domains, every category and modality, unsupported items and input errors. It is built here so
 //! that every figure is consistent: the totals and categories are the sums of the sources, each
 //! source's histogram decodes to its documents, months, domains and remainders add up to the
-//! text counted. `tests/disclosure.rs` checks that the file equals this builder's output;
-//! regenerate it with `TOKENCENSUS_WRITE_FIXTURES=1 cargo test --test disclosure`.
+//! text counted. `tests/suite/disclosure.rs` checks that the file equals this builder's output;
+//! regenerate it with `TOKENCENSUS_WRITE_FIXTURES=1 cargo test --test suite disclosure::`.
 
-use crate::report_specs::{Spec, specs};
+use super::at;
+use super::report_specs::{Spec, specs};
 use serde_json::{Map, Value, json};
 use tokencensus::stats::TokenDistribution;
 
@@ -183,7 +184,7 @@ fn add(a: &mut Map<String, Value>, b: &Map<String, Value>) {
             "domains" if ours.is_array() => {
                 let list = ours.as_array_mut().unwrap();
                 for d in theirs.as_array().unwrap() {
-                    match list.iter_mut().find(|o| o["domain"] == d["domain"]) {
+                    match list.iter_mut().find(|o| at(o, "domain") == at(d, "domain")) {
                         Some(o) => add(o.as_object_mut().unwrap(), d.as_object().unwrap()),
                         None => list.push(d.clone()),
                     }

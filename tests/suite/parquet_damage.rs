@@ -4,7 +4,7 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-use tokencensus::error::ErrorKind;
+use tokencensus::ErrorKind;
 use tokencensus::read::parquet::ParquetFile;
 
 const DIR: &str = "fixtures/parquet";

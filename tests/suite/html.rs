@@ -5,9 +5,7 @@
 //! Chromium the browser tests skip loudly, unless `TOKENCENSUS_REQUIRE_CHROMIUM=1`, which makes
 //! them fail.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -1,7 +1,6 @@
 //! `tokencensus verify`: the fast route agrees with the tokenizers crate on the sample corpus.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn verify_agrees_on_the_sample_for_every_fast_tokenizer() {

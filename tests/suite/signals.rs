@@ -3,9 +3,7 @@
 //! its quality flags), and their independence of threads, reading mode, chunking, checkpoints
 //! and shard merges.
 
-mod common;
-
-use common::{census_only, count_json, root, run};
+use crate::common::{census_only, count_json, root, run};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use tokencensus::count::TokenizerSource;

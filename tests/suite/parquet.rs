@@ -1,11 +1,11 @@
 //! `read::parquet` against pyarrow's values for every fixture in `fixtures/parquet/` (read on one
 //! thread and on two), the Hugging Face `{bytes, path}` columns cell by cell, the problems of a
-//! missing or non-string text column. Damaged files: `tests/parquet_damage.rs`.
+//! missing or non-string text column. Damaged files: `tests/suite/parquet_damage.rs`.
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
-use tokencensus::error::ErrorKind;
+use tokencensus::ErrorKind;
 use tokencensus::read::parquet::{Cell, ParquetColumns, ParquetFile};
 
 const DIR: &str = "fixtures/parquet";
@@ -233,10 +233,10 @@ fn non_ascii_and_invalid_utf8_text() {
     let columns = file.columns(Some("text")).unwrap();
     let mut found = None;
     file.read_row_group(1, &columns, &mut |cell| {
-        if let Cell::Text { row, text, .. } = cell {
-            if text.contains("Grüße") {
-                found = Some((row, text.chars().count()));
-            }
+        if let Cell::Text { row, text, .. } = cell
+            && text.contains("Grüße")
+        {
+            found = Some((row, text.chars().count()));
         }
     })
     .unwrap();

@@ -1,6 +1,8 @@
 //! Helpers for the integration tests: run the binary from the project root, read JSON reports
-//! and the oracle's expected counts.
-#![allow(dead_code)]
+//! and the oracle's expected counts; the disclosure fixture's builder.
+
+pub mod report_fixture;
+pub mod report_specs;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -98,6 +100,65 @@ pub fn source<'a>(report: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no source {name} in {report}"))
 }
 
+/// The value at `path` in `value`: keys separated by dots, array positions as numbers
+/// (`"totals.tokens"`, `"sources.0.by_modality.text"`). A missing key panics, naming the path
+/// and what is there instead, so that comparing two reports never passes on `null == null`
+/// when a field was renamed or dropped on both sides. A key present with the value `null` is
+/// returned as it is.
+#[track_caller]
+pub fn at<'a>(value: &'a Value, path: &str) -> &'a Value {
+    let mut here = value;
+    for (depth, key) in path.split('.').enumerate() {
+        let next = match here {
+            Value::Object(map) => map.get(key),
+            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        here = next.unwrap_or_else(|| {
+            let parent = path.split('.').take(depth).collect::<Vec<_>>().join(".");
+            panic!(
+                "no `{path}`: no `{key}` in `{parent}`, which is {}",
+                describe(here)
+            )
+        });
+    }
+    here
+}
+
+/// The unsigned integer at `path` in `value` (see [`at`]); panics if it is not one.
+#[track_caller]
+pub fn u64_at(value: &Value, path: &str) -> u64 {
+    let found = at(value, path);
+    found
+        .as_u64()
+        .unwrap_or_else(|| panic!("`{path}` is {found}, not an unsigned integer"))
+}
+
+/// A short description of `value` for a panic message: the keys of an object, the length of an
+/// array, a scalar itself.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+            format!("an object with keys {keys:?}")
+        }
+        Value::Array(items) => format!("an array of length {}", items.len()),
+        other => other.to_string(),
+    }
+}
+
+/// The oracle's counts of `file` (a path under `fixtures/`) for `tokenizer` in `mode`
+/// (`"plain"` or `"special"`), from [`expected`]; panics naming what is missing. File names hold
+/// dots, so they are looked up here rather than through [`at`].
+#[track_caller]
+pub fn oracle<'a>(expected: &'a Value, tokenizer: &str, mode: &str, file: &str) -> &'a Value {
+    at(expected, &format!("tokenizers.{tokenizer}.{mode}"))
+        .get(file)
+        .unwrap_or_else(|| {
+            panic!("fixtures/expected.json has no {tokenizer} {mode} counts of {file}")
+        })
+}
+
 /// The tokenizers the tests use: the five vendored real ones and the Unigram one trained on the
 /// sample corpus.
 pub const TOKENIZERS: [&str; 6] = [
@@ -124,4 +185,38 @@ pub fn unrecognised_tokenizer(dir: &Path) -> String {
     let path = dir.join("changed.tokenizer.json");
     std::fs::write(&path, changed).unwrap();
     path.display().to_string()
+}
+
+#[cfg(test)]
+mod strict_lookup {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn at_follows_keys_and_array_positions_and_keeps_a_present_null() {
+        let report = json!({"sources": [{"by_modality": {"text": {"tokens": 7}}}], "x": null});
+        assert_eq!(at(&report, "sources.0.by_modality.text.tokens"), 7);
+        assert_eq!(u64_at(&report, "sources.0.by_modality.text.tokens"), 7);
+        assert!(at(&report, "x").is_null());
+    }
+
+    #[test]
+    #[should_panic(expected = "no `totals.tokens`: no `tokens` in `totals`")]
+    fn a_key_missing_on_both_sides_fails_instead_of_comparing_null_with_null() {
+        let (a, b) = (
+            json!({"totals": {"tokenz": 1}}),
+            json!({"totals": {"tokenz": 1}}),
+        );
+        assert_eq!(
+            a["totals"]["tokens"], b["totals"]["tokens"],
+            "indexing lets this pass"
+        );
+        let _ = at(&a, "totals.tokens") == at(&b, "totals.tokens");
+    }
+
+    #[test]
+    #[should_panic(expected = "no `sources.1`: no `1` in `sources`, which is an array of length 1")]
+    fn a_position_past_the_end_fails() {
+        at(&json!({"sources": [0]}), "sources.1");
+    }
 }

@@ -4,9 +4,7 @@
 //! exactly its records, and the figures survive threads, reading modes, shards, merges and
 //! checkpoints unchanged.
 
-mod common;
-
-use common::{census_only, run_in};
+use crate::common::{self, at, census_only, run_in};
 use serde_json::{Value, json};
 use std::fs;
 use std::path::Path;
@@ -299,7 +297,7 @@ fn the_domain_list_is_cut_and_the_rest_summed() {
     );
     let (full, cut) = (&full["totals"], &cut["totals"]);
     assert_eq!(cut["domains"].as_array().unwrap().len(), 1);
-    assert_eq!(cut["domains"][0], full["domains"][0]);
+    assert_eq!(at(cut, "domains.0"), at(full, "domains.0"));
     let rest = &full["domains"].as_array().unwrap()[1..];
     let sum = |key: &str| rest.iter().map(|d| d[key].as_u64().unwrap()).sum::<u64>();
     assert_eq!(cut["domains_other"]["domains"], rest.len() as u64);
@@ -365,7 +363,7 @@ fn parquet_string_columns_give_the_same_months_and_domains_as_jsonl() {
         "undated",
         "domains",
     ] {
-        assert_eq!(p[key], j[key], "{key}");
+        assert_eq!(at(p, key), at(j, key), "{key}");
     }
     assert_eq!(p["by_month"].as_object().unwrap().len(), 12);
     assert_eq!(p["domains"].as_array().unwrap().len(), 3);

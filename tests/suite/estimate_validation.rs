@@ -10,8 +10,8 @@ use rand_chacha::ChaCha8Rng;
 use std::io::Write;
 use std::path::Path;
 use tokencensus::CountConfig;
-use tokencensus::estimate::{EstimateConfig, Population, SampleSize, estimate_sample};
 use tokencensus::report::{Estimate, Report};
+use tokencensus::{EstimateConfig, Population, SampleSize, estimate_sample};
 
 /// One document of `chars` characters in a style: prose, digits, CJK or code.
 fn document(rng: &mut ChaCha8Rng, style: usize, chars: usize) -> String {

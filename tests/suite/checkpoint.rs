@@ -2,9 +2,7 @@
 //! checkpoint folder ends with the report of an uninterrupted count; saved results are reused
 //! only for the same file, tokenizer settings and range, and damaged ones are counted again.
 
-mod common;
-
-use common::{SHARD_VARIABLES, census_only, run_in};
+use crate::common::{SHARD_VARIABLES, at, census_only, run_in};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -182,7 +180,8 @@ fn shards_resume_too() {
         let part: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.path().join(out)).unwrap()).unwrap();
         assert_eq!(
-            part["run"]["resumed_files"], part["totals"]["files"],
+            at(&part, "run.resumed_files"),
+            at(&part, "totals.files"),
             "{out}"
         );
     }

@@ -1,7 +1,6 @@
 //! `tokencensus bench`: the structure of its output, never its speed (timings vary by machine).
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn bench_json(extra: &[&str]) -> Value {
@@ -58,10 +57,7 @@ fn json_has_both_routes_and_thread_counts_with_the_count_totals() {
             assert!(min <= med && med <= max, "{p}");
         }
         let l = &route["latency"];
-        assert_eq!(
-            l["documents"].as_u64(),
-            count["totals"]["documents"].as_u64()
-        );
+        assert_eq!(at(l, "documents"), at(&count, "totals.documents"));
         let q: Vec<u64> = ["p50_ns", "p90_ns", "p99_ns", "max_ns"]
             .map(|k| l[k].as_u64().unwrap())
             .to_vec();
@@ -92,7 +88,7 @@ fn json_has_both_routes_and_thread_counts_with_the_count_totals() {
 fn projection_defaults_to_the_sample_size() {
     let b = bench_json(&[]);
     let p = &b["projection"];
-    assert_eq!(p["corpus_bytes"], b["sample"]["input_bytes"]);
+    assert_eq!(at(p, "corpus_bytes"), at(&b, "sample.input_bytes"));
     assert_eq!(p["corpus_bytes_from"], "sample files");
     assert_eq!(p["machines"].as_u64(), Some(1));
 }

@@ -2,8 +2,7 @@
 //! special tokens, equal the counts recorded with the Python `tokenizers` package
 //! (`fixtures/tools/oracle.py` → `fixtures/expected.json`).
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn check(tokenizer: &str, special: bool, files: &[&str], extra: &[&str]) {
@@ -22,17 +21,23 @@ fn check(tokenizer: &str, special: bool, files: &[&str], extra: &[&str]) {
     assert_eq!(report["tokenizer"]["special_tokens"], special);
     let mut total = 0;
     for (file, path) in files.iter().zip(&paths) {
-        let want = &expected["tokenizers"][tokenizer][mode][*file];
+        let want = oracle(&expected, tokenizer, mode, file);
         let got = source(&report, path);
         for key in ["documents", "bytes", "tokens"] {
-            assert_eq!(got[key], want[key], "{tokenizer} {mode} {file}: {key}");
+            assert_eq!(
+                at(got, key),
+                at(want, key),
+                "{tokenizer} {mode} {file}: {key}"
+            );
         }
         assert_eq!(
-            got["tokens_per_document"]["min"], want["min"],
+            at(got, "tokens_per_document.min"),
+            at(want, "min"),
             "{tokenizer} {mode} {file}: min"
         );
         assert_eq!(
-            got["tokens_per_document"]["max"], want["max"],
+            at(got, "tokens_per_document.max"),
+            at(want, "max"),
             "{tokenizer} {mode} {file}: max"
         );
         for q in ["p50", "p90", "p99"] {
@@ -116,8 +121,11 @@ fn bpe_tokenizers_take_a_fast_route() {
     );
     let expected = expected();
     assert_eq!(
-        report["totals"]["tokens"],
-        expected["tokenizers"]["llama3"]["plain"]["edge/edge.jsonl"]["tokens"]
+        at(&report, "totals.tokens"),
+        at(
+            oracle(&expected, "llama3", "plain", "edge/edge.jsonl"),
+            "tokens"
+        )
     );
 }
 
@@ -144,10 +152,10 @@ fn embedded_default_is_llama3() {
     );
     assert_eq!(with_default["tokenizer"]["origin"], "embedded");
     assert_eq!(
-        with_default["tokenizer"]["sha256"],
-        explicit["tokenizer"]["sha256"]
+        at(&with_default, "tokenizer.sha256"),
+        at(&explicit, "tokenizer.sha256")
     );
-    assert_eq!(with_default["totals"], explicit["totals"]);
+    assert_eq!(at(&with_default, "totals"), at(&explicit, "totals"));
 }
 
 #[test]
@@ -208,7 +216,15 @@ fn counting_core_matches_the_reference_document_by_document() {
             let counter =
                 tokencensus::count::ReferenceCounter::new(loaded.tokenizer, special).unwrap();
             let mode = if special { "special" } else { "plain" };
-            let want = &expected["tokenizers"][tokenizer][mode]["edge/edge.jsonl"]["per_document"];
+            let want = at(
+                oracle(&expected, tokenizer, mode, "edge/edge.jsonl"),
+                "per_document",
+            );
+            assert_eq!(
+                want.as_array().unwrap().len(),
+                docs.len(),
+                "{tokenizer} {mode}"
+            );
             for (i, doc) in docs.iter().enumerate() {
                 use tokencensus::count::Counter;
                 assert_eq!(

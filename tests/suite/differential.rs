@@ -2,8 +2,7 @@
 //! counts, on generated text from every Unicode general category, mixed scripts, emoji ZWJ
 //! sequences, combining marks, controls, long runs, whitespace mixes and special-token strings.
 
-mod common;
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 use tokencensus::count::{Counter, RouteChoice, TokenizerSource, choose_route, load_tokenizer};

@@ -1,8 +1,7 @@
 //! Bad input never crashes a run and is never silently dropped: each problem is one entry in
 //! `errors` (path, line, kind, message), everything else is counted exactly, exit status 1.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 fn errors_of<'a>(report: &'a Value, path: &str) -> Vec<&'a Value> {

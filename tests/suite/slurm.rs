@@ -7,9 +7,7 @@
 //! passes, unless `TOKENCENSUS_REQUIRE_SLURM=1` (set by `.ci/run`), in which case it fails.
 //! See `tests/slurm/README.md`.
 
-mod common;
-
-use common::{census_only, root};
+use crate::common::{census_only, root};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

@@ -3,9 +3,7 @@
 //! tokens as the same texts in JSONL; damaged files are errors; row groups counted on any
 //! number of threads, or split between shards, give the same report.
 
-mod common;
-
-use common::{census_only, run_in};
+use crate::common::{self, at, census_only, run_in};
 use serde_json::Value;
 use tokencensus::read::parquet::{Cell, ParquetFile};
 
@@ -44,8 +42,8 @@ fn fixtures_agree_with_pyarrow() {
         let bad = want["bad_texts"].as_u64().unwrap();
         let nulls = want["null_texts"].as_u64().unwrap();
         // pyarrow's `texts` and `text_bytes` are those of the valid, non-null texts.
-        assert_eq!(m["text"]["documents"], want["texts"], "{name}");
-        assert_eq!(m["text"]["bytes"], want["text_bytes"], "{name}");
+        assert_eq!(at(m, "text.documents"), at(want, "texts"), "{name}");
+        assert_eq!(at(m, "text.bytes"), at(want, "text_bytes"), "{name}");
         let count_kind = |kind: &str| errors.iter().filter(|e| e["kind"] == kind).count() as u64;
         assert_eq!(count_kind("missing_field"), nulls, "{name}");
         assert_eq!(count_kind("invalid_unicode"), bad, "{name}");
@@ -95,14 +93,12 @@ fn parquet_texts_cost_what_the_same_texts_cost_in_jsonl() {
     )
     .json();
     let (_, parquet) = count_one("text.parquet", &[]);
-    assert_eq!(
-        parquet["sources"][0]["by_modality"]["text"],
-        plain["sources"][0]["by_modality"]["text"]
-    );
-    assert_eq!(
-        parquet["sources"][0]["tokens_per_document_hdr"],
-        plain["sources"][0]["tokens_per_document_hdr"]
-    );
+    for path in [
+        "sources.0.by_modality.text",
+        "sources.0.tokens_per_document_hdr",
+    ] {
+        assert_eq!(at(&parquet, path), at(&plain, path), "{path}");
+    }
 }
 
 #[test]

@@ -6,8 +6,7 @@
 //! drops), CJK ideographs (and compatibility ideographs that decompose), controls, format and
 //! private-use characters, every kind of white space and punctuation, and arbitrary Unicode.
 
-mod common;
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use std::str::FromStr;
 use std::sync::OnceLock;

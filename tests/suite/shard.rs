@@ -2,16 +2,14 @@
 //! count of the whole (errors and their line numbers included); `merge` refuses parts that do
 //! not form one complete split; shards come from `--shard` or the scheduler's variables.
 
-mod common;
-
-use common::{SHARD_VARIABLES, census_only, run_in};
+use crate::common::{self, SHARD_VARIABLES, census_only, run_in};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use tokencensus::merge::{Part, merge_parts};
-use tokencensus::plan::ShardSpec;
+use tokencensus::ShardSpec;
 use tokencensus::{CountConfig, Report, Tokenizer};
+use tokencensus::{Part, merge_parts};
 
 /// A corpus with one large JSONL file (split between shards) holding bad lines, plus
 /// compressed and plain-text files.
@@ -262,7 +260,7 @@ proptest! {
         let parts: Vec<Part> = (0..count)
             .map(|index| {
                 let mut c = config.clone();
-                c.shard = Some(tokencensus::config::ShardChoice {
+                c.shard = Some(tokencensus::ShardChoice {
                     spec: ShardSpec::new(index, count).unwrap(),
                     origin: "test".into(),
                 });

@@ -1,0 +1,35 @@
+//! The integration tests, in one test binary so that `cargo test` links them once: one module
+//! per subject, the shared helpers in `common`. Every test runs the built `tokencensus` binary or
+//! the library; tests run on several threads of this one process, so none changes the process's
+//! environment or current directory (each child process gets its own through `Command`).
+//!
+//! Run one module with `cargo test --test suite MODULE::`, e.g. `cargo test --test suite shard::`.
+//! Proptest keeps the failing cases it found in `tests/proptest-regressions/MODULE.txt` (the
+//! default place for a crate with a `main.rs`: beside this folder) and replays them first.
+
+mod common;
+
+mod bad_input;
+mod bench_cmd;
+mod bert;
+mod checkpoint;
+mod cli;
+mod differential;
+mod disclosure;
+mod equivalence;
+mod estimate_cmd;
+mod estimate_validation;
+mod exactness;
+mod html;
+mod layers;
+mod media;
+mod multimodal;
+mod parquet;
+mod parquet_count;
+mod parquet_damage;
+mod provenance;
+mod report_schema;
+mod shard;
+mod signals;
+mod slurm;
+mod verify;
