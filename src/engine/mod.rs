@@ -11,7 +11,7 @@ mod progress;
 pub mod scan;
 
 pub use accumulator::{Accumulator, LineRef};
-pub use progress::{Progress, ProgressReader};
+pub use progress::Progress;
 
 use crate::checkpoint::{Checkpoint, FileResult};
 use crate::count::Counter;
