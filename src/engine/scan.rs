@@ -1,4 +1,4 @@
-//! The engine's side of reading: [`Counting`] receives the items a reader hands out and counts
+//! The engine's side of reading: `Counting` receives the items a reader hands out and counts
 //! them into an accumulator. Documents are tokenized and recorded with their date and domain,
 //! media are probed and tallied under their source's token models, problems are recorded where
 //! they sit. Nothing here knows files, formats or threads.

@@ -10,7 +10,7 @@
 //! - [`tar`]: WebDataset shards; [`parquet`]: Parquet row groups;
 //! - [`sequential`]: every item of one file, in order, on the calling thread;
 //! - [`sniff`]: the byte-order mark and binary rules, [`lines`]: line splitting and byte ranges,
-//!   [`stream`]: decompression, [`format`]: formats from file names.
+//!   [`stream`]: decompression, [`format`](mod@format): formats from file names.
 
 pub mod format;
 mod item;

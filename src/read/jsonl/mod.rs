@@ -99,6 +99,8 @@ pub struct JsonlBlocks<'a> {
     blocks: LineBlocks<Box<dyn Read + Send + 'a>>,
     compression: Compression,
     sniffed: bool,
+    /// The input was judged binary: nothing more is read.
+    ended: bool,
 }
 
 impl<'a> JsonlBlocks<'a> {
@@ -117,6 +119,7 @@ impl<'a> JsonlBlocks<'a> {
             blocks: LineBlocks::new(decoded, block_bytes.max(BINARY_SNIFF_BYTES)),
             compression,
             sniffed: false,
+            ended: false,
         })
     }
 
@@ -124,6 +127,9 @@ impl<'a> JsonlBlocks<'a> {
     /// binary, or a stream that broke (placed at the line after the last complete one; the
     /// blocks before it stand).
     pub fn next_block(&mut self) -> Result<Option<Block>, (LineRef, Problem)> {
+        if self.ended {
+            return Ok(None);
+        }
         let block = match self.blocks.next_block() {
             Ok(block) => block,
             Err(e) => {
@@ -135,6 +141,7 @@ impl<'a> JsonlBlocks<'a> {
             && !std::mem::replace(&mut self.sniffed, true)
             && jsonl_looks_binary(&block.bytes)
         {
+            self.ended = true;
             return Err((LineRef::None, jsonl_binary_problem()));
         }
         Ok(block)
@@ -148,11 +155,7 @@ mod tests {
     use crate::read::storage::InMemory;
     use std::io::Write;
 
-    const TEXT: FieldNames = FieldNames {
-        text: "text",
-        date: None,
-        url: None,
-    };
+    const TEXT: FieldNames = FieldNames::only_text("text");
 
     fn memory(bytes: &[u8]) -> InMemory {
         InMemory(bytes.to_vec().into())
@@ -227,8 +230,13 @@ mod tests {
             "{last} follows {} lines",
             cut.len() - 1
         );
-        let binary = blocks_of(b"\x00\x00\x00\n{\"text\":\"a\"}\n", Compression::None);
-        assert_eq!(binary.len(), 1);
-        assert!(binary[0].starts_with("problem None binary: NUL byte"));
+        let binary = memory(b"\x00\x00\x00\n{\"text\":\"a\"}\n");
+        let mut blocks = JsonlBlocks::open(&binary, Compression::None, 1, &|_| {}).unwrap();
+        let (at, problem) = blocks.next_block().unwrap_err();
+        assert_eq!((at, problem.kind), (LineRef::None, ErrorKind::Binary));
+        assert!(
+            blocks.next_block().unwrap().is_none(),
+            "nothing follows the verdict"
+        );
     }
 }

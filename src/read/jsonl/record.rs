@@ -35,7 +35,7 @@ pub struct FieldNames<'f> {
 
 impl<'f> FieldNames<'f> {
     /// The text field `text` alone.
-    pub fn only_text(text: &'f str) -> Self {
+    pub const fn only_text(text: &'f str) -> Self {
         FieldNames {
             text,
             date: None,

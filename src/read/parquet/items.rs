@@ -149,6 +149,22 @@ mod tests {
             missing[0].starts_with("problem None missing_field"),
             "{missing:?}"
         );
+        let mixed = read_all("binary.parquet", "text");
+        let count = |prefix: &str| mixed.iter().filter(|i| i.starts_with(prefix)).count();
+        assert_eq!(count("doc Line("), 4, "{mixed:?}");
+        assert_eq!(
+            count("medium Line("),
+            4,
+            "a null medium is no medium: {mixed:?}"
+        );
+        assert!(
+            mixed
+                .iter()
+                .any(|i| i.starts_with("medium Line(1) column data: "))
+        );
+        let null = "missing_field: the text column text is null in this row";
+        assert_eq!(count("problem Line("), 1);
+        assert!(mixed.iter().any(|i| i.ends_with(null)), "{mixed:?}");
         let truncated = read_all("bad-truncated.parquet", "text");
         assert!(
             truncated[0].starts_with("problem None parquet"),

@@ -48,7 +48,7 @@ pub enum Cell<'a> {
         row: u64,
         /// The text.
         text: &'a str,
-        /// The row's date and URL, from the columns named by [`ParquetColumns::with_fields`].
+        /// The row's date and URL, from the columns named by [`ParquetFile::with_fields`].
         fields: RecordFields<'a>,
     },
     /// The bytes of an image, audio or other binary value.
