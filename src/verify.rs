@@ -4,7 +4,9 @@
 use crate::config::CountConfig;
 use crate::count::{Counter, RouteChoice, choose_route, load_tokenizer};
 use crate::error::FatalError;
-use crate::read::documents::for_each_document;
+use crate::read::jsonl::FieldNames;
+use crate::read::sequential::read_path;
+use crate::read::{Document, LineRef, Problem, Visitor};
 use rayon::prelude::*;
 
 /// One sampled document.
@@ -72,36 +74,22 @@ pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verifica
     let reference = choose_route(load()?, config.special_tokens, RouteChoice::Reference)
         .map_err(|m| tokenizer_error(config, m))?;
 
-    let mut rng = SplitMix64(seed);
-    let mut reservoir: Vec<(u64, Sampled)> = Vec::with_capacity(sample);
+    let mut sampling = Sampling {
+        path: String::new(),
+        rng: SplitMix64(seed),
+        reservoir: Vec::with_capacity(sample),
+        sample,
+        seen: 0,
+        unreadable: 0,
+    };
     for file in &plan.files {
-        let path = file.path.display().to_string();
-        let field = &plan.sources[file.source].text_field;
-        verification.unreadable += for_each_document(&file.path, field, |line, text| {
-            let seen = verification.documents_seen;
-            verification.documents_seen += 1;
-            let slot = if reservoir.len() < sample {
-                Some(reservoir.len())
-            } else {
-                Some(rng.below(seen + 1) as usize)
-            };
-            if let Some(slot) = slot.filter(|&s| s < sample) {
-                let doc = (
-                    seen,
-                    Sampled {
-                        path: path.clone(),
-                        line,
-                        text: text.to_string(),
-                    },
-                );
-                if slot == reservoir.len() {
-                    reservoir.push(doc);
-                } else {
-                    reservoir[slot] = doc;
-                }
-            }
-        });
+        sampling.path = file.path.display().to_string();
+        let names = FieldNames::only_text(&plan.sources[file.source].text_field);
+        read_path(&file.path, file.format, &names, config.mmap, &mut sampling);
     }
+    verification.documents_seen = sampling.seen;
+    verification.unreadable = sampling.unreadable;
+    let mut reservoir = sampling.reservoir;
     reservoir.sort_by_key(|(order, _)| *order);
     let documents: Vec<Sampled> = reservoir.into_iter().map(|(_, doc)| doc).collect();
     verification.sampled = documents.len() as u64;
@@ -114,6 +102,54 @@ pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verifica
     verification.sampled_tokens = tokens;
     verification.mismatches = mismatches;
     Ok(verification)
+}
+
+/// A uniform sample of the documents read (reservoir sampling), and what could not be read.
+struct Sampling {
+    /// The file being read.
+    path: String,
+    rng: SplitMix64,
+    /// The sampled documents with their order in the corpus.
+    reservoir: Vec<(u64, Sampled)>,
+    /// The sample's size.
+    sample: usize,
+    /// Documents seen so far.
+    seen: u64,
+    /// Records or files that could not be read.
+    unreadable: u64,
+}
+
+impl Visitor for Sampling {
+    fn document(&mut self, document: Document<'_>) {
+        let seen = self.seen;
+        self.seen += 1;
+        let slot = if self.reservoir.len() < self.sample {
+            self.reservoir.len()
+        } else {
+            self.rng.below(seen + 1) as usize
+        };
+        if slot >= self.sample {
+            return;
+        }
+        let line = match document.at {
+            LineRef::Line(line) => Some(line),
+            LineRef::None | LineRef::InChunk { .. } => None,
+        };
+        let sampled = Sampled {
+            path: self.path.clone(),
+            line,
+            text: document.text.to_string(),
+        };
+        if slot == self.reservoir.len() {
+            self.reservoir.push((seen, sampled));
+        } else {
+            self.reservoir[slot] = (seen, sampled);
+        }
+    }
+
+    fn problem(&mut self, _: LineRef, _: Problem) {
+        self.unreadable += 1;
+    }
 }
 
 /// Counts every document with both counters (in parallel) and returns the reference tokens

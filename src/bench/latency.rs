@@ -5,7 +5,9 @@
 use crate::config::CountConfig;
 use crate::count::Counter;
 use crate::error::FatalError;
-use crate::read::documents::for_each_document;
+use crate::read::jsonl::FieldNames;
+use crate::read::sequential::read_path;
+use crate::read::{Document, LineRef, Problem, Visitor};
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
@@ -62,23 +64,25 @@ pub struct LatencySummary {
 /// Reads the first documents of the corpus of `config`, within `limits`.
 pub fn collect(config: &CountConfig, limits: LatencyLimits) -> Result<Documents, FatalError> {
     let plan = crate::census::plan(config)?;
-    let mut docs = Documents::default();
-    let (mut bytes, mut seen) = (0usize, 0u64);
+    let mut first = FirstDocuments {
+        docs: Documents::default(),
+        limits,
+        bytes: 0,
+        seen: 0,
+    };
     for file in &plan.files {
-        let field = &plan.sources[file.source].text_field;
-        for_each_document(&file.path, field, |_, text| {
-            seen += 1;
-            if docs.texts.len() < limits.max_documents
-                && bytes + text.len() <= limits.max_text_bytes
-            {
-                bytes += text.len();
-                docs.texts.push(text.to_string());
-            }
-        });
-        if docs.texts.len() >= limits.max_documents {
+        let names = FieldNames::only_text(&plan.sources[file.source].text_field);
+        read_path(&file.path, file.format, &names, config.mmap, &mut first);
+        if first.docs.texts.len() >= limits.max_documents {
             break;
         }
     }
+    let FirstDocuments {
+        mut docs,
+        bytes,
+        seen,
+        ..
+    } = first;
     if (docs.texts.len() as u64) < seen || docs.texts.len() >= limits.max_documents {
         docs.capped = Some(format!(
             "the first {} documents ({} bytes of text) in file order; the pass stops at {} documents or {} MiB of text",
@@ -89,6 +93,31 @@ pub fn collect(config: &CountConfig, limits: LatencyLimits) -> Result<Documents,
         ));
     }
     Ok(docs)
+}
+
+/// Keeps the first documents read, within the limits; skips problems (`count` reports them).
+struct FirstDocuments {
+    docs: Documents,
+    limits: LatencyLimits,
+    /// Bytes of text kept.
+    bytes: usize,
+    /// Documents read.
+    seen: u64,
+}
+
+impl Visitor for FirstDocuments {
+    fn document(&mut self, document: Document<'_>) {
+        let text = document.text;
+        self.seen += 1;
+        if self.docs.texts.len() < self.limits.max_documents
+            && self.bytes + text.len() <= self.limits.max_text_bytes
+        {
+            self.bytes += text.len();
+            self.docs.texts.push(text.to_string());
+        }
+    }
+
+    fn problem(&mut self, _: LineRef, _: Problem) {}
 }
 
 /// Counts `docs` one by one with `counter`, timing each count.

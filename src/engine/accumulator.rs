@@ -5,27 +5,13 @@
 use crate::error::{ErrorKind, InputError};
 use crate::plan::{Plan, Source};
 use crate::provenance::ProvenanceRule;
+pub use crate::read::LineRef;
 use crate::read::Problem;
+use crate::read::storage::{self, Access};
 use crate::signals::{Observer, SignalsRun};
 use crate::stats::SourceStats;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// Where an error sits in its file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineRef {
-    /// The error concerns the whole file.
-    None,
-    /// A 1-based line number.
-    Line(u64),
-    /// Line `index` (from 0) of chunk `chunk` of a split file.
-    InChunk {
-        /// The chunk's position in its file.
-        chunk: u32,
-        /// The line's index within the chunk.
-        index: u64,
-    },
-}
 
 /// An input error before its line number is final.
 #[derive(Debug, Clone)]
@@ -137,7 +123,8 @@ impl Accumulator {
             let needed = self.errors.iter().any(|e| e.file == file);
             let mut before = match planned.span().0 {
                 start if start > 0 && needed => {
-                    match crate::read::lines::lines_before(&planned.path, start) {
+                    let storage = storage::open(&planned.path, Access::Read);
+                    match storage.and_then(|s| crate::read::lines::lines_before(&*s, start)) {
                         Ok(lines) => lines,
                         Err(e) => {
                             unknown.insert(file, e.to_string());

@@ -1,18 +1,19 @@
-//! Counting one planned file according to its format: uncompressed JSONL is mapped (or read)
-//! and cut into chunks of whole lines; compressed JSONL is decoded into blocks of lines that
-//! other workers count while decoding goes on; a plain-text file is one document.
+//! Scheduling one planned file by its format: uncompressed JSONL is cut into chunks of whole
+//! lines counted on every worker; compressed JSONL is decoded here into blocks of lines that
+//! other workers count while decoding goes on (with a bound on blocks in flight); a plain-text
+//! file is one document. The readers in [`crate::read`] turn bytes into items; [`Counting`]
+//! counts them.
 
 use super::Run;
 use super::accumulator::LineRef;
-use super::progress::ProgressReader;
-use super::scan::{LineBase, Target, count_document, scan_jsonl};
+use super::scan::{Counting, Target};
 use crate::error::ErrorKind;
-use crate::read::bytes::FileBytes;
+use crate::plan::PlannedFile;
 use crate::read::format::{Compression, Layout};
-use crate::read::stream::{LineBlocks, decoder};
-use crate::read::{BINARY_SNIFF_BYTES, jsonl_looks_binary, text::document_text};
-use std::fs::File;
-use std::io::Read;
+use crate::read::jsonl::{self, JsonlBlocks};
+use crate::read::storage::{self, Access, Storage};
+use crate::read::text::read_text;
+use crate::read::{LineBase, Problem};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
@@ -33,30 +34,35 @@ pub(super) fn count_file<'s>(run: &'s Run<'s>, index: usize, scope: &rayon::Scop
     }
 }
 
-/// An I/O error, naming the byte range when only part of the file was to be read.
-fn range_error(planned: &crate::plan::PlannedFile, e: std::io::Error) -> std::io::Error {
-    match planned.range {
-        Some((start, end)) => {
-            std::io::Error::new(e.kind(), format!("{e} (reading bytes {start}..{end})"))
+/// Opens the storage of `target` with `access`; a failure is recorded (its message extended
+/// by `explain`) and gives `None`.
+pub(super) fn open_storage(
+    run: &Run,
+    target: Target,
+    access: Access,
+    explain: impl FnOnce(Problem) -> Problem,
+) -> Option<Arc<dyn Storage>> {
+    match storage::open(&run.plan.files[target.file].path, access) {
+        Ok(storage) => Some(storage),
+        Err(e) => {
+            let problem = explain(Problem::new(ErrorKind::Io, e.to_string()));
+            problem_at(run, target, LineRef::None, problem);
+            None
         }
-        None => e,
     }
 }
 
-/// Records that the file could not be read.
-pub(super) fn io_error(run: &Run, target: Target, e: std::io::Error) {
-    run.with_acc(target.file, |acc| {
-        acc.error_msg(target.file, LineRef::None, ErrorKind::Io, e.to_string())
-    });
+/// Records `problem` of file `target` at `at`.
+pub(super) fn problem_at(run: &Run, target: Target, at: LineRef, problem: Problem) {
+    run.with_acc(target.file, |acc| acc.error(target.file, at, problem));
 }
 
-fn binary_error(run: &Run, target: Target) {
-    let message = format!(
-        "NUL byte in the first {BINARY_SNIFF_BYTES} bytes: binary data where JSONL text is expected"
-    );
-    run.with_acc(target.file, |acc| {
-        acc.error_msg(target.file, LineRef::None, ErrorKind::Binary, message)
-    });
+/// A problem reading part of a file, naming the byte range when only part was to be read.
+fn in_range(planned: &PlannedFile, mut problem: Problem) -> Problem {
+    if let Some((start, end)) = planned.range {
+        problem.message += &format!(" (reading bytes {start}..{end})");
+    }
+    problem
 }
 
 /// Marks a file (or a shard's range of it) as counted: `input_bytes` read from disk, and one
@@ -75,53 +81,48 @@ fn mapped_jsonl<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::Scope<'s>) 
     // The content's verdict (binary) is reported by the range that starts the file, so that a
     // file split between shards is reported once; a failure to read is every range's own.
     let owner = planned.owns_file();
-    let bytes = match FileBytes::open(&planned.path, run.options.mmap) {
-        Ok(b) => b,
-        Err(e) => return io_error(run, target, range_error(planned, e)),
+    let access = planned.format.access(run.options.mmap);
+    let explain = |problem| in_range(planned, problem);
+    let Some(storage) = open_storage(run, target, access, explain) else {
+        return;
     };
     let (first, last) = planned.span();
-    let last = last.min(bytes.len());
+    let last = last.min(storage.len());
     if first >= last {
         return count_file_itself(run, target, 0);
     }
-    let mut scratch = Vec::new();
-    match bytes.head(BINARY_SNIFF_BYTES, &mut scratch) {
-        Ok(head) if jsonl_looks_binary(head) => {
+    match jsonl::sniff(&*storage) {
+        Ok(()) => {}
+        Err(problem) if problem.kind == ErrorKind::Binary => {
             if owner {
-                binary_error(run, target);
+                problem_at(run, target, LineRef::None, problem);
             }
             return;
         }
-        Ok(_) => {}
-        Err(e) => return io_error(run, target, range_error(planned, e)),
+        Err(problem) => return problem_at(run, target, LineRef::None, explain(problem)),
     }
     count_file_itself(run, target, last - first);
     let chunk = run.options.chunk_bytes.max(1) as u64;
-    let bytes = Arc::new(bytes);
     let chunks = (last - first).div_ceil(chunk);
     for k in 0..chunks {
-        let bytes = Arc::clone(&bytes);
+        let storage = Arc::clone(&storage);
         let (start, end) = (first + k * chunk, (first + (k + 1) * chunk).min(last));
         // Chunk 0 is the file's start (where a BOM may sit); a range that starts later
         // numbers its chunks from 1.
         let index = (k + u64::from(!owner)) as u32;
         let count_chunk = move || {
             let names = run.plan.sources[target.source].field_names();
-            let mut scratch = Vec::new();
             run.with_acc(target.file, |acc| {
-                match bytes.owned_lines(start, end, &mut scratch) {
-                    Ok(region) => {
-                        let base = LineBase::Chunk(index);
-                        let scanned = scan_jsonl(run.counter, acc, target, &names, region, base);
-                        acc.chunk_lines(target.file, index, scanned.lines);
-                        run.progress.add_tokens(scanned.tokens);
-                    }
-                    Err(e) => {
-                        acc.error_msg(target.file, LineRef::None, ErrorKind::Io, e.to_string())
-                    }
+                let mut counting = Counting::batched(run, acc, target);
+                let base = LineBase::Chunk(index);
+                let lines = jsonl::read_range(&*storage, (start, end), base, &names, &mut counting);
+                let tokens = counting.tokens();
+                if let Some(lines) = lines {
+                    acc.chunk_lines(target.file, index, lines);
+                    run.progress.add_tokens(tokens);
                 }
             });
-            bytes.release(start, end);
+            storage.release(start, end);
             run.progress.add_bytes(end - start);
             run.task_done(target.file);
         };
@@ -141,44 +142,37 @@ fn streamed_jsonl<'s>(
     scope: &rayon::Scope<'s>,
 ) {
     let planned = &run.plan.files[target.file];
-    let file = match File::open(&planned.path) {
-        Ok(f) => f,
-        Err(e) => return io_error(run, target, e),
+    let Some(storage) = open_storage(run, target, Access::Read, |p| p) else {
+        return;
     };
-    let decoded = match decoder(ProgressReader::new(file, &run.progress), compression) {
-        Ok(d) => d,
-        Err(e) => return decompress_error(run, target, LineRef::None, &e),
+    let meter = |n| run.progress.add_bytes(n);
+    let block_bytes = run.options.chunk_bytes.min(1 << 20);
+    let mut blocks = match JsonlBlocks::open(&*storage, compression, block_bytes, &meter) {
+        Ok(blocks) => blocks,
+        Err(problem) => return problem_at(run, target, LineRef::None, problem),
     };
     let names = run.plan.sources[target.source].field_names();
-    // Blocks hold at least the sniffed head, so the binary test sees the same bytes whatever
-    // the chunk size.
-    let block_bytes = run.options.chunk_bytes.clamp(BINARY_SNIFF_BYTES, 1 << 20);
-    let mut blocks = LineBlocks::new(decoded, block_bytes);
     let max_in_flight = 2 * run.options.threads.max(1);
     let mut first = true;
     loop {
         let block = match blocks.next_block() {
             Ok(Some(block)) => block,
             Ok(None) => break,
-            Err(e) => {
-                // A stream that breaks before its first line counts only as an error.
-                let line = LineRef::Line(blocks.next_line() + 1);
-                return decompress_error(run, target, line, &e);
-            }
+            // A stream that breaks (or looks binary) before its first line counts only as an
+            // error.
+            Err((at, problem)) => return problem_at(run, target, at, problem),
         };
         if first {
-            if jsonl_looks_binary(&block.bytes) {
-                return binary_error(run, target);
-            }
             count_file_itself(run, target, planned.size);
             first = false;
         }
         let count_block = move || {
-            let base = LineBase::Absolute(block.first_line);
-            let scanned = run.with_acc(target.file, |acc| {
-                scan_jsonl(run.counter, acc, target, &names, &block.bytes, base)
+            let tokens = run.with_acc(target.file, |acc| {
+                let mut counting = Counting::batched(run, acc, target);
+                jsonl::read_block(&block, &names, &mut counting);
+                counting.tokens()
             });
-            run.progress.add_tokens(scanned.tokens);
+            run.progress.add_tokens(tokens);
             run.task_done(target.file);
         };
         run.task_started(target.file);
@@ -199,69 +193,31 @@ fn streamed_jsonl<'s>(
     }
 }
 
-fn decompress_error(run: &Run, target: Target, line: LineRef, e: &std::io::Error) {
-    let what = match run.plan.files[target.file].format.compression {
-        Compression::Gzip => "gzip",
-        Compression::Zstd => "zstd",
-        Compression::None => "input",
-    };
-    let message =
-        format!("truncated or corrupt {what} stream: {e}; lines before this point were counted");
-    run.with_acc(target.file, |acc| {
-        acc.error_msg(target.file, line, ErrorKind::Decompress, message)
-    });
-}
-
+/// Counts a whole plain-text file as one document.
 fn text_document(run: &Run, target: Target, compression: Compression) {
     let planned = &run.plan.files[target.file];
-    let mut scratch = Vec::new();
-    if compression == Compression::None {
-        let bytes = match FileBytes::open(&planned.path, run.options.mmap) {
-            Ok(b) => b,
-            Err(e) => return io_error(run, target, e),
-        };
-        match bytes.all(&mut scratch) {
-            Ok(content) => count_text(run, target, content, bytes.len()),
-            Err(e) => io_error(run, target, e),
-        }
-        run.progress.add_bytes(bytes.len());
+    let access = planned.format.access(run.options.mmap);
+    let Some(storage) = open_storage(run, target, access, |p| p) else {
         return;
-    }
-    let file = match File::open(&planned.path) {
-        Ok(f) => f,
-        Err(e) => return io_error(run, target, e),
     };
-    let decoded = decoder(ProgressReader::new(file, &run.progress), compression)
-        .and_then(|mut d| d.read_to_end(&mut scratch));
-    match decoded {
-        Ok(_) => count_text(run, target, &scratch, planned.size),
-        Err(e) => decompress_error(run, target, LineRef::None, &e),
+    let meter = |n| run.progress.add_bytes(n);
+    let read = run.with_acc(target.file, |acc| {
+        read_text(
+            &*storage,
+            compression,
+            &meter,
+            &mut Counting::new(run, acc, target),
+        )
+    });
+    let stored = compression == Compression::None;
+    if read {
+        count_file_itself(
+            run,
+            target,
+            if stored { storage.len() } else { planned.size },
+        );
     }
-}
-
-/// Counts a whole plain-text file as one document.
-fn count_text(run: &Run, target: Target, content: &[u8], input_bytes: u64) {
-    match document_text(content) {
-        Ok(text) => {
-            count_file_itself(run, target, input_bytes);
-            let tokens = run.with_acc(target.file, |acc| {
-                count_document(
-                    run.counter,
-                    acc,
-                    target,
-                    text,
-                    Default::default(),
-                    LineRef::None,
-                )
-            });
-            run.progress.add_tokens(tokens);
-        }
-        Err((problem, line)) => run.with_acc(target.file, |acc| {
-            acc.error(
-                target.file,
-                line.map_or(LineRef::None, LineRef::Line),
-                problem,
-            )
-        }),
+    if stored {
+        run.progress.add_bytes(storage.len());
     }
 }

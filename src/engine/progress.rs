@@ -1,8 +1,7 @@
-//! Progress of a run: atomic counters bumped once per chunk (never per token) and, when asked,
-//! an indicatif bar on stderr redrawn by a side thread.
+//! Progress of a run: atomic counters bumped once per chunk (never per token; stored bytes of a
+//! stream as they are read) and, when asked, an indicatif bar on stderr redrawn by a side thread.
 
 use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -57,26 +56,5 @@ impl Progress {
             done.store(true, Ordering::Relaxed);
             out
         })
-    }
-}
-
-/// A reader that reports the bytes it reads (compressed input) to [`Progress`].
-pub struct ProgressReader<'p, R> {
-    inner: R,
-    progress: &'p Progress,
-}
-
-impl<'p, R> ProgressReader<'p, R> {
-    /// Wraps `inner`.
-    pub fn new(inner: R, progress: &'p Progress) -> Self {
-        Self { inner, progress }
-    }
-}
-
-impl<R: Read> Read for ProgressReader<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.progress.add_bytes(n as u64);
-        Ok(n)
     }
 }

@@ -1,43 +1,15 @@
-//! Counting over slices: a buffer of JSONL lines or one plain-text document goes in, documents
-//! and errors go into an accumulator. Nothing here knows about files or threads.
+//! The engine's side of reading: `Counting` receives the items a reader hands out and counts
+//! them into an accumulator. Documents are tokenized and recorded with their date and domain,
+//! media are probed and tallied under their source's token models, problems are recorded where
+//! they sit. Nothing here knows files, formats or threads.
 
+use super::Run;
 use super::accumulator::{Accumulator, LineRef};
+use super::media::record;
 use crate::count::Counter;
 use crate::error::ErrorKind;
 use crate::provenance::RecordFields;
-use crate::read::jsonl::FieldNames;
-use crate::read::{UTF8_BOM, jsonl, lines};
-
-/// Where a buffer's lines are numbered from.
-#[derive(Debug, Clone, Copy)]
-pub enum LineBase {
-    /// The buffer's first line is line `first` (from 0) of its file.
-    Absolute(u64),
-    /// The buffer is chunk `n` of a split file; lines are resolved later.
-    Chunk(u32),
-}
-
-impl LineBase {
-    fn at(self, index: u64) -> LineRef {
-        match self {
-            LineBase::Absolute(first) => LineRef::Line(first + index + 1),
-            LineBase::Chunk(chunk) => LineRef::InChunk { chunk, index },
-        }
-    }
-
-    fn starts_file(self) -> bool {
-        matches!(self, LineBase::Absolute(0) | LineBase::Chunk(0))
-    }
-}
-
-/// What a scan counted, for progress reporting.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Scanned {
-    /// Lines seen (blank lines included).
-    pub lines: u64,
-    /// Tokens counted.
-    pub tokens: u64,
-}
+use crate::read::{Container, Document, Medium, Problem, Visitor};
 
 /// Where scanned documents are recorded: the file (for errors) and its source.
 #[derive(Debug, Clone, Copy)]
@@ -46,36 +18,6 @@ pub struct Target {
     pub file: usize,
     /// Index of its source.
     pub source: usize,
-}
-
-/// Counts every JSONL record in `buf` (whole lines), reading the fields `names`.
-pub fn scan_jsonl(
-    counter: &dyn Counter,
-    acc: &mut Accumulator,
-    target: Target,
-    names: &FieldNames<'_>,
-    buf: &[u8],
-    base: LineBase,
-) -> Scanned {
-    let mut scanned = Scanned::default();
-    let mut unescaped = String::new();
-    for (index, line) in lines::lines(buf) {
-        scanned.lines += 1;
-        let line = if index == 0 && base.starts_file() {
-            line.strip_prefix(UTF8_BOM).unwrap_or(line)
-        } else {
-            line
-        };
-        match jsonl::extract_record(line, names, &mut unescaped) {
-            Ok(None) => {}
-            Ok(Some((text, fields))) => {
-                let line = base.at(index);
-                scanned.tokens += count_document(counter, acc, target, text, fields, line)
-            }
-            Err(problem) => acc.error(target.file, base.at(index), problem),
-        }
-    }
-    scanned
 }
 
 /// Counts one document, with its date and URL `fields`, and returns its tokens (0 when the
@@ -104,5 +46,88 @@ pub fn count_document(
             acc.error_msg(target.file, line, ErrorKind::Tokenizer, message);
             0
         }
+    }
+}
+
+/// Counts the items of one file (or part of one) into an accumulator.
+pub(super) struct Counting<'r> {
+    run: &'r Run<'r>,
+    acc: &'r mut Accumulator,
+    target: Target,
+    /// Tokens counted since the last [`Counting::tokens`], when progress is told per batch.
+    tokens: u64,
+    /// Tell progress of each document's tokens as it is counted (not per batch).
+    per_document: bool,
+}
+
+impl<'r> Counting<'r> {
+    /// Counts into `acc`, telling progress of each document's tokens as it is counted.
+    pub fn new(run: &'r Run<'r>, acc: &'r mut Accumulator, target: Target) -> Self {
+        Counting {
+            run,
+            acc,
+            target,
+            tokens: 0,
+            per_document: true,
+        }
+    }
+
+    /// Counts into `acc`, leaving progress to the caller (a batch of many small documents).
+    pub fn batched(run: &'r Run<'r>, acc: &'r mut Accumulator, target: Target) -> Self {
+        Counting {
+            per_document: false,
+            ..Counting::new(run, acc, target)
+        }
+    }
+
+    /// The tokens counted by a [`Counting::batched`] counter.
+    pub fn tokens(&self) -> u64 {
+        self.tokens
+    }
+}
+
+impl Visitor for Counting<'_> {
+    #[inline]
+    fn document(&mut self, document: Document<'_>) {
+        let Document { text, fields, at } = document;
+        let tokens = count_document(self.run.counter, self.acc, self.target, text, fields, at);
+        if self.per_document {
+            self.run.progress.add_tokens(tokens);
+        } else {
+            self.tokens += tokens;
+        }
+    }
+
+    fn problem(&mut self, at: LineRef, problem: Problem) {
+        self.acc.error(self.target.file, at, problem);
+    }
+
+    fn medium(&mut self, medium: Medium<'_>) {
+        let Target { file, source } = self.target;
+        let models = &self.run.plan.sources[source].token_models;
+        let stats = &mut self.acc.sources[source];
+        match record(&mut stats.media, models, medium.bytes, medium.name) {
+            // A media file is counted as a file once it is measured.
+            Ok(()) if medium.container == Container::File => {
+                stats.counts.files += 1;
+                stats.counts.input_bytes += self.run.plan.files[file].size;
+            }
+            Ok(()) => {}
+            Err(message) => {
+                let message = medium.explain(&message);
+                self.acc
+                    .error_msg(file, medium.at, ErrorKind::Media, message);
+            }
+        }
+    }
+
+    fn sample(&mut self) {
+        self.acc.sources[self.target.source].media.samples += 1;
+    }
+
+    fn metadata(&mut self, bytes: u64) {
+        let metadata = &mut self.acc.sources[self.target.source].media.metadata;
+        metadata.items += 1;
+        metadata.bytes += bytes;
     }
 }

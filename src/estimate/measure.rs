@@ -10,7 +10,8 @@ use crate::count::Counter;
 use crate::engine::{self, EngineOptions};
 use crate::error::{FatalError, InputError};
 use crate::plan::{Plan, PlannedFile};
-use crate::read::bytes::FileBytes;
+use crate::read::lines::owned_lines;
+use crate::read::storage;
 use crate::stats::SourceStats;
 use rayon::prelude::*;
 
@@ -93,15 +94,13 @@ pub fn count_slots(
 pub fn block_sizes(blocks: &[&PlannedFile], mmap: bool, threads: usize) -> Vec<u64> {
     let measure = |file: &&PlannedFile| {
         let (start, end) = file.span();
-        let owned = FileBytes::open(&file.path, mmap).and_then(|bytes| {
+        let owned = storage::open(&file.path, file.format.access(mmap)).and_then(|storage| {
             let mut scratch = Vec::new();
-            let end = end.min(bytes.len());
+            let end = end.min(storage.len());
             if start >= end {
                 return Ok(0);
             }
-            bytes
-                .owned_lines(start, end, &mut scratch)
-                .map(|l| l.len() as u64)
+            owned_lines(&*storage, start, end, &mut scratch).map(|l| l.len() as u64)
         });
         owned.unwrap_or(end - start)
     };

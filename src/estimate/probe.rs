@@ -11,8 +11,7 @@ use crate::plan::PlannedFile;
 use crate::read::format::{Compression, Layout};
 use crate::read::parquet::{ParquetFile, RowGroupSize};
 pub use crate::stats::SizeSource;
-use std::fs::File;
-use std::os::unix::fs::FileExt;
+use crate::read::storage::{self, Access};
 
 /// The largest compressed gzip size whose content cannot exceed 4 GiB (deflate's maximum
 /// expansion is 1032:1), so that the 32-bit ISIZE cannot have wrapped.
@@ -59,7 +58,8 @@ pub fn probe(file: &PlannedFile, text_field: &str) -> FileProbe {
 }
 
 fn parquet(file: &PlannedFile, text_field: &str) -> Option<FileProbe> {
-    let parquet = ParquetFile::open(&file.path).ok()?;
+    let storage = storage::open(&file.path, Access::Read).ok()?;
+    let parquet = ParquetFile::from_storage(storage).ok()?;
     let columns = parquet.columns(Some(text_field)).ok();
     let row_groups = parquet.row_group_sizes(columns.as_ref());
     Some(FileProbe {
@@ -72,15 +72,15 @@ fn parquet(file: &PlannedFile, text_field: &str) -> Option<FileProbe> {
 /// The gzip content size from the trailer when it can be trusted, `None` when it cannot,
 /// an error when the file is not a gzip stream at all.
 fn gzip_trailer(file: &PlannedFile) -> Result<Option<u64>, ()> {
-    let handle = File::open(&file.path).map_err(|_| ())?;
-    let size = handle.metadata().map_err(|_| ())?.len();
+    let storage = storage::open(&file.path, Access::Read).map_err(|_| ())?;
+    let size = storage.len();
     // 10 bytes of header, 2 of the smallest deflate stream, 8 of trailer.
     if size < 20 {
         return Err(());
     }
     let (mut head, mut tail) = ([0u8; 2], [0u8; 4]);
-    handle.read_exact_at(&mut head, 0).map_err(|_| ())?;
-    handle.read_exact_at(&mut tail, size - 4).map_err(|_| ())?;
+    storage.read_exact_at(0, &mut head).map_err(|_| ())?;
+    storage.read_exact_at(size - 4, &mut tail).map_err(|_| ())?;
     if head != [0x1f, 0x8b] {
         return Err(());
     }
@@ -95,13 +95,10 @@ fn gzip_trailer(file: &PlannedFile) -> Result<Option<u64>, ()> {
 /// it, an error when the stream is damaged. Only frame and block headers are touched.
 fn zstd_content_size(file: &PlannedFile) -> Result<Option<u64>, ()> {
     use zstd::zstd_safe::{find_frame_compressed_size, get_frame_content_size};
-    let handle = File::open(&file.path).map_err(|_| ())?;
-    if handle.metadata().map_err(|_| ())?.len() == 0 {
-        return Err(());
-    }
-    // SAFETY: a read-only map, read by the zstd library's header parser only; a file truncated
-    // meanwhile can fault, the risk every mapped read in this program accepts.
-    let map = unsafe { memmap2::Mmap::map(&handle) }.map_err(|_| ())?;
+    let storage = storage::open(&file.path, Access::Map).map_err(|_| ())?;
+    // Only a mapped file is walked: the headers are read where they lie, without reading the
+    // frames between them (an empty file, or one that cannot be mapped, is a failed probe).
+    let map = storage.in_memory().ok_or(())?;
     let (mut at, mut total) = (0usize, 0u64);
     while at < map.len() {
         let frame = &map[at..];

@@ -1,5 +1,6 @@
 //! Input formats, chosen by file extension.
 
+use super::storage::Access;
 use std::path::Path;
 
 /// How records are laid out in a file.
@@ -74,6 +75,20 @@ impl Format {
         Format {
             layout,
             compression,
+        }
+    }
+}
+
+impl Format {
+    /// How a file of this format is best reached: uncompressed text and JSONL mapped when `mmap`
+    /// allows (they are read in ranges, several times over), media always mapped (a probe touches
+    /// the headers of a multi-gigabyte video, where reading would load all of it), streams and
+    /// Parquet files with positioned reads.
+    pub fn access(self, mmap: bool) -> Access {
+        match (self.layout, self.compression) {
+            (Layout::Media, _) => Access::Map,
+            (Layout::Jsonl | Layout::Text, Compression::None) if mmap => Access::Map,
+            _ => Access::Read,
         }
     }
 }

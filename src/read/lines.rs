@@ -1,5 +1,13 @@
-//! Splitting a buffer of whole lines: `\n` ends a line, a trailing `\r` is dropped, and a
-//! missing final newline is fine.
+//! Lines: `\n` ends a line, a trailing `\r` is dropped, and a missing final newline is fine.
+//! Splitting a buffer of whole lines, and cutting an input into byte ranges of whole lines: each
+//! range owns the lines that *start* inside it, so any cut gives every line to exactly one range.
+
+use super::storage::Storage;
+use std::io::{self, Read};
+
+/// How many bytes a range that is read (not borrowed) fetches at a time when it looks for the
+/// end of its last line.
+const EXTEND_STEP: usize = 64 * 1024;
 
 /// Iterates the lines of `buf` as `(index, line)`, index counting from 0 and lines without
 /// their `\n` or `\r\n` ending.
@@ -28,15 +36,14 @@ pub fn count_lines(buf: &[u8]) -> u64 {
     newlines + u64::from(!buf.is_empty() && !buf.ends_with(b"\n"))
 }
 
-/// The number of lines of the file at `path` that start before byte `offset`: what a range
-/// starting at `offset` adds to its own line numbers. Reads the file up to `offset`.
-pub fn lines_before(path: &std::path::Path, offset: u64) -> std::io::Result<u64> {
-    use std::io::Read;
+/// The number of lines of `storage` that start before byte `offset`: what a range starting at
+/// `offset` adds to its own line numbers. Reads the input up to `offset`.
+pub fn lines_before(storage: &dyn Storage, offset: u64) -> io::Result<u64> {
     if offset == 0 {
         return Ok(0);
     }
     // Line starts before `offset`: byte 0, and the byte after each `\n` in `0..offset - 1`.
-    let mut rest = std::fs::File::open(path)?.take(offset - 1);
+    let mut rest = storage.stream()?.take(offset - 1);
     let mut block = vec![0u8; 1 << 20];
     let mut starts = 1;
     loop {
@@ -48,19 +55,81 @@ pub fn lines_before(path: &std::path::Path, offset: u64) -> std::io::Result<u64>
     }
 }
 
+/// The lines owned by the byte range `start..end` of `storage`: every line whose first byte lies
+/// in the range, each up to and including its `\n` (or the end of the input). Any cut of an input
+/// into ranges gives every line to exactly one range. Borrowed from a storage held in memory,
+/// read into `scratch` otherwise (up to the end of the last owned line).
+pub fn owned_lines<'a>(
+    storage: &'a dyn Storage,
+    start: u64,
+    end: u64,
+    scratch: &'a mut Vec<u8>,
+) -> io::Result<&'a [u8]> {
+    if let Some(all) = storage.in_memory() {
+        let (s, e) = owned_span(all, 0, start, end, true);
+        return Ok(&all[s..e]);
+    }
+    let len = storage.len();
+    let lo = start.saturating_sub(1);
+    scratch.clear();
+    scratch.resize((end - lo) as usize, 0);
+    storage.read_exact_at(lo, scratch)?;
+    // A range inside one long line owns nothing: stop before reading on to its end.
+    if start > 0 && memchr::memchr(b'\n', &scratch[..(end - 1 - lo) as usize]).is_none() {
+        return Ok(&scratch[..0]);
+    }
+    let mut at_eof = end >= len;
+    // Extend until the last owned line's newline is in the buffer.
+    while !at_eof && memchr::memchr(b'\n', &scratch[(end - 1 - lo) as usize..]).is_none() {
+        let held = scratch.len();
+        let from = lo + held as u64;
+        let to = (from + EXTEND_STEP as u64).min(len);
+        scratch.resize(held + (to - from) as usize, 0);
+        storage.read_exact_at(from, &mut scratch[held..])?;
+        at_eof = to >= len;
+    }
+    let (s, e) = owned_span(scratch, lo, start, end, at_eof);
+    Ok(&scratch[s..e])
+}
+
+/// Span (relative to `buf`, which starts at offset `base`) of the lines owned by `start..end`;
+/// `buf` must hold `base..end` and, unless `complete`, a newline at or after `end - 1`.
+fn owned_span(buf: &[u8], base: u64, start: u64, end: u64, complete: bool) -> (usize, usize) {
+    let rel = |off: u64| (off - base) as usize;
+    let first = if start == 0 {
+        0
+    } else {
+        match memchr::memchr(b'\n', &buf[rel(start - 1)..rel(end - 1)]) {
+            Some(i) => rel(start - 1) + i + 1,
+            None => return (0, 0),
+        }
+    };
+    let last = match memchr::memchr(b'\n', &buf[rel(end - 1)..]) {
+        Some(i) => rel(end - 1) + i + 1,
+        None => {
+            debug_assert!(complete, "an incomplete buffer must hold the final newline");
+            buf.len()
+        }
+    };
+    (first, last)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::storage::{Access, InMemory, open};
+    use proptest::prelude::*;
 
     #[test]
     fn lines_before_an_offset_are_the_line_starts_before_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
         std::fs::write(&path, b"ab\ncd\n\nef").unwrap();
+        let storage = open(&path, Access::Read).unwrap();
         let expected = [0, 1, 1, 1, 2, 2, 2, 3, 4, 4, 4];
         for (offset, want) in expected.iter().enumerate() {
             assert_eq!(
-                lines_before(&path, offset as u64).unwrap(),
+                lines_before(&*storage, offset as u64).unwrap(),
                 *want,
                 "{offset}"
             );
@@ -74,5 +143,36 @@ mod tests {
         }
         let got: Vec<_> = lines(b"a\r\n\nb").map(|(_, l)| l).collect();
         assert_eq!(got, vec![&b"a"[..], b"", b"b"]);
+    }
+
+    proptest! {
+        #[test]
+        fn any_cut_gives_every_line_to_one_range_in_every_storage(
+            content in "[a\n\r]{0,200}",
+            cuts in prop::collection::vec(1u64..200, 0..6),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("f.jsonl");
+            std::fs::write(&path, &content).unwrap();
+            let len = content.len() as u64;
+            let mut bounds: Vec<u64> = cuts.into_iter().filter(|&c| c < len).collect();
+            bounds.push(0);
+            bounds.push(len);
+            bounds.sort();
+            bounds.dedup();
+            let storages: [std::sync::Arc<dyn Storage>; 3] = [
+                open(&path, Access::Read).unwrap(),
+                open(&path, Access::Map).unwrap(),
+                std::sync::Arc::new(InMemory(content.clone().into_bytes().into())),
+            ];
+            for storage in storages {
+                let mut joined = Vec::new();
+                for w in bounds.windows(2) {
+                    let mut scratch = Vec::new();
+                    joined.extend_from_slice(owned_lines(&*storage, w[0], w[1], &mut scratch).unwrap());
+                }
+                prop_assert_eq!(&joined, content.as_bytes());
+            }
+        }
     }
 }

@@ -1,15 +1,31 @@
-//! Readers: turn files into the text the counting core sees. Each reader works over a byte
-//! slice or a stream and turns bad input into [`Problem`] values; none of them panics or stops
-//! the run.
+//! Readers: one per container, each turning the bytes of a [`storage::Storage`] into the items the
+//! rest of the program works on: text documents (with their line or row, and their date and URL
+//! fields), media items (with their name and container) and located problems, handed to a
+//! [`Visitor`] the caller supplies. Readers know no tokenizer and no statistics, and none of them
+//! panics or stops the run on bad input.
+//!
+//! - [`storage`]: where bytes come from (a local file, a mapped file, memory);
+//! - [`jsonl`]: JSONL, as byte ranges of whole lines or as decoded blocks of lines;
+//! - [`text`]: a plain-text file as one document; [`media`]: a media file as one medium;
+//! - [`tar`]: WebDataset shards; [`parquet`]: Parquet row groups;
+//! - [`sequential`]: every item of one file, in order, on the calling thread;
+//! - [`sniff`]: the byte-order mark and binary rules, [`lines`]: line splitting and byte ranges,
+//!   [`stream`]: decompression, [`format`](mod@format): formats from file names.
 
-pub mod bytes;
-pub mod documents;
 pub mod format;
+mod item;
 pub mod jsonl;
 pub mod lines;
+pub mod media;
 pub mod parquet;
+pub mod sequential;
+pub mod sniff;
+pub mod storage;
 pub mod stream;
+pub mod tar;
 pub mod text;
+
+pub use item::{Container, Document, LineBase, LineRef, Medium, Visitor};
 
 use crate::error::ErrorKind;
 
@@ -31,25 +47,3 @@ impl Problem {
         }
     }
 }
-
-/// How many leading bytes are inspected for NUL to tell binary files from text.
-pub const BINARY_SNIFF_BYTES: usize = 8 * 1024;
-
-/// Whether the start of a file looks binary (contains a NUL byte), as git and ripgrep judge.
-pub fn looks_binary(head: &[u8]) -> bool {
-    memchr::memchr(0, &head[..head.len().min(BINARY_SNIFF_BYTES)]).is_some()
-}
-
-/// Whether the start of a JSONL file looks binary: a NUL byte in its first 8 KiB and a first
-/// line that is not JSON. (A NUL inside a later record is that record's error, not the file's.)
-pub fn jsonl_looks_binary(head: &[u8]) -> bool {
-    if !looks_binary(head) {
-        return false;
-    }
-    let head = head.strip_prefix(UTF8_BOM).unwrap_or(head);
-    let first = head.split(|&b| b == b'\n').next().unwrap_or(head);
-    serde_json::from_slice::<serde::de::IgnoredAny>(first).is_err()
-}
-
-/// The UTF-8 byte-order mark, which is an encoding marker and not counted as text.
-pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";

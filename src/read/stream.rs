@@ -1,8 +1,59 @@
 //! Compressed inputs (gzip, zstd), streamed: decoded in blocks of whole lines so that memory
-//! stays bounded and a corrupt stream still yields every complete line before the damage.
+//! stays bounded and a corrupt stream still yields every complete line before the damage. A
+//! stream is opened over any [`Storage`], and reports the stored bytes it reads to a [`Meter`].
 
+use super::Problem;
 use super::format::Compression;
+use super::storage::Storage;
+use crate::error::ErrorKind;
 use std::io::{self, BufRead, BufReader, Read};
+
+/// Told how many stored (compressed) bytes each read consumed: the progress of a stream.
+pub type Meter<'m> = &'m (dyn Fn(u64) + Sync);
+
+/// The decoded content of `storage`, streamed from its first byte; every stored byte read is
+/// reported to `meter`.
+pub fn open<'a>(
+    storage: &'a dyn Storage,
+    compression: Compression,
+    meter: Meter<'a>,
+) -> io::Result<Box<dyn Read + Send + 'a>> {
+    let stored = Metered {
+        inner: storage.stream()?,
+        meter,
+    };
+    decoder(stored, compression)
+}
+
+/// A reader that reports the bytes it reads to a [`Meter`].
+struct Metered<'m, R> {
+    inner: R,
+    meter: Meter<'m>,
+}
+
+impl<R: Read> Read for Metered<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.meter)(n as u64);
+        Ok(n)
+    }
+}
+
+/// The problem of a compressed stream that broke (or would not start) with `error`: what was read
+/// before it was kept.
+pub fn broken(compression: Compression, error: &io::Error) -> Problem {
+    let codec = match compression {
+        Compression::Gzip => "gzip",
+        Compression::Zstd => "zstd",
+        Compression::None => "input",
+    };
+    Problem::new(
+        ErrorKind::Decompress,
+        format!(
+            "truncated or corrupt {codec} stream: {error}; lines before this point were counted"
+        ),
+    )
+}
 
 /// Wraps `input` in the decoder for `compression` (multi-member gzip, multi-frame zstd).
 pub fn decoder<'a>(

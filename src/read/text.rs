@@ -1,8 +1,60 @@
-//! Plain-text documents: a whole file is one document. A leading UTF-8 byte-order mark is
-//! dropped; NUL bytes mean a binary file; invalid UTF-8 is reported with its line.
+//! Plain-text files: a whole file (maybe gzip- or zstd-compressed) is one document. A leading
+//! UTF-8 byte-order mark is dropped; NUL bytes mean a binary file; invalid UTF-8 is reported
+//! with its line.
 
-use super::{Problem, UTF8_BOM};
+use super::format::Compression;
+use super::item::{Document, LineRef, Visitor};
+use super::sniff::UTF8_BOM;
+use super::storage::Storage;
+use super::stream::{self, Meter};
+use super::{Problem, lines};
 use crate::error::ErrorKind;
+use std::io::Read;
+
+/// Reads the file in `storage` (decoding `compression`, reporting stored bytes read to `meter`)
+/// and hands `visitor` its one document, or the problem that prevents it; returns whether the
+/// document was handed out.
+pub fn read_text<V: Visitor + ?Sized>(
+    storage: &dyn Storage,
+    compression: Compression,
+    meter: Meter<'_>,
+    visitor: &mut V,
+) -> bool {
+    let mut scratch = Vec::new();
+    let content = if compression == Compression::None {
+        match storage.range(0, storage.len(), &mut scratch) {
+            Ok(content) => content,
+            Err(e) => return fail(visitor, LineRef::None, io_problem(&e)),
+        }
+    } else {
+        let decoded =
+            stream::open(storage, compression, meter).and_then(|mut d| d.read_to_end(&mut scratch));
+        match decoded {
+            Ok(_) => &scratch[..],
+            Err(e) => return fail(visitor, LineRef::None, stream::broken(compression, &e)),
+        }
+    };
+    match document_text(content) {
+        Ok(text) => {
+            let fields = Default::default();
+            let at = LineRef::None;
+            visitor.document(Document { text, fields, at });
+            true
+        }
+        Err((problem, line)) => fail(visitor, line.map_or(LineRef::None, LineRef::Line), problem),
+    }
+}
+
+/// Hands `problem` at `at` to `visitor`; the document was not read.
+fn fail<V: Visitor + ?Sized>(visitor: &mut V, at: LineRef, problem: Problem) -> bool {
+    visitor.problem(at, problem);
+    false
+}
+
+/// An [`ErrorKind::Io`] problem.
+pub(super) fn io_problem(e: &std::io::Error) -> Problem {
+    Problem::new(ErrorKind::Io, e.to_string())
+}
 
 /// The document text of a plain-text file, or the problem and (1-based) line that prevent it.
 pub fn document_text(bytes: &[u8]) -> Result<&str, (Problem, Option<u64>)> {
@@ -24,8 +76,8 @@ pub fn document_text(bytes: &[u8]) -> Result<&str, (Problem, Option<u64>)> {
     }
     std::str::from_utf8(text).map_err(|e| {
         let at = e.valid_up_to();
-        let line = super::lines::count_lines(&text[..at])
-            + u64::from(text[..at].ends_with(b"\n") || at == 0);
+        let line =
+            lines::count_lines(&text[..at]) + u64::from(text[..at].ends_with(b"\n") || at == 0);
         let problem = Problem::new(
             ErrorKind::InvalidUnicode,
             format!("invalid UTF-8 at byte offset {}", at + skipped),
@@ -37,6 +89,8 @@ pub fn document_text(bytes: &[u8]) -> Result<&str, (Problem, Option<u64>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::item::collect::Collect;
+    use crate::read::storage::InMemory;
 
     #[test]
     fn bom_is_dropped_and_bad_bytes_are_located() {
@@ -52,5 +106,31 @@ mod tests {
         assert_eq!((p.kind, line), (ErrorKind::InvalidUnicode, Some(1)));
         let (p, _) = document_text(b"PK\x03\x04\x00\x00").unwrap_err();
         assert_eq!(p.kind, ErrorKind::Binary);
+    }
+
+    fn read(stored: &[u8], compression: Compression) -> (bool, Vec<String>) {
+        let mut seen = Collect::default();
+        let input = InMemory(stored.to_vec().into());
+        let read = read_text(&input, compression, &|_| {}, &mut seen);
+        (read, seen.0)
+    }
+
+    #[test]
+    fn a_file_is_one_document_or_one_problem() {
+        assert_eq!(
+            read(b"\xEF\xBB\xBFtwo\nlines", Compression::None),
+            (true, vec!["doc None two\nlines".to_string()])
+        );
+        let (read_ok, seen) = read(b"one\n\xfe", Compression::None);
+        assert!(!read_ok);
+        assert!(seen[0].starts_with("problem Line(2) invalid_unicode"));
+        let packed = zstd::bulk::compress(b"packed text", 3).unwrap();
+        assert_eq!(
+            read(&packed, Compression::Zstd),
+            (true, vec!["doc None packed text".to_string()])
+        );
+        let (read_ok, seen) = read(&packed[..packed.len() - 3], Compression::Zstd);
+        assert!(!read_ok);
+        assert!(seen[0].starts_with("problem None decompress: truncated or corrupt zstd stream"));
     }
 }

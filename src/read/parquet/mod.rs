@@ -1,11 +1,12 @@
 //! Parquet files: a text column, and image or audio columns stored as plain binary or as
 //! `{bytes, path}` structs the way Hugging Face `datasets` stores `Image` and `Audio` features.
 //!
-//! [`ParquetFile::open`] reads the footer; [`ParquetFile::read_row_group`] decodes one row group
-//! and hands every cell to a visitor, in row order, with row numbers counted from the start of the
-//! file. Row groups are independent: several threads may read different row groups of one
-//! `ParquetFile` at once (each read uses positioned reads, never a shared file offset). This
-//! module only reads: tokenizing, media probing and error reporting are the caller's.
+//! [`ParquetFile::from_storage`] reads the footer; [`ParquetFile::read_row_group`] decodes one row
+//! group and hands every cell to a closure, in row order, with row numbers counted from the start
+//! of the file; [`ParquetReader`] turns those cells into the documents, media and problems every
+//! reader hands out. Row groups are independent: several threads may read different row groups of
+//! one file at once (each read uses positioned reads, never a shared offset). This module only
+//! reads: tokenizing, media probing and statistics are the caller's.
 //!
 //! Supported: every physical encoding the `parquet` crate reads, data pages v1 and v2, and the
 //! Snappy, zstd, gzip, LZ4 (raw and Hadoop) and Brotli codecs. Text and media must be flat leaves
@@ -13,22 +14,24 @@
 
 mod batch;
 mod columns;
+mod items;
 mod sizes;
 mod source;
 
 pub use columns::ParquetColumns;
+pub use items::ParquetReader;
 pub use sizes::RowGroupSize;
 
 use crate::error::ErrorKind;
 use crate::provenance::{FieldValue, RecordFields};
 use crate::read::Problem;
+use crate::read::storage::{self, Access, InMemory, Storage};
 use batch::{Batch, guard};
 use bytes::Bytes;
 use parquet::file::reader::FileReader;
 use parquet::file::serialized_reader::SerializedFileReader;
 use source::Source;
 use std::fmt::Display;
-use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -85,20 +88,21 @@ pub struct ParquetFile {
 }
 
 impl ParquetFile {
-    /// Opens the Parquet file at `path` and reads its footer.
+    /// Opens the local Parquet file at `path` and reads its footer.
     pub fn open(path: &Path) -> Result<Self, Problem> {
-        let io = |e: std::io::Error| Problem::new(ErrorKind::Io, e.to_string());
-        let file = File::open(path).map_err(io)?;
-        let len = file.metadata().map_err(io)?.len();
-        Self::from_source(Source::File {
-            file: Arc::new(file),
-            len,
-        })
+        let storage = storage::open(path, Access::Read)
+            .map_err(|e| Problem::new(ErrorKind::Io, e.to_string()))?;
+        Self::from_storage(storage)
     }
 
     /// Reads the footer of a Parquet file held in memory.
     pub fn from_bytes(bytes: impl Into<Bytes>) -> Result<Self, Problem> {
-        Self::from_source(Source::Memory(bytes.into()))
+        Self::from_storage(Arc::new(InMemory(bytes.into())))
+    }
+
+    /// Reads the footer of the Parquet file in `storage`.
+    pub fn from_storage(storage: Arc<dyn Storage>) -> Result<Self, Problem> {
+        Self::from_source(Source(storage))
     }
 
     fn from_source(source: Source) -> Result<Self, Problem> {

@@ -2,9 +2,9 @@
 //! other fields are skipped, the text is borrowed from the line, and only when it contains
 //! escapes is it unescaped, into a buffer the caller reuses (no allocation per line).
 
-use super::Problem;
 use crate::error::ErrorKind;
 use crate::provenance::{FieldValue, RecordFields};
+use crate::read::Problem;
 use serde::Deserializer as _;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -18,11 +18,7 @@ pub fn extract_text<'a>(
     field: &str,
     buf: &'a mut String,
 ) -> Result<Option<&'a str>, Problem> {
-    let names = FieldNames {
-        text: field,
-        date: None,
-        url: None,
-    };
+    let names = FieldNames::only_text(field);
     extract_record(line, &names, buf).map(|r| r.map(|(text, _)| text))
 }
 
@@ -35,6 +31,17 @@ pub struct FieldNames<'f> {
     pub date: Option<&'f str>,
     /// The URL field, if the source names one.
     pub url: Option<&'f str>,
+}
+
+impl<'f> FieldNames<'f> {
+    /// The text field `text` alone.
+    pub const fn only_text(text: &'f str) -> Self {
+        FieldNames {
+            text,
+            date: None,
+            url: None,
+        }
+    }
 }
 
 /// The text of a JSONL line as [`extract_text`] gives it, with the raw JSON values of the date

@@ -1,0 +1,294 @@
+//! Where a reader's bytes come from: one small trait, [`Storage`], over a local file read with
+//! positioned reads, a memory-mapped local file, or bytes already in memory (and, later, an object
+//! in a bucket). Readers see only a storage: its length, positioned reads, the bytes of a range
+//! (borrowed when the storage holds them in memory) and a sequential stream. Nothing in a reader
+//! opens a path; [`open`] is the one place a local path becomes a storage.
+
+use bytes::Bytes;
+use memmap2::Mmap;
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The bytes of one input (a file, an object), read from any thread at once.
+pub trait Storage: Send + Sync {
+    /// The length in bytes, as it was when the storage was opened.
+    fn len(&self) -> u64;
+
+    /// Reads bytes at `offset` into `buf`; returns how many were read (0 at the end).
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize>;
+
+    /// What identifies this version of the input (for a local file: size, modification time,
+    /// inode and change time); `None` when the storage cannot tell.
+    fn fingerprint(&self) -> Option<String>;
+
+    /// All the bytes, when the storage holds them in memory (a map), so that readers borrow them.
+    fn in_memory(&self) -> Option<&[u8]> {
+        None
+    }
+
+    /// Tells the storage that the bytes `start..end` are no longer needed (a mapped file drops
+    /// their pages, so that resident memory stays flat however large the file).
+    fn release(&self, start: u64, end: u64) {
+        let _ = (start, end);
+    }
+
+    /// Whether the input is empty.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Fills `buf` with the bytes at `offset`; too few bytes left is an error.
+    fn read_exact_at(&self, offset: u64, mut buf: &mut [u8]) -> io::Result<()> {
+        let mut at = offset;
+        while !buf.is_empty() {
+            match self.read_at(at, buf) {
+                Ok(0) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "failed to fill whole buffer",
+                    ));
+                }
+                Ok(n) => {
+                    buf = &mut std::mem::take(&mut buf)[n..];
+                    at += n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// The bytes `start..end`: borrowed when the storage holds them in memory, read into
+    /// `scratch` otherwise.
+    fn range<'a>(&'a self, start: u64, end: u64, scratch: &'a mut Vec<u8>) -> io::Result<&'a [u8]> {
+        if let Some(all) = self.in_memory() {
+            return all.get(start as usize..end as usize).ok_or_else(|| {
+                io::Error::new(io::ErrorKind::UnexpectedEof, "failed to fill whole buffer")
+            });
+        }
+        scratch.clear();
+        scratch.resize((end - start) as usize, 0);
+        self.read_exact_at(start, scratch)?;
+        Ok(&scratch[..])
+    }
+
+    /// The whole input as a sequential stream, from its first byte.
+    fn stream(&self) -> io::Result<Box<dyn Read + Send + '_>> {
+        Ok(Box::new(Cursor {
+            storage: self,
+            at: 0,
+        }))
+    }
+}
+
+/// How a local file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Positioned reads (`pread`).
+    Read,
+    /// A read-only memory map, or positioned reads when the file is empty or mapping fails.
+    Map,
+}
+
+/// Opens the local file at `path` for reading with `access`.
+pub fn open(path: &Path, access: Access) -> io::Result<Arc<dyn Storage>> {
+    let file = File::open(path)?;
+    let metadata = file.metadata()?;
+    let (len, fingerprint) = (metadata.len(), fingerprint(&metadata));
+    if access == Access::Map && len > 0 {
+        // SAFETY: the map is read-only; a file truncated by another process while mapped can
+        // fault, the same documented risk ripgrep accepts for its mmap searcher.
+        if let Ok(map) = unsafe { Mmap::map(&file) } {
+            return Ok(Arc::new(MappedFile { map, fingerprint }));
+        }
+    }
+    Ok(Arc::new(LocalFile {
+        file,
+        len,
+        fingerprint,
+    }))
+}
+
+/// Size, modification time, inode and change time: an edited file (even one given its old
+/// modification time back) or a replaced one has another fingerprint.
+fn fingerprint(metadata: &std::fs::Metadata) -> Option<String> {
+    let modified = metadata.modified().ok()?;
+    let modified = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!(
+        "{}\t{}\t{}\t{}.{}",
+        metadata.len(),
+        modified.as_nanos(),
+        metadata.ino(),
+        metadata.ctime(),
+        metadata.ctime_nsec(),
+    ))
+}
+
+/// A local file read with positioned reads, so that threads never share a file offset.
+struct LocalFile {
+    file: File,
+    len: u64,
+    fingerprint: Option<String>,
+}
+
+impl Storage for LocalFile {
+    fn len(&self) -> u64 {
+        self.len
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        self.file.read_at(buf, offset)
+    }
+    fn fingerprint(&self) -> Option<String> {
+        self.fingerprint.clone()
+    }
+    fn read_exact_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        self.file.read_exact_at(buf, offset)
+    }
+}
+
+/// A memory-mapped local file.
+struct MappedFile {
+    map: Mmap,
+    fingerprint: Option<String>,
+}
+
+impl Storage for MappedFile {
+    fn len(&self) -> u64 {
+        self.map.len() as u64
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        copy_at(&self.map, offset, buf)
+    }
+    fn fingerprint(&self) -> Option<String> {
+        self.fingerprint.clone()
+    }
+    fn in_memory(&self) -> Option<&[u8]> {
+        Some(&self.map)
+    }
+    fn release(&self, start: u64, end: u64) {
+        let page = 4096u64;
+        let (from, to) = (start.div_ceil(page) * page, end / page * page);
+        if to > from {
+            // SAFETY: the map is a read-only shared file mapping: dropped pages are read back
+            // from the file on the next access, so any slice still borrowed stays valid and
+            // sees the same bytes.
+            let _ = unsafe {
+                self.map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    from as usize,
+                    (to - from) as usize,
+                )
+            };
+        }
+    }
+}
+
+/// Bytes already in memory (a test's input, a downloaded object).
+pub struct InMemory(pub Bytes);
+
+impl Storage for InMemory {
+    fn len(&self) -> u64 {
+        self.0.len() as u64
+    }
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+        copy_at(&self.0, offset, buf)
+    }
+    fn fingerprint(&self) -> Option<String> {
+        None
+    }
+    fn in_memory(&self) -> Option<&[u8]> {
+        Some(&self.0)
+    }
+}
+
+/// Copies the bytes of `all` at `offset` into `buf`.
+fn copy_at(all: &[u8], offset: u64, buf: &mut [u8]) -> io::Result<usize> {
+    let rest = all.get(offset as usize..).unwrap_or_default();
+    let n = rest.len().min(buf.len());
+    buf[..n].copy_from_slice(&rest[..n]);
+    Ok(n)
+}
+
+/// A sequential reader over a storage's positioned reads.
+struct Cursor<'s, S: ?Sized> {
+    storage: &'s S,
+    at: u64,
+}
+
+impl<S: Storage + ?Sized> Read for Cursor<'_, S> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.storage.read_at(self.at, buf)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_storage_reads_the_same_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let content: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &content).unwrap();
+        let storages = [
+            open(&path, Access::Read).unwrap(),
+            open(&path, Access::Map).unwrap(),
+            Arc::new(InMemory(content.clone().into())),
+        ];
+        for storage in storages {
+            assert_eq!(storage.len(), 10_000);
+            let mut scratch = Vec::new();
+            assert_eq!(
+                storage.range(100, 5000, &mut scratch).unwrap(),
+                &content[100..5000]
+            );
+            assert!(storage.range(9000, 10_001, &mut scratch).is_err());
+            let mut streamed = Vec::new();
+            storage
+                .stream()
+                .unwrap()
+                .read_to_end(&mut streamed)
+                .unwrap();
+            assert_eq!(streamed, content);
+            storage.release(0, 10_000);
+            assert_eq!(storage.range(0, 3, &mut scratch).unwrap(), &content[..3]);
+        }
+    }
+
+    #[test]
+    fn mapping_borrows_and_reading_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let (full, empty) = (dir.path().join("full"), dir.path().join("empty"));
+        std::fs::write(&full, b"abc").unwrap();
+        std::fs::write(&empty, b"").unwrap();
+        assert!(open(&full, Access::Map).unwrap().in_memory().is_some());
+        assert!(open(&full, Access::Read).unwrap().in_memory().is_none());
+        let nothing = open(&empty, Access::Map).unwrap();
+        assert!(nothing.is_empty() && nothing.in_memory().is_none());
+        assert!(open(&dir.path().join("absent"), Access::Read).is_err());
+    }
+
+    #[test]
+    fn an_edited_file_has_another_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        std::fs::write(&path, b"one").unwrap();
+        let before = open(&path, Access::Read).unwrap().fingerprint().unwrap();
+        assert_eq!(
+            open(&path, Access::Map).unwrap().fingerprint().unwrap(),
+            before
+        );
+        std::fs::write(&path, b"three").unwrap();
+        assert_ne!(
+            open(&path, Access::Read).unwrap().fingerprint().unwrap(),
+            before
+        );
+    }
+}
