@@ -8,6 +8,7 @@ pub mod bench;
 pub mod checkpoint;
 pub mod config;
 pub mod count;
+pub mod display;
 pub mod engine;
 pub mod error;
 pub mod estimate;

@@ -2,7 +2,7 @@
 //! serialized) for machines.
 
 use super::{BenchReport, LatencySummary};
-use crate::report::render::{human_bytes, human_count, human_duration, thousands};
+use crate::display::{human_bytes, human_count, human_duration, thousands};
 use std::fmt::Write as _;
 
 /// The output formats of `bench`.
