@@ -5,7 +5,7 @@
 
 use super::headline::media_tokens;
 use super::words::{count_words, quantity_words};
-use super::{hours, percent, thousands};
+use super::{hours, thousands};
 use crate::manifest::Category;
 use crate::report::Tally;
 
@@ -160,11 +160,6 @@ pub fn text_amount(t: &Tally) -> (u64, Option<(u64, u64)>) {
 /// Whether `part` is more than 3% of `whole` (exact integer comparison).
 pub fn above_three_percent(part: u64, whole: u64) -> bool {
     u128::from(part) * 100 > u128::from(whole) * 3
-}
-
-/// `part` as a share of `whole`, one decimal.
-pub fn share_of(part: u64, whole: u64) -> String {
-    percent(part as f64, whole as f64)
 }
 
 /// The template's source categories (section 2) and the tokencensus categories counted in each.

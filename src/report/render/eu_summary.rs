@@ -7,7 +7,8 @@
 
 use super::eu_sizes::{BOUNDARY_RULE, MAPPING, Modality, text_amount};
 use super::eu_sources::{self, fill};
-use super::markdown::{escape, table, table_markup};
+use super::grid::Grid;
+use super::markdown::escape;
 use super::{Render, Report, estimate_note, headline, periods, processing, thousands, words};
 use std::io::{self, Write};
 
@@ -50,27 +51,23 @@ fn preamble(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         out,
         "How tokencensus categories (the manifest's `category`) map to the template's source categories:\n"
     )?;
-    let rows: Vec<[String; 3]> = MAPPING
-        .iter()
-        .map(|(number, title, cats)| {
-            let names: Vec<&str> = cats.iter().map(|c| c.name()).collect();
-            [
-                number.to_string(),
-                title.to_string(),
-                if names.is_empty() {
-                    "none: complete 2.2.2 by hand".into()
-                } else {
-                    names.join(", ")
-                },
-            ]
-        })
-        .collect();
-    table(
-        out,
+    let mut mapping = Grid::new(
         &["Section", "Template category", "tokencensus categories"],
         3,
-        &rows,
-    )?;
+    );
+    for (number, title, cats) in MAPPING {
+        let names: Vec<&str> = cats.iter().map(|c| c.name()).collect();
+        mapping.row([
+            number.to_string(),
+            title.to_string(),
+            if names.is_empty() {
+                "none: complete 2.2.2 by hand".into()
+            } else {
+                names.join(", ")
+            },
+        ]);
+    }
+    mapping.write_markdown(out)?;
     writeln!(
         out,
         "`public` means datasets published by others (Common Crawl dumps, Wikipedia, FineWeb); `crawled` means data crawled or scraped by the provider or on its behalf. The census cannot tell one from the other: only the manifest's categories decide.\n"
@@ -104,7 +101,14 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "### 1.3 Modalities, overall training data size and other characteristics\n"
     )?;
     let t = &report.totals.tally;
-    let mut rows = Vec::new();
+    let header = [
+        "Modality",
+        "Used",
+        "Training data size (template band)",
+        "Exact size (this census)",
+        "In words (rounded)",
+    ];
+    let mut sizes = Grid::new(&header, 3).markup();
     for m in Modality::ALL {
         let used = m.used(t) || (m == Modality::Text && t.estimate.is_some());
         let (amount, interval) = match m {
@@ -132,7 +136,7 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             }
         }
         let words = if used { m.words(amount) } else { "-".into() };
-        rows.push([
+        sizes.row([
             m.name().into(),
             if used { "Yes" } else { "No" }.into(),
             band,
@@ -141,7 +145,7 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         ]);
     }
     let unsupported = &t.unsupported;
-    rows.push([
+    sizes.row([
         "Other".into(),
         fill("Yes or No"),
         fill("size"),
@@ -152,18 +156,7 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         ),
         "-".into(),
     ]);
-    table_markup(
-        out,
-        &[
-            "Modality",
-            "Used",
-            "Training data size (template band)",
-            "Exact size (this census)",
-            "In words (rounded)",
-        ],
-        3,
-        &rows,
-    )?;
+    sizes.write_markdown(out)?;
     writeln!(
         out,
         "{BOUNDARY_RULE} Text tokens are counted with the {} tokenizer (sha256 {}); images, sounds and videos also become tokens under each source's token models, stated in the JSON report, but the template measures them in items and hours.\n",
@@ -233,12 +226,7 @@ fn processing_section(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         out,
         "How the census read its inputs (exact figures; records with input errors are not in any size above):\n"
     )?;
-    table(
-        out,
-        &["Figure", "Exact value", "Meaning"],
-        3,
-        &processing::rows(report),
-    )?;
+    processing::grid(report).write_markdown(out)?;
     writeln!(
         out,
         "- Other processing (deduplication, filtering, de-identification): {}",

@@ -2,6 +2,7 @@
 //! "about 1.2 trillion tokens of text and 3.4 million images, counted with the Llama 3
 //! tokenizer", rounded by [`super::words`].
 
+use super::percent;
 use super::words::{count_rounded, count_words, counted, quantity_words};
 use crate::report::{Report, Tally};
 
@@ -53,9 +54,9 @@ fn text_phrase(t: &Tally) -> String {
                 e.high.saturating_sub(media),
             );
             format!(
-                "an estimated {} tokens of text (rounded; {:.0}% interval {} to {})",
+                "an estimated {} tokens of text (rounded; {} interval {} to {})",
                 count_rounded(point),
-                e.confidence * 100.0,
+                percent(e.confidence * 100.0, Some(0)),
                 count_rounded(low),
                 count_rounded(high)
             )
