@@ -3,7 +3,7 @@
 //! datasets above 3% of their modality's public data, the crawled data's collection period and
 //! top 10% of domains, and fill-in fields for what a census cannot know.
 
-use super::eu_sizes::{MAPPING, Modality, above_three_percent, text_amount};
+use super::eu_sizes::{MAPPING, Modality, above_three_percent};
 use super::grid::Grid;
 use super::markdown::escape;
 use super::{periods, share, thousands};
@@ -24,23 +24,14 @@ fn sources_of(report: &Report, c: Category) -> Vec<&SourceReport> {
     report.sources.iter().filter(|s| s.category == c).collect()
 }
 
-/// A tally's size in one modality, exactly (an estimate with its interval).
+/// A tally's size in one modality, exactly (an estimate with its interval) and in words.
 fn size(m: Modality, t: &Tally) -> (String, String) {
-    match (m, text_amount(t)) {
-        (Modality::Text, (point, Some((low, high)))) => (
-            format!(
-                "{} (estimate; interval {} to {})",
-                m.exact(point),
-                thousands(low),
-                thousands(high)
-            ),
-            format!(
-                "an estimated {}",
-                m.words(point).trim_start_matches("about ")
-            ),
-        ),
-        _ => (m.exact(m.amount(t)), m.words(m.amount(t))),
-    }
+    let words = m.words(m.amount(t));
+    let words = match m.interval(t) {
+        Some(_) => format!("an estimated {}", words.trim_start_matches("about ")),
+        None => words,
+    };
+    (m.exact_size(t), words)
 }
 
 /// "Used" and the size table of one template category.
@@ -96,10 +87,6 @@ fn used_and_sizes(report: &Report, cats: &[Category], out: &mut dyn Write) -> io
 /// 2.1: the public datasets above 3% of their modality's public data, and the others.
 fn large_public(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let public = sources_of(report, Category::Public);
-    let amount = |m: Modality, s: &SourceReport| match m {
-        Modality::Text => text_amount(&s.tally).0,
-        _ => m.amount(&s.tally),
-    };
     let header = [
         "Dataset (source)",
         "Modality",
@@ -108,9 +95,9 @@ fn large_public(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     ];
     let (mut large, mut named) = (Grid::new(&header, 2), Vec::new());
     for m in Modality::ALL {
-        let whole: u64 = public.iter().map(|s| amount(m, s)).sum();
+        let whole: u64 = public.iter().map(|s| m.amount(&s.tally)).sum();
         for s in &public {
-            let part = amount(m, s);
+            let part = m.amount(&s.tally);
             if part > 0 && above_three_percent(part, whole) {
                 large.row([
                     s.name.clone(),

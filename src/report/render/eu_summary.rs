@@ -5,7 +5,7 @@
 //! source categories; section 3 the processing figures. What a census cannot know appears as
 //! `[FILL IN: ...]` fields.
 
-use super::eu_sizes::{BOUNDARY_RULE, MAPPING, Modality, text_amount};
+use super::eu_sizes::{BOUNDARY_RULE, MAPPING, Modality};
 use super::eu_sources::{self, fill};
 use super::grid::Grid;
 use super::markdown::escape;
@@ -111,37 +111,32 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut sizes = Grid::new(&header, 3).markup();
     for m in Modality::ALL {
         let used = m.used(t) || (m == Modality::Text && t.estimate.is_some());
-        let (amount, interval) = match m {
-            Modality::Text => text_amount(t),
-            _ => (m.amount(t), None),
-        };
-        let mut band = if used {
-            format!("**{}**", m.band(amount))
-        } else {
-            "-".into()
-        };
-        let mut exact = if used { m.exact(amount) } else { "-".into() };
-        if let Some((low, high)) = interval {
-            exact += &format!(
-                " (estimate; interval {} to {})",
-                thousands(low),
-                thousands(high)
-            );
-            if m.band(low) != m.band(high) {
-                band += &format!(
-                    " (the interval reaches from \"{}\" to \"{}\")",
-                    m.band(low),
-                    m.band(high)
-                );
-            }
+        if !used {
+            sizes.row([
+                m.name().into(),
+                "No".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+            ]);
+            continue;
         }
-        let words = if used { m.words(amount) } else { "-".into() };
+        let amount = m.amount(t);
+        let mut band = format!("**{}**", m.band(amount));
+        let (low, high) = m.interval(t).unwrap_or((amount, amount));
+        if m.band(low) != m.band(high) {
+            band += &format!(
+                " (the interval reaches from \"{}\" to \"{}\")",
+                m.band(low),
+                m.band(high)
+            );
+        }
         sizes.row([
             m.name().into(),
-            if used { "Yes" } else { "No" }.into(),
+            "Yes".into(),
             band,
-            exact,
-            words,
+            m.exact_size(t),
+            m.words(amount),
         ]);
     }
     let unsupported = &t.unsupported;
