@@ -13,7 +13,6 @@ use crate::stats::signals::{Scope, SignalsConfig};
 use crate::stats::{SourceStats, Tally};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// A checkpoint folder for one configuration of a count.
@@ -144,10 +143,7 @@ impl CheckpointStore {
             meta.ctime(),
             meta.ctime_nsec(),
         ));
-        Some(hasher.finalize().iter().fold(String::new(), |mut hex, b| {
-            let _ = write!(hex, "{b:02x}");
-            hex
-        }))
+        Some(crate::display::hex(&hasher.finalize()))
     }
 
     fn path_of(&self, key: &str) -> PathBuf {

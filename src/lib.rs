@@ -44,6 +44,7 @@ mod census;
 mod checkpoint;
 mod config;
 pub mod count;
+mod display;
 mod engine;
 mod error;
 mod estimate;

@@ -2,7 +2,8 @@
 //! serialized) for machines.
 
 use super::{BenchReport, LatencySummary};
-use crate::report::render::{human_bytes, human_count, human_duration, thousands};
+use crate::display::{human_bytes, human_count, human_duration, thousands};
+use crate::report::render::grid::Grid;
 use std::fmt::Write as _;
 
 /// The output formats of `bench`.
@@ -49,24 +50,27 @@ pub fn table(r: &BenchReport) -> String {
         r.runs,
         if r.runs == 1 { "" } else { "s" }
     );
-    let mut rows = vec![row(&[
-        "route", "engine", "threads", "median", "min-max", "MB/s", "docs/s", "tokens/s",
-    ])];
+    let mut throughput = Grid::new(
+        &[
+            "route", "engine", "threads", "median", "min-max", "MB/s", "docs/s", "tokens/s",
+        ],
+        3,
+    );
     for route in &r.routes {
         for t in &route.throughput {
-            rows.push(row(&[
-                &route.route,
-                &route.engine,
-                &t.threads.to_string(),
-                &seconds(t.median_seconds),
-                &seconds_range(t.min_seconds, t.max_seconds),
-                &format!("{:.2}", t.mb_per_second),
-                &human_count(t.documents_per_second.round() as u64),
-                &human_count(t.tokens_per_second.round() as u64),
-            ]));
+            throughput.row([
+                route.route.clone(),
+                route.engine.clone(),
+                t.threads.to_string(),
+                seconds(t.median_seconds),
+                seconds_range(t.min_seconds, t.max_seconds),
+                format!("{:.2}", t.mb_per_second),
+                human_count(t.documents_per_second.round() as u64),
+                human_count(t.tokens_per_second.round() as u64),
+            ]);
         }
     }
-    aligned(&mut out, &rows, 3);
+    out += &throughput.to_text();
     let ratios: Vec<String> = r
         .ratios
         .iter()
@@ -140,64 +144,26 @@ fn latency_table(out: &mut String, r: &BenchReport) {
         out,
         "\nper-document latency (sequential, one thread, reading excluded):\n"
     );
-    let mut rows = vec![row(&[
-        "route",
-        "documents",
-        "p50",
-        "p90",
-        "p99",
-        "max",
-        "mean",
-    ])];
+    let mut latency = Grid::new(
+        &["route", "documents", "p50", "p90", "p99", "max", "mean"],
+        1,
+    );
     for route in &r.routes {
         let l: &LatencySummary = &route.latency;
-        rows.push(row(&[
-            &route.route,
-            &thousands(l.documents),
-            &nanos(l.p50_ns as f64),
-            &nanos(l.p90_ns as f64),
-            &nanos(l.p99_ns as f64),
-            &nanos(l.max_ns as f64),
-            &nanos(l.mean_ns),
-        ]));
+        latency.row([
+            route.route.clone(),
+            thousands(l.documents),
+            nanos(l.p50_ns as f64),
+            nanos(l.p90_ns as f64),
+            nanos(l.p99_ns as f64),
+            nanos(l.max_ns as f64),
+            nanos(l.mean_ns),
+        ]);
     }
-    aligned(out, &rows, 1);
+    out.push_str(&latency.to_text());
     for route in &r.routes {
         if let Some(why) = &route.latency.capped {
             let _ = writeln!(out, "{}: {why}", route.route);
-        }
-    }
-}
-
-fn row(cells: &[&str]) -> Vec<String> {
-    cells.iter().map(|c| c.to_string()).collect()
-}
-
-/// Writes `rows` with the first `left` columns left-aligned and the rest right-aligned.
-fn aligned(out: &mut String, rows: &[Vec<String>], left: usize) {
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    for (i, r) in rows.iter().enumerate() {
-        let cells: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(c, (cell, &w))| {
-                if c < left {
-                    format!("{cell:<w$}")
-                } else {
-                    format!("{cell:>w$}")
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-        if i == 0 {
-            let _ = writeln!(
-                out,
-                "{}",
-                "-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1))
-            );
         }
     }
 }

@@ -63,7 +63,7 @@ pub fn load_tokenizer(
         }
     };
     let json = decompress(raw).map_err(|e| fatal(source, e))?;
-    let sha256 = hex(&Sha256::digest(&json));
+    let sha256 = crate::display::hex(&Sha256::digest(&json));
     let text = String::from_utf8(json).map_err(|e| fatal(source, e.to_string()))?;
     let tokenizer = Tokenizer::from_str(&text).map_err(|e| fatal(source, e.to_string()))?;
     let vocab_size = tokenizer.get_vocab_size(true) as u64;
@@ -122,10 +122,6 @@ fn name_from_path(path: &Path) -> String {
         .and_then(Path::file_name)
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_else(|| "tokenizer".to_string())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

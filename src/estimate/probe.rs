@@ -10,8 +10,8 @@
 use crate::plan::PlannedFile;
 use crate::read::format::{Compression, Layout};
 use crate::read::parquet::{ParquetFile, RowGroupSize};
-pub use crate::stats::SizeSource;
 use crate::read::storage::{self, Access};
+pub use crate::stats::SizeSource;
 
 /// The largest compressed gzip size whose content cannot exceed 4 GiB (deflate's maximum
 /// expansion is 1032:1), so that the 32-bit ISIZE cannot have wrapped.

@@ -118,11 +118,7 @@ fn fingerprint(plan: &Plan, count: u32, assigned: &[(Unit, u32)]) -> String {
         hasher.update(file.path.as_os_str().as_encoded_bytes());
         hasher.update(format!("\t{}\t{start}\t{end}\t{shard}\n", file.size));
     }
-    let digest = hasher.finalize();
-    digest.iter().fold(String::new(), |mut hex, b| {
-        let _ = write!(hex, "{b:02x}");
-        hex
-    })
+    crate::display::hex(&hasher.finalize())
 }
 
 impl Plan {

@@ -5,9 +5,10 @@
 //! formats' notice and estimate table are in `estimate_note`.)
 
 use super::estimate_note;
-use super::table::write_aligned;
-use super::{Report, human_bytes, human_count};
+use super::grid::Grid;
+use super::{Report, human_bytes, human_count, percent};
 use crate::report::{Estimate, Tally};
+use std::io::{self, Write};
 
 /// The Markdown heading over an estimate's exact tables, which count the sample only.
 pub(super) const SAMPLE_HEADING: &str = "### The sample, counted exactly (not the corpus)";
@@ -40,8 +41,8 @@ fn headline(report: &Report) -> String {
         estimate_note::total_estimate(report).map_or("95%".into(), estimate_note::confidence);
     let how = match &report.run.estimate {
         Some(run) => format!(
-            "a random sample ({:.2}% of each source's bytes, seed {}; {} read of {} on disk)",
-            100.0 * run.sample_fraction,
+            "a random sample ({} of each source's bytes, seed {}; {} read of {} on disk)",
+            percent(100.0 * run.sample_fraction, Some(2)),
             run.seed,
             human_bytes(run.read_bytes),
             human_bytes(run.corpus_bytes)
@@ -64,9 +65,11 @@ fn interval(low: u64, high: u64, format: fn(u64) -> String) -> String {
     }
 }
 
-/// The estimate section of the table format, or `None` for a count's report.
-pub(super) fn table(report: &Report) -> Option<String> {
-    let rows = rows(report)?;
+/// Writes the estimate section of the table format; nothing for a count's report.
+pub(super) fn write_text(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let Some(rows) = rows(report) else {
+        return Ok(());
+    };
     let header = [
         "source",
         "category",
@@ -77,14 +80,13 @@ pub(super) fn table(report: &Report) -> Option<String> {
         "sampled",
         "method",
     ];
-    let mut lines: Vec<Option<Vec<String>>> =
-        vec![Some(header.iter().map(|s| s.to_string()).collect()), None];
+    let mut grid = Grid::new(&header, 2);
     let total_row = rows.len() - 1;
     for (i, (name, category, e)) in rows.into_iter().enumerate() {
         if i == total_row {
-            lines.push(None);
+            grid.rule();
         }
-        lines.push(Some(vec![
+        grid.row([
             name,
             category,
             human_count(e.tokens),
@@ -93,13 +95,9 @@ pub(super) fn table(report: &Report) -> Option<String> {
             interval(e.documents_low, e.documents_high, human_count),
             format!("{}/{} units", e.sampled_units, e.units),
             e.method.clone(),
-        ]));
+        ]);
     }
-    let mut out = headline(report);
-    out.push_str("\n\n");
-    let mut aligned = Vec::new();
-    write_aligned(&mut aligned, &lines, 2).expect("writing into memory cannot fail");
-    out.push_str(&String::from_utf8_lossy(&aligned));
-    out.push_str("\nthe sample, counted exactly (not the corpus):\n");
-    Some(out)
+    writeln!(out, "{}\n", headline(report))?;
+    grid.write_text(out)?;
+    writeln!(out, "\nthe sample, counted exactly (not the corpus):\n")
 }

@@ -1,7 +1,8 @@
 //! The estimate notice: when a report's figures were estimated from a sample (the `estimate`
 //! of a tally), the Markdown, eu-summary and HTML formats say so first and give every interval.
 
-use super::thousands;
+use super::grid::Grid;
+use super::{percent, thousands};
 use crate::report::{Estimate, Report};
 
 /// The estimate of the totals, if the report is an estimate.
@@ -16,12 +17,9 @@ pub fn is_estimate(report: &Report) -> bool {
 
 /// `95%` for a confidence of 0.95.
 pub fn confidence(e: &Estimate) -> String {
-    let percent = e.confidence * 100.0;
-    if (percent - percent.round()).abs() < 1e-9 {
-        format!("{percent:.0}%")
-    } else {
-        format!("{percent}%")
-    }
+    let value = e.confidence * 100.0;
+    let whole = (value - value.round()).abs() < 1e-9;
+    percent(value, whole.then_some(0))
 }
 
 /// What an `estimate` that counted every source whole says instead of the estimate notice.
@@ -59,9 +57,8 @@ pub fn notice(report: &Report) -> Option<String> {
     Some(out)
 }
 
-/// Rows `[name, estimated tokens, interval, confidence, estimated documents, their interval,
-/// sampled documents, sampled bytes, method]` for each source with an estimate, then the totals.
-pub fn rows(report: &Report) -> Vec<[String; 9]> {
+/// The estimates table: a row per source with an estimate, then the totals (a plain row).
+pub fn grid(report: &Report) -> Grid {
     let row = |name: &str, e: &Estimate| {
         // Reports written before `documents_low`/`documents_high` existed read them as 0.
         let documents_interval = if e.documents_high == 0 && e.documents > 0 {
@@ -85,19 +82,20 @@ pub fn rows(report: &Report) -> Vec<[String; 9]> {
             e.method.clone(),
         ]
     };
-    let mut rows: Vec<[String; 9]> = report
-        .sources
-        .iter()
-        .filter_map(|s| s.tally.estimate.as_ref().map(|e| row(&s.name, e)))
-        .collect();
-    if let Some(e) = total_estimate(report) {
-        rows.push(row("total", e));
+    let mut grid = Grid::new(&HEADER, 1);
+    for s in &report.sources {
+        if let Some(e) = &s.tally.estimate {
+            grid.row(row(&s.name, e));
+        }
     }
-    rows
+    if let Some(e) = total_estimate(report) {
+        grid.row(row("total", e));
+    }
+    grid
 }
 
-/// The header of [`rows`].
-pub const HEADER: [&str; 9] = [
+/// The header of the estimates table.
+const HEADER: [&str; 9] = [
     "Source",
     "Estimated tokens",
     "Interval",

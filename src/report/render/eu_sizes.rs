@@ -3,9 +3,9 @@
 //! three size bands with their boundary rule, shares for the 3% rule, and how tokencensus
 //! categories map to the template's source categories.
 
-use super::headline::media_tokens;
+use super::headline::text_tokens;
 use super::words::{count_words, quantity_words};
-use super::{hours, percent, thousands};
+use super::{hours, thousands};
 use crate::manifest::Category;
 use crate::report::Tally;
 
@@ -43,14 +43,37 @@ impl Modality {
         }
     }
 
-    /// A tally's amount in exact units: tokens, images, or milliseconds of audio or video.
+    /// A tally's amount in exact units: tokens (of an estimate, the estimated text tokens),
+    /// images, or milliseconds of audio or video.
     pub fn amount(self, t: &Tally) -> u64 {
         let m = &t.by_modality;
         match self {
-            Modality::Text => m.text.tokens,
+            Modality::Text => text_tokens(t).0,
             Modality::Image => m.image.items,
             Modality::Audio => crate::stats::milliseconds(m.audio.seconds),
             Modality::Video => crate::stats::milliseconds(m.video.seconds),
+        }
+    }
+
+    /// The interval of an estimated amount (text tokens of an estimate), else `None`.
+    pub fn interval(self, t: &Tally) -> Option<(u64, u64)> {
+        match self {
+            Modality::Text => text_tokens(t).1,
+            _ => None,
+        }
+    }
+
+    /// A tally's amount exactly, with its unit and, for an estimate, its interval:
+    /// `1,234 tokens (estimate; interval 1,100 to 1,400)`.
+    pub fn exact_size(self, t: &Tally) -> String {
+        let exact = self.exact(self.amount(t));
+        match self.interval(t) {
+            Some((low, high)) => format!(
+                "{exact} (estimate; interval {} to {})",
+                thousands(low),
+                thousands(high)
+            ),
+            None => exact,
         }
     }
 
@@ -142,29 +165,9 @@ impl Modality {
 /// The boundary rule, stated in every eu-summary.
 pub const BOUNDARY_RULE: &str = "Bands follow the template's words: \"less than\" and \"more than\" exclude their bound, so exactly 1 billion tokens and exactly 10 trillion tokens both fall in the band \"1 billion to 10 trillion tokens\" (likewise exactly 1 million or 1 billion images, and exactly 10,000 or 1 million hours). Audio and video hours are the sum of the items' durations.";
 
-/// The text amount of a tally and, for an estimate, its interval (media tokens, counted from
-/// headers, taken out of the estimate's figures).
-pub fn text_amount(t: &Tally) -> (u64, Option<(u64, u64)>) {
-    match &t.estimate {
-        None => (t.by_modality.text.tokens, None),
-        Some(e) => {
-            let media = media_tokens(t);
-            (
-                e.tokens.saturating_sub(media),
-                Some((e.low.saturating_sub(media), e.high.saturating_sub(media))),
-            )
-        }
-    }
-}
-
 /// Whether `part` is more than 3% of `whole` (exact integer comparison).
 pub fn above_three_percent(part: u64, whole: u64) -> bool {
     u128::from(part) * 100 > u128::from(whole) * 3
-}
-
-/// `part` as a share of `whole`, one decimal.
-pub fn share_of(part: u64, whole: u64) -> String {
-    percent(part as f64, whole as f64)
 }
 
 /// The template's source categories (section 2) and the tokencensus categories counted in each.

@@ -3,9 +3,10 @@
 //! datasets above 3% of their modality's public data, the crawled data's collection period and
 //! top 10% of domains, and fill-in fields for what a census cannot know.
 
-use super::eu_sizes::{MAPPING, Modality, above_three_percent, share_of, text_amount};
-use super::markdown::{escape, table};
-use super::{periods, thousands};
+use super::eu_sizes::{MAPPING, Modality, above_three_percent};
+use super::grid::Grid;
+use super::markdown::escape;
+use super::{periods, share, thousands};
 use crate::manifest::Category;
 use crate::report::{CategoryReport, Report, SourceReport, Tally};
 use std::io::{self, Write};
@@ -23,23 +24,14 @@ fn sources_of(report: &Report, c: Category) -> Vec<&SourceReport> {
     report.sources.iter().filter(|s| s.category == c).collect()
 }
 
-/// A tally's size in one modality, exactly (an estimate with its interval).
+/// A tally's size in one modality, exactly (an estimate with its interval) and in words.
 fn size(m: Modality, t: &Tally) -> (String, String) {
-    match (m, text_amount(t)) {
-        (Modality::Text, (point, Some((low, high)))) => (
-            format!(
-                "{} (estimate; interval {} to {})",
-                m.exact(point),
-                thousands(low),
-                thousands(high)
-            ),
-            format!(
-                "an estimated {}",
-                m.words(point).trim_start_matches("about ")
-            ),
-        ),
-        _ => (m.exact(m.amount(t)), m.words(m.amount(t))),
-    }
+    let words = m.words(m.amount(t));
+    let words = match m.interval(t) {
+        Some(_) => format!("an estimated {}", words.trim_start_matches("about ")),
+        None => words,
+    };
+    (m.exact_size(t), words)
 }
 
 /// "Used" and the size table of one template category.
@@ -52,16 +44,22 @@ fn used_and_sizes(report: &Report, cats: &[Category], out: &mut dyn Write) -> io
         );
     }
     let reports: Vec<&CategoryReport> = cats.iter().filter_map(|c| category(report, *c)).collect();
-    let mut rows = Vec::new();
+    let header = [
+        "tokencensus category",
+        "Modality",
+        "Size",
+        "In words (rounded)",
+    ];
+    let mut sizes = Grid::new(&header, 2);
     for c in &reports {
         for m in Modality::ALL.into_iter().filter(|m| m.used(&c.tally)) {
             let (exact, words) = size(m, &c.tally);
-            rows.push([c.category.name().to_string(), m.name().into(), exact, words]);
+            sizes.row([c.category.name().to_string(), m.name().into(), exact, words]);
         }
     }
     let names: Vec<String> = cats.iter().map(|c| format!("`{}`", c.name())).collect();
     let declared: u64 = reports.iter().map(|c| c.sources).sum();
-    let (answer, nothing) = match (rows.is_empty(), declared) {
+    let (answer, nothing) = match (sizes.is_empty(), declared) {
         (false, _) => ("**Yes**", String::new()),
         (true, 0) => ("**No**", String::new()),
         (true, 1) => ("**No**", "; its one declared source counted nothing".into()),
@@ -80,18 +78,8 @@ fn used_and_sizes(report: &Report, cats: &[Category], out: &mut dyn Write) -> io
         "- Used: {answer} (tokencensus {noun} {}{nothing})\n",
         names.join(" and ")
     )?;
-    if !rows.is_empty() {
-        table(
-            out,
-            &[
-                "tokencensus category",
-                "Modality",
-                "Size",
-                "In words (rounded)",
-            ],
-            2,
-            &rows,
-        )?;
+    if !sizes.is_empty() {
+        sizes.write_markdown(out)?;
     }
     Ok(())
 }
@@ -99,21 +87,23 @@ fn used_and_sizes(report: &Report, cats: &[Category], out: &mut dyn Write) -> io
 /// 2.1: the public datasets above 3% of their modality's public data, and the others.
 fn large_public(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let public = sources_of(report, Category::Public);
-    let amount = |m: Modality, s: &SourceReport| match m {
-        Modality::Text => text_amount(&s.tally).0,
-        _ => m.amount(&s.tally),
-    };
-    let (mut rows, mut named) = (Vec::new(), Vec::new());
+    let header = [
+        "Dataset (source)",
+        "Modality",
+        "Size",
+        "Share of the modality's public data",
+    ];
+    let (mut large, mut named) = (Grid::new(&header, 2), Vec::new());
     for m in Modality::ALL {
-        let whole: u64 = public.iter().map(|s| amount(m, s)).sum();
+        let whole: u64 = public.iter().map(|s| m.amount(&s.tally)).sum();
         for s in &public {
-            let part = amount(m, s);
+            let part = m.amount(&s.tally);
             if part > 0 && above_three_percent(part, whole) {
-                rows.push([
+                large.row([
                     s.name.clone(),
                     m.name().into(),
                     m.exact(part),
-                    share_of(part, whole),
+                    share(part, whole),
                 ]);
                 named.push(s.name.as_str());
             }
@@ -126,17 +116,7 @@ fn large_public(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         out,
         "Large publicly available datasets (more than 3% of all publicly available data of their modality, by tokens, images or hours):\n"
     )?;
-    table(
-        out,
-        &[
-            "Dataset (source)",
-            "Modality",
-            "Size",
-            "Share of the modality's public data",
-        ],
-        2,
-        &rows,
-    )?;
+    large.write_markdown(out)?;
     let others: Vec<String> = public
         .iter()
         .filter(|s| !named.contains(&s.name.as_str()))
@@ -239,31 +219,24 @@ fn top_domains(report: &Report, c: &CategoryReport, out: &mut dyn Write) -> io::
         thousands(n)
     )?;
     let whole = c.tally.by_modality.text.tokens;
-    let rows: Vec<[String; 5]> = listed[..shown]
-        .iter()
-        .enumerate()
-        .map(|(i, x)| {
-            [
-                (i + 1).to_string(),
-                x.domain.clone(),
-                thousands(x.documents),
-                thousands(x.tokens),
-                share_of(x.tokens, whole),
-            ]
-        })
-        .collect();
-    table(
-        out,
-        &[
-            "Rank",
-            "Domain",
-            "Documents",
-            "Tokens",
-            "Share of crawled text tokens",
-        ],
-        2,
-        &rows,
-    )?;
+    let header = [
+        "Rank",
+        "Domain",
+        "Documents",
+        "Tokens",
+        "Share of crawled text tokens",
+    ];
+    let mut top = Grid::new(&header, 2);
+    for (i, x) in listed[..shown].iter().enumerate() {
+        top.row([
+            (i + 1).to_string(),
+            x.domain.clone(),
+            thousands(x.documents),
+            thousands(x.tokens),
+            share(x.tokens, whole),
+        ]);
+    }
+    top.write_markdown(out)?;
     if (shown as u64) < k {
         writeln!(
             out,

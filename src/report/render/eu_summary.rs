@@ -5,9 +5,10 @@
 //! source categories; section 3 the processing figures. What a census cannot know appears as
 //! `[FILL IN: ...]` fields.
 
-use super::eu_sizes::{BOUNDARY_RULE, MAPPING, Modality, text_amount};
+use super::eu_sizes::{BOUNDARY_RULE, MAPPING, Modality};
 use super::eu_sources::{self, fill};
-use super::markdown::{escape, table, table_markup};
+use super::grid::Grid;
+use super::markdown::escape;
 use super::{Render, Report, estimate_note, headline, periods, processing, thousands, words};
 use std::io::{self, Write};
 
@@ -50,27 +51,23 @@ fn preamble(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         out,
         "How tokencensus categories (the manifest's `category`) map to the template's source categories:\n"
     )?;
-    let rows: Vec<[String; 3]> = MAPPING
-        .iter()
-        .map(|(number, title, cats)| {
-            let names: Vec<&str> = cats.iter().map(|c| c.name()).collect();
-            [
-                number.to_string(),
-                title.to_string(),
-                if names.is_empty() {
-                    "none: complete 2.2.2 by hand".into()
-                } else {
-                    names.join(", ")
-                },
-            ]
-        })
-        .collect();
-    table(
-        out,
+    let mut mapping = Grid::new(
         &["Section", "Template category", "tokencensus categories"],
         3,
-        &rows,
-    )?;
+    );
+    for (number, title, cats) in MAPPING {
+        let names: Vec<&str> = cats.iter().map(|c| c.name()).collect();
+        mapping.row([
+            number.to_string(),
+            title.to_string(),
+            if names.is_empty() {
+                "none: complete 2.2.2 by hand".into()
+            } else {
+                names.join(", ")
+            },
+        ]);
+    }
+    mapping.write_markdown(out)?;
     writeln!(
         out,
         "`public` means datasets published by others (Common Crawl dumps, Wikipedia, FineWeb); `crawled` means data crawled or scraped by the provider or on its behalf. The census cannot tell one from the other: only the manifest's categories decide.\n"
@@ -104,44 +101,46 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "### 1.3 Modalities, overall training data size and other characteristics\n"
     )?;
     let t = &report.totals.tally;
-    let mut rows = Vec::new();
+    let header = [
+        "Modality",
+        "Used",
+        "Training data size (template band)",
+        "Exact size (this census)",
+        "In words (rounded)",
+    ];
+    let mut sizes = Grid::new(&header, 3).markup();
     for m in Modality::ALL {
         let used = m.used(t) || (m == Modality::Text && t.estimate.is_some());
-        let (amount, interval) = match m {
-            Modality::Text => text_amount(t),
-            _ => (m.amount(t), None),
-        };
-        let mut band = if used {
-            format!("**{}**", m.band(amount))
-        } else {
-            "-".into()
-        };
-        let mut exact = if used { m.exact(amount) } else { "-".into() };
-        if let Some((low, high)) = interval {
-            exact += &format!(
-                " (estimate; interval {} to {})",
-                thousands(low),
-                thousands(high)
-            );
-            if m.band(low) != m.band(high) {
-                band += &format!(
-                    " (the interval reaches from \"{}\" to \"{}\")",
-                    m.band(low),
-                    m.band(high)
-                );
-            }
+        if !used {
+            sizes.row([
+                m.name().into(),
+                "No".into(),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+            ]);
+            continue;
         }
-        let words = if used { m.words(amount) } else { "-".into() };
-        rows.push([
+        let amount = m.amount(t);
+        let mut band = format!("**{}**", m.band(amount));
+        let (low, high) = m.interval(t).unwrap_or((amount, amount));
+        if m.band(low) != m.band(high) {
+            band += &format!(
+                " (the interval reaches from \"{}\" to \"{}\")",
+                m.band(low),
+                m.band(high)
+            );
+        }
+        sizes.row([
             m.name().into(),
-            if used { "Yes" } else { "No" }.into(),
+            "Yes".into(),
             band,
-            exact,
-            words,
+            m.exact_size(t),
+            m.words(amount),
         ]);
     }
     let unsupported = &t.unsupported;
-    rows.push([
+    sizes.row([
         "Other".into(),
         fill("Yes or No"),
         fill("size"),
@@ -152,18 +151,7 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         ),
         "-".into(),
     ]);
-    table_markup(
-        out,
-        &[
-            "Modality",
-            "Used",
-            "Training data size (template band)",
-            "Exact size (this census)",
-            "In words (rounded)",
-        ],
-        3,
-        &rows,
-    )?;
+    sizes.write_markdown(out)?;
     writeln!(
         out,
         "{BOUNDARY_RULE} Text tokens are counted with the {} tokenizer (sha256 {}); images, sounds and videos also become tokens under each source's token models, stated in the JSON report, but the template measures them in items and hours.\n",
@@ -233,12 +221,7 @@ fn processing_section(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         out,
         "How the census read its inputs (exact figures; records with input errors are not in any size above):\n"
     )?;
-    table(
-        out,
-        &["Figure", "Exact value", "Meaning"],
-        3,
-        &processing::rows(report),
-    )?;
+    processing::grid(report).write_markdown(out)?;
     writeln!(
         out,
         "- Other processing (deduplication, filtering, de-identification): {}",

@@ -2,6 +2,7 @@
 //! "about 1.2 trillion tokens of text and 3.4 million images, counted with the Llama 3
 //! tokenizer", rounded by [`super::words`].
 
+use super::percent;
 use super::words::{count_rounded, count_words, counted, quantity_words};
 use crate::report::{Report, Tally};
 
@@ -40,26 +41,32 @@ pub fn join_and(parts: &[String]) -> String {
     }
 }
 
-/// The text part of the headline: exact tokens in words, or an estimate with its interval.
-fn text_phrase(t: &Tally) -> String {
-    let text = t.by_modality.text.tokens;
+/// The text tokens of a tally and, for an estimate, their interval: the estimate's figures
+/// with the media tokens (counted from headers, not estimated) taken out.
+pub fn text_tokens(t: &Tally) -> (u64, Option<(u64, u64)>) {
     match &t.estimate {
-        None => format!("{} tokens of text", count_words(text)),
+        None => (t.by_modality.text.tokens, None),
         Some(e) => {
             let media = media_tokens(t);
-            let (point, low, high) = (
+            (
                 e.tokens.saturating_sub(media),
-                e.low.saturating_sub(media),
-                e.high.saturating_sub(media),
-            );
-            format!(
-                "an estimated {} tokens of text (rounded; {:.0}% interval {} to {})",
-                count_rounded(point),
-                e.confidence * 100.0,
-                count_rounded(low),
-                count_rounded(high)
+                Some((e.low.saturating_sub(media), e.high.saturating_sub(media))),
             )
         }
+    }
+}
+
+/// The text part of the headline: exact tokens in words, or an estimate with its interval.
+fn text_phrase(t: &Tally) -> String {
+    match (text_tokens(t), &t.estimate) {
+        ((point, Some((low, high))), Some(e)) => format!(
+            "an estimated {} tokens of text (rounded; {} interval {} to {})",
+            count_rounded(point),
+            percent(e.confidence * 100.0, Some(0)),
+            count_rounded(low),
+            count_rounded(high)
+        ),
+        ((text, _), _) => format!("{} tokens of text", count_words(text)),
     }
 }
 

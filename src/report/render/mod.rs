@@ -1,14 +1,15 @@
 //! Output formats: one module per format behind the small [`Render`] trait; each reads only
 //! the [`Report`].
 
+mod counts;
 mod estimate;
 mod estimate_note;
 mod eu_sizes;
 mod eu_sources;
 mod eu_summary;
+pub(crate) mod grid;
 mod headline;
 mod html;
-mod human;
 mod json;
 mod markdown;
 mod modality;
@@ -19,7 +20,9 @@ pub mod signals;
 mod table;
 pub mod words;
 
-pub use human::{hours, human_bytes, human_count, human_duration, percent, share, thousands};
+pub use crate::display::{
+    hours, human_bytes, human_count, human_duration, percent, share, thousands,
+};
 
 use super::Report;
 use std::io::{self, Write};

@@ -1,8 +1,10 @@
-//! The modality breakdown shared by the table and Markdown formats: text, images, sounds and
-//! videos per source and in total, with unsupported items and WebDataset samples, shown
-//! whenever a census holds anything besides text.
+//! The modality tables: text, images, sounds and videos per source and in total, with
+//! unsupported items, shown whenever a census holds anything besides text. The table format's
+//! is human-readable, the Markdown format's exact (durations in seconds, to the millisecond);
+//! the HTML format has a table per modality and one per source with media (durations in hours).
 
-use super::{Report, human_bytes, human_count, human_duration, thousands};
+use super::grid::Grid;
+use super::{Report, hours, human_bytes, human_count, human_duration, share, thousands};
 use crate::report::Tally;
 
 /// Whether the census counted any image, sound, video, unsupported item or WebDataset sample.
@@ -12,94 +14,206 @@ pub fn has_media(report: &Report) -> bool {
     m.image.items + m.audio.items + m.video.items + t.unsupported.items + t.webdataset.samples > 0
 }
 
-const HEADER: [&str; 13] = [
-    "source",
-    "text tokens",
-    "images",
-    "pixels",
-    "image tokens",
-    "sounds",
-    "duration",
-    "audio tokens",
-    "videos",
-    "duration",
-    "frames",
-    "video tokens",
-    "unsupported",
-];
-
-fn table_row(name: &str, t: &Tally) -> Vec<String> {
-    let m = &t.by_modality;
-    vec![
-        name.to_string(),
-        human_count(m.text.tokens),
-        human_count(m.image.items),
-        human_count(m.image.pixels),
-        human_count(m.image.tokens),
-        human_count(m.audio.items),
-        human_duration(m.audio.seconds),
-        human_count(m.audio.tokens),
-        human_count(m.video.items),
-        human_duration(m.video.seconds),
-        human_count(m.video.frames),
-        human_count(m.video.tokens),
-        format!(
-            "{} ({})",
-            human_count(t.unsupported.items),
-            human_bytes(t.unsupported.bytes)
-        ),
-    ]
-}
-
-/// Rows for the table format (`None`: a rule).
-pub fn table_rows(report: &Report) -> Vec<Option<Vec<String>>> {
-    let mut rows = vec![Some(HEADER.iter().map(|s| s.to_string()).collect()), None];
-    for s in &report.sources {
-        rows.push(Some(table_row(&s.name, &s.tally)));
+/// A table with a row per source of `report` that `keep` accepts and a total row named
+/// `total`, each row's figures from `cells`.
+fn per_source(
+    report: &Report,
+    header: &[&str],
+    total: &str,
+    keep: fn(&Tally) -> bool,
+    cells: fn(&Tally) -> Vec<String>,
+) -> Grid {
+    let mut grid = Grid::new(header, 1);
+    let named = |name: &str, t: &Tally| std::iter::once(name.to_string()).chain(cells(t));
+    for s in report.sources.iter().filter(|s| keep(&s.tally)) {
+        grid.row(named(&s.name, &s.tally));
     }
-    rows.push(None);
-    rows.push(Some(table_row("total", &report.totals.tally)));
-    rows
+    grid.rule();
+    grid.total(named(total, &report.totals.tally));
+    grid
 }
 
-fn markdown_cells(t: &Tally) -> String {
-    let m = &t.by_modality;
-    format!(
-        "{} | {} | {} | {} | {} | {} | {:.3} | {} | {} | {:.3} | {} | {} | {} | {}",
-        thousands(m.text.documents),
-        thousands(m.text.tokens),
-        thousands(m.image.items),
-        thousands(m.image.pixels),
-        thousands(m.image.tokens),
-        thousands(m.audio.items),
-        m.audio.seconds,
-        thousands(m.audio.tokens),
-        thousands(m.video.items),
-        m.video.seconds,
-        thousands(m.video.frames),
-        thousands(m.video.tokens),
-        thousands(t.unsupported.items),
-        thousands(t.unsupported.bytes),
+/// The table format's table, human-readable.
+pub fn human(report: &Report) -> Grid {
+    let header = [
+        "source",
+        "text tokens",
+        "images",
+        "pixels",
+        "image tokens",
+        "sounds",
+        "duration",
+        "audio tokens",
+        "videos",
+        "duration",
+        "frames",
+        "video tokens",
+        "unsupported",
+    ];
+    per_source(
+        report,
+        &header,
+        "total",
+        |_| true,
+        |t| {
+            let m = &t.by_modality;
+            let unsupported = &t.unsupported;
+            vec![
+                human_count(m.text.tokens),
+                human_count(m.image.items),
+                human_count(m.image.pixels),
+                human_count(m.image.tokens),
+                human_count(m.audio.items),
+                human_duration(m.audio.seconds),
+                human_count(m.audio.tokens),
+                human_count(m.video.items),
+                human_duration(m.video.seconds),
+                human_count(m.video.frames),
+                human_count(m.video.tokens),
+                format!(
+                    "{} ({})",
+                    human_count(unsupported.items),
+                    human_bytes(unsupported.bytes)
+                ),
+            ]
+        },
     )
 }
 
-/// The Markdown modality table, exact figures (durations in seconds, to the millisecond).
-pub fn markdown(report: &Report) -> String {
-    let mut out = String::from(
-        "Tokens by modality (images, sounds and videos counted from their headers under each source's token models, stated in the JSON report):\n\n\
-         | Source | Text documents | Text tokens | Images | Pixels | Image tokens | Sounds | Sound seconds | Audio tokens | Videos | Video seconds | Sampled frames | Video tokens | Unsupported items | Unsupported bytes |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+/// The Markdown format's table, exact (durations in seconds, to the millisecond).
+pub fn exact(report: &Report) -> Grid {
+    let header = [
+        "Source",
+        "Text documents",
+        "Text tokens",
+        "Images",
+        "Pixels",
+        "Image tokens",
+        "Sounds",
+        "Sound seconds",
+        "Audio tokens",
+        "Videos",
+        "Video seconds",
+        "Sampled frames",
+        "Video tokens",
+        "Unsupported items",
+        "Unsupported bytes",
+    ];
+    per_source(
+        report,
+        &header,
+        "Total",
+        |_| true,
+        |t| {
+            let m = &t.by_modality;
+            vec![
+                thousands(m.text.documents),
+                thousands(m.text.tokens),
+                thousands(m.image.items),
+                thousands(m.image.pixels),
+                thousands(m.image.tokens),
+                thousands(m.audio.items),
+                format!("{:.3}", m.audio.seconds),
+                thousands(m.audio.tokens),
+                thousands(m.video.items),
+                format!("{:.3}", m.video.seconds),
+                thousands(m.video.frames),
+                thousands(m.video.tokens),
+                thousands(t.unsupported.items),
+                thousands(t.unsupported.bytes),
+            ]
+        },
+    )
+}
+
+/// The HTML format's table of each source with media, and the total (durations in hours);
+/// `None` when no source has any.
+pub fn media_sources(report: &Report) -> Option<Grid> {
+    let header = [
+        "Source",
+        "Images",
+        "Image tokens",
+        "Sounds",
+        "Audio hours",
+        "Audio tokens",
+        "Videos",
+        "Video hours",
+        "Video tokens",
+        "Unsupported items",
+    ];
+    let has_media = |t: &Tally| {
+        let m = &t.by_modality;
+        m.image.items + m.audio.items + m.video.items + t.unsupported.items > 0
+    };
+    let grid = per_source(report, &header, "Total", has_media, |t| {
+        let m = &t.by_modality;
+        vec![
+            thousands(m.image.items),
+            thousands(m.image.tokens),
+            thousands(m.audio.items),
+            hours(m.audio.seconds),
+            thousands(m.audio.tokens),
+            thousands(m.video.items),
+            hours(m.video.seconds),
+            thousands(m.video.tokens),
+            thousands(t.unsupported.items),
+        ]
+    });
+    report
+        .sources
+        .iter()
+        .any(|s| has_media(&s.tally))
+        .then_some(grid)
+}
+
+/// The HTML format's table of the whole census per modality, with each one's share of tokens.
+pub fn totals(report: &Report) -> Grid {
+    let t = &report.totals.tally;
+    let m = &t.by_modality;
+    let whole = t.counts.tokens;
+    let mut grid = Grid::new(
+        &["Modality", "Items", "Size", "Tokens", "Share of tokens"],
+        1,
     );
-    for s in &report.sources {
-        out += &format!(
-            "| {} | {} |\n",
-            super::markdown::escape(&s.name),
-            markdown_cells(&s.tally)
-        );
-    }
-    out += &format!(
-        "| **Total** | {} |\n\n",
-        markdown_cells(&report.totals.tally)
+    let mut row = |name: &str, items: String, size: String, tokens: Option<u64>| {
+        let (tokens, part) = tokens.map_or(("-".into(), "-".into()), |n| {
+            (thousands(n), share(n, whole))
+        });
+        grid.row([name.into(), items, size, tokens, part]);
+    };
+    row(
+        "Text",
+        format!("{} documents", thousands(m.text.documents)),
+        format!("{} UTF-8 bytes", thousands(m.text.bytes)),
+        Some(m.text.tokens),
     );
-    out
+    row(
+        "Images",
+        format!("{} images", thousands(m.image.items)),
+        format!("{} pixels", thousands(m.image.pixels)),
+        Some(m.image.tokens),
+    );
+    row(
+        "Audio",
+        format!("{} sounds", thousands(m.audio.items)),
+        format!("{} hours", hours(m.audio.seconds)),
+        Some(m.audio.tokens),
+    );
+    row(
+        "Video",
+        format!("{} videos", thousands(m.video.items)),
+        format!(
+            "{} hours, {} sampled frames",
+            hours(m.video.seconds),
+            thousands(m.video.frames)
+        ),
+        Some(m.video.tokens),
+    );
+    row(
+        "Unsupported",
+        format!("{} items", thousands(t.unsupported.items)),
+        format!("{} bytes", thousands(t.unsupported.bytes)),
+        None,
+    );
+    grid
 }

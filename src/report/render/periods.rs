@@ -2,9 +2,10 @@
 //! names, the collection period in a sentence, and rows per year and per source, from the
 //! report's `by_month`, `by_year`, `earliest_month`, `latest_month`, `undated` and `declared`.
 
+use super::grid::Grid;
 use super::{share, thousands};
 use crate::provenance::parse_month_key;
-use crate::report::{Report, SourceReport, Tally};
+use crate::report::{DocTokens, Report, SourceReport, Tally};
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -63,30 +64,33 @@ pub fn time_frame_sentence(t: &Tally) -> String {
     out
 }
 
-/// Rows `[period, documents, tokens, share of text tokens]`: each year, then the declared and
-/// undated remainders when they hold anything.
-pub fn year_rows(t: &Tally) -> Vec<[String; 4]> {
+/// The table of text documents and tokens per year, then the declared and undated remainders
+/// when they hold anything, each with its share of the text tokens.
+pub fn years(t: &Tally) -> Grid {
     let p = &t.periods;
     let whole = t.by_modality.text.tokens;
-    let row = |label: String, d: &crate::report::DocTokens| {
-        [
-            label,
+    let mut grid = Grid::new(&["Year", "Documents", "Tokens", "Share of text tokens"], 1);
+    let mut row = |label: &str, d: &DocTokens| {
+        grid.row([
+            label.to_string(),
             thousands(d.documents),
             thousands(d.tokens),
             share(d.tokens, whole),
-        ]
+        ])
     };
-    let mut rows: Vec<[String; 4]> = p.by_year.iter().map(|(y, d)| row(y.clone(), d)).collect();
+    for (year, d) in &p.by_year {
+        row(year, d);
+    }
     if p.declared.documents > 0 {
-        rows.push(row(
-            "declared collection period (no per-record date)".into(),
+        row(
+            "declared collection period (no per-record date)",
             &p.declared,
-        ));
+        );
     }
     if p.undated.documents > 0 {
-        rows.push(row("undated".into(), &p.undated));
+        row("undated", &p.undated);
     }
-    rows
+    grid
 }
 
 /// How a source's records are dated: its date field, its declared period, or nothing.
@@ -98,23 +102,29 @@ pub fn dated_by(s: &SourceReport) -> String {
     }
 }
 
-/// Rows `[source, dated by, earliest, latest, undated documents]`.
-pub fn source_rows(report: &Report) -> Vec<[String; 5]> {
-    report
-        .sources
-        .iter()
-        .map(|s| {
-            let p = &s.tally.periods;
-            let month = |m: &Option<String>| m.as_deref().map_or("-".into(), mm_yyyy);
-            [
-                s.name.clone(),
-                dated_by(s),
-                month(&p.earliest_month),
-                month(&p.latest_month),
-                thousands(p.undated.documents),
-            ]
-        })
-        .collect()
+/// The table of how each source's records are dated, their earliest and latest month, and its
+/// undated documents.
+pub fn sources(report: &Report) -> Grid {
+    let header = [
+        "Source",
+        "Dated by",
+        "Earliest (MM/YYYY)",
+        "Latest (MM/YYYY)",
+        "Undated documents",
+    ];
+    let mut grid = Grid::new(&header, 2);
+    for s in &report.sources {
+        let p = &s.tally.periods;
+        let month = |m: &Option<String>| m.as_deref().map_or("-".into(), mm_yyyy);
+        grid.row([
+            s.name.clone(),
+            dated_by(s),
+            month(&p.earliest_month),
+            month(&p.latest_month),
+            thousands(p.undated.documents),
+        ]);
+    }
+    grid
 }
 
 /// Whether the report knows anything about when its records were collected.

@@ -2,6 +2,7 @@
 //! input errors by kind (what was skipped), unsupported items, WebDataset metadata members and
 //! records without a usable URL, each as an exact figure with what it means.
 
+use super::grid::Grid;
 use super::{human_bytes, thousands};
 use crate::error::ErrorKind;
 use crate::report::Report;
@@ -29,8 +30,8 @@ fn meaning(kind: ErrorKind) -> &'static str {
     }
 }
 
-/// Rows `[figure, exact value, meaning]`.
-pub fn rows(report: &Report) -> Vec<[String; 3]> {
+/// The processing table: figure, exact value and meaning.
+pub fn grid(report: &Report) -> Grid {
     let mut by_kind: BTreeMap<ErrorKind, (u64, u64)> = BTreeMap::new();
     for e in &report.errors {
         let (records, files) = by_kind.entry(e.kind).or_default();
@@ -39,7 +40,8 @@ pub fn rows(report: &Report) -> Vec<[String; 3]> {
             None => *files += 1,
         }
     }
-    let mut rows = vec![[
+    let mut grid = Grid::new(&["Figure", "Exact value", "Meaning"], 3);
+    grid.row([
         "input errors".to_string(),
         thousands(report.errors.len() as u64),
         if report.errors.is_empty() {
@@ -47,7 +49,7 @@ pub fn rows(report: &Report) -> Vec<[String; 3]> {
         } else {
             "every one is listed in the JSON report".into()
         },
-    ]];
+    ]);
     for (kind, (records, files)) in by_kind {
         let mut value = Vec::new();
         let plural = |n: u64, one: &str, many: &str| {
@@ -63,7 +65,7 @@ pub fn rows(report: &Report) -> Vec<[String; 3]> {
         if files > 0 {
             value.push(plural(files, "file", "files"));
         }
-        rows.push([
+        grid.row([
             format!("errors: {kind}"),
             value.join(", "),
             meaning(kind).into(),
@@ -71,7 +73,7 @@ pub fn rows(report: &Report) -> Vec<[String; 3]> {
     }
     let t = &report.totals.tally;
     if t.unsupported.items > 0 {
-        rows.push([
+        grid.row([
             "unsupported items".into(),
             format!(
                 "{} ({} bytes, {})",
@@ -83,7 +85,7 @@ pub fn rows(report: &Report) -> Vec<[String; 3]> {
         ]);
     }
     if t.webdataset.metadata_members > 0 {
-        rows.push([
+        grid.row([
             "WebDataset metadata members".into(),
             format!(
                 "{} ({} bytes)",
@@ -94,12 +96,14 @@ pub fn rows(report: &Report) -> Vec<[String; 3]> {
         ]);
     }
     if report.sources.iter().any(|s| s.url_field.is_some()) {
-        rows.push([
+        grid.row([
             "documents without a usable URL".into(),
             thousands(t.domains.without_domain.documents),
             "missing or unparseable URL, or a source that names no URL field: in no domain".into(),
         ]);
     }
-    rows.extend(super::signals::processing_rows(report));
-    rows
+    for f in super::signals::findings(report) {
+        grid.row([f.figure.into(), f.value, f.sentence]);
+    }
+    grid
 }

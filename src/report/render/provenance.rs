@@ -1,7 +1,7 @@
 //! The collection period and domain lines of the table format: per source and in total, the
 //! months covered, how much is undated or declared, and the largest domains.
 
-use super::{Report, human_count};
+use super::{Report, human_count, share};
 use crate::report::Tally;
 use std::io::{self, Write};
 
@@ -45,9 +45,9 @@ fn domain_line(t: &Tally) -> Option<String> {
     if d.domains.is_empty() {
         return None;
     }
-    let text = t.by_modality.text.tokens.max(1) as f64;
+    let text = t.by_modality.text.tokens.max(1);
     let mut names: Vec<String> = (d.domains.iter().take(DOMAINS_SHOWN))
-        .map(|x| format!("{} {:.1}%", x.domain, 100.0 * x.tokens as f64 / text))
+        .map(|x| format!("{} {}", x.domain, share(x.tokens, text)))
         .collect();
     let more = d.domains.len().saturating_sub(DOMAINS_SHOWN) as u64 + d.domains_other.domains;
     if more > 0 {

@@ -1,12 +1,14 @@
 //! The processing signals in the human-readable formats: small tables (duplicates, personal
 //! data, languages, quality) for the table and Markdown renderers, and
-//! [`processing_statements`] / [`processing_rows`], the plain sentences and rows that the
-//! disclosure formats' processing section quotes.
+//! [`processing_statements`] / [`findings`], the plain sentences and the figures with their
+//! sentences that the disclosure formats' processing section quotes.
 
-use super::{Report, human_count, thousands};
+use super::grid::Grid;
+use super::{Report, human_count, percent, thousands};
+use crate::display::ratio;
 use crate::report::Tally;
-use crate::report::signals::{LangReport, PiiCount, SignalsReport};
-use std::fmt::Write as _;
+use crate::report::signals::{LangReport, PiiCount};
+use std::io::{self, Write};
 
 /// Languages named per row; the others are summed as "other".
 const TOP_LANGUAGES: usize = 3;
@@ -25,32 +27,36 @@ fn tallies(report: &Report) -> Vec<(String, &Tally)> {
     rows
 }
 
-fn percent(share: Option<f64>) -> String {
-    share.map_or("-".into(), |s| format!("{:.1}%", 100.0 * s))
-}
-
+/// `part` of `whole` as a percentage (computed as a ratio, as the report's shares are).
 fn part(part: u64, whole: u64) -> String {
-    percent((whole > 0).then(|| part as f64 / whole as f64))
+    ratio((whole > 0).then(|| part as f64 / whole as f64))
 }
 
-/// A signal's tables: a title, a header and one row per tally, built with `number` (human or
-/// exact figures).
-struct Section {
+/// A signal's table under its title: a row per tally that has the signal, the last (the total)
+/// after a rule when there are others.
+fn section(
     title: String,
-    header: Vec<&'static str>,
-    rows: Vec<Vec<String>>,
+    header: &[&str],
+    rows: &[(String, &Tally)],
+    cells: impl Fn(&Tally) -> Option<Vec<String>>,
+) -> (String, Grid) {
+    let mut grid = Grid::new(header, 1).markup();
+    let rows: Vec<Vec<String>> = (rows.iter())
+        .filter_map(|(name, t)| Some(std::iter::once(name.clone()).chain(cells(t)?).collect()))
+        .collect();
+    let last = rows.len().saturating_sub(1);
+    for (i, row) in rows.into_iter().enumerate() {
+        if i == last && i > 0 {
+            grid.rule();
+        }
+        grid.row(row);
+    }
+    (title, grid)
 }
 
-fn sections(report: &Report, number: fn(u64) -> String) -> Vec<Section> {
+/// Every signal's table, figures written by `number` (human or exact).
+fn sections(report: &Report, number: fn(u64) -> String) -> Vec<(String, Grid)> {
     let rows = tallies(report);
-    let signals = |t: &Tally| {
-        t.signals.clone().unwrap_or(SignalsReport {
-            dedup: None,
-            pii: None,
-            lang: None,
-            quality: None,
-        })
-    };
     let mut out = Vec::new();
     let Some(total) = report.totals.tally.signals.as_ref() else {
         return out;
@@ -60,62 +66,66 @@ fn sections(report: &Report, number: fn(u64) -> String) -> Vec<Section> {
             "exact".to_string()
         } else {
             format!(
-                "estimated from sketches: relative standard error {:.2}% (documents), {:.2}% (tokens)",
-                100.0 * d.relative_error,
-                100.0 * d.tokens_relative_error
+                "estimated from sketches: relative standard error {} (documents), {} (tokens)",
+                percent(100.0 * d.relative_error, Some(2)),
+                percent(100.0 * d.tokens_relative_error, Some(2))
             )
         };
-        out.push(Section {
-            title: format!("duplicate documents, every copy after the first ({how}; the total counts duplicates across sources)"),
-            header: vec!["source", "documents", "duplicates", "dup tokens", "tokens left", "normalized dups", "dup tokens", "tokens left"],
-            rows: rows
-                .iter()
-                .filter_map(|(name, t)| {
-                    let d = signals(t).dedup?;
-                    Some(vec![
-                        name.clone(),
-                        number(t.by_modality.text.documents),
-                        number(d.duplicate_documents),
-                        number(d.duplicate_tokens),
-                        percent(d.remaining_token_share),
-                        number(d.normalized_duplicate_documents),
-                        number(d.normalized_duplicate_tokens),
-                        percent(d.normalized_remaining_token_share),
-                    ])
-                })
-                .collect(),
-        });
+        out.push(section(
+            format!("duplicate documents, every copy after the first ({how}; the total counts duplicates across sources)"),
+            &["source", "documents", "duplicates", "dup tokens", "tokens left", "normalized dups", "dup tokens", "tokens left"],
+            &rows,
+            |t| {
+                let d = t.signals.as_ref()?.dedup.as_ref()?;
+                Some(vec![
+                    number(t.by_modality.text.documents),
+                    number(d.duplicate_documents),
+                    number(d.duplicate_tokens),
+                    ratio(d.remaining_token_share),
+                    number(d.normalized_duplicate_documents),
+                    number(d.normalized_duplicate_tokens),
+                    ratio(d.normalized_remaining_token_share),
+                ])
+            },
+        ));
     }
     if total.pii.is_some() {
         let cell = |c: PiiCount| format!("{} / {}", number(c.documents), number(c.matches));
-        out.push(Section {
-            title: "personal data: documents with matches / matches (counts only, patterns in the README)".into(),
-            header: vec!["source", "documents", "any", "e-mail", "phone", "ip", "payment card", "iban"],
-            rows: rows
-                .iter()
-                .filter_map(|(name, t)| {
-                    let p = signals(t).pii?;
-                    Some(vec![
-                        name.clone(),
-                        number(t.by_modality.text.documents),
-                        number(p.any_documents),
-                        cell(p.email),
-                        cell(p.phone),
-                        cell(p.ip),
-                        cell(p.payment_card),
-                        cell(p.iban),
-                    ])
-                })
-                .collect(),
-        });
+        out.push(section(
+            "personal data: documents with matches / matches (counts only, patterns in the README)"
+                .into(),
+            &[
+                "source",
+                "documents",
+                "any",
+                "e-mail",
+                "phone",
+                "ip",
+                "payment card",
+                "iban",
+            ],
+            &rows,
+            |t| {
+                let p = t.signals.as_ref()?.pii.as_ref()?;
+                Some(vec![
+                    number(t.by_modality.text.documents),
+                    number(p.any_documents),
+                    cell(p.email),
+                    cell(p.phone),
+                    cell(p.ip),
+                    cell(p.payment_card),
+                    cell(p.iban),
+                ])
+            },
+        ));
     }
     if let Some(l) = &total.lang {
-        out.push(Section {
-            title: format!(
+        out.push(section(
+            format!(
                 "languages by share of text tokens ({}, on the first {} bytes of each document)",
                 l.detector, l.prefix_bytes
             ),
-            header: vec![
+            &[
                 "source",
                 "documents",
                 "top languages",
@@ -123,51 +133,45 @@ fn sections(report: &Report, number: fn(u64) -> String) -> Vec<Section> {
                 "unknown documents",
                 "unknown tokens",
             ],
-            rows: rows
-                .iter()
-                .filter_map(|(name, t)| {
-                    let l = signals(t).lang?;
-                    let (top, other) = top_languages(&l, t.by_modality.text.tokens);
-                    Some(vec![
-                        name.clone(),
-                        number(t.by_modality.text.documents),
-                        top,
-                        other,
-                        number(l.unknown.documents),
-                        number(l.unknown.tokens),
-                    ])
-                })
-                .collect(),
-        });
+            &rows,
+            |t| {
+                let l = t.signals.as_ref()?.lang.as_ref()?;
+                let (top, other) = top_languages(l, t.by_modality.text.tokens);
+                Some(vec![
+                    number(t.by_modality.text.documents),
+                    top,
+                    other,
+                    number(l.unknown.documents),
+                    number(l.unknown.tokens),
+                ])
+            },
+        ));
     }
     if let Some(q) = &total.quality {
         let th = q.thresholds;
-        out.push(Section {
-            title: format!(
-                "quality flags: documents (a document may carry several; very short: under {} words; non-letters: letters under {:.0}% of visible characters; repeated lines: over {:.0}% of {} or more lines)",
+        out.push(section(
+            format!(
+                "quality flags: documents (a document may carry several; very short: under {} words; non-letters: letters under {} of visible characters; repeated lines: over {} of {} or more lines)",
                 th.min_words,
-                100.0 * th.min_letter_share,
-                100.0 * th.max_repeated_line_share,
+                percent(100.0 * th.min_letter_share, Some(0)),
+                percent(100.0 * th.max_repeated_line_share, Some(0)),
                 th.min_lines
             ),
-            header: vec!["source", "documents", "flagged", "flagged tokens", "empty", "very short", "non-letters", "repeated lines"],
-            rows: rows
-                .iter()
-                .filter_map(|(name, t)| {
-                    let q = signals(t).quality?;
-                    Some(vec![
-                        name.clone(),
-                        number(t.by_modality.text.documents),
-                        number(q.flagged.documents),
-                        number(q.flagged.tokens),
-                        number(q.empty.documents),
-                        number(q.very_short.documents),
-                        number(q.mostly_non_letters.documents),
-                        number(q.repeated_lines.documents),
-                    ])
-                })
-                .collect(),
-        });
+            &["source", "documents", "flagged", "flagged tokens", "empty", "very short", "non-letters", "repeated lines"],
+            &rows,
+            |t| {
+                let q = t.signals.as_ref()?.quality.as_ref()?;
+                Some(vec![
+                    number(t.by_modality.text.documents),
+                    number(q.flagged.documents),
+                    number(q.flagged.tokens),
+                    number(q.empty.documents),
+                    number(q.very_short.documents),
+                    number(q.mostly_non_letters.documents),
+                    number(q.repeated_lines.documents),
+                ])
+            },
+        ));
     }
     out
 }
@@ -228,87 +232,49 @@ pub fn language_summary(report: &Report) -> Option<String> {
     ))
 }
 
-/// Rows for the table format: each section's title, then its aligned rows (`None`: a rule).
-pub fn table_sections(report: &Report) -> Vec<(String, Vec<Option<Vec<String>>>)> {
+/// The table format's tables, human-readable, each under its title.
+pub fn human(report: &Report) -> Vec<(String, Grid)> {
     sections(report, human_count)
-        .into_iter()
-        .map(|s| {
-            let mut rows = vec![Some(s.header.iter().map(|h| h.to_string()).collect()), None];
-            let last = s.rows.len().saturating_sub(1);
-            for (i, row) in s.rows.into_iter().enumerate() {
-                if i == last && i > 0 {
-                    rows.push(None);
-                }
-                rows.push(Some(row));
-            }
-            (s.title, rows)
-        })
-        .collect()
 }
 
-/// The Markdown tables, exact figures.
-pub fn markdown(report: &Report) -> String {
-    let mut out = String::new();
+/// Writes the Markdown format's tables, exact, under a heading; nothing when no signal ran.
+pub fn write_markdown(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let sections = sections(report, thousands);
     if sections.is_empty() {
-        return out;
+        return Ok(());
     }
-    out += "### Processing signals\n\n";
-    for s in sections {
-        let _ = writeln!(out, "{}{}:\n", s.title[..1].to_uppercase(), &s.title[1..]);
-        let _ = writeln!(out, "| {} |", s.header.join(" | "));
-        let _ = writeln!(out, "|---|{}", "---:|".repeat(s.header.len() - 1));
-        for row in s.rows {
-            let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
-            let _ = writeln!(out, "| {} |", cells.join(" | "));
-        }
-        out.push('\n');
+    writeln!(out, "### Processing signals\n")?;
+    for (title, grid) in sections {
+        writeln!(out, "{}{}:\n", title[..1].to_uppercase(), &title[1..])?;
+        grid.write_markdown(out)?;
     }
-    out
+    Ok(())
 }
 
-/// The processing signals as rows of the disclosure formats' processing table: figure, exact
-/// value and meaning (one sentence per signal). Empty when no signal ran.
-pub fn processing_rows(report: &Report) -> Vec<[String; 3]> {
-    let t = &report.totals.tally;
-    let Some(s) = &t.signals else {
-        return Vec::new();
-    };
-    let statements = processing_statements(report);
-    let mut values = Vec::new();
-    if let Some(d) = &s.dedup {
-        let exact = if d.exact { "" } else { " (estimated)" };
-        values.push((
-            "duplicate documents (exact copies)",
-            format!("{}{exact}", thousands(d.duplicate_documents)),
-        ));
-    }
-    if let Some(p) = &s.pii {
-        values.push(("documents with personal data", thousands(p.any_documents)));
-    }
-    if let Some(l) = &s.lang {
-        let top = l.languages.first().map_or("-".into(), |c| {
-            format!(
-                "{} {}",
-                c.language,
-                part(c.tokens, t.by_modality.text.tokens)
-            )
-        });
-        values.push(("largest language by tokens", top));
-    }
-    if let Some(q) = &s.quality {
-        values.push(("low-quality documents", thousands(q.flagged.documents)));
-    }
-    values
-        .into_iter()
-        .zip(statements)
-        .map(|((figure, value), (_, sentence))| [figure.to_string(), value, sentence])
-        .collect()
+/// What one signal found in the whole corpus, for the disclosure formats: a topic, a figure
+/// with its exact value, and a sentence that says what it means.
+pub struct Finding {
+    /// The signal's topic: `Duplicates`, `Personal data`, `Languages` or `Quality`.
+    pub topic: &'static str,
+    /// The name of the figure: `duplicate documents (exact copies)`.
+    pub figure: &'static str,
+    /// The figure's exact value.
+    pub value: String,
+    /// The findings of the signal in one or two sentences.
+    pub sentence: String,
 }
 
 /// The whole corpus's processing figures as (topic, sentence) pairs, for a disclosure
 /// summary: duplicates, personal data, languages, quality. Empty when no signal ran.
 pub fn processing_statements(report: &Report) -> Vec<(String, String)> {
+    (findings(report).into_iter())
+        .map(|f| (f.topic.to_string(), f.sentence))
+        .collect()
+}
+
+/// What each signal that ran found in the whole corpus: duplicates, personal data, languages,
+/// quality. Empty when no signal ran.
+pub fn findings(report: &Report) -> Vec<Finding> {
     let t = &report.totals.tally;
     let Some(s) = &t.signals else {
         return Vec::new();
@@ -316,34 +282,39 @@ pub fn processing_statements(report: &Report) -> Vec<(String, String)> {
     let (docs, tokens) = (t.by_modality.text.documents, t.by_modality.text.tokens);
     let mut out = Vec::new();
     if let Some(d) = &s.dedup {
-        let how = if d.exact {
-            "exact count".to_string()
+        let (how, value) = if d.exact {
+            ("exact count".to_string(), "")
         } else {
-            format!(
-                "estimate, relative standard error {:.1}%",
-                100.0 * d.relative_error
+            let error = percent(100.0 * d.relative_error, Some(1));
+            (
+                format!("estimate, relative standard error {error}"),
+                " (estimated)",
             )
         };
-        out.push((
-            "Duplicates".into(),
-            format!(
+        out.push(Finding {
+            topic: "Duplicates",
+            figure: "duplicate documents (exact copies)",
+            value: format!("{}{value}", thousands(d.duplicate_documents)),
+            sentence: format!(
                 "{} of {} text documents ({}) repeat an earlier document exactly ({}); removing them would leave {} of the {} text tokens. After normalization (Unicode NFC, lowercase, whitespace collapsed), {} documents ({}) are duplicates, leaving {} of the tokens.",
                 thousands(d.duplicate_documents),
                 thousands(docs),
                 part(d.duplicate_documents, docs),
                 how,
-                percent(d.remaining_token_share),
+                ratio(d.remaining_token_share),
                 thousands(tokens),
                 thousands(d.normalized_duplicate_documents),
                 part(d.normalized_duplicate_documents, docs),
-                percent(d.normalized_remaining_token_share),
+                ratio(d.normalized_remaining_token_share),
             ),
-        ));
+        });
     }
     if let Some(p) = &s.pii {
-        out.push((
-            "Personal data".into(),
-            format!(
+        out.push(Finding {
+            topic: "Personal data",
+            figure: "documents with personal data",
+            value: thousands(p.any_documents),
+            sentence: format!(
                 "{} of {} text documents ({}) contain at least one e-mail address, phone number, IP address, payment card number or IBAN by the stated patterns: e-mail {} documents ({} matches), phone {} ({}), IP {} ({}), payment card {} ({}), IBAN {} ({}).",
                 thousands(p.any_documents),
                 thousands(docs),
@@ -359,13 +330,16 @@ pub fn processing_statements(report: &Report) -> Vec<(String, String)> {
                 thousands(p.iban.documents),
                 thousands(p.iban.matches),
             ),
-        ));
+        });
     }
     if let Some(l) = &s.lang {
         let (top, other) = top_languages(l, tokens);
-        out.push((
-            "Languages".into(),
-            format!(
+        let largest = l.languages.first();
+        out.push(Finding {
+            topic: "Languages",
+            figure: "largest language by tokens",
+            value: largest.map_or("-".into(), |c| format!("{} {}", c.language, part(c.tokens, tokens))),
+            sentence: format!(
                 "By share of text tokens: {top}; other languages {other}; {} documents ({} of tokens) have too few letters to tell (fewer than {} in their first {} bytes; {}).",
                 thousands(l.unknown.documents),
                 part(l.unknown.tokens, tokens),
@@ -373,24 +347,26 @@ pub fn processing_statements(report: &Report) -> Vec<(String, String)> {
                 l.prefix_bytes,
                 l.detector
             ),
-        ));
+        });
     }
     if let Some(q) = &s.quality {
-        out.push((
-            "Quality".into(),
-            format!(
-                "{} text documents ({} of tokens) are flagged as low quality: {} empty, {} with fewer than {} words, {} with letters under {:.0}% of their characters, {} with over {:.0}% repeated lines.",
+        out.push(Finding {
+            topic: "Quality",
+            figure: "low-quality documents",
+            value: thousands(q.flagged.documents),
+            sentence: format!(
+                "{} text documents ({} of tokens) are flagged as low quality: {} empty, {} with fewer than {} words, {} with letters under {} of their characters, {} with over {} repeated lines.",
                 thousands(q.flagged.documents),
                 part(q.flagged.tokens, tokens),
                 thousands(q.empty.documents),
                 thousands(q.very_short.documents),
                 q.thresholds.min_words,
                 thousands(q.mostly_non_letters.documents),
-                100.0 * q.thresholds.min_letter_share,
+                percent(100.0 * q.thresholds.min_letter_share, Some(0)),
                 thousands(q.repeated_lines.documents),
-                100.0 * q.thresholds.max_repeated_line_share,
+                percent(100.0 * q.thresholds.max_repeated_line_share, Some(0)),
             ),
-        ));
+        });
     }
     out
 }

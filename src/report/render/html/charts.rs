@@ -4,6 +4,7 @@
 //! marks have a non-zero value, which the layout check compares with what the browser drew.
 
 use super::esc;
+use crate::report::render::share;
 use crate::report::render::words::count_compact;
 use std::fmt::Write;
 
@@ -102,15 +103,12 @@ pub fn stacked_share(id: &str, description: &str, parts: &[Bar]) -> String {
     }
     for (i, p) in parts.iter().enumerate() {
         let y = BAR + 16.0 + ROW * i as f64;
-        let share = if whole == 0 {
-            0.0
-        } else {
-            100.0 * p.value as f64 / whole as f64
-        };
+        // without any tokens every part is 0 of 1: `0.0%`
+        let part = share(p.value, whole.max(1));
         let _ = write!(
             svg,
             "<rect x=\"0\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/>\
-             <text x=\"20\" y=\"{}\" class=\"label\">{}: {share:.1}% ({})</text>",
+             <text x=\"20\" y=\"{}\" class=\"label\">{}: {part} ({})</text>",
             y - 11.0,
             p.color,
             y,

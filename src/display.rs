@@ -1,4 +1,9 @@
-//! Human-readable numbers: `1.23 M`, `41.7 MB`, `1,234,567`, `41.7%`.
+//! Numbers written for people, once for the whole crate: exact counts with thousands separators
+//! (`1,234,567`), human-readable sizes (`1.23 M`, `41.7 MB`, `1.50 s`), hours (`36,039.78`),
+//! percentages (`41.7%`) and hexadecimal digests. The renderers, `bench`, `verify` and the
+//! digests of plans and checkpoints all write their numbers with these functions.
+
+use std::fmt::Write as _;
 
 /// A count with three significant digits and a K/M/B/T suffix (exact below 1,000).
 pub fn human_count(n: u64) -> String {
@@ -13,6 +18,7 @@ pub fn human_bytes(n: u64) -> String {
     scaled(n, &[" B", " KB", " MB", " GB", " TB", " PB", " EB"])
 }
 
+/// `n` with three significant digits in the largest of `units` (steps of 1,000) it reaches.
 fn scaled(n: u64, units: &[&str]) -> String {
     if n < 1000 {
         return format!("{n}{}", units[0]);
@@ -67,18 +73,39 @@ pub fn hours(seconds: f64) -> String {
     format!("{}.{fraction}", thousands(whole.parse().unwrap_or(0)))
 }
 
-/// `part` as a percentage of `whole` with one decimal (`41.7%`), `-` when `whole` is zero.
-pub fn share(part: u64, whole: u64) -> String {
-    percent(part as f64, whole as f64)
+/// The one percentage formatter: `value` (already in percent) with `decimals` decimals
+/// (`percent(41.66, Some(1))` is `41.7%`), or with `None` in the shortest form that reads back
+/// as the same number (`percent(99.5, None)` is `99.5%`).
+pub fn percent(value: f64, decimals: Option<usize>) -> String {
+    match decimals {
+        Some(decimals) => format!("{value:.decimals$}%"),
+        None => format!("{value}%"),
+    }
 }
 
-/// [`share`] of measured quantities (seconds, hours).
-pub fn percent(part: f64, whole: f64) -> String {
-    if whole > 0.0 {
-        format!("{:.1}%", 100.0 * part / whole)
+/// `part` as a percentage of `whole` with one decimal (`41.7%`), `-` when `whole` is zero.
+pub fn share(part: u64, whole: u64) -> String {
+    if whole > 0 {
+        percent(100.0 * part as f64 / whole as f64, Some(1))
     } else {
         "-".into()
     }
+}
+
+/// A ratio (`0.417`) as a percentage with one decimal (`41.7%`), `-` when there is none.
+pub fn ratio(value: Option<f64>) -> String {
+    value.map_or("-".into(), |r| percent(100.0 * r, Some(1)))
+}
+
+/// Bytes as lowercase hexadecimal, two digits each (`[0xab, 0x01]` is `ab01`): how digests are
+/// written in reports, checkpoint keys and shard fingerprints.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .fold(String::with_capacity(2 * bytes.len()), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 #[cfg(test)]
@@ -86,7 +113,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats() {
+    fn counts_sizes_and_durations() {
         assert_eq!(human_count(999), "999");
         assert_eq!(human_count(1234), "1.23 K");
         assert_eq!(human_count(1_234_567), "1.23 M");
@@ -96,11 +123,36 @@ mod tests {
         assert_eq!(human_bytes(12), "12 B");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(12), "12");
+        assert_eq!(thousands(0), "0");
         assert_eq!(human_duration(1.5), "1.50 s");
         assert_eq!(human_duration(600.0), "10.0 min");
         assert_eq!(human_duration(36_000_000.0), "10.0 K h");
-        assert_eq!(share(1, 3), "33.3%");
-        assert_eq!(share(1, 0), "-");
         assert_eq!(hours(129_743_211.0), "36,039.78");
+        assert_eq!(hours(0.0), "0.00");
+    }
+
+    #[test]
+    fn percentages_at_their_edges() {
+        assert_eq!(share(1, 3), "33.3%");
+        assert_eq!(share(2, 3), "66.7%");
+        assert_eq!(share(0, 5), "0.0%");
+        assert_eq!(share(5, 5), "100.0%");
+        assert_eq!(share(1, 0), "-");
+        assert_eq!(share(0, 0), "-");
+        assert_eq!(share(1, 10_000), "0.0%");
+        assert_eq!(share(u64::MAX, u64::MAX), "100.0%");
+        assert_eq!(ratio(Some(0.4166)), "41.7%");
+        assert_eq!(ratio(Some(1.0)), "100.0%");
+        assert_eq!(ratio(None), "-");
+        assert_eq!(percent(0.125, Some(2)), "0.12%");
+        assert_eq!(percent(95.0, Some(0)), "95%");
+        assert_eq!(percent(99.5, None), "99.5%");
+        assert_eq!(percent(95.0, None), "95%");
+    }
+
+    #[test]
+    fn hex_writes_two_lowercase_digits_per_byte() {
+        assert_eq!(hex(&[]), "");
+        assert_eq!(hex(&[0x00, 0x0f, 0xab, 0xff]), "000fabff");
     }
 }
