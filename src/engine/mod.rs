@@ -64,8 +64,8 @@ struct FileState {
 struct Checkpointing<'a> {
     checkpoint: &'a Checkpoint<'a>,
     files: Vec<FileState>,
-    /// Finished files: statistics per source and final errors.
-    finished: Mutex<(Vec<SourceStats>, Vec<InputError>, Vec<String>)>,
+    /// Finished files: statistics per source, final errors and notes.
+    finished: Mutex<EngineOutput>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -147,9 +147,9 @@ impl Run<'_> {
             }
         }
         let mut finished = lock(&c.finished);
-        finished.0[source] += &stats;
-        finished.1.extend(errors);
-        finished.2.extend(warning);
+        finished.sources[source] += &stats;
+        finished.errors.extend(errors);
+        finished.warnings.extend(warning);
     }
 }
 
@@ -193,11 +193,11 @@ pub fn run(
                     pending: AtomicUsize::new(1),
                 })
                 .collect(),
-            finished: Mutex::new((
-                vec![SourceStats::default(); plan.sources.len()],
-                Vec::new(),
-                Vec::new(),
-            )),
+            finished: Mutex::new(EngineOutput {
+                sources: vec![SourceStats::default(); plan.sources.len()],
+                errors: Vec::new(),
+                warnings: Vec::new(),
+            }),
         }),
     };
     run.progress
@@ -228,15 +228,15 @@ pub fn run(
     let mut errors = total.into_errors(plan);
     let mut warnings = Vec::new();
     if let Some(c) = run.checkpointing {
-        let (stats, file_errors, notes) = c
+        let finished = c
             .finished
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        for (mine, theirs) in sources.iter_mut().zip(&stats) {
+        for (mine, theirs) in sources.iter_mut().zip(&finished.sources) {
             *mine += theirs;
         }
-        errors.extend(file_errors);
-        warnings = notes;
+        errors.extend(finished.errors);
+        warnings = finished.warnings;
     }
     errors.extend(plan.problems.iter().cloned());
     sort_errors(&mut errors);
