@@ -117,7 +117,7 @@ fn sources_are_sampled_and_sizes_come_from_what_files_record() {
     args.extend(SOURCES);
     let (report, stderr) = estimate_json(dir.path(), &args);
     assert!(stderr.contains("estimate: reading"), "{stderr}");
-    let exact = count_json_in(dir.path(), &SOURCES);
+    let exact = count_json_in(dir.path(), &SOURCES, 0);
     let size_source = |name: &str| {
         let e = &source(&report, name)["estimate"];
         assert_eq!(e["method"], "stratified-ratio", "{name}: {e}");
@@ -173,15 +173,6 @@ fn sources_are_sampled_and_sizes_come_from_what_files_record() {
     assert_eq!(run["sample_fraction"], 0.1);
     assert!(u64_at(run, "read_bytes") < u64_at(run, "corpus_bytes"));
     assert!(report["totals"]["estimate"]["tokens"].as_u64().is_some());
-}
-
-/// `count --format json` of `args` run in `dir`.
-fn count_json_in(dir: &Path, args: &[&str]) -> Value {
-    let mut all = vec!["count", "--format", "json", "--quiet"];
-    all.extend_from_slice(args);
-    let run = run_in(dir, &all);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    run.json()
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! the report states every source's token models; results do not depend on threads, mmap or
 //! sharding.
 
-use crate::common::{self, census_only, run_in};
+use crate::common::{self, census_only, count_json_in, run_in};
 use serde_json::Value;
 use std::path::Path;
 use tokencensus::media::{TokenModels, probe};
@@ -107,19 +107,10 @@ fn corpus(dir: &Path) {
     std::fs::write(dir.join("shards/d-truncated.tar"), &tar[..5000]).unwrap();
 }
 
+/// The report of the corpus's manifest counted in `dir` with `extra` options (exit 1: the
+/// corpus holds damaged media on purpose).
 fn census(dir: &Path, extra: &[&str]) -> Value {
-    let mut args = vec![
-        "count",
-        "-q",
-        "--format",
-        "json",
-        "--manifest",
-        "sources.toml",
-    ];
-    args.extend_from_slice(extra);
-    let r = run_in(dir, &args);
-    assert_eq!(r.code, 1, "{}", r.stderr);
-    r.json()
+    count_json_in(dir, &[&["--manifest", "sources.toml"], extra].concat(), 1)
 }
 
 #[test]

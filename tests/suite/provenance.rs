@@ -4,7 +4,7 @@
 //! exactly its records, and the figures survive threads, reading modes, shards, merges and
 //! checkpoints unchanged.
 
-use crate::common::{self, at, census_only, run_in};
+use crate::common::{self, at, census_only, count_json_in, run_in};
 use serde_json::{Value, json};
 use std::fs;
 use std::path::Path;
@@ -129,12 +129,9 @@ fn corpus(dir: &Path) {
     fs::write(dir.join("corpus/b.jsonl"), lines[half..].concat()).unwrap();
 }
 
+/// The report of a `count` of `args` in `dir` that finds no input error.
 fn count(dir: &Path, args: &[&str]) -> Value {
-    let mut all = vec!["count", "--format", "json", "-q"];
-    all.extend_from_slice(args);
-    let run = run_in(dir, &all);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    run.json()
+    count_json_in(dir, args, 0)
 }
 
 fn tokens_of(dir: &Path, path: &str) -> u64 {

@@ -65,11 +65,18 @@ pub fn run(args: &[&str]) -> Run {
     run_in(&root(), args)
 }
 
-/// Runs `count --format json --quiet ARGS...` and returns the report, asserting the exit code.
+/// Runs `count --format json --quiet ARGS...` from the project root and returns the report,
+/// asserting the exit code.
 pub fn count_json(args: &[&str], expected_code: i32) -> Value {
+    count_json_in(&root(), args, expected_code)
+}
+
+/// Runs `count --format json --quiet ARGS...` in `dir` and returns the report, asserting the
+/// exit code.
+pub fn count_json_in(dir: &Path, args: &[&str], expected_code: i32) -> Value {
     let mut all = vec!["count", "--format", "json", "--quiet"];
     all.extend_from_slice(args);
-    let r = run(&all);
+    let r = run_in(dir, &all);
     assert_eq!(
         r.code, expected_code,
         "exit code of {all:?}; stderr: {}",
