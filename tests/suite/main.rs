@@ -22,6 +22,7 @@ mod estimate_validation;
 mod exactness;
 mod html;
 mod layers;
+mod layout;
 mod media;
 mod multimodal;
 mod parquet;
