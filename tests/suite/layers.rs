@@ -45,31 +45,46 @@ fn module_of(relative: &Path) -> String {
     }
 }
 
-/// The modules a line of code names after `prefix` (`crate::x`, `crate::{x, y::z}`).
-fn named_modules(line: &str, prefix: &str) -> Vec<String> {
+/// The modules `code` names after `prefix` (`crate::x`, `crate::{x, y::{z, w}}`, groups over
+/// several lines too), each with the byte offset where its path starts.
+fn named_modules(code: &str, prefix: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
-    let mut rest = line;
-    while let Some(at) = rest.find(prefix) {
-        let before = rest[..at].chars().next_back();
-        rest = &rest[at + prefix.len()..];
+    let mut from = 0;
+    while let Some(at) = code[from..].find(prefix).map(|i| from + i) {
+        from = at + prefix.len();
+        let before = code[..at].chars().next_back();
         if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
             continue;
         }
-        if let Some(group) = rest.strip_prefix('{') {
-            let inner = group.split('}').next().unwrap_or("");
-            found.extend(
-                inner
-                    .split(',')
-                    .filter_map(|item| item.trim().split("::").next())
-                    .filter(|name| !name.is_empty())
-                    .map(str::to_string),
-            );
+        let rest = &code[from..];
+        if rest.starts_with('{') {
+            // The first path segment of each item at the group's top level.
+            let (mut depth, mut item_start) = (0, true);
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    ',' if depth == 1 => item_start = true,
+                    c if depth == 1 && item_start && (c.is_alphanumeric() || c == '_') => {
+                        let name: String = rest[i..]
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        found.push((at, name));
+                        item_start = false;
+                    }
+                    _ => {}
+                }
+                if depth == 0 {
+                    break;
+                }
+            }
         } else {
             let name: String = rest
                 .chars()
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect();
-            found.push(name);
+            found.push((at, name));
         }
     }
     found
@@ -85,25 +100,30 @@ fn imports(files: &[(PathBuf, String)]) -> Vec<Import> {
         } else {
             "crate::"
         };
-        for (number, line) in text.lines().enumerate() {
-            if line.trim_start().starts_with("//") {
-                continue; // documentation links are not imports
-            }
-            for to in named_modules(line, prefix) {
-                // Names that are not modules (items re-exported at the root) belong to `lib`.
-                let to = if files.iter().any(|(p, _)| module_of(p) == to) {
-                    to
-                } else {
-                    "lib".to_string()
-                };
-                if to != from {
-                    let at = format!("src/{}:{}", relative.display(), number + 1);
-                    found.insert(Import {
-                        from: from.clone(),
-                        to,
-                        at,
-                    });
-                }
+        // Comment lines are blanked (documentation links are not imports); lines keep their
+        // numbers.
+        let code: String = text
+            .lines()
+            .map(|line| match line.trim_start().starts_with("//") {
+                true => "\n".to_string(),
+                false => format!("{line}\n"),
+            })
+            .collect();
+        for (offset, to) in named_modules(&code, prefix) {
+            // Names that are not modules (items re-exported at the root) belong to `lib`.
+            let to = if files.iter().any(|(p, _)| module_of(p) == to) {
+                to
+            } else {
+                "lib".to_string()
+            };
+            if to != from {
+                let number = code[..offset].matches('\n').count() + 1;
+                let at = format!("src/{}:{number}", relative.display());
+                found.insert(Import {
+                    from: from.clone(),
+                    to,
+                    at,
+                });
             }
         }
     }
@@ -233,7 +253,7 @@ fn every_import_runs_down_the_documented_layers() {
 
 #[test]
 fn an_upward_import_or_a_loop_is_named() {
-    let layers = layers("```layers\nvalues: stats\ncore: read count\ntop: report\n```\n");
+    let layers = layers("```layers\nvalues: stats media\ncore: read count\ntop: report\n```\n");
     let file = |path: &str, text: &str| (PathBuf::from(path), text.to_string());
     let files = vec![
         file(
@@ -246,6 +266,11 @@ fn an_upward_import_or_a_loop_is_named() {
         ),
         file("count/mod.rs", "fn f() { crate::read::x(); }\n"),
         file("report/mod.rs", "pub struct Report;\n"),
+        // a group over several lines, nested, is read item by item
+        file(
+            "media/mod.rs",
+            "use crate::{\n    stats::{Counts, Tally},\n    report::Report,\n};\n",
+        ),
     ];
     let problems = violations(&layers, &imports(&files));
     assert!(
@@ -267,6 +292,13 @@ fn an_upward_import_or_a_loop_is_named() {
             .any(|p| p.contains("`read` imports, through others")),
         "{problems:#?}"
     );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("`media` (values) imports `report` (top")
+                && p.contains("src/media/mod.rs:1")),
+        "{problems:#?}"
+    );
     // the documentation link and the downward imports are fine
-    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert_eq!(problems.len(), 4, "{problems:#?}");
 }
