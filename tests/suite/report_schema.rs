@@ -13,21 +13,7 @@ use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The scheduler variables that would make `count` count one shard on its own.
-const SHARD_VARIABLES: [&str; 7] = [
-    "SLURM_ARRAY_TASK_ID",
-    "SLURM_ARRAY_TASK_COUNT",
-    "SLURM_ARRAY_TASK_MIN",
-    "SLURM_ARRAY_TASK_MAX",
-    "SLURM_ARRAY_TASK_STEP",
-    "JOB_COMPLETION_INDEX",
-    "TOKENCENSUS_SHARD_COUNT",
-];
-
-/// The repository: fixture paths in the commands are relative to it.
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{SHARD_VARIABLES, root};
 
 /// The JSON document at `path`.
 fn read_json(path: &Path) -> Value {

@@ -14,11 +14,12 @@ pub fn root() -> PathBuf {
 }
 
 /// The environment variables that make `count` count one shard.
-pub const SHARD_VARIABLES: [&str; 6] = [
+pub const SHARD_VARIABLES: [&str; 7] = [
     "SLURM_ARRAY_TASK_ID",
     "SLURM_ARRAY_TASK_COUNT",
     "SLURM_ARRAY_TASK_MIN",
     "SLURM_ARRAY_TASK_MAX",
+    "SLURM_ARRAY_TASK_STEP",
     "JOB_COMPLETION_INDEX",
     "TOKENCENSUS_SHARD_COUNT",
 ];
