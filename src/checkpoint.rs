@@ -10,7 +10,7 @@ use crate::error::{FatalError, InputError};
 use crate::plan::{Plan, PlannedFile};
 use crate::signals::index::FileKeys;
 use crate::stats::signals::{Scope, SignalsConfig};
-use crate::stats::{SourceStats, Tally};
+use crate::stats::{FormError, SourceStats, Tally};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -85,7 +85,7 @@ impl FileResult {
     }
 
     /// The statistics again.
-    pub fn stats(&self) -> Result<SourceStats, String> {
+    pub fn stats(&self) -> Result<SourceStats, FormError> {
         self.tally.to_stats(self.hdr.as_deref())
     }
 }
@@ -108,19 +108,13 @@ impl CheckpointStore {
         })
     }
 
-    /// The key of `file` of `plan`; files whose metadata cannot be read get none (they are
-    /// counted, and their error reported, every time).
-    pub fn key(&self, plan: &Plan, file: &PlannedFile) -> Option<String> {
-        let meta = std::fs::metadata(&file.path).ok()?;
-        let modified = meta
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?;
-        use std::os::unix::fs::MetadataExt;
+    /// The key of `file` of `plan` whose storage states `fingerprint` (for a local file: size,
+    /// modification time, inode and change time, so that an edited file, even one given its old
+    /// modification time back, or a replaced one is counted again).
+    pub fn key(&self, plan: &Plan, file: &PlannedFile, fingerprint: &str) -> String {
         let source = &plan.sources[file.source];
         let (start, end) = file.span();
-        let models = serde_json::to_string(&source.token_models).ok()?;
+        let models = serde_json::to_string(&source.token_models).expect("token models serialise");
         let mut hasher = Sha256::new();
         hasher.update(format!(
             "{}\n{}\t{}\t{models}\t{:?}\t{:?}\t{:?}\n",
@@ -133,17 +127,8 @@ impl CheckpointStore {
         ));
         // The path's own bytes (a lossy display would make two non-UTF-8 names one key).
         hasher.update(file.path.as_os_str().as_encoded_bytes());
-        // Size, modification time, inode and change time: an edited file (even one given its
-        // old modification time back) or a replaced one is counted again.
-        hasher.update(format!(
-            "\n{}\t{}\t{}\t{}.{}\t{start}\t{end}\n",
-            meta.len(),
-            modified.as_nanos(),
-            meta.ino(),
-            meta.ctime(),
-            meta.ctime_nsec(),
-        ));
-        Some(crate::display::hex(&hasher.finalize()))
+        hasher.update(format!("\n{fingerprint}\t{start}\t{end}\n"));
+        crate::display::hex(&hasher.finalize())
     }
 
     fn path_of(&self, key: &str) -> PathBuf {

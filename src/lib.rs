@@ -63,10 +63,10 @@ mod verify;
 pub use census::{Census, count, count_with};
 pub use config::{CountConfig, DEFAULT_DOMAINS_LISTED, ShardChoice, default_threads};
 pub use count::Tokenizer;
-pub use plan::ShardSpec;
+pub use plan::{ShardSpec, ShardSpecError};
 pub use report::Report;
 pub use report::render::OutputFormat;
-pub use signals::{SignalKind, SignalsRequest};
+pub use signals::{SignalKind, SignalsError, SignalsRequest, UnknownSignal};
 // Errors.
 pub use error::{ErrorKind, FatalError, InputError};
 // The other jobs: merging shard parts, estimating from a sample, verifying, benchmarking.

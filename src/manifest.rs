@@ -4,7 +4,7 @@
 use crate::error::FatalError;
 use crate::media::TokenModels;
 use crate::signals::SignalsTable;
-pub use crate::stats::Category;
+use crate::stats::Category;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -125,7 +125,7 @@ impl Manifest {
         if let Some(table) = &file.signals {
             crate::signals::SignalsRequest::default()
                 .resolve(Some(table))
-                .map_err(invalid)?;
+                .map_err(|e| invalid(e.to_string()))?;
         }
         Ok(Manifest {
             root,
@@ -138,7 +138,7 @@ impl Manifest {
 
 /// Checks a declared period: months written `YYYY-MM`, in order, and no date field beside it.
 fn check_collected(name: &str, c: &CollectedEntry, has_date_field: bool) -> Result<(), String> {
-    use crate::provenance::parse_month_key as month;
+    use crate::stats::parse_month_key as month;
     match (month(&c.from), month(&c.to)) {
         (Some(from), Some(to)) if from > to => Err(format!(
             "source \"{name}\": collected.from {} is after collected.to {}",

@@ -57,7 +57,7 @@ pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verifica
     let plan = crate::census::plan(config)?;
     let load = || load_tokenizer(&config.tokenizer, config.special_tokens);
     let fast = choose_route(load()?, config.special_tokens, RouteChoice::Auto)
-        .map_err(|m| tokenizer_error(config, m))?;
+        .map_err(|e| tokenizer_error(config, e.0))?;
     let mut verification = Verification {
         fast_engine: None,
         fallback_reason: fast.fallback_reason.clone(),
@@ -72,7 +72,7 @@ pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verifica
     }
     verification.fast_engine = Some(fast.counter.route().to_string());
     let reference = choose_route(load()?, config.special_tokens, RouteChoice::Reference)
-        .map_err(|m| tokenizer_error(config, m))?;
+        .map_err(|e| tokenizer_error(config, e.0))?;
 
     let mut sampling = Sampling {
         path: String::new(),
@@ -216,8 +216,10 @@ mod tests {
     use super::*;
 
     struct Words;
+    use crate::count::TokenizerError;
+
     impl Counter for Words {
-        fn count(&self, text: &str) -> Result<u64, String> {
+        fn count(&self, text: &str) -> Result<u64, TokenizerError> {
             Ok(text.split_whitespace().count() as u64)
         }
         fn route(&self) -> &'static str {
@@ -227,7 +229,7 @@ mod tests {
 
     struct Bytes;
     impl Counter for Bytes {
-        fn count(&self, text: &str) -> Result<u64, String> {
+        fn count(&self, text: &str) -> Result<u64, TokenizerError> {
             Ok(text.len() as u64)
         }
         fn route(&self) -> &'static str {

@@ -161,7 +161,7 @@ mod tests {
 
     struct Spin;
     impl Counter for Spin {
-        fn count(&self, text: &str) -> Result<u64, String> {
+        fn count(&self, text: &str) -> Result<u64, crate::count::TokenizerError> {
             Ok(text.bytes().map(u64::from).sum::<u64>() % 7)
         }
         fn route(&self) -> &'static str {

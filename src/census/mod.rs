@@ -52,7 +52,10 @@ fn plan_with_signals(config: &CountConfig) -> Result<(Plan, Option<SignalsConfig
         None => Plan::from_paths(&config.paths, &config.field_defaults())?,
     };
     let table = manifest.as_ref().and_then(|m| m.signals.as_ref());
-    let signals = config.signals.resolve(table).map_err(FatalError::Usage)?;
+    let signals = config
+        .signals
+        .resolve(table)
+        .map_err(|e| FatalError::Usage(e.to_string()))?;
     Ok((plan, signals))
 }
 

@@ -7,6 +7,7 @@ use crate::count::Tokenizer;
 use crate::engine::{self, EngineOptions, EngineOutput};
 use crate::error::{FatalError, sort_errors};
 use crate::plan::Plan;
+use crate::read::storage::local_fingerprint;
 use crate::stats::SourceStats;
 use std::path::Path;
 
@@ -52,7 +53,9 @@ pub(super) fn count_resuming(
     let mut keys = Vec::new();
     let mut resumed = 0;
     for file in &plan.files {
-        let key = store.key(plan, file);
+        // Files whose metadata cannot be read get no key: they are counted, and their error
+        // reported, every time.
+        let key = local_fingerprint(&file.path).map(|f| store.key(plan, file, &f));
         match key.as_deref().and_then(|k| store.load(k)) {
             Some(saved) => {
                 restored[file.source] += &saved.stats;

@@ -36,7 +36,7 @@ fn resolve(
     let usage = |m: String| FatalError::Usage(m);
     if let Some(text) = flag {
         return Ok(Some(ShardChoice {
-            spec: ShardSpec::parse(text).map_err(usage)?,
+            spec: ShardSpec::parse(text).map_err(|e| usage(e.to_string()))?,
             origin: "--shard".into(),
         }));
     }

@@ -20,7 +20,7 @@ pub struct SignalsArgs {
     dedup_exact_limit: Option<u64>,
 }
 
-fn check_signal(name: &str) -> Result<String, String> {
+fn check_signal(name: &str) -> Result<String, tokencensus::UnknownSignal> {
     SignalKind::parse_list(name).map(|_| name.to_string())
 }
 

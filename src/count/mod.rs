@@ -2,7 +2,7 @@
 //! and knows nothing of files; readers feed it. Every route behind [`Counter`] must give exactly
 //! the numbers of the reference route over the Hugging Face `tokenizers` crate.
 
-pub mod fast;
+mod fast;
 mod load;
 mod reference;
 mod route;
@@ -13,10 +13,21 @@ pub use reference::ReferenceCounter;
 pub use route::{Route, RouteChoice, choose_route};
 pub use tokenizer::Tokenizer;
 
+/// The `tokenizers` crate's refusal of a text, or of a tokenizer's set-up, in its own words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct TokenizerError(pub String);
+
+impl From<String> for TokenizerError {
+    fn from(message: String) -> Self {
+        Self(message)
+    }
+}
+
 /// Counts the tokens of one document.
 pub trait Counter: Send + Sync {
-    /// The exact number of tokens of `text`, or the tokenizer's own error message.
-    fn count(&self, text: &str) -> Result<u64, String>;
+    /// The exact number of tokens of `text`, or the tokenizer's own error.
+    fn count(&self, text: &str) -> Result<u64, TokenizerError>;
 
     /// The name of the route that counts, as stated in reports.
     fn route(&self) -> &'static str;

@@ -5,7 +5,7 @@ use super::fast::FastCounter;
 use super::fast::bert::{BertCounter, BertSpec};
 use super::fast::pipeline::{CrateModel, PipelineCounter};
 use super::fast::wordpiece::WordPieceModel;
-use super::{Counter, LoadedTokenizer, ReferenceCounter};
+use super::{Counter, LoadedTokenizer, ReferenceCounter, TokenizerError};
 use tokenizers::PostProcessor;
 
 /// Which routes may count.
@@ -31,12 +31,12 @@ pub fn choose_route(
     loaded: LoadedTokenizer,
     special_tokens: bool,
     routes: RouteChoice,
-) -> Result<Route, String> {
+) -> Result<Route, TokenizerError> {
     let fallback_reason = match routes {
         RouteChoice::Reference => None,
         RouteChoice::Auto => {
             let json: serde_json::Value =
-                serde_json::from_str(&loaded.json).map_err(|e| e.to_string())?;
+                serde_json::from_str(&loaded.json).map_err(|e| TokenizerError(e.to_string()))?;
             let added = match (special_tokens, loaded.tokenizer.get_post_processor()) {
                 (true, Some(post)) => post.added_tokens(false) as u64,
                 _ => 0,

@@ -54,12 +54,11 @@ impl Tokenizer {
     ) -> Result<Self, FatalError> {
         let loaded = load_tokenizer(source, special_tokens)?;
         let info = loaded.info.clone();
-        let route = choose_route(loaded, special_tokens, routes).map_err(|message| {
-            FatalError::Tokenizer {
+        let route =
+            choose_route(loaded, special_tokens, routes).map_err(|e| FatalError::Tokenizer {
                 path: info.origin.clone(),
-                message,
-            }
-        })?;
+                message: e.0,
+            })?;
         Ok(Self {
             counter: route.counter,
             info,
@@ -72,7 +71,7 @@ impl Tokenizer {
         self.counter
             .count(text)
             .map(|n| n as usize)
-            .map_err(|message| FatalError::Refused { message })
+            .map_err(|e| FatalError::Refused { message: e.0 })
     }
 
     /// The exact number of tokens of each text, counted in parallel on the global thread pool

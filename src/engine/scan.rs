@@ -43,7 +43,7 @@ pub fn count_document(
             tokens
         }
         Err(message) => {
-            acc.error_msg(target.file, line, ErrorKind::Tokenizer, message);
+            acc.error_msg(target.file, line, ErrorKind::Tokenizer, message.0);
             0
         }
     }

@@ -9,7 +9,7 @@ use super::estimator::{StratumSample, Total, ratio_total};
 use super::measure::Measured;
 use super::probe::SizeSource;
 use super::sample::{Coverage, Slot, SlotKind, SourceSample};
-use crate::report::{Estimate, SizeCount};
+use crate::stats::{Estimate, SizeCount};
 use std::collections::BTreeMap;
 
 /// A source's (or a sum of sources') estimated totals and what the sample took.

@@ -303,7 +303,7 @@ fn unit_sizes(
 /// Fills every tally's `estimate`: sources from their figures, categories and totals from
 /// the sums of their sources'.
 fn attach_estimates(report: &mut Report, figures: &[Figures], confidence: f64) {
-    let mut by_category: Vec<(crate::manifest::Category, Vec<&Figures>)> = Vec::new();
+    let mut by_category: Vec<(crate::stats::Category, Vec<&Figures>)> = Vec::new();
     for (source, f) in report.sources.iter_mut().zip(figures) {
         let c = &source.tally.counts;
         source.tally.estimate = Some(figures::estimate(f, confidence, c.tokens, c.documents));

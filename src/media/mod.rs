@@ -20,7 +20,7 @@ pub mod token_model;
 mod wav;
 
 pub use sniff::{is_media_name, probe};
-pub use token_model::{AudioModel, ImageModel, TokenModels, VideoModel};
+pub use token_model::{AudioModel, BadRate, ImageModel, TokenModels, VideoModel};
 
 use serde::Serialize;
 

@@ -14,6 +14,16 @@ use super::MediaInfo;
 use serde::{Deserialize, Serialize};
 use std::num::NonZeroU32;
 
+/// A token-model rate that is negative or not a number.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{name} must be a number >= 0, not {rate}")]
+pub struct BadRate {
+    /// The setting, such as `audio.tokens_per_second`.
+    pub name: &'static str,
+    /// The value given.
+    pub rate: f64,
+}
+
 /// How an image (or a video frame) becomes tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -165,7 +175,7 @@ impl TokenModels {
     }
 
     /// Rejects rates that are negative or not numbers.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), BadRate> {
         let AudioModel::PerSecond {
             tokens_per_second, ..
         } = self.audio;
@@ -174,7 +184,7 @@ impl TokenModels {
             ("video.frames_per_second", self.video.frames_per_second),
         ] {
             if !(rate.is_finite() && rate >= 0.0) {
-                return Err(format!("{name} must be a number >= 0, not {rate}"));
+                return Err(BadRate { name, rate });
             }
         }
         Ok(())

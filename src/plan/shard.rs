@@ -20,26 +20,54 @@ pub struct ShardSpec {
     pub count: u32,
 }
 
+/// Why a shard could not be named.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShardSpecError {
+    /// The text is not of the form `I/N`.
+    #[error("--shard {0:?}: expected I/N, such as 0/8")]
+    NotIndexOfCount(String),
+    /// One side of `I/N` is not a number.
+    #[error("--shard {text:?}: {part:?} is not a number ({source})")]
+    NotANumber {
+        /// The whole text given.
+        text: String,
+        /// The side that is not a number.
+        part: String,
+        /// Why it does not parse.
+        source: std::num::ParseIntError,
+    },
+    /// The index is not below the count (or the count is zero).
+    #[error("shard {index}/{count}: the index must be from 0 to the count minus one")]
+    OutOfRange {
+        /// The index given.
+        index: u32,
+        /// The count given.
+        count: u32,
+    },
+}
+
 impl ShardSpec {
     /// Parses `I/N`.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, ShardSpecError> {
         let (i, n) = text
             .split_once('/')
-            .ok_or_else(|| format!("--shard {text:?}: expected I/N, such as 0/8"))?;
+            .ok_or_else(|| ShardSpecError::NotIndexOfCount(text.to_string()))?;
         let number = |s: &str| {
             s.trim()
                 .parse::<u32>()
-                .map_err(|e| format!("--shard {text:?}: {s:?} is not a number ({e})"))
+                .map_err(|source| ShardSpecError::NotANumber {
+                    text: text.to_string(),
+                    part: s.to_string(),
+                    source,
+                })
         };
         Self::new(number(i)?, number(n)?)
     }
 
     /// Shard `index` of `count`, checked.
-    pub fn new(index: u32, count: u32) -> Result<Self, String> {
+    pub fn new(index: u32, count: u32) -> Result<Self, ShardSpecError> {
         if count == 0 || index >= count {
-            return Err(format!(
-                "shard {index}/{count}: the index must be from 0 to the count minus one"
-            ));
+            return Err(ShardSpecError::OutOfRange { index, count });
         }
         Ok(Self { index, count })
     }
@@ -152,9 +180,9 @@ impl Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::Category;
     use crate::plan::Source;
     use crate::read::format::Format;
+    use crate::stats::Category;
     use proptest::prelude::*;
     use std::path::PathBuf;
 

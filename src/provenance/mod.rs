@@ -5,7 +5,7 @@
 pub mod date;
 pub mod url;
 
-pub use crate::stats::{Month, month_key, parse_month_key};
+use crate::stats::Month;
 pub use date::month_of_json;
 
 /// The provenance fields of one record, borrowed from where it was read: absent when the

@@ -113,6 +113,12 @@ pub fn open(path: &Path, access: Access) -> io::Result<Arc<dyn Storage>> {
     }))
 }
 
+/// The fingerprint of the local file at `path` as [`Storage::fingerprint`] states it, without
+/// opening it; `None` when its metadata cannot be read.
+pub fn local_fingerprint(path: &Path) -> Option<String> {
+    fingerprint(&std::fs::metadata(path).ok()?)
+}
+
 /// Size, modification time, inode and change time: an edited file (even one given its old
 /// modification time back) or a replaced one has another fingerprint.
 fn fingerprint(metadata: &std::fs::Metadata) -> Option<String> {

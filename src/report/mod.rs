@@ -6,16 +6,12 @@ mod build;
 mod disclosure;
 pub mod render;
 
-pub use crate::stats::signals;
-pub use crate::stats::{
-    ByModality, Category, DocTokens, DomainCount, Domains, Estimate, OtherDomains, Periods,
-    SizeCount, Tally, TextCounts, TimedCounts, VideoReport, WebDatasetCounts,
-};
 pub use build::build_report;
 pub use disclosure::{Collected, EstimateRun};
 
 use crate::error::InputError;
 use crate::media::TokenModels;
+use crate::stats::{Category, Tally};
 use serde::{Deserialize, Serialize};
 
 /// The version of the JSON schema described in the README.

@@ -4,6 +4,7 @@
 
 pub use crate::stats::signals::{
     DEFAULT_DEDUP_EXACT_LIMIT, LANG_PREFIX_BYTES, SignalKind, SignalsConfig, Thresholds,
+    UnknownSignal,
 };
 use serde::Deserialize;
 
@@ -37,10 +38,32 @@ pub struct SignalsRequest {
     pub dedup_exact_limit: Option<u64>,
 }
 
+/// Why the processing signals asked for cannot be set up.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SignalsError {
+    /// A name in a list of signals that names no signal.
+    #[error(transparent)]
+    Unknown(#[from] UnknownSignal),
+    /// A share threshold outside 0..=1.
+    #[error("signals: {name} must be between 0 and 1, not {share}")]
+    ShareOutOfRange {
+        /// The setting.
+        name: &'static str,
+        /// The value given.
+        share: f64,
+    },
+    /// `min_lines` below 2 (the repeated-line share needs two lines).
+    #[error("signals: min_lines must be at least 2")]
+    TooFewLines(u64),
+}
+
 impl SignalsRequest {
     /// The effective settings: the union of both lists of signals, command-line values over
     /// the manifest's over the defaults. `None` when no signal is enabled.
-    pub fn resolve(&self, table: Option<&SignalsTable>) -> Result<Option<SignalsConfig>, String> {
+    pub fn resolve(
+        &self,
+        table: Option<&SignalsTable>,
+    ) -> Result<Option<SignalsConfig>, SignalsError> {
         let empty = SignalsTable::default();
         let table = table.unwrap_or(&empty);
         let mut enabled = self.enabled.clone();
@@ -66,13 +89,11 @@ impl SignalsRequest {
             ("max_repeated_line_share", quality.max_repeated_line_share),
         ] {
             if !(0.0..=1.0).contains(&share) {
-                return Err(format!(
-                    "signals: {name} must be between 0 and 1, not {share}"
-                ));
+                return Err(SignalsError::ShareOutOfRange { name, share });
             }
         }
         if quality.min_lines < 2 {
-            return Err("signals: min_lines must be at least 2".into());
+            return Err(SignalsError::TooFewLines(quality.min_lines));
         }
         if enabled.is_empty() {
             return Ok(None);

@@ -24,7 +24,9 @@ pub mod pii;
 pub mod quality;
 mod swar;
 
-pub use config::{SignalKind, SignalsConfig, SignalsRequest, SignalsTable};
+pub use config::{
+    SignalKind, SignalsConfig, SignalsError, SignalsRequest, SignalsTable, UnknownSignal,
+};
 
 use crate::stats::signals::{ExactState, SignalStats};
 use crate::stats::{Category, SourceStats};

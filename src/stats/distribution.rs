@@ -2,6 +2,7 @@
 //! exact minimum, maximum and sum, so that min, max and mean are exact and percentiles are
 //! within 0.1% of the true value.
 
+use super::FormError;
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 use std::ops::AddAssign;
@@ -140,7 +141,11 @@ impl TokenDistribution {
 
     /// Rebuilds a distribution from a report's histogram and its exact minimum, maximum and
     /// sum (the sum of tokens per document is the source's token count).
-    pub fn from_base64(encoded: &str, min: u64, max: u64, sum: u64) -> Result<Self, String> {
+    pub fn from_base64(encoded: &str, min: u64, max: u64, sum: u64) -> Result<Self, FormError> {
+        Self::decode(encoded, min, max, sum).map_err(FormError::Undecodable)
+    }
+
+    fn decode(encoded: &str, min: u64, max: u64, sum: u64) -> Result<Self, String> {
         use base64::Engine as _;
         use hdrhistogram::serialization::Deserializer;
         let bytes = base64::engine::general_purpose::STANDARD

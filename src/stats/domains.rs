@@ -3,7 +3,7 @@
 //! an overflow and the per-domain figures are marked approximate (the totals stay exact).
 //! Merges with `+=` (maps add; a merge past the cap keeps every domain, so nothing is lost).
 
-use super::{Counts, DocTokens};
+use super::{Counts, DocTokens, FormError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::ops::AddAssign;
@@ -191,7 +191,7 @@ impl Domains {
     /// The statistics these domains stand for, checked against the tally's text `counts`;
     /// domains summed in `domains_other` stay summed, and make the per-domain figures of
     /// anything merged from them approximate.
-    pub fn to_stats(&self, counts: &Counts) -> Result<DomainStats, String> {
+    pub fn to_stats(&self, counts: &Counts) -> Result<DomainStats, FormError> {
         let domains = self;
         let mut stats = DomainStats::default();
         for d in &domains.domains {
@@ -204,7 +204,10 @@ impl Domains {
                 .insert(d.domain.as_str().into(), one)
                 .is_some()
             {
-                return Err(format!("domain {:?} is listed twice", d.domain));
+                return Err(FormError::Disagrees(format!(
+                    "domain {:?} is listed twice",
+                    d.domain
+                )));
             }
         }
         let other = &domains.domains_other;
@@ -224,10 +227,10 @@ impl Domains {
             // A report written before domains were counted.
             stats.without = counts.text();
         } else if sum != counts.text() {
-            return Err(format!(
+            return Err(FormError::Disagrees(format!(
                 "domains and records without one add up to {} documents and {} tokens, not {} and {}",
                 sum.documents, sum.tokens, counts.documents, counts.tokens
-            ));
+            )));
         }
         Ok(stats)
     }

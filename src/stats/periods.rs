@@ -2,7 +2,7 @@
 //! a usable date, and records of sources that declare a collection period instead. Merges
 //! exactly with `+=` (month maps add; declared spans widen).
 
-use super::{Counts, DocTokens, Month, month_key, parse_month_key};
+use super::{Counts, DocTokens, FormError, Month, month_key, parse_month_key};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ops::AddAssign;
@@ -129,7 +129,7 @@ impl PeriodStats {
 impl Periods {
     /// The statistics these months stand for, checked against the tally's text `counts`
     /// (declared spans come from the sources).
-    pub fn to_stats(&self, counts: &Counts) -> Result<PeriodStats, String> {
+    pub fn to_stats(&self, counts: &Counts) -> Result<PeriodStats, FormError> {
         let periods = self;
         let mut stats = PeriodStats {
             undated: periods.undated,
@@ -137,7 +137,8 @@ impl Periods {
             ..PeriodStats::default()
         };
         for (key, c) in &periods.by_month {
-            let month = parse_month_key(key).ok_or_else(|| format!("bad month key {key:?}"))?;
+            let month = parse_month_key(key)
+                .ok_or_else(|| FormError::Undecodable(format!("bad month key {key:?}")))?;
             stats.months.insert(month, *c);
         }
         let mut sum = stats.undated;
@@ -147,10 +148,10 @@ impl Periods {
             // A report written before months were counted: every document is undated.
             stats.undated = counts.text();
         } else if sum != counts.text() {
-            return Err(format!(
+            return Err(FormError::Disagrees(format!(
                 "months, undated and declared records add up to {} documents and {} tokens, not {} and {}",
                 sum.documents, sum.tokens, counts.documents, counts.tokens
-            ));
+            )));
         }
         Ok(stats)
     }

@@ -6,7 +6,7 @@
 
 use super::signals::{Scope, SignalsConfig, SignalsReport};
 use super::{
-    AudioCounts, Counts, DistributionSummary, Domains, Estimate, ImageCounts, ItemBytes,
+    AudioCounts, Counts, DistributionSummary, Domains, Estimate, FormError, ImageCounts, ItemBytes,
     MediaCounts, Periods, SourceStats, TokenDistribution, VideoCounts, milliseconds,
 };
 use serde::{Deserialize, Serialize};
@@ -155,7 +155,7 @@ impl Tally {
 
     /// The statistics this tally (with a source's histogram `hdr`) stands for: the inverse of
     /// [`Tally::of`], used to merge saved tallies exactly.
-    pub fn to_stats(&self, hdr: Option<&str>) -> Result<SourceStats, String> {
+    pub fn to_stats(&self, hdr: Option<&str>) -> Result<SourceStats, FormError> {
         let tally = self;
         let m = &tally.by_modality;
         let counts = Counts {
@@ -183,7 +183,9 @@ impl Tally {
             samples: tally.webdataset.samples,
         };
         if counts.tokens + media.tokens() != tally.counts.tokens {
-            return Err("tokens are not the sum of the modalities' tokens".into());
+            return Err(FormError::Disagrees(
+                "tokens are not the sum of the modalities' tokens".into(),
+            ));
         }
         let tokens_per_document = match (hdr, &tally.tokens_per_document) {
             (None, None) if counts.documents == 0 => TokenDistribution::default(),
@@ -191,15 +193,15 @@ impl Tally {
                 let d =
                     TokenDistribution::from_base64(hdr, summary.min, summary.max, counts.tokens)?;
                 if d.count() != counts.documents {
-                    return Err(format!(
+                    return Err(FormError::Disagrees(format!(
                         "the histogram holds {} documents, the counts {}",
                         d.count(),
                         counts.documents
-                    ));
+                    )));
                 }
                 d
             }
-            _ => return Err("the tokens-per-document histogram is missing".into()),
+            _ => return Err(FormError::Missing("the tokens-per-document histogram")),
         };
         let signals = match &tally.signals {
             Some(report) => report.to_stats()?,

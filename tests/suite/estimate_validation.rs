@@ -10,7 +10,8 @@ use rand_chacha::ChaCha8Rng;
 use std::io::Write;
 use std::path::Path;
 use tokencensus::CountConfig;
-use tokencensus::report::{Estimate, Report};
+use tokencensus::report::Report;
+use tokencensus::stats::Estimate;
 use tokencensus::{EstimateConfig, Population, SampleSize, estimate_sample};
 
 /// One document of `chars` characters in a style: prose, digits, CJK or code.

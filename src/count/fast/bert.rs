@@ -9,7 +9,7 @@ use super::bpe::Unsupported;
 use super::cache::{CACHE, ThreadCache, new_owner_id};
 use super::spec;
 use super::wordpiece::WordPieceModel;
-use crate::count::Counter;
+use crate::count::{Counter, TokenizerError};
 use serde_json::Value;
 
 /// What the BERT route needs from a `tokenizer.json` besides the WordPiece model.
@@ -106,7 +106,7 @@ fn utf8_width(lead: u8) -> usize {
 }
 
 impl Counter for BertCounter {
-    fn count(&self, text: &str) -> Result<u64, String> {
+    fn count(&self, text: &str) -> Result<u64, TokenizerError> {
         CACHE.with(|cell| {
             let mut cache = cell.borrow_mut();
             cache.claim(self.id);

@@ -23,7 +23,7 @@ pub mod unicode;
 mod unicode_table;
 pub mod wordpiece;
 
-use super::Counter;
+use super::{Counter, TokenizerError};
 use added::AddedTokens;
 use bpe::{BytePairModel, Unsupported};
 use cache::{CACHE, ThreadCache, new_owner_id};
@@ -124,7 +124,7 @@ impl FastCounter {
 }
 
 impl Counter for FastCounter {
-    fn count(&self, text: &str) -> Result<u64, String> {
+    fn count(&self, text: &str) -> Result<u64, TokenizerError> {
         CACHE.with(|cell| {
             let mut cache = cell.borrow_mut();
             cache.claim(self.id);

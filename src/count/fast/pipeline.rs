@@ -8,7 +8,7 @@
 
 use super::bpe::Unsupported;
 use super::cache::{CACHE, new_owner_id};
-use crate::count::Counter;
+use crate::count::{Counter, TokenizerError};
 use serde_json::Value;
 use tokenizers::{Model, OffsetReferential, OffsetType, PreTokenizer, Tokenizer};
 
@@ -44,7 +44,17 @@ impl<P: PieceCounter> PipelineCounter<P> {
 }
 
 impl<P: PieceCounter> Counter for PipelineCounter<P> {
-    fn count(&self, text: &str) -> Result<u64, String> {
+    fn count(&self, text: &str) -> Result<u64, TokenizerError> {
+        self.count_text(text).map_err(TokenizerError)
+    }
+
+    fn route(&self) -> &'static str {
+        self.pieces.route()
+    }
+}
+
+impl<P: PieceCounter> PipelineCounter<P> {
+    fn count_text(&self, text: &str) -> Result<u64, String> {
         let added = self.tokenizer.get_added_vocabulary();
         let mut pieces = added.extract_and_normalize(self.tokenizer.get_normalizer(), text);
         if let Some(pre) = self.tokenizer.get_pre_tokenizer() {
@@ -80,10 +90,6 @@ impl<P: PieceCounter> Counter for PipelineCounter<P> {
                 None => Ok(tokens),
             }
         })
-    }
-
-    fn route(&self) -> &'static str {
-        self.pieces.route()
     }
 }
 

@@ -107,7 +107,7 @@ impl ClassTable {
     }
 
     /// The class of `c`.
-    #[inline]
+    #[cfg(test)]
     pub fn class(&self, c: char) -> Class {
         self.class_of(c as u32)
     }

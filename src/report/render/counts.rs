@@ -5,8 +5,8 @@
 
 use super::grid::Grid;
 use super::{Report, human_bytes, human_count, share, thousands};
-use crate::report::Tally;
 use crate::stats::DistributionSummary;
+use crate::stats::Tally;
 
 /// One figure of a tally: a column of the counts tables.
 #[derive(Debug, Clone, Copy)]

@@ -7,7 +7,7 @@
 use super::estimate_note;
 use super::grid::Grid;
 use super::{Report, human_bytes, human_count, percent};
-use crate::report::{Estimate, Tally};
+use crate::stats::{Estimate, Tally};
 use std::io::{self, Write};
 
 /// The Markdown heading over an estimate's exact tables, which count the sample only.

@@ -3,7 +3,8 @@
 
 use super::grid::Grid;
 use super::{percent, thousands};
-use crate::report::{Estimate, Report};
+use crate::report::Report;
+use crate::stats::Estimate;
 
 /// The estimate of the totals, if the report is an estimate.
 pub fn total_estimate(report: &Report) -> Option<&Estimate> {

@@ -6,8 +6,8 @@
 use super::headline::text_tokens;
 use super::words::{count_words, quantity_words};
 use super::{hours, thousands};
-use crate::manifest::Category;
-use crate::report::Tally;
+use crate::stats::Category;
+use crate::stats::Tally;
 
 /// A modality of the template (its "other" modality is handled apart: nothing measures it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,8 +7,8 @@ use super::eu_sizes::{MAPPING, Modality, above_three_percent};
 use super::grid::Grid;
 use super::markdown::escape;
 use super::{periods, share, thousands};
-use crate::manifest::Category;
-use crate::report::{CategoryReport, Report, SourceReport, Tally};
+use crate::report::{CategoryReport, Report, SourceReport};
+use crate::stats::{Category, Tally};
 use std::io::{self, Write};
 
 /// A field the provider completes: a census cannot know it.

@@ -4,7 +4,8 @@
 
 use super::percent;
 use super::words::{count_rounded, count_words, counted, quantity_words};
-use crate::report::{Report, Tally};
+use crate::report::Report;
+use crate::stats::Tally;
 
 /// The tokenizer's name as people write it (`llama3` → `Llama 3`); unknown names unchanged.
 pub fn tokenizer_display(name: &str) -> String {

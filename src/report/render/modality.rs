@@ -5,7 +5,7 @@
 
 use super::grid::Grid;
 use super::{Report, hours, human_bytes, human_count, human_duration, share, thousands};
-use crate::report::Tally;
+use crate::stats::Tally;
 
 /// Whether the census counted any image, sound, video, unsupported item or WebDataset sample.
 pub fn has_media(report: &Report) -> bool {

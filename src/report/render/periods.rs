@@ -4,8 +4,8 @@
 
 use super::grid::Grid;
 use super::{share, thousands};
-use crate::provenance::parse_month_key;
-use crate::report::{DocTokens, Report, SourceReport, Tally};
+use crate::report::{Report, SourceReport};
+use crate::stats::{DocTokens, Tally, parse_month_key};
 
 const MONTHS: [&str; 12] = [
     "January",

@@ -2,7 +2,7 @@
 //! months covered, how much is undated or declared, and the largest domains.
 
 use super::{Report, human_count, share};
-use crate::report::Tally;
+use crate::stats::Tally;
 use std::io::{self, Write};
 
 /// How many domains the table names per line.

@@ -6,8 +6,8 @@
 use super::grid::Grid;
 use super::{Report, human_count, percent, thousands};
 use crate::display::ratio;
-use crate::report::Tally;
-use crate::report::signals::{LangReport, PiiCount};
+use crate::stats::Tally;
+use crate::stats::signals::{LangReport, PiiCount};
 use std::io::{self, Write};
 
 /// Languages named per row; the others are summed as "other".

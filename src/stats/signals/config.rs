@@ -38,19 +38,22 @@ impl SignalKind {
     }
 
     /// Parses one name of a `--signals` list; `all` stands for every signal.
-    pub fn parse_list(name: &str) -> Result<Vec<SignalKind>, String> {
+    pub fn parse_list(name: &str) -> Result<Vec<SignalKind>, UnknownSignal> {
         match name.trim() {
             "all" => Ok(Self::ALL.to_vec()),
             other => Self::ALL
                 .into_iter()
                 .find(|k| k.name() == other)
                 .map(|k| vec![k])
-                .ok_or_else(|| {
-                    format!("unknown signal {other:?} (expected dedup, pii, lang, quality or all)")
-                }),
+                .ok_or_else(|| UnknownSignal(other.to_string())),
         }
     }
 }
+
+/// A name in a `--signals` list that names no signal.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown signal {0:?} (expected dedup, pii, lang, quality or all)")]
+pub struct UnknownSignal(pub String);
 
 /// Default of [`Thresholds::min_words`].
 pub const DEFAULT_MIN_WORDS: u64 = 10;

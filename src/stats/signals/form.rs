@@ -9,7 +9,7 @@ use super::{
     Attribution, ExactState, LangStats, PiiKind, PiiStats, QualityStats, SignalKind, SignalStats,
     SignalsConfig, Sketch, Thresholds,
 };
-use crate::stats::DocTokens;
+use crate::stats::{DocTokens, FormError};
 use serde::{Deserialize, Serialize};
 
 /// Which tally a report is built for.
@@ -163,7 +163,7 @@ impl SignalsReport {
 
     /// The statistics a source's signals report stands for (the inverse of
     /// [`SignalsReport::of`]); exact duplicate figures do not survive it, the sketches do.
-    pub fn to_stats(&self) -> Result<SignalStats, String> {
+    pub fn to_stats(&self) -> Result<SignalStats, FormError> {
         stats_of_signals(self)
     }
 }
@@ -257,12 +257,12 @@ fn lang_report(l: &LangStats, config: &SignalsConfig) -> LangReport {
     }
 }
 
-fn stats_of_signals(r: &SignalsReport) -> Result<SignalStats, String> {
+fn stats_of_signals(r: &SignalsReport) -> Result<SignalStats, FormError> {
     let mut s = SignalStats::default();
     if let Some(d) = &r.dedup {
         let sketch = |text: &Option<String>| match text {
             Some(t) => Sketch::from_base64(t),
-            None => Err("a source's dedup sketch is missing".into()),
+            None => Err(FormError::Missing("a source's dedup sketch")),
         };
         s.dedup.sketch = sketch(&d.sketch)?;
         s.dedup.normalized_sketch = sketch(&d.normalized_sketch)?;
@@ -286,7 +286,7 @@ fn stats_of_signals(r: &SignalsReport) -> Result<SignalStats, String> {
             };
             (c.language.as_str(), count)
         });
-        s.lang = LangStats::from_codes(codes, l.unknown)?;
+        s.lang = LangStats::from_codes(codes, l.unknown).map_err(FormError::Undecodable)?;
     }
     if let Some(q) = &r.quality {
         s.quality = QualityStats {

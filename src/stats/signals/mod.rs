@@ -14,6 +14,7 @@ mod sketch;
 pub use config::{
     DEFAULT_DEDUP_EXACT_LIMIT, DEFAULT_MAX_REPEATED_LINE_SHARE, DEFAULT_MIN_LETTER_SHARE,
     DEFAULT_MIN_LINES, DEFAULT_MIN_WORDS, LANG_PREFIX_BYTES, SignalKind, SignalsConfig, Thresholds,
+    UnknownSignal,
 };
 pub use dedup::{Attribution, DedupStats, ExactState};
 pub use form::{

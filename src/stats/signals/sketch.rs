@@ -6,6 +6,7 @@
 //! tokens as Σw/θ over the K−1 smallest entries (θ: the K-th smallest hash as a fraction of
 //! 2^64), with a relative standard error of about 1/√(K−2) for the texts (1.6% for K = 4096).
 
+use crate::stats::FormError;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
@@ -120,7 +121,11 @@ impl Sketch {
     }
 
     /// Reads a sketch written by [`Sketch::to_base64`].
-    pub fn from_base64(text: &str) -> Result<Sketch, String> {
+    pub fn from_base64(text: &str) -> Result<Sketch, FormError> {
+        Self::decode(text).map_err(FormError::Undecodable)
+    }
+
+    fn decode(text: &str) -> Result<Sketch, String> {
         let bytes = STANDARD
             .decode(text)
             .map_err(|e| format!("sketch is not base64: {e}"))?;

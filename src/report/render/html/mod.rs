@@ -10,7 +10,7 @@ mod tables;
 
 use super::words::{self, count_words};
 use super::{Render, Report, estimate_note, headline, thousands, tokenizer_line};
-use crate::manifest::Category;
+use crate::stats::Category;
 use charts::Bar;
 use std::io::{self, Write};
 

@@ -2,9 +2,9 @@
 //! tokens-per-document histogram of all sources together (decoded from each source's HDR
 //! histogram, in 1-2-5 bins) and tokens per month on a continuous month axis.
 
-use crate::provenance::{Month, month_key, parse_month_key};
-use crate::report::{DocTokens, Report, Tally};
+use crate::report::Report;
 use crate::stats::TokenDistribution;
+use crate::stats::{DocTokens, Month, Tally, month_key, parse_month_key};
 use std::collections::BTreeMap;
 
 /// The distribution of tokens per text document over all sources, and a note for each source
