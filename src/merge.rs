@@ -63,6 +63,7 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
         shard: None,
         merged_parts: Some(parts.len() as u32),
         resumed_files: None,
+        plan_seconds: None,
         estimate: None,
     };
     Ok(build_report(

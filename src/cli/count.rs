@@ -81,7 +81,8 @@ pub fn run(args: CountArgs) -> Result<ExitCode, FatalError> {
         );
     }
     let census = tokencensus::count(&config)?;
-    if !args.quiet {
+    // When nothing at all was counted, the warnings are the explanation: never hide them.
+    if !args.quiet || census.report.totals.tally.counts.files == 0 {
         for warning in &census.warnings {
             eprintln!("tokencensus: warning: {warning}");
         }

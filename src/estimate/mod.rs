@@ -219,6 +219,7 @@ pub fn estimate_sample(
         shard: None,
         merged_parts: None,
         resumed_files: None,
+        plan_seconds: None,
         estimate: Some(EstimateRun {
             sample_fraction: sample.fraction,
             sample_bytes: match sample.size {

@@ -3,10 +3,12 @@
 //! is decided here: missing paths and files claimed twice are fatal; symlink loops, unreadable
 //! folders and files that no source claims become input errors.
 
+mod discovery;
 mod pattern;
 mod shard;
 mod walk;
 
+pub use discovery::Discovery;
 pub use shard::{ShardSpec, ShardSpecError};
 
 use crate::error::{ErrorKind, FatalError, InputError};
@@ -17,6 +19,8 @@ use crate::read::format::Format;
 use crate::read::jsonl::FieldNames;
 use crate::stats::{Category, Month, parse_month_key};
 use globset::{GlobBuilder, GlobSetBuilder};
+use pattern::Lexical;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walk::{Found, walk};
@@ -139,13 +143,18 @@ pub struct Plan {
 
 impl Plan {
     /// One source per PATH argument, named exactly as given; a PATH given twice (however
-    /// spelled) is one source.
-    pub fn from_paths(paths: &[PathBuf], fields: &FieldDefaults) -> Result<Plan, FatalError> {
+    /// spelled) is one source. Files found are noted in `discovery`.
+    pub fn from_paths(
+        paths: &[PathBuf],
+        fields: &FieldDefaults,
+        discovery: &Discovery,
+    ) -> Result<Plan, FatalError> {
         let mut plan = Plan::default();
+        let lexical = Lexical::here();
         let mut claims = Claims::default();
         let mut given: Vec<PathBuf> = Vec::new();
         for path in paths {
-            let normalized = pattern::normalize(path);
+            let normalized = lexical.normalize(path);
             if given.contains(&normalized) {
                 plan.warnings
                     .push(format!("{} is given twice; counted once", path.display()));
@@ -162,7 +171,7 @@ impl Plan {
                     fields.text.clone(),
                 )
             });
-            for found in walk(path)? {
+            for found in walk(path, discovery)? {
                 plan.take(found, |_| Owner::One(index), &mut claims, &mut [])?;
             }
         }
@@ -171,20 +180,25 @@ impl Plan {
     }
 
     /// The sources of a manifest; `extra` PATH arguments are walked too, and any file found that
-    /// no source claims is an `unmatched` error.
+    /// no source claims is an `unmatched` error. Folders are walked in parallel; files found are
+    /// noted in `discovery`.
     pub fn from_manifest(
         manifest: &Manifest,
         extra: &[PathBuf],
         fields: &FieldDefaults,
+        discovery: &Discovery,
     ) -> Result<Plan, FatalError> {
         let mut plan = Plan::default();
+        let lexical = Lexical::here();
+        let root = lexical.normalize(&manifest.root);
+        let mut outside = Vec::new();
         // One glob set for all sources (matching a path costs the same for 10 or 100,000
         // sources), and the source of each of its globs.
         let mut globs = GlobSetBuilder::new();
         let mut glob_source = Vec::new();
         let mut bases: Vec<PathBuf> = extra
             .iter()
-            .map(|p| pattern::display(&pattern::normalize(p)))
+            .map(|p| lexical.display(&lexical.normalize(p)))
             .collect();
         for path in extra {
             if std::fs::symlink_metadata(path).is_err() {
@@ -212,7 +226,7 @@ impl Plan {
                     .and_then(|c| Some((parse_month_key(&c.from)?, parse_month_key(&c.to)?))),
             });
             for spelled in &entry.paths {
-                let resolved = pattern::resolve(&manifest.root, spelled);
+                let resolved = pattern::resolve(&lexical, &manifest.root, spelled);
                 if resolved.literal && std::fs::symlink_metadata(&resolved.base).is_err() {
                     return Err(FatalError::PathNotFound {
                         path: resolved.base,
@@ -232,8 +246,20 @@ impl Plan {
                     globs.add(built);
                     glob_source.push(source);
                 }
+                if !lexical.normalize(&resolved.base).starts_with(&root) {
+                    outside.push(format!("source \"{}\": {spelled}", entry.name));
+                }
                 bases.push(resolved.base);
             }
+        }
+        if !outside.is_empty() {
+            plan.warnings.push(format!(
+                "{} pattern{} read outside the manifest's folder {}: {}",
+                outside.len(),
+                if outside.len() == 1 { "" } else { "s" },
+                lexical.display(&root).display(),
+                outside.join(", ")
+            ));
         }
         let globs = globs.build().map_err(|e| FatalError::Manifest {
             path: manifest.path.clone(),
@@ -242,28 +268,39 @@ impl Plan {
         let manifest_file = manifest.path.canonicalize().ok();
         let mut claims = Claims::default();
         let mut matched = vec![false; plan.sources.len()];
-        for base in outermost(bases) {
-            if !base.exists() {
-                continue; // a glob's literal folder that does not exist simply matches nothing
+        let owner = |p: &Path| {
+            let mut owners: Vec<usize> = (globs.matches(lexical.normalize(p)).iter())
+                .map(|&g| glob_source[g])
+                .collect();
+            owners.sort_unstable();
+            owners.dedup();
+            match owners[..] {
+                [] => Owner::Nobody,
+                [one] => Owner::One(one),
+                [a, b, ..] => Owner::Two(a, b),
             }
-            for found in walk(&base)? {
-                if let Found::File { canonical, .. } = &found
+        };
+        // A glob's literal folder that does not exist simply matches nothing.
+        let bases: Vec<PathBuf> = (outermost(&lexical, bases).into_iter())
+            .filter(|base| base.exists())
+            .collect();
+        let walked: Vec<_> = bases.par_iter().map(|b| walk(b, discovery)).collect();
+        for found in walked {
+            for found in found? {
+                if let Found::File {
+                    path, canonical, ..
+                } = &found
                     && Some(canonical) == manifest_file.as_ref()
                 {
+                    if let Owner::One(source) | Owner::Two(source, _) = owner(path) {
+                        plan.warnings.push(format!(
+                            "the manifest {} matches source \"{}\"'s patterns; it is not counted",
+                            path.display(),
+                            plan.sources[source].name
+                        ));
+                    }
                     continue;
                 }
-                let owner = |p: &Path| {
-                    let mut owners: Vec<usize> = (globs.matches(pattern::normalize(p)).iter())
-                        .map(|&g| glob_source[g])
-                        .collect();
-                    owners.sort_unstable();
-                    owners.dedup();
-                    match owners[..] {
-                        [] => Owner::Nobody,
-                        [one] => Owner::One(one),
-                        [a, b, ..] => Owner::Two(a, b),
-                    }
-                };
                 plan.take(found, owner, &mut claims, &mut matched)?;
             }
         }
@@ -389,9 +426,9 @@ impl Plan {
 /// The bases to walk, each once: duplicates and bases inside another base are dropped.
 /// Sorted component by component, a folder's descendants follow it directly, so each base
 /// needs comparing with the last one kept only.
-fn outermost(bases: Vec<PathBuf>) -> Vec<PathBuf> {
+fn outermost(lexical: &Lexical, bases: Vec<PathBuf>) -> Vec<PathBuf> {
     let mut bases: Vec<(PathBuf, PathBuf)> = (bases.into_iter())
-        .map(|b| (pattern::normalize(&b), b))
+        .map(|b| (lexical.normalize(&b), b))
         .collect();
     bases.sort_by(|a, b| a.0.cmp(&b.0));
     let mut kept: Vec<(PathBuf, PathBuf)> = Vec::new();

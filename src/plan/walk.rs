@@ -1,6 +1,7 @@
 //! Walking a PATH: files in a deterministic (sorted) order, hidden entries skipped below the
 //! starting point, symbolic links followed with loops detected and reported.
 
+use super::Discovery;
 use crate::error::{ErrorKind, FatalError, InputError};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -20,8 +21,9 @@ pub enum Found {
     Problem(InputError),
 }
 
-/// Walks `start` (a file or a folder); a missing `start` is fatal.
-pub fn walk(start: &Path) -> Result<Vec<Found>, FatalError> {
+/// Walks `start` (a file or a folder), noting each file in `discovery`; a missing `start` is
+/// fatal.
+pub fn walk(start: &Path, discovery: &Discovery) -> Result<Vec<Found>, FatalError> {
     if std::fs::metadata(start).is_err() && std::fs::symlink_metadata(start).is_err() {
         return Err(FatalError::PathNotFound {
             path: start.to_path_buf(),
@@ -39,6 +41,7 @@ pub fn walk(start: &Path) -> Result<Vec<Found>, FatalError> {
                 let path = e.path().to_path_buf();
                 let size = e.metadata().map(|m| m.len()).unwrap_or(0);
                 let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+                discovery.found(size);
                 found.push(Found::File {
                     path,
                     canonical,

@@ -158,6 +158,10 @@ pub struct RunInfo {
     pub mmap: bool,
     /// Wall time of the count, in seconds (for a merge: the longest part's).
     pub elapsed_seconds: f64,
+    /// Wall time of planning before the count (reading the manifest, walking folders,
+    /// matching files to sources), in seconds; absent where nothing was planned (a merge).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_seconds: Option<f64>,
     /// The shard this report counts, when it is one part of a sharded count.
     #[serde(default)]
     pub shard: Option<ShardRun>,
