@@ -115,6 +115,7 @@ fn count_plan(
         merged_parts: None,
         resumed_files,
         estimate: None,
+        from_memory: false,
     };
     let described = TokenizerReport::new(
         tokenizer.info(),
