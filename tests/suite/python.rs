@@ -58,6 +58,19 @@ fn run(cmd: &mut Command, what: &str) -> bool {
     wait_bounded(child, what, STEP_LIMIT)
 }
 
+/// `python -m pip install ARGS`, quietly, bounded in time.
+fn pip_install(python: &Path, args: &[&std::ffi::OsStr], what: &str) -> bool {
+    let mut cmd = Command::new(python);
+    cmd.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ]);
+    run(cmd.args(args), what)
+}
+
 /// The private environment under `target/python/venv`, created and provisioned when its
 /// requirements changed; `None` (after [`skip`]) when that is impossible here.
 fn environment(dir: &Path) -> Option<PathBuf> {
@@ -77,17 +90,9 @@ fn environment(dir: &Path) -> Option<PathBuf> {
     let wanted = std::fs::read_to_string(&requirements).expect("requirements.txt");
     let stamp = venv.join("tokencensus-requirements.txt");
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
-        let installed = run(
-            Command::new(&python)
-                .args([
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    "-r",
-                ])
-                .arg(&requirements),
+        let installed = pip_install(
+            &python,
+            &["-r".as_ref(), requirements.as_os_str()],
             "pip install -r bindings/python/tests/requirements.txt",
         );
         if !installed {
@@ -127,17 +132,13 @@ fn the_python_package_passes_its_pytest_suite() {
         .expect("a wheel");
     let name = wheel.file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.contains("abi3"), "{name} is not an abi3 wheel");
-    let installed = run(
-        Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-            ])
-            .args(["--force-reinstall", "--no-deps"])
-            .arg(&wheel),
+    let installed = pip_install(
+        &python,
+        &[
+            "--force-reinstall".as_ref(),
+            "--no-deps".as_ref(),
+            wheel.as_os_str(),
+        ],
         "pip install the wheel",
     );
     assert!(installed, "pip could not install {name}");

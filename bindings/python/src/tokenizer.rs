@@ -70,13 +70,7 @@ impl PyTokenizer {
     #[new]
     #[pyo3(signature = (path=None, special_tokens=false))]
     fn new(py: Python<'_>, path: Option<PathBuf>, special_tokens: bool) -> PyResult<Self> {
-        let path = match path {
-            Some(path) if !path.exists() => {
-                return Err(fatal(FatalError::PathNotFound { path }));
-            }
-            Some(path) => Some(std::path::absolute(&path).unwrap_or(path)),
-            None => None,
-        };
+        let path = path.map(|path| std::path::absolute(&path).unwrap_or(path));
         let key = TokenizerKey {
             path,
             special_tokens,

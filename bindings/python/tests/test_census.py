@@ -117,7 +117,22 @@ def test_fatal_errors_have_the_cli_kinds_and_messages(cli, monkeypatch):
     assert done.returncode == 2
     assert str(tokenizer.value) in done.stderr
 
+    with pytest.raises(tokencensus.TokenizerError) as absent:
+        tokencensus.Tokenizer(REPO / "no-such-tokenizer.json")
+    done = run_cli(cli, "count", "fixtures/edge", "--tokenizer", str(REPO / "no-such-tokenizer.json"))
+    assert str(absent.value) in done.stderr
+
     with pytest.raises(tokencensus.ManifestError):
         tokencensus.count(manifest=FIXTURES / "sample" / "linux-doc.jsonl")
     assert issubclass(tokencensus.FatalError, tokencensus.Error)
     assert issubclass(tokencensus.InputError, tokencensus.Error)
+
+
+def test_a_checkpoint_folder_resumes_and_progress_is_accepted(tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)
+    first = tokencensus.count(manifest=MANIFEST, checkpoint=tmp_path / "ckpt", progress=True)
+    again = tokencensus.count(manifest=MANIFEST, checkpoint=tmp_path / "ckpt")
+    assert first["run"]["resumed_files"] == 0
+    assert again["run"]["resumed_files"] > 0
+    for key in ["sources", "categories", "totals"]:
+        assert again[key] == first[key], key

@@ -53,7 +53,7 @@ def test_count_batch_on_a_given_number_of_threads_counts_the_same(sample_texts):
 def test_count_batch_releases_the_gil(sample_texts):
     """Another Python thread keeps running while a long batch counts."""
     tok = tokencensus.Tokenizer()
-    texts = sample_texts * 20
+    texts = sample_texts * 50
     ticks = []
     stop = threading.Event()
 

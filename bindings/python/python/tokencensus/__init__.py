@@ -14,37 +14,8 @@ and pickle. ``tokencensus.datatrove.TokenCensus`` is a datatrove pipeline step. 
 is docs/python.md in the repository.
 """
 
+from . import errors
 from ._native import Tally, Tokenizer, __version__, count, merge, render
-from .errors import (
-    Error,
-    FatalError,
-    InputError,
-    IoError,
-    ManifestError,
-    MergeError,
-    PathNotFoundError,
-    RefusedError,
-    TokenizerError,
-    UsageError,
-    input_errors,
-)
+from .errors import *  # noqa: F403 (the exceptions and input_errors, listed in errors.__all__)
 
-__all__ = [
-    "Tokenizer",
-    "Tally",
-    "count",
-    "render",
-    "merge",
-    "input_errors",
-    "Error",
-    "FatalError",
-    "UsageError",
-    "PathNotFoundError",
-    "TokenizerError",
-    "ManifestError",
-    "RefusedError",
-    "MergeError",
-    "IoError",
-    "InputError",
-    "__version__",
-]
+__all__ = ["Tokenizer", "Tally", "count", "render", "merge", "__version__", *errors.__all__]
