@@ -1,6 +1,7 @@
 """Type stubs of the native part of tokencensus (``tokencensus._native``)."""
 
 import os
+import pathlib
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 _Path = Union[str, "os.PathLike[str]"]
@@ -34,7 +35,7 @@ class Tokenizer:
     def special_tokens(self) -> bool:
         """Whether the post-processor's special tokens are counted."""
     @property
-    def path(self) -> Optional[str]:
+    def path(self) -> Optional["pathlib.Path"]:
         """The tokenizer file (absolute), or ``None`` for the embedded Llama 3."""
 
 class Tally:
