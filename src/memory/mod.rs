@@ -122,7 +122,7 @@ impl MemoryCensus {
     pub fn new(tokenizer: &Tokenizer) -> Self {
         Self {
             tokenizer: describe(tokenizer),
-            domains_listed: crate::DEFAULT_DOMAINS_LISTED,
+            domains_listed: crate::config::DEFAULT_DOMAINS_LISTED,
             sources: Vec::new(),
             errors: Vec::new(),
             elapsed_seconds: 0.0,

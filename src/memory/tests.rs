@@ -1,7 +1,5 @@
 use super::*;
 use crate::config::CountConfig;
-use crate::merge::{Part, merge_parts};
-use crate::report::ShardRun;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -64,7 +62,9 @@ fn a_census_fed_from_memory_equals_the_count_of_the_same_records_in_a_file() {
     let mut config = CountConfig::new(vec![path.clone()]);
     config.date_field = Some("date".into());
     config.url_field = Some("url".into());
-    let counted = crate::count_with(&config, tokenizer()).unwrap().report;
+    let counted = crate::census::count_with(&config, tokenizer())
+        .unwrap()
+        .report;
     let expected = &counted.sources[0];
     let source = MemorySource {
         date_field: Some("date".into()),
@@ -192,81 +192,9 @@ fn merging_refuses_another_tokenizer_and_a_source_declared_differently() {
 #[test]
 fn a_count_of_files_is_not_read_as_a_tally() {
     let config = CountConfig::new(vec![fixture("provenance/records.jsonl")]);
-    let counted = crate::count_with(&config, tokenizer()).unwrap().report;
+    let counted = crate::census::count_with(&config, tokenizer())
+        .unwrap()
+        .report;
     let refused = MemoryCensus::from_report(&counted).unwrap_err();
     assert!(refused.to_string().contains("not a tally"), "{refused}");
-}
-
-fn tally_of(source: &str, texts: &[&str]) -> Report {
-    let mut census = MemoryCensus::new(tokenizer());
-    let source = MemorySource::new(source, Category::Public);
-    for text in texts {
-        census
-            .add(tokenizer(), &source, MemoryRecord::text(text))
-            .unwrap();
-    }
-    census.to_report()
-}
-
-fn as_shard(mut report: Report, index: u32, count: u32) -> Report {
-    report.run.shard = Some(ShardRun {
-        index,
-        count,
-        plan_sha256: "datatrove".into(),
-        origin: format!("rank {index}"),
-    });
-    report
-}
-
-fn part(name: &str, report: Report) -> Part {
-    Part {
-        name: name.into(),
-        report,
-    }
-}
-
-#[test]
-fn merge_parts_combines_tallies_of_different_sources_by_name() {
-    let a = tally_of("b-source", &["one", "two"]);
-    let b = tally_of("a-source", &["three"]);
-    let c = tally_of("b-source", &["four four"]);
-    let merged = merge_parts(&[part("a", a), part("b", b), part("c", c)]).unwrap();
-    let names: Vec<_> = merged.sources.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["a-source", "b-source"]);
-    assert_eq!(merged.sources[1].tally.counts.documents, 3);
-    assert_eq!(merged.run.merged_parts, Some(3));
-    assert!(merged.run.from_memory);
-}
-
-#[test]
-fn merge_parts_checks_that_every_rank_of_tallies_is_there_once() {
-    let rank = |i| as_shard(tally_of("web", &["x"]), i, 3);
-    let complete = [part("0", rank(0)), part("1", rank(1)), part("2", rank(2))];
-    assert_eq!(
-        merge_parts(&complete)
-            .unwrap()
-            .totals
-            .tally
-            .counts
-            .documents,
-        3
-    );
-    let missing = merge_parts(&[part("0", rank(0)), part("2", rank(2))]).unwrap_err();
-    assert!(
-        missing.to_string().contains("shard is 1 of 3 missing"),
-        "{missing}"
-    );
-    let mixed = merge_parts(&[part("0", tally_of("web", &["x"])), part("1", rank(1))]);
-    assert!(mixed.unwrap_err().to_string().contains("is a shard and"));
-    let config = CountConfig::new(vec![fixture("provenance/records.jsonl")]);
-    let counted = crate::count_with(&config, tokenizer()).unwrap().report;
-    let refused = merge_parts(&[
-        part("tally", tally_of("web", &["x"])),
-        part("count", counted),
-    ]);
-    let refused = refused.unwrap_err().to_string();
-    assert!(
-        refused.contains("fed from memory and count is a count of files"),
-        "{refused}"
-    );
 }

@@ -231,3 +231,6 @@ fn same_sources(a: &[SourceReport], b: &[SourceReport]) -> bool {
                     == (&y.date_field, &y.url_field, &y.collected)
         })
 }
+
+#[cfg(test)]
+mod tests;
