@@ -145,6 +145,7 @@ fn count_plan(
         resumed_files,
         plan_seconds: Some(plan_seconds),
         estimate: None,
+        from_memory: false,
     };
     let described = TokenizerReport::new(
         tokenizer.info(),

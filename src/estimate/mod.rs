@@ -231,6 +231,7 @@ pub fn estimate_sample(
             read_bytes: figures.iter().map(|f| f.sampled_bytes).sum(),
             corpus_bytes: population.input_bytes(),
         }),
+        from_memory: false,
     };
     let described = TokenizerReport::new(
         prepared.info(),

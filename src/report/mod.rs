@@ -175,6 +175,11 @@ pub struct RunInfo {
     /// For `estimate`: how the sample was drawn (absent for a count).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<EstimateRun>,
+    /// Whether the texts were handed over from memory (a [`crate::MemoryCensus`], the Python
+    /// `Tally`) rather than read from files: its sources are those it was fed, and such
+    /// reports merge by source name (absent when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_memory: bool,
 }
 
 /// One shard of a sharded count.

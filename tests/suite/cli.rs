@@ -264,7 +264,9 @@ fn help_lists_every_flag_the_readme_and_docs_show() {
                 || flag == "--workspace"
                 || flag == "--manifest-path"
                 || flag == "--path" // cargo install's, in the install notes
-                || flag == "--array"; // sbatch's, in the Slurm notes
+                || flag == "--array" // sbatch's, in the Slurm notes
+                || flag == "--source" // examples/ray/count_with_ray.py's, in docs/python.md
+                || flag == "--num-cpus";
             assert!(
                 known,
                 "README or docs/ show {flag}, which no subcommand's --help knows"

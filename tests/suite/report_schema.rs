@@ -238,7 +238,26 @@ fn real_reports(dir: &Path) -> Vec<(String, Value)> {
 
     let disclosure = root().join("fixtures/reports/disclosure.json");
     keep("fixtures/reports/disclosure.json", read_json(&disclosure));
+    keep("a tally fed from memory", memory_report());
     reports
+}
+
+/// The report of a census fed from memory (the Python `Tally`), with a date and a URL.
+fn memory_report() -> Value {
+    use tokencensus::{MemoryCensus, MemoryRecord, MemorySource, RecordDate, stats::Category};
+    let tokenizer = tokencensus::Tokenizer::embedded().unwrap();
+    let mut census = MemoryCensus::new(&tokenizer);
+    let web = MemorySource::new("web", Category::Crawled);
+    let record = MemoryRecord {
+        text: "Training data, counted exactly.",
+        date: Some(RecordDate::Iso("2024-05-01")),
+        url: Some("https://example.org/a"),
+    };
+    census.add(&tokenizer, &web, record).unwrap();
+    census.add_files(&web, 1, 100).unwrap();
+    let report = serde_json::to_value(census.to_report()).unwrap();
+    assert_eq!(report["run"]["from_memory"], true);
+    report
 }
 
 /// The complete reports shown in `docs/report.md` (its `json` blocks).
