@@ -285,6 +285,7 @@ impl MemoryCensus {
             shard: None,
             merged_parts: None,
             resumed_files: None,
+            plan_seconds: None,
             estimate: None,
             from_memory: true,
         };
