@@ -1,7 +1,7 @@
 //! `tokencensus count`: arguments, their conversion into a [`CountConfig`], and output.
 
 use super::corpus::{CorpusArgs, ProvenanceArgs, ThreadsArg};
-use super::output::ReportOutputArgs;
+use super::output::{ReportOutputArgs, print_warnings};
 use super::shard::ShardArgs;
 use super::signals::SignalsArgs;
 use clap::{Args, ValueEnum};
@@ -81,11 +81,7 @@ pub fn run(args: CountArgs) -> Result<ExitCode, FatalError> {
         );
     }
     let census = tokencensus::count(&config)?;
-    if !args.quiet {
-        for warning in &census.warnings {
-            eprintln!("tokencensus: warning: {warning}");
-        }
-    }
+    print_warnings(&census.warnings, args.quiet);
     args.out.write(&census.report)?;
     Ok(exit_status(&census.report))
 }

@@ -3,7 +3,7 @@
 
 use super::corpus::{CorpusArgs, ThreadsArg};
 use super::count::exit_status;
-use super::output::ReportOutputArgs;
+use super::output::{ReportOutputArgs, print_warnings};
 use clap::Args;
 use std::process::ExitCode;
 use tokencensus::FatalError;
@@ -77,11 +77,7 @@ pub fn run(args: EstimateArgs) -> Result<ExitCode, FatalError> {
     }
     let prepared = config.count.load_tokenizer()?;
     let census = estimate_sample(&config, &population, &sample, &prepared)?;
-    if !args.quiet {
-        for warning in &census.warnings {
-            eprintln!("tokencensus: warning: {warning}");
-        }
-    }
+    print_warnings(&census.warnings, args.quiet);
     args.out.write(&census.report)?;
     Ok(exit_status(&census.report))
 }

@@ -9,6 +9,7 @@ mod walk;
 
 pub use shard::{ShardSpec, ShardSpecError};
 
+use crate::display::printable;
 use crate::error::{ErrorKind, FatalError, InputError};
 use crate::manifest::Manifest;
 use crate::media::TokenModels;
@@ -364,9 +365,9 @@ impl Plan {
     fn claimed_twice(&self, path: &Path, a: usize, b: usize) -> FatalError {
         FatalError::Usage(format!(
             "{} is claimed by two sources, \"{}\" and \"{}\": each file must belong to exactly one source",
-            path.display(),
-            self.sources[a].name,
-            self.sources[b].name
+            printable(&path.display().to_string()),
+            printable(&self.sources[a].name),
+            printable(&self.sources[b].name)
         ))
     }
 

@@ -25,6 +25,7 @@ mod layers;
 mod layout;
 mod media;
 mod multimodal;
+mod output_safety;
 mod parquet;
 mod parquet_count;
 mod parquet_damage;

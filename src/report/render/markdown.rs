@@ -5,6 +5,7 @@
 use super::counts::{self, Format};
 use super::{Render, Report, estimate_note, headline, modality, periods, processing, signals};
 use super::{tokenizer_line, words};
+use crate::display::printable;
 use std::io::{self, Write};
 
 /// Markdown tables with exact numbers.
@@ -67,10 +68,12 @@ fn time_frame(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     periods::sources(report).write_markdown(out)
 }
 
-/// `s` as literal Markdown text: table pipes, HTML and emphasis characters backslash-escaped.
+/// `s` as literal Markdown text on one line: control characters escaped by [`printable`]
+/// (a line break in a name cannot end a table row), then table pipes, HTML and emphasis
+/// characters backslash-escaped.
 pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in printable(s).chars() {
         if matches!(c, '\\' | '|' | '<' | '>' | '*' | '_' | '`' | '[' | ']') {
             out.push('\\');
         }
