@@ -117,6 +117,12 @@ pub fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 
+/// `n` with thousands separators and its noun in the singular or plural: `1 document`,
+/// `1,234 documents`.
+pub fn count_noun(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), plural(n, one, many))
+}
+
 /// Whether `c` must not reach a terminal raw: a control character (C0, DEL, C1), which can move
 /// the cursor, clear the screen or start a new line, or a bidirectional formatting character,
 /// which can reorder the text around it.
@@ -222,6 +228,8 @@ mod tests {
         assert_eq!(plural(1, "document", "documents"), "document");
         assert_eq!(plural(0, "document", "documents"), "documents");
         assert_eq!(plural(2, "file", "files"), "files");
+        assert_eq!(count_noun(1, "document", "documents"), "1 document");
+        assert_eq!(count_noun(1234, "document", "documents"), "1,234 documents");
     }
 
     #[test]

@@ -350,6 +350,14 @@ impl Plan {
             Some(&other) => Err(self.claimed_twice(&path, other, source)),
             None => {
                 claims.owners.insert(canonical, source);
+                if crate::manifest::looks_like_manifest(&path) {
+                    self.warnings.push(format!(
+                        "{} looks like a tokencensus manifest but is not the one in use: it is counted as a document of source \"{}\" (to count by it, give --manifest {})",
+                        printable(&path.display().to_string()),
+                        printable(&self.sources[source].name),
+                        printable(&path.display().to_string())
+                    ));
+                }
                 self.files.push(PlannedFile {
                     format: Format::of(&path),
                     path,
