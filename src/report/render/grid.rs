@@ -36,6 +36,7 @@ pub struct Grid {
     align: Vec<Align>,
     rows: Vec<Row>,
     markup: bool,
+    wrap: bool,
 }
 
 impl Grid {
@@ -48,6 +49,7 @@ impl Grid {
                 .collect(),
             rows: Vec::new(),
             markup: false,
+            wrap: false,
         }
     }
 
@@ -55,6 +57,13 @@ impl Grid {
     /// Markdown writer escapes only their pipes.
     pub fn markup(mut self) -> Grid {
         self.markup = true;
+        self
+    }
+
+    /// The same table whose headers and figures may break at spaces in HTML (`1,100 to
+    /// 1,400` over two lines), for wide tables that must fit the page without scrolling.
+    pub fn wrapping(mut self) -> Grid {
+        self.wrap = true;
         self
     }
 
@@ -177,7 +186,7 @@ impl Grid {
     }
 
     /// Writes an HTML table in a scrolling box, figures in cells of class `num`, the total row
-    /// of class `total`, every cell escaped.
+    /// of class `total`, every cell escaped; a [`Grid::wrapping`] table is of class `wrap`.
     pub fn write_html(&self, out: &mut dyn Write) -> io::Result<()> {
         let cells = |tag: &str, row: &[String]| -> String {
             (row.iter().zip(&self.align))
@@ -192,7 +201,8 @@ impl Grid {
         };
         write!(
             out,
-            "<div class=\"scroll\"><table><thead><tr>{}</tr></thead><tbody>",
+            "<div class=\"scroll\"><table{}><thead><tr>{}</tr></thead><tbody>",
+            if self.wrap { " class=\"wrap\"" } else { "" },
             cells("th", &self.headers)
         )?;
         for (row, total) in self.cells() {
@@ -268,7 +278,7 @@ mod tests {
         assert!(!text.contains('\u{1b}'), "{text}");
         assert_eq!(
             text,
-            "name          n\n---------------\na\\u{1b}[2J     1\nline\\nbreak  2\n"
+            "name         n\n--------------\na\\u{1b}[2J   1\nline\\nbreak  2\n"
         );
         let markdown = written(|g, o| g.write_markdown(o), &grid);
         assert!(markdown.contains("| a\\\\u{1b}\\[2J | 1 |"), "{markdown}");

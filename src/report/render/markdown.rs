@@ -50,16 +50,19 @@ impl Render for Markdown {
         )?;
         counts::distribution(report, Format::Markdown).write_markdown(out)?;
         signals::write_markdown(report, out)?;
-        time_frame(report, out)?;
-        writeln!(out, "### Processing\n")?;
+        // The sections after the sample's heading are the sample's too.
+        let sample = if estimated { " (the sample)" } else { "" };
+        time_frame(report, sample, out)?;
+        writeln!(out, "### Processing{sample}\n")?;
         processing::grid(report).write_markdown(out)
     }
 }
 
-/// The time frame: a sentence, the years, and how each source's records are dated.
-fn time_frame(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+/// The time frame (its heading ending in `suffix`): a sentence, the years, and how each
+/// source's records are dated.
+fn time_frame(report: &Report, suffix: &str, out: &mut dyn Write) -> io::Result<()> {
     let t = &report.totals.tally;
-    writeln!(out, "### Time frame\n")?;
+    writeln!(out, "### Time frame{suffix}\n")?;
     writeln!(out, "{}\n", periods::time_frame_sentence(t))?;
     if !periods::has_periods(t) {
         return Ok(());
