@@ -21,8 +21,8 @@ mod table;
 pub mod words;
 
 pub use crate::display::{
-    hours, human_bytes, human_count, human_duration, percent, plural, printable, printable_lines,
-    share, thousands,
+    count_noun, hours, human_bytes, human_count, human_duration, percent, plural, printable,
+    printable_lines, share, thousands,
 };
 
 use super::Report;
@@ -52,7 +52,8 @@ pub enum OutputFormat {
 
 impl OutputFormat {
     /// The renderer of this format. Every format but JSON (which escapes in its own way) is
-    /// written [`Printable`]: no control character of a name reaches a terminal raw.
+    /// written through [`printable_lines`]: no control character of a name reaches a terminal
+    /// raw.
     pub fn renderer(self) -> Box<dyn Render> {
         match self {
             OutputFormat::Table => Box::new(Printable(table::Table)),
