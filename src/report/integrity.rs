@@ -1,9 +1,9 @@
 //! The integrity digest of a JSON report: SHA-256 of its content in a canonical form, written
 //! into the report as `integrity` and checked whenever a report is read back (`report`,
 //! `merge`), so that a part whose errors were deleted or whose figures were edited by hand is
-//! refused. It covers everything but `integrity` itself and the four `run` members that say how
-//! one run went on one machine ([`RUN_NOT_COVERED`]): two counts of the same corpus carry the
-//! same digest whatever their threads, reading mode, wall time or checkpoint. The canonical form
+//! refused. It covers everything but `integrity` itself and the `run` members that say how one
+//! run went on one machine ([`RUN_NOT_COVERED`]): two counts of the same corpus carry the same
+//! digest whatever their threads, reading mode, wall times or checkpoint. The canonical form
 //! is the one Python writes with `json.dumps(report, sort_keys=True, separators=(",", ":"),
 //! ensure_ascii=False)`, so that anyone can check a digest without tokencensus. A digest is a
 //! seal against mistakes and careless edits, not a signature: anyone can compute one.
@@ -18,8 +18,15 @@ use std::fmt::Write as _;
 /// The name of the digest method: SHA-256 of the canonical JSON described in the module docs.
 pub const METHOD: &str = "sha256-canonical-json-v1";
 
-/// The members of `run` the digest leaves out: how one run went, not what it counted.
-pub const RUN_NOT_COVERED: [&str; 4] = ["threads", "mmap", "elapsed_seconds", "resumed_files"];
+/// The members of `run` the digest leaves out: how one run went, not what it counted
+/// (`plan_seconds` in reports that time their planning).
+pub const RUN_NOT_COVERED: [&str; 5] = [
+    "threads",
+    "mmap",
+    "elapsed_seconds",
+    "plan_seconds",
+    "resumed_files",
+];
 
 /// The `integrity` member of a JSON report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -269,7 +276,7 @@ mod tests {
             "b": [1, -2, 2.5, "é\n\"\u{1}"], "a": {"z": null, "y": true},
             "integrity": {"method": METHOD, "sha256": "00"},
             "run": {"threads": 8, "mmap": true, "elapsed_seconds": 1.5, "resumed_files": null,
-                    "shard": null, "merged_parts": 2}
+                    "plan_seconds": 0.25, "shard": null, "merged_parts": 2}
         });
         let mut out = String::new();
         write_report(&report, &mut out);
@@ -281,6 +288,7 @@ mod tests {
         let mut other = report.clone();
         other["run"]["threads"] = json!(1);
         other["run"]["elapsed_seconds"] = json!(99.0);
+        other["run"]["plan_seconds"] = json!(7.0);
         other["integrity"]["sha256"] = json!("ff");
         assert_eq!(Integrity::of_json(&other), Integrity::of_json(&report));
         other["run"]["merged_parts"] = json!(3);
