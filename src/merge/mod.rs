@@ -4,6 +4,7 @@
 //! settings or splits, and missing or repeated shards, are refused. The merged report equals
 //! the report of a single count of the whole corpus, except for `run`.
 
+use crate::display::plural;
 use crate::error::{FatalError, sort_errors};
 use crate::memory::MemoryCensus;
 use crate::plan::Source;
@@ -208,19 +209,35 @@ fn check_parts(parts: &[Part], memory: bool) -> Result<(), FatalError> {
             slot => *slot = Some(&part.name),
         }
     }
-    let missing: Vec<String> = (0..expected.count)
+    let missing: Vec<u32> = (0..expected.count)
         .filter(|&i| seen[i as usize].is_none())
-        .map(|i| i.to_string())
         .collect();
     if !missing.is_empty() {
-        return refuse(format!(
-            "shard{} {} of {} missing",
-            if missing.len() == 1 { " is" } else { "s are" },
-            missing.join(", "),
-            expected.count
-        ));
+        return refuse(missing_shards(&missing, expected.count));
     }
     Ok(())
+}
+
+/// Most missing shards a message lists by number.
+const MISSING_LISTED: usize = 10;
+
+/// `1 of the 2 shards is missing: shard 1 (...)`, the first few missing shards by number.
+fn missing_shards(missing: &[u32], count: u32) -> String {
+    let mut listed: Vec<String> = (missing.iter().take(MISSING_LISTED))
+        .map(u32::to_string)
+        .collect();
+    if missing.len() > MISSING_LISTED {
+        listed.push(format!("and {} more", missing.len() - MISSING_LISTED));
+    }
+    let n = missing.len() as u64;
+    format!(
+        "{n} of the {count} {} {} missing: {} {} (give the part of every shard, 0 to {})",
+        plural(u64::from(count), "shard", "shards"),
+        plural(n, "is", "are"),
+        plural(n, "shard", "shards"),
+        listed.join(", "),
+        count - 1
+    )
 }
 
 fn same_sources(a: &[SourceReport], b: &[SourceReport]) -> bool {

@@ -92,3 +92,19 @@ fn merge_parts_checks_that_every_rank_of_tallies_is_there_once() {
         "{refused}"
     );
 }
+
+#[test]
+fn missing_shards_are_named_in_a_sentence() {
+    assert_eq!(
+        missing_shards(&[1], 2),
+        "1 of the 2 shards is missing: shard 1 (give the part of every shard, 0 to 1)"
+    );
+    assert_eq!(
+        missing_shards(&[0, 2], 3),
+        "2 of the 3 shards are missing: shards 0, 2 (give the part of every shard, 0 to 2)"
+    );
+    let many: Vec<u32> = (1..100).collect();
+    assert!(missing_shards(&many, 100).starts_with(
+        "99 of the 100 shards are missing: shards 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, and 89 more ("
+    ));
+}

@@ -11,6 +11,7 @@ mod walk;
 pub use discovery::Discovery;
 pub use shard::{ShardSpec, ShardSpecError};
 
+use crate::display::printable;
 use crate::error::{ErrorKind, FatalError, InputError};
 use crate::manifest::Manifest;
 use crate::media::TokenModels;
@@ -171,7 +172,7 @@ impl Plan {
                     fields.text.clone(),
                 )
             });
-            for found in walk(path, discovery)? {
+            for found in walk(path, &lexical, discovery)? {
                 plan.take(found, |_| Owner::One(index), &mut claims, &mut [])?;
             }
         }
@@ -284,7 +285,7 @@ impl Plan {
         let bases: Vec<PathBuf> = (outermost(&lexical, bases).into_iter())
             .filter(|base| base.exists())
             .collect();
-        let walked: Vec<_> = bases.par_iter().map(|b| walk(b, discovery)).collect();
+        let walked: Vec<_> = bases.par_iter().map(|b| walk(b, &lexical, discovery)).collect();
         for found in walked {
             for found in found? {
                 if let Found::File {
@@ -386,6 +387,14 @@ impl Plan {
             Some(&other) => Err(self.claimed_twice(&path, other, source)),
             None => {
                 claims.owners.insert(canonical, source);
+                if crate::manifest::looks_like_manifest(&path) {
+                    self.warnings.push(format!(
+                        "{} looks like a tokencensus manifest but is not the one in use: it is counted as a document of source \"{}\" (to count by it, give --manifest {})",
+                        printable(&path.display().to_string()),
+                        printable(&self.sources[source].name),
+                        printable(&path.display().to_string())
+                    ));
+                }
                 self.files.push(PlannedFile {
                     format: Format::of(&path),
                     path,
@@ -401,9 +410,9 @@ impl Plan {
     fn claimed_twice(&self, path: &Path, a: usize, b: usize) -> FatalError {
         FatalError::Usage(format!(
             "{} is claimed by two sources, \"{}\" and \"{}\": each file must belong to exactly one source",
-            path.display(),
-            self.sources[a].name,
-            self.sources[b].name
+            printable(&path.display().to_string()),
+            printable(&self.sources[a].name),
+            printable(&self.sources[b].name)
         ))
     }
 

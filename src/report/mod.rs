@@ -1,9 +1,12 @@
 //! The report: the one serde model that every output format and every later step reads.
 //! `schema_version` comes first; fields are added, never changed in meaning; counts are exact
-//! integers and a figure always travels with its definition (tokenizer name and hash).
+//! integers and a figure always travels with its definition (tokenizer name and hash). Written
+//! as JSON, a report is sealed with its integrity digest ([`integrity`]), checked when it is
+//! read back.
 
 mod build;
 mod disclosure;
+pub mod integrity;
 pub mod render;
 
 pub use build::build_report;

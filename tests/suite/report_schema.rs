@@ -350,6 +350,9 @@ fn the_schema_rejects_extra_keys_missing_keys_and_wrong_types() {
         ("estimates, no run.estimate", e, "/run",                            Remove("estimate")),
         ("an interval without low",    e, "/sources/0/estimate",             Remove("low")),
         ("an unknown method",          e, "/totals/estimate/method",         Set(json!("guess"))),
+        ("a digest without sha256",    c, "/integrity",                      Remove("sha256")),
+        ("an unknown digest method",   c, "/integrity/method",               Set(json!("md5"))),
+        ("a short digest",             c, "/integrity/sha256",               Set(json!("abc"))),
     ];
     for (what, report, pointer, edit) in broken {
         let report = edited(report, pointer, edit);

@@ -7,18 +7,22 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use std::path::PathBuf;
 use tokencensus::count::TokenizerSource;
+use tokencensus::report::integrity::{self, Seal};
 use tokencensus::{
     CountConfig, FatalError, OutputFormat, Part, Report, ShardChoice, ShardSpec, SignalKind,
 };
 
-/// A report as the dictionary of its JSON form.
+/// A report as the dictionary of its JSON form, sealed with its integrity digest exactly as
+/// `count --format json` writes it.
 pub fn report_to_dict<'py>(py: Python<'py>, report: &Report) -> PyResult<Bound<'py, PyAny>> {
-    let json = serde_json::to_string(report).map_err(|e| usage(e.to_string()))?;
+    let json = py.detach(|| report.render(OutputFormat::Json));
     py.import("json")?.call_method1("loads", (json,))
 }
 
-/// The report a dictionary (as [`report_to_dict`] makes) or a JSON string stands for.
-pub fn report_from_py(report: &Bound<'_, PyAny>) -> PyResult<Report> {
+/// The report a dictionary (as [`report_to_dict`] makes) or a JSON string stands for, and
+/// whether it carried an integrity digest; an altered report (its content no longer hashes to
+/// its digest) is refused, named `name`.
+pub fn report_from_py(report: &Bound<'_, PyAny>, name: &str) -> PyResult<(Report, Seal)> {
     let json: String = match report.cast::<PyString>() {
         Ok(text) => text.to_string(),
         Err(_) => report
@@ -27,7 +31,17 @@ pub fn report_from_py(report: &Bound<'_, PyAny>) -> PyResult<Report> {
             .call_method1("dumps", (report,))?
             .extract()?,
     };
-    serde_json::from_str(&json).map_err(|e| usage(format!("not a tokencensus report: {e}")))
+    integrity::read(&json).map_err(|e| usage(format!("{name}: {e}")))
+}
+
+/// Warns (a Python `UserWarning`) that the report `name` carries no integrity digest and is
+/// used unverified, as the command line's `report` does.
+pub fn warn_unsealed(py: Python<'_>, name: &str) -> PyResult<()> {
+    let message = format!(
+        "{name} carries no integrity digest (written before reports had one, or with it removed): its figures are used unverified"
+    );
+    py.import("warnings")?.call_method1("warn", (message,))?;
+    Ok(())
 }
 
 /// One path or a list of paths.
@@ -158,7 +172,10 @@ pub fn render(py: Python<'_>, report: &Bound<'_, PyAny>, format: &str) -> PyResu
             names.join(", ")
         )));
     };
-    let report = report_from_py(report)?;
+    let (report, seal) = report_from_py(report, "the report")?;
+    if seal == Seal::Missing {
+        warn_unsealed(py, "the report")?;
+    }
     Ok(py.detach(|| report.render(*format)))
 }
 
@@ -177,29 +194,28 @@ pub fn merge<'py>(py: Python<'py>, parts: &Bound<'py, PyAny>) -> PyResult<Bound<
     let mut read = Vec::with_capacity(given.len());
     for (i, part) in given.iter().enumerate() {
         let is_path = !part.is_instance_of::<PyDict>() && !part.is_instance_of::<PyString>();
-        if is_path && let Ok(path) = part.extract::<PathBuf>() {
+        let (name, (report, seal)) = if is_path && let Ok(path) = part.extract::<PathBuf>() {
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 fatal(FatalError::Io {
                     path: path.clone(),
                     message: e.to_string(),
                 })
             })?;
-            let report = serde_json::from_str(&text).map_err(|e| {
-                fatal(FatalError::Merge(format!(
-                    "{}: not a tokencensus JSON report: {e}",
-                    path.display()
-                )))
+            let read = integrity::read(&text).map_err(|e| {
+                fatal(FatalError::Merge(format!("{}: {e}", path.display())))
             })?;
-            read.push(Part {
-                name: path.display().to_string(),
-                report,
-            });
+            (path.display().to_string(), read)
         } else {
-            read.push(Part {
-                name: format!("part {i}"),
-                report: report_from_py(part)?,
-            });
+            let name = format!("part {i}");
+            let read = report_from_py(part, &name)?;
+            (name, read)
+        };
+        if seal == Seal::Missing {
+            return Err(fatal(FatalError::Merge(format!(
+                "{name} carries no integrity digest (written before reports had one, or with it removed): merge takes only parts as tokencensus wrote them"
+            ))));
         }
+        read.push(Part { name, report });
     }
     let merged = py
         .detach(|| tokencensus::merge_parts(&read))

@@ -2,7 +2,7 @@
 //! It pickles as its report (the form `merge` reads) and the tokenizer's path, and loads that
 //! tokenizer again only when it is fed after unpickling.
 
-use crate::census::{report_from_py, report_to_dict};
+use crate::census::{report_from_py, report_to_dict, warn_unsealed};
 use crate::errors::{fatal, usage};
 use crate::tokenizer::{PyTokenizer, TokenizerKey};
 use pyo3::prelude::*;
@@ -10,6 +10,8 @@ use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyString, PyTuple};
 use std::path::PathBuf;
 use std::sync::Arc;
+use tokencensus::report::ShardRun;
+use tokencensus::report::integrity::Seal;
 use tokencensus::stats::Category;
 use tokencensus::{
     ErrorKind, InputError, MemoryCensus, MemoryRecord, MemorySource, RecordDate, Tokenizer,
@@ -175,9 +177,29 @@ impl PyTally {
     }
 
     /// The report of everything counted, as `count --format json` writes it: sources sorted
-    /// by name, categories, totals, errors, with `run.from_memory` set.
-    fn to_report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        report_to_dict(py, &self.census.to_report())
+    /// by name, categories, totals, errors, with `run.from_memory` set, sealed with its
+    /// integrity digest. `shard` (a mapping of `index`, `count`, `plan_sha256` and `origin`)
+    /// states that this tally is one part of a split, as a datatrove rank is.
+    #[pyo3(signature = (shard=None))]
+    fn to_report<'py>(
+        &self,
+        py: Python<'py>,
+        shard: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mut report = self.census.to_report();
+        if let Some(shard) = shard.filter(|s| !s.is_none()) {
+            let json: String = py
+                .import("json")?
+                .call_method1("dumps", (shard,))?
+                .extract()?;
+            let shard: ShardRun = serde_json::from_str(&json).map_err(|e| {
+                usage(format!(
+                    "shard must be a mapping of index, count, plan_sha256 and origin: {e}"
+                ))
+            })?;
+            report.run.shard = Some(shard);
+        }
+        report_to_dict(py, &report)
     }
 
     /// The tally a report of `to_report()` stands for, counting further with `tokenizer`
@@ -192,7 +214,11 @@ impl PyTally {
         category: &str,
     ) -> PyResult<Self> {
         let mut tally = Self::new(py, tokenizer, source, category, "text", None, None)?;
-        tally.census = MemoryCensus::from_report(&report_from_py(report)?).map_err(fatal)?;
+        let (report, seal) = report_from_py(report, "the report")?;
+        if seal == Seal::Missing {
+            warn_unsealed(py, "the report")?;
+        }
+        tally.census = MemoryCensus::from_report(&report).map_err(fatal)?;
         Ok(tally)
     }
 

@@ -82,7 +82,7 @@ def test_shards_merge_into_the_whole_count(monkeypatch):
     for key in ["sources", "categories", "totals", "errors", "tokenizer"]:
         assert merged[key] == whole[key], key
     assert merged["run"]["merged_parts"] == 3
-    with pytest.raises(tokencensus.MergeError, match="shard is 2 of 3 missing"):
+    with pytest.raises(tokencensus.MergeError, match="1 of the 3 shards is missing: shard 2"):
         tokencensus.merge(parts[:2])
     one = tokencensus.count(manifest=MANIFEST, shard="1/3")
     assert one["run"]["shard"]["index"] == 1

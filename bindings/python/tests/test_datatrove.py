@@ -54,5 +54,5 @@ def test_two_ranks_merge_into_the_cli_count(tmp_path, cli):
     documents = sum(1 for path in passed.glob("*.jsonl") for _ in path.open())
     assert documents == merged["totals"]["documents"] == 88
 
-    with pytest.raises(tokencensus.MergeError, match="shard is 1 of 2 missing"):
+    with pytest.raises(tokencensus.MergeError, match="1 of the 2 shards is missing: shard 1"):
         tokencensus.merge(ranks[:1])

@@ -147,3 +147,19 @@ def test_from_report_reads_the_serialised_form():
     back = tokencensus.Tally.from_report(tally.to_report())
     assert without_run(back.to_report()) == without_run(tally.to_report())
     assert "sources=" in repr(back)
+
+
+def test_reports_are_sealed_and_an_altered_one_is_refused() -> None:
+    report = tally_of(RECORDS).to_report()
+    assert report["integrity"]["method"] == "sha256-canonical-json-v1"
+    assert len(report["integrity"]["sha256"]) == 64
+    report["totals"]["tokens"] += 1
+    with pytest.raises(tokencensus.UsageError, match="altered"):
+        tokencensus.render(report, "table")
+    with pytest.raises(tokencensus.UsageError, match="altered"):
+        tokencensus.merge([report])
+    del report["integrity"]
+    with pytest.raises(tokencensus.MergeError, match="no integrity digest"):
+        tokencensus.merge([report])
+    with pytest.warns(UserWarning, match="no integrity digest"):
+        tokencensus.render(report, "table")

@@ -2,7 +2,7 @@
 
 import os
 import pathlib
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 _Path = Union[str, "os.PathLike[str]"]
 Report = Dict[str, Any]
@@ -70,8 +70,10 @@ class Tally:
         """Counts ``files`` files of ``input_bytes`` bytes as read for this tally's source."""
     def merge(self, other: "Tally") -> None:
         """Adds everything ``other`` counted (its sources too), in place."""
-    def to_report(self) -> Report:
-        """The report of everything counted (sources sorted by name)."""
+    def to_report(self, shard: Optional[Mapping[str, Any]] = None) -> Report:
+        """The report of everything counted (sources sorted by name), sealed with its
+        integrity digest. ``shard`` (``index``, ``count``, ``plan_sha256``, ``origin``) states
+        that this tally is one part of a split, as a datatrove rank is."""
     @staticmethod
     def from_report(
         report: Union[Report, str],
@@ -98,7 +100,12 @@ def count(
     """Takes the census of a corpus: the report ``tokencensus count --format json`` writes."""
 
 def render(report: Union[Report, str], format: str = "table") -> str:
-    """Renders a report as ``table``, ``json``, ``markdown``, ``eu-summary`` or ``html``."""
+    """Renders a report as ``table``, ``json``, ``markdown``, ``eu-summary`` or ``html``.
+
+    An altered report (its content no longer hashes to its ``integrity`` digest) is refused;
+    one without a digest is rendered with a warning."""
 
 def merge(parts: Iterable[Union[Report, str, "os.PathLike[str]"]]) -> Report:
-    """Merges shard reports of one count, or tallies and datatrove ranks, exactly."""
+    """Merges shard reports of one count, or tallies and datatrove ranks, exactly.
+
+    Every part must carry its intact ``integrity`` digest, as tokencensus wrote it."""

@@ -129,13 +129,14 @@ class TokenCensus(PipelineStep):
         merged = Tally(tokenizer)
         for tally in tallies.values():
             merged.merge(tally)
-        report = merged.to_report()
-        report["run"]["shard"] = {
-            "index": rank,
-            "count": world_size,
-            "plan_sha256": self._fingerprint(tokenizer),
-            "origin": f"datatrove rank {rank} of {world_size}",
-        }
+        report = merged.to_report(
+            shard={
+                "index": rank,
+                "count": world_size,
+                "plan_sha256": self._fingerprint(tokenizer),
+                "origin": f"datatrove rank {rank} of {world_size}",
+            }
+        )
         with self.output_folder.open(f"{rank:05d}.json", "wt") as out:
             json.dump(report, out, indent=2)
             out.write("\n")
