@@ -124,7 +124,7 @@ def test_fatal_errors_have_the_cli_kinds_and_messages(cli, monkeypatch):
         tokencensus.count("fixtures/edge", shard="3/3")
     with pytest.raises(ValueError, match="unknown format"):
         tokencensus.render({}, "pdf")
-    with pytest.raises(ValueError, match="not a tokencensus report"):
+    with pytest.raises(ValueError, match="not a tokencensus JSON report"):
         tokencensus.render({"schema_version": 1}, "table")
 
     bad = FIXTURES / "sample" / "linux-doc.jsonl"
