@@ -48,8 +48,17 @@ pub fn plan(config: &CountConfig) -> Result<Plan, FatalError> {
 fn plan_with_signals(config: &CountConfig) -> Result<(Plan, Option<SignalsConfig>), FatalError> {
     let manifest = config.manifest.as_deref().map(Manifest::load).transpose()?;
     let plan = match &manifest {
-        Some(manifest) => Plan::from_manifest(manifest, &config.paths, &config.field_defaults())?,
-        None => Plan::from_paths(&config.paths, &config.field_defaults())?,
+        Some(manifest) => Plan::from_manifest(
+            manifest,
+            &config.paths,
+            config.files_from.as_deref(),
+            &config.field_defaults(),
+        )?,
+        None => Plan::from_paths(
+            &config.paths,
+            config.files_from.as_deref(),
+            &config.field_defaults(),
+        )?,
     };
     let table = manifest.as_ref().and_then(|m| m.signals.as_ref());
     let signals = config

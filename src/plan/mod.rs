@@ -3,6 +3,7 @@
 //! is decided here: missing paths and files claimed twice are fatal; symlink loops, unreadable
 //! folders and files that no source claims become input errors.
 
+mod locate;
 mod pattern;
 mod shard;
 mod walk;
@@ -19,7 +20,7 @@ use crate::stats::{Category, Month, parse_month_key};
 use globset::{GlobBuilder, GlobSetBuilder};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use walk::{Found, walk};
+use walk::Found;
 
 /// A source as counted: its name, category, JSONL text field and media token models.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,10 +96,11 @@ impl FieldDefaults {
     }
 }
 
-/// A file to count.
+/// A file (or an object in a store) to count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedFile {
-    /// The path to open, as discovered (reported as is).
+    /// The path to open, as discovered (reported as is); for an object, its URL (never with a
+    /// query string or credentials).
     pub path: PathBuf,
     /// Index into [`Plan::sources`].
     pub source: usize,
@@ -106,6 +108,9 @@ pub struct PlannedFile {
     pub format: Format,
     /// Its size on disk.
     pub size: u64,
+    /// An object's ETag as listed (`None` for a local file): reads check it, and checkpoint
+    /// keys cover it.
+    pub etag: Option<String>,
     /// The byte range to count (the lines that start in it) when a shard counts only part of
     /// the file; `None` for the whole file.
     pub range: Option<(u64, u64)>,
@@ -139,30 +144,32 @@ pub struct Plan {
 
 impl Plan {
     /// One source per PATH argument, named exactly as given; a PATH given twice (however
-    /// spelled) is one source.
-    pub fn from_paths(paths: &[PathBuf], fields: &FieldDefaults) -> Result<Plan, FatalError> {
+    /// spelled) is one source. The entries of a `files_from` list are one more source, named
+    /// as the list is.
+    pub fn from_paths(
+        paths: &[PathBuf],
+        files_from: Option<&Path>,
+        fields: &FieldDefaults,
+    ) -> Result<Plan, FatalError> {
         let mut plan = Plan::default();
         let mut claims = Claims::default();
         let mut given: Vec<PathBuf> = Vec::new();
         for path in paths {
-            let normalized = pattern::normalize(path);
+            let normalized = locate::match_key(path);
             if given.contains(&normalized) {
                 plan.warnings
                     .push(format!("{} is given twice; counted once", path.display()));
                 continue;
             }
             given.push(normalized);
-            let index = plan.sources.len();
-            plan.sources.push(Source {
-                date_field: fields.date.clone(),
-                url_field: fields.url.clone(),
-                ..Source::new(
-                    path.display().to_string(),
-                    Category::Other,
-                    fields.text.clone(),
-                )
-            });
-            for found in walk(path)? {
+            let index = plan.add_path_source(path, fields);
+            for found in locate::discover(path)? {
+                plan.take(found, |_| Owner::One(index), &mut claims, &mut [])?;
+            }
+        }
+        if let Some(list) = files_from {
+            let index = plan.add_path_source(list, fields);
+            for found in locate::discover_list(list)? {
                 plan.take(found, |_| Owner::One(index), &mut claims, &mut [])?;
             }
         }
@@ -170,11 +177,27 @@ impl Plan {
         Ok(plan)
     }
 
-    /// The sources of a manifest; `extra` PATH arguments are walked too, and any file found that
-    /// no source claims is an `unmatched` error.
+    /// A source for the PATH argument (or list) `path`, named as given; its index.
+    fn add_path_source(&mut self, path: &Path, fields: &FieldDefaults) -> usize {
+        self.sources.push(Source {
+            date_field: fields.date.clone(),
+            url_field: fields.url.clone(),
+            ..Source::new(
+                path.display().to_string(),
+                Category::Other,
+                fields.text.clone(),
+            )
+        });
+        self.sources.len() - 1
+    }
+
+    /// The sources of a manifest; `extra` PATH arguments and the entries of a `files_from`
+    /// list are matched against its patterns too, and any file found that no source claims is
+    /// an `unmatched` error.
     pub fn from_manifest(
         manifest: &Manifest,
         extra: &[PathBuf],
+        files_from: Option<&Path>,
         fields: &FieldDefaults,
     ) -> Result<Plan, FatalError> {
         let mut plan = Plan::default();
@@ -182,12 +205,17 @@ impl Plan {
         // sources), and the source of each of its globs.
         let mut globs = GlobSetBuilder::new();
         let mut glob_source = Vec::new();
+        // URL prefixes of patterns with wildcards: listed if they exist, skipped otherwise.
+        let mut remote_globs: Vec<PathBuf> = Vec::new();
         let mut bases: Vec<PathBuf> = extra
             .iter()
-            .map(|p| pattern::display(&pattern::normalize(p)))
+            .map(|p| match locate::url_of(p) {
+                Ok(Some(_)) => p.clone(),
+                _ => pattern::display(&pattern::normalize(p)),
+            })
             .collect();
         for path in extra {
-            if std::fs::symlink_metadata(path).is_err() {
+            if locate::url_of(path)?.is_none() && std::fs::symlink_metadata(path).is_err() {
                 return Err(FatalError::PathNotFound { path: path.clone() });
             }
         }
@@ -212,8 +240,16 @@ impl Plan {
                     .and_then(|c| Some((parse_month_key(&c.from)?, parse_month_key(&c.to)?))),
             });
             for spelled in &entry.paths {
-                let resolved = pattern::resolve(&manifest.root, spelled);
-                if resolved.literal && std::fs::symlink_metadata(&resolved.base).is_err() {
+                let resolved = match locate::resolve_url(spelled)? {
+                    Some(remote) => {
+                        remote_globs.extend((!remote.literal).then(|| remote.base.clone()));
+                        remote
+                    }
+                    None => pattern::resolve(&manifest.root, spelled),
+                };
+                let local = !remote_globs.contains(&resolved.base)
+                    && locate::url_of(&resolved.base)?.is_none();
+                if local && resolved.literal && std::fs::symlink_metadata(&resolved.base).is_err() {
                     return Err(FatalError::PathNotFound {
                         path: resolved.base,
                     });
@@ -242,18 +278,28 @@ impl Plan {
         let manifest_file = manifest.path.canonicalize().ok();
         let mut claims = Claims::default();
         let mut matched = vec![false; plan.sources.len()];
+        let mut found_all = Vec::new();
         for base in outermost(bases) {
-            if !base.exists() {
-                continue; // a glob's literal folder that does not exist simply matches nothing
-            }
-            for found in walk(&base)? {
+            found_all.push(match locate::url_of(&base)? {
+                Some(url) if remote_globs.contains(&base) => locate::discover_if_present(&url)?,
+                Some(_) => locate::discover(&base)?,
+                // a glob's literal folder that does not exist simply matches nothing
+                None if !base.exists() => continue,
+                None => locate::discover(&base)?,
+            });
+        }
+        if let Some(list) = files_from {
+            found_all.push(locate::discover_list(list)?);
+        }
+        for found in found_all {
+            for found in found {
                 if let Found::File { canonical, .. } = &found
                     && Some(canonical) == manifest_file.as_ref()
                 {
                     continue;
                 }
                 let owner = |p: &Path| {
-                    let mut owners: Vec<usize> = (globs.matches(pattern::normalize(p)).iter())
+                    let mut owners: Vec<usize> = (globs.matches(locate::match_key(p)).iter())
                         .map(|&g| glob_source[g])
                         .collect();
                     owners.sort_unstable();
@@ -316,7 +362,7 @@ impl Plan {
         claims: &mut Claims,
         matched: &mut [bool],
     ) -> Result<(), FatalError> {
-        let (path, canonical, size) = match found {
+        let (path, canonical, size, etag) = match found {
             Found::Problem(p) => {
                 self.problems.push(p);
                 return Ok(());
@@ -325,7 +371,8 @@ impl Plan {
                 path,
                 canonical,
                 size,
-            } => (path, canonical, size),
+                etag,
+            } => (path, canonical, size, etag),
         };
         let source = match owner(&path) {
             Owner::One(source) => source,
@@ -354,6 +401,7 @@ impl Plan {
                     path,
                     source,
                     size,
+                    etag,
                     range: None,
                 });
                 Ok(())
@@ -391,7 +439,7 @@ impl Plan {
 /// needs comparing with the last one kept only.
 fn outermost(bases: Vec<PathBuf>) -> Vec<PathBuf> {
     let mut bases: Vec<(PathBuf, PathBuf)> = (bases.into_iter())
-        .map(|b| (pattern::normalize(&b), b))
+        .map(|b| (locate::match_key(&b), b))
         .collect();
     bases.sort_by(|a, b| a.0.cmp(&b.0));
     let mut kept: Vec<(PathBuf, PathBuf)> = Vec::new();

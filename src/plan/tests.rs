@@ -14,7 +14,12 @@ fn tree(files: &[&str]) -> tempfile::TempDir {
 #[test]
 fn paths_are_walked_in_sorted_order_without_hidden_entries() {
     let dir = tree(&["b.jsonl", "a/z.txt", "a/b.jsonl.gz", ".git/x.txt", "a/.env"]);
-    let plan = Plan::from_paths(&[dir.path().to_path_buf()], &FieldDefaults::text("text")).unwrap();
+    let plan = Plan::from_paths(
+        &[dir.path().to_path_buf()],
+        None,
+        &FieldDefaults::text("text"),
+    )
+    .unwrap();
     let names: Vec<_> = plan
         .files
         .iter()
@@ -36,7 +41,12 @@ fn paths_are_walked_in_sorted_order_without_hidden_entries() {
 fn a_file_reached_twice_in_one_source_counts_once() {
     let dir = tree(&["data/a.jsonl"]);
     std::os::unix::fs::symlink("data", dir.path().join("alias")).unwrap();
-    let plan = Plan::from_paths(&[dir.path().to_path_buf()], &FieldDefaults::text("text")).unwrap();
+    let plan = Plan::from_paths(
+        &[dir.path().to_path_buf()],
+        None,
+        &FieldDefaults::text("text"),
+    )
+    .unwrap();
     assert_eq!(plan.files.len(), 1);
 }
 
@@ -56,7 +66,7 @@ fn manifest_patterns_claim_files_and_report_the_rest() {
         dir.path().join("sources.toml"),
     )
     .unwrap();
-    let plan = Plan::from_manifest(&manifest, &[], &FieldDefaults::text("text")).unwrap();
+    let plan = Plan::from_manifest(&manifest, &[], None, &FieldDefaults::text("text")).unwrap();
     let owned: Vec<_> = plan
         .files
         .iter()

@@ -29,6 +29,7 @@ mod parquet;
 mod parquet_count;
 mod parquet_damage;
 mod provenance;
+mod remote;
 mod report_schema;
 mod shard;
 mod signals;

@@ -1,0 +1,304 @@
+//! Issue 16 against a real S3-compatible server (`common::s3`): a corpus of every format counted
+//! from a bucket gives the report it gives from local disk; shards and a checkpointed count
+//! killed part-way give it too; refused credentials, a missing bucket and a missing listed key
+//! stop the run with messages that name what to check; no output ever shows the secret key.
+
+use crate::common::s3::{Ran, S3Server, command, files_under, run_with};
+use crate::common::{census_only, root};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+/// A corpus of every format: the sample corpus (plain JSONL, .gz, .zst, Markdown), Parquet,
+/// media, a WebDataset shard, bad inputs, a JSONL file large enough to be split into ranges, and
+/// a hidden file that neither a walk nor a listing counts.
+fn corpus(dir: &Path) {
+    let copy = |from: &str, to: &str| {
+        let to = dir.join(to);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(root().join(from), to).unwrap();
+    };
+    for name in ["fortunes.jsonl.gz", "linux-doc.jsonl", "man.jsonl.zst"] {
+        copy(
+            &format!("fixtures/sample/{name}"),
+            &format!("sample/{name}"),
+        );
+    }
+    for entry in std::fs::read_dir(root().join("fixtures/sample/docs")).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        copy(
+            &format!("fixtures/sample/docs/{name}"),
+            &format!("sample/docs/{name}"),
+        );
+    }
+    for name in [
+        "text.parquet",
+        "hf-image-audio.parquet",
+        "bad-truncated.parquet",
+    ] {
+        copy(
+            &format!("fixtures/parquet/{name}"),
+            &format!("parquet/{name}"),
+        );
+    }
+    for name in ["image.png", "tone.wav", "clip.mp4", "bad-truncated.png"] {
+        copy(&format!("fixtures/media/{name}"), &format!("media/{name}"));
+    }
+    for name in ["truncated.jsonl.gz", "records.jsonl", "binary.txt"] {
+        copy(&format!("fixtures/bad/{name}"), &format!("bad/{name}"));
+    }
+    let mut tar = tar::Builder::new(Vec::new());
+    for (name, bytes) in [
+        ("s/1.txt", b"A caption for the first sample.".to_vec()),
+        (
+            "s/1.png",
+            std::fs::read(root().join("fixtures/media/image.png")).unwrap(),
+        ),
+        ("s/2.txt", "Ein zweiter Text.".as_bytes().to_vec()),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, &bytes[..]).unwrap();
+    }
+    std::fs::write(dir.join("shards-000.tar"), tar.into_inner().unwrap()).unwrap();
+    let big: String = (0..6000)
+        .map(|i| {
+            format!(
+                "{{\"text\": \"line {i} of a file split into ranges, {}\"}}\n",
+                "word ".repeat(i % 40)
+            )
+        })
+        .collect();
+    std::fs::write(dir.join("big.jsonl"), big).unwrap();
+    std::fs::write(dir.join(".hidden.jsonl"), "{\"text\": \"never counted\"}\n").unwrap();
+}
+
+/// A report's census with every local path spelled as its URL.
+fn as_remote(report: &Value, local: &str, url: &str) -> Value {
+    let text = serde_json::to_string(&census_only(report.clone())).unwrap();
+    serde_json::from_str(&text.replace(&format!("\"{local}"), &format!("\"{url}"))).unwrap()
+}
+
+/// Asserts that nothing `ran` printed shows the server's secret or key ID.
+fn no_secret(server: &S3Server, ran: &Ran) {
+    for secret in [&server.secret, &server.key_id] {
+        assert!(
+            !ran.stdout.contains(secret.as_str()),
+            "stdout shows a secret"
+        );
+        assert!(
+            !ran.stderr.contains(secret.as_str()),
+            "stderr shows a secret: {}",
+            ran.stderr
+        );
+    }
+}
+
+fn json(ran: &Ran) -> Value {
+    serde_json::from_str(&ran.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", ran.stdout, ran.stderr))
+}
+
+#[test]
+fn a_bucket_counts_as_local_disk_whole_sharded_and_resumed() {
+    let Some(server) = S3Server::start("remote::a_bucket_counts_as_local_disk", false) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("local");
+    corpus(&local);
+    server.upload("corpus", &local, "data/");
+    // Small blocks and chunks: objects are read in many ranged requests, big.jsonl in ranges.
+    let mut env = server.env();
+    env.push(("TOKENCENSUS_REMOTE_BLOCK_BYTES".into(), "65536".into()));
+    let count = |what: &str, extra: &[&str]| {
+        let mut args = vec![
+            "count",
+            "-q",
+            "--format",
+            "json",
+            "--chunk-size",
+            "100000",
+            what,
+        ];
+        args.extend_from_slice(extra);
+        let ran = run_with(dir.path(), &env, &args);
+        no_secret(&server, &ran);
+        ran
+    };
+    let on_disk = count("local", &[]);
+    assert_eq!(on_disk.code, 1, "{}", on_disk.stderr);
+    let from_bucket = count("s3://corpus/data", &[]);
+    assert_eq!(from_bucket.code, 1, "{}", from_bucket.stderr);
+    let bucket_report = json(&from_bucket);
+    let expected = as_remote(&json(&on_disk), "local", "s3://corpus/data");
+    assert_eq!(census_only(bucket_report.clone()), expected);
+    assert!(bucket_report["totals"]["documents"].as_u64().unwrap() > 6000);
+
+    // Three shards from the bucket merge into the single count.
+    let mut parts = Vec::new();
+    for i in 0..3 {
+        let out = format!("part-{i}.json");
+        let shard = format!("{i}/3");
+        let ran = count("s3://corpus/data", &["--shard", &shard, "-o", &out]);
+        assert!(ran.code <= 1, "{}", ran.stderr);
+        parts.push(out);
+    }
+    let mut merge = vec!["merge", "--format", "json"];
+    merge.extend(parts.iter().map(String::as_str));
+    let merged = run_with(dir.path(), &env, &merge);
+    assert_eq!(merged.code, 1, "{}", merged.stderr);
+    assert_eq!(
+        census_only(json(&merged)),
+        census_only(bucket_report.clone())
+    );
+
+    // A checkpointed count killed part-way resumes to the same report.
+    let checkpoints = dir.path().join("ck");
+    let mut child = command(dir.path(), &env)
+        .args([
+            "count",
+            "-q",
+            "-j",
+            "1",
+            "--engine",
+            "reference",
+            "--checkpoint",
+            "ck",
+        ])
+        .arg("s3://corpus/data")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let saved = || {
+        let names = files_under(&checkpoints);
+        (names.iter())
+            .filter(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.'))
+            .count()
+    };
+    while saved() < 2 && Instant::now() < deadline && child.try_wait().unwrap().is_none() {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().ok();
+    child.wait().unwrap();
+    let before = saved();
+    let resumed = count("s3://corpus/data", &["--checkpoint", "ck"]);
+    assert_eq!(resumed.code, 1, "{}", resumed.stderr);
+    let resumed = json(&resumed);
+    assert!(before >= 1, "the kill landed after a file was saved");
+    assert_eq!(resumed["run"]["resumed_files"], before as u64);
+    assert_eq!(census_only(resumed), census_only(bucket_report));
+    for file in files_under(&checkpoints) {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(
+            !text.contains(&server.secret) && !text.contains(&server.key_id),
+            "{}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn refused_keys_missing_buckets_and_missing_listed_keys_say_what_to_check() {
+    let Some(server) = S3Server::start("remote::refused_keys_and_missing_buckets", true) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("local");
+    std::fs::create_dir(&local).unwrap();
+    std::fs::copy(
+        root().join("fixtures/sample/linux-doc.jsonl"),
+        local.join("a.jsonl"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("fixtures/sample/man.jsonl.zst"),
+        local.join("b.jsonl.zst"),
+    )
+    .unwrap();
+    server.upload("corpus", &local, "data/");
+    let env = server.env();
+    let run = |env: &[(String, String)], args: &[&str]| {
+        let ran = run_with(dir.path(), env, args);
+        no_secret(&server, &ran);
+        ran
+    };
+    // A list of objects (no listing), counted as the local files are.
+    std::fs::write(
+        dir.path().join("keys.txt"),
+        "# two objects\ns3://corpus/data/a.jsonl\n\ns3://corpus/data/b.jsonl.zst\n",
+    )
+    .unwrap();
+    let listed = run(
+        &env,
+        &[
+            "count",
+            "-q",
+            "--format",
+            "json",
+            "--files-from",
+            "keys.txt",
+        ],
+    );
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let on_disk = run(&env, &["count", "-q", "--format", "json", "local"]);
+    let (listed, on_disk) = (json(&listed), json(&on_disk));
+    assert_eq!(listed["totals"], on_disk["totals"]);
+    assert_eq!(listed["sources"][0]["name"], "keys.txt");
+
+    std::fs::write(
+        dir.path().join("gone.txt"),
+        "s3://corpus/data/a.jsonl\ns3://corpus/data/nope.jsonl\n",
+    )
+    .unwrap();
+    let gone = run(&env, &["count", "-q", "--files-from", "gone.txt"]);
+    assert_eq!(gone.code, 2);
+    assert!(
+        gone.stderr
+            .contains("gone.txt:2: s3://corpus/data/nope.jsonl: no such file or object"),
+        "{}",
+        gone.stderr
+    );
+
+    let mut wrong = env.clone();
+    for (key, value) in &mut wrong {
+        if key == "AWS_SECRET_ACCESS_KEY" {
+            *value = "a-wrong-secret-4711".into();
+        }
+    }
+    let refused = run(&wrong, &["count", "-q", "s3://corpus/data"]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused
+            .stderr
+            .contains("refused access to bucket \"corpus\""),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("AWS_SECRET_ACCESS_KEY"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!refused.stderr.contains("a-wrong-secret-4711"));
+
+    let missing = run(&env, &["count", "-q", "s3://no-such-bucket"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing
+            .stderr
+            .contains("bucket \"no-such-bucket\" does not exist"),
+        "{}",
+        missing.stderr
+    );
+    assert!(
+        missing.stderr.contains("AWS_ENDPOINT_URL"),
+        "{}",
+        missing.stderr
+    );
+}
