@@ -302,3 +302,149 @@ fn refused_keys_missing_buckets_and_missing_listed_keys_say_what_to_check() {
         missing.stderr
     );
 }
+
+/// A TCP proxy in front of the server that goes down (closing every connection and refusing new
+/// ones) once it has passed `budget` bytes of answers, and can be brought back up.
+struct Proxy {
+    port: u16,
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    budget: std::sync::Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl Proxy {
+    fn start(target: u16, budget: i64) -> Proxy {
+        use std::io::{Read, Write};
+        use std::net::{Shutdown, TcpListener, TcpStream};
+        use std::sync::atomic::Ordering;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let proxy = Proxy {
+            port: listener.local_addr().unwrap().port(),
+            up: std::sync::Arc::new(true.into()),
+            budget: std::sync::Arc::new(budget.into()),
+        };
+        let (up, left) = (proxy.up.clone(), proxy.budget.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                if !up.load(Ordering::SeqCst) {
+                    continue; // dropped: the connection is closed at once
+                }
+                let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                    continue;
+                };
+                let (mut c_in, mut s_out) =
+                    (client.try_clone().unwrap(), server.try_clone().unwrap());
+                std::thread::spawn(move || _ = std::io::copy(&mut c_in, &mut s_out));
+                let (up, left) = (up.clone(), left.clone());
+                let (mut s_in, mut c_out) = (server, client);
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 8192];
+                    while let Ok(n) = s_in.read(&mut buf) {
+                        let alive = up.load(Ordering::SeqCst)
+                            && left.fetch_sub(n as i64, Ordering::SeqCst) > n as i64;
+                        if n == 0 || !alive || c_out.write_all(&buf[..n]).is_err() {
+                            if n > 0 && !alive {
+                                up.store(false, Ordering::SeqCst);
+                            }
+                            break;
+                        }
+                    }
+                    let _ = c_out.shutdown(Shutdown::Both);
+                    let _ = s_in.shutdown(Shutdown::Both);
+                });
+            }
+        });
+        proxy
+    }
+
+    fn restart(&self) {
+        use std::sync::atomic::Ordering;
+        self.budget.store(i64::MAX, Ordering::SeqCst);
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_server_lost_mid_count_costs_only_the_unread_objects_and_a_resume_completes() {
+    let Some(server) = S3Server::start("remote::a_server_lost_mid_count", false) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("local");
+    std::fs::create_dir(&local).unwrap();
+    for f in 0..12 {
+        let body: String = (0..500)
+            .map(|i| {
+                format!(
+                    "{{\"text\": \"file {f} line {i} {}\"}}\n",
+                    "some words ".repeat(i % 13)
+                )
+            })
+            .collect();
+        std::fs::write(local.join(format!("part-{f:02}.jsonl")), body).unwrap();
+    }
+    server.upload("corpus", &local, "lost/");
+    let port: u16 = server.endpoint.rsplit(':').next().unwrap().parse().unwrap();
+    let proxy = Proxy::start(port, 250_000);
+    let mut env = server.env();
+    for (key, value) in &mut env {
+        if key == "AWS_ENDPOINT_URL" {
+            *value = format!("http://127.0.0.1:{}", proxy.port);
+        }
+    }
+    env.push(("TOKENCENSUS_REMOTE_BLOCK_BYTES".into(), "65536".into()));
+    env.push(("TOKENCENSUS_REMOTE_READ_AHEAD".into(), "0".into()));
+    let args = [
+        "count",
+        "-q",
+        "-j",
+        "1",
+        "--format",
+        "json",
+        "--checkpoint",
+        "ck",
+        "s3://corpus/lost",
+    ];
+    let started = Instant::now();
+    let lost = run_with(dir.path(), &env, &args);
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "retries are bounded"
+    );
+    assert_eq!(lost.code, 1, "{}", lost.stderr);
+    no_secret(&server, &lost);
+    let lost = json(&lost);
+    let errors = lost["errors"].as_array().unwrap();
+    assert!(
+        !errors.is_empty() && errors.len() < 12,
+        "the server went down part-way: {errors:?}"
+    );
+    for error in errors {
+        assert_eq!(error["kind"], "io", "{error}");
+        assert!(
+            error["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("s3://corpus/lost/part-"),
+            "{error}"
+        );
+        assert!(
+            error["message"].as_str().unwrap().contains("attempts"),
+            "{error}"
+        );
+    }
+    // Every object not in error was counted whole.
+    let read = 12 - errors.len() as u64;
+    assert_eq!(lost["totals"]["documents"], read * 500);
+
+    proxy.restart();
+    let resumed = run_with(dir.path(), &env, &args);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    let resumed = json(&resumed);
+    assert_eq!(resumed["run"]["resumed_files"], read);
+    let whole = run_with(
+        dir.path(),
+        &server.env(),
+        &["count", "-q", "--format", "json", "s3://corpus/lost"],
+    );
+    assert_eq!(census_only(resumed), census_only(json(&whole)));
+}
