@@ -14,7 +14,7 @@ use object_store::path::Path;
 use object_store::{GetOptions, GetRange, ObjectStore};
 use std::collections::HashMap;
 use std::io;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 /// What the plan knows of an object: its size and ETag.
@@ -59,6 +59,7 @@ struct Slot {
     state: Mutex<Option<Result<Bytes, String>>>,
     ready: Condvar,
     used: AtomicU64,
+    read: AtomicBool,
 }
 
 impl Slot {
@@ -100,27 +101,43 @@ struct RemoteObject {
 }
 
 impl RemoteObject {
-    /// The most blocks kept: the one being read and those ahead of it, twice over (readers on
-    /// several threads), and two more.
+    /// The most blocks kept: for each of two readers of the same object (the engine's workers
+    /// take a split file's ranges from both ends), the block being read and those ahead of it;
+    /// and one more.
     fn capacity(&self) -> usize {
-        2 * (self.read_ahead as usize + 1) + 2
+        2 * (self.read_ahead as usize + 1) + 1
     }
 
-    /// The bytes of block `index`, fetching it (and the blocks after it) when needed.
+    /// The bytes of block `index`, fetching it (and the next blocks in the direction the reader
+    /// moves: backwards when the block after this one was read and the one before was not)
+    /// when needed.
     fn block(&self, index: u64) -> io::Result<Bytes> {
         let slot = {
             let mut blocks = lock(&self.blocks);
             let last = (self.len - 1) / self.block_bytes;
+            let read = |b: Option<u64>| {
+                b.and_then(|b| blocks.get(&b))
+                    .is_some_and(|s| s.read.load(Ordering::Relaxed))
+            };
+            let backwards = read(index.checked_add(1)) && !read(index.checked_sub(1));
             let slot = self.slot(&mut blocks, index);
-            for ahead in (index + 1..=index + self.read_ahead).take_while(|&b| b <= last) {
-                self.slot(&mut blocks, ahead);
+            for step in 1..=self.read_ahead {
+                let next = match backwards {
+                    true => index.checked_sub(step),
+                    false => Some(index + step).filter(|&b| b <= last),
+                };
+                if let Some(next) = next {
+                    self.slot(&mut blocks, next);
+                }
             }
             self.evict(&mut blocks, index);
             slot
         };
         slot.used
             .store(self.tick.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
-        slot.wait()
+        let bytes = slot.wait();
+        slot.read.store(true, Ordering::Relaxed);
+        bytes
     }
 
     /// The slot of block `index`, its fetch started if it had none.
@@ -130,6 +147,7 @@ impl RemoteObject {
                 state: Mutex::new(None),
                 ready: Condvar::new(),
                 used: AtomicU64::new(self.tick.fetch_add(1, Ordering::Relaxed)),
+                read: AtomicBool::new(false),
             });
             let start = index * self.block_bytes;
             let end = (start + self.block_bytes).min(self.len);
@@ -146,11 +164,11 @@ impl RemoteObject {
         Arc::clone(slot)
     }
 
-    /// Drops the least recently used blocks beyond the capacity, never those from `reading`
-    /// to the end of its read-ahead, and fetched ones before those still arriving.
+    /// Drops the least recently used blocks beyond the capacity, never those within the
+    /// read-ahead of `reading` either way, and fetched ones before those still arriving.
     fn evict(&self, blocks: &mut HashMap<u64, Arc<Slot>>, reading: u64) {
         while blocks.len() > self.capacity() {
-            let keep = reading..=reading + self.read_ahead;
+            let keep = reading.saturating_sub(self.read_ahead)..=reading + self.read_ahead;
             let victim = blocks
                 .iter()
                 .filter(|(index, _)| !keep.contains(index))

@@ -35,7 +35,7 @@ impl Default for Settings {
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             requests: 16,
-            block_bytes: 8 << 20,
+            block_bytes: 32 << 20,
             read_ahead: 2,
         }
     }
