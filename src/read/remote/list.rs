@@ -9,7 +9,8 @@ use super::url::{ObjectUrl, Scheme};
 use super::{RemoteError, explain};
 use futures_util::{StreamExt, TryStreamExt};
 use object_store::path::Path;
-use object_store::{ObjectMeta, ObjectStoreExt};
+use object_store::{ObjectMeta, ObjectStore, ObjectStoreExt};
+use std::sync::Arc;
 
 /// An object found in a store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,21 +33,19 @@ impl Listed {
     }
 }
 
+/// The client of `url`'s store; one that cannot be built is explained as a failed request.
+fn client(url: &ObjectUrl) -> Result<Arc<dyn ObjectStore>, RemoteError> {
+    let failed = |error| Failed { error, attempts: 1 };
+    store_of(url).map_err(|e| explain(url, failed(e)))
+}
+
 /// The object `url` names, asked of the store (HEAD).
 pub fn head(url: &ObjectUrl) -> Result<Listed, RemoteError> {
     block_on(head_async(url))
 }
 
 async fn head_async(url: &ObjectUrl) -> Result<Listed, RemoteError> {
-    let store = store_of(url).map_err(|e| {
-        explain(
-            url,
-            Failed {
-                error: e,
-                attempts: 1,
-            },
-        )
-    })?;
+    let store = client(url)?;
     let path = Path::from(url.key.as_str());
     let meta = retrying(|| store.head(&path)).await;
     meta.map(|meta| Listed {
@@ -83,15 +82,7 @@ pub fn list(url: &ObjectUrl) -> Result<Vec<Listed>, RemoteError> {
             Err(other) => return Err(other),
         }
     }
-    let store = store_of(url).map_err(|e| {
-        explain(
-            url,
-            Failed {
-                error: e,
-                attempts: 1,
-            },
-        )
-    })?;
+    let store = client(url)?;
     let prefix = (!url.key.is_empty()).then(|| Path::from(url.key.as_str()));
     let listed = block_on(retrying(|| {
         store.list(prefix.as_ref()).try_collect::<Vec<_>>()
