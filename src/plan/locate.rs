@@ -4,8 +4,9 @@
 //! file or a remote object. The plan stores a URL as its path (without query or credentials),
 //! with the object's size and ETag.
 
+use super::pattern::{self, Lexical};
 use super::walk::{Found, walk};
-use super::{PlannedFile, pattern};
+use super::{Discovery, PlannedFile};
 use crate::error::FatalError;
 use crate::read::jsonl::FieldNames;
 use crate::read::remote::{self, Known, ObjectUrl, RemoteError};
@@ -38,37 +39,47 @@ fn fatal(e: RemoteError) -> FatalError {
 }
 
 /// What a path or URL is compared as: a URL as spelled, a path made absolute and normalized.
-pub fn match_key(path: &Path) -> PathBuf {
+pub fn match_key(lexical: &Lexical, path: &Path) -> PathBuf {
     if path.to_str().is_some_and(remote::looks_like_url) {
         path.to_path_buf()
     } else {
-        pattern::normalize(path)
+        lexical.normalize(path)
     }
 }
 
-/// The files at `location` (a file, a folder, an object or a prefix); a missing one is fatal.
-pub fn discover(location: &Path) -> Result<Vec<Found>, FatalError> {
+/// The files at `location` (a file, a folder, an object or a prefix), local paths spelled
+/// against `lexical`'s working folder, each noted in `discovery`; a missing one is fatal.
+pub fn discover(
+    location: &Path,
+    lexical: &Lexical,
+    discovery: &Discovery,
+) -> Result<Vec<Found>, FatalError> {
     match url_of(location)? {
         Some(url) => Ok(remote::list(&url)
             .map_err(fatal)?
             .into_iter()
-            .map(found)
+            .map(|listed| found(listed, discovery))
             .collect()),
-        None => walk(location),
+        None => walk(location, lexical, discovery),
     }
 }
 
 /// The objects under the prefix `url` when it exists, none when it does not (a glob's literal
 /// prefix that matches nothing); other failures are fatal.
-pub fn discover_if_present(url: &ObjectUrl) -> Result<Vec<Found>, FatalError> {
+pub fn discover_if_present(
+    url: &ObjectUrl,
+    discovery: &Discovery,
+) -> Result<Vec<Found>, FatalError> {
     match remote::list(url) {
-        Ok(listed) => Ok(listed.into_iter().map(found).collect()),
+        Ok(listed) => Ok(listed.into_iter().map(|l| found(l, discovery)).collect()),
         Err(RemoteError::NotFound { .. }) => Ok(Vec::new()),
         Err(e) => Err(fatal(e)),
     }
 }
 
-fn found(listed: remote::Listed) -> Found {
+/// A listed object as found, noted in `discovery`.
+fn found(listed: remote::Listed, discovery: &Discovery) -> Found {
+    discovery.found(listed.size);
     let path = PathBuf::from(listed.url.to_string());
     Found::File {
         canonical: path.clone(),
@@ -173,10 +184,18 @@ pub fn read_list(list: &Path) -> Result<Vec<(usize, String)>, FatalError> {
         .collect())
 }
 
-/// The files a `--files-from` list names (objects asked of their stores all at once); an entry
-/// that names nothing is fatal, naming the list, the line and the entry. Local entries are
-/// paths as on the command line (folders are walked).
-pub fn discover_list(list: &Path) -> Result<Vec<Found>, FatalError> {
+/// The files a `--files-from` list (or a manifest source's `files_from` list) names (objects
+/// asked of their stores all at once); an entry that names nothing is fatal, naming the list,
+/// the line and the entry. Local entries are paths as on the command line (folders are
+/// walked), relative to `relative_to` (`.` for the command line's list, the manifest's folder
+/// for a manifest's), spelled against `lexical`'s working folder; each file is noted in
+/// `discovery`.
+pub fn discover_list(
+    list: &Path,
+    relative_to: &Path,
+    lexical: &Lexical,
+    discovery: &Discovery,
+) -> Result<Vec<Found>, FatalError> {
     let entries = read_list(list)?;
     let mut urls = Vec::new();
     let mut found = Vec::new();
@@ -184,8 +203,9 @@ pub fn discover_list(list: &Path) -> Result<Vec<Found>, FatalError> {
         match url_of(Path::new(entry))? {
             Some(url) => urls.push((*line, url)),
             None => {
-                let walked =
-                    walk(Path::new(entry)).map_err(|_| missing_entry(list, *line, entry))?;
+                let path = relative_to.join(entry);
+                let walked = walk(&path, lexical, discovery)
+                    .map_err(|_| missing_entry(list, *line, entry))?;
                 found.extend(walked);
             }
         }
@@ -193,7 +213,7 @@ pub fn discover_list(list: &Path) -> Result<Vec<Found>, FatalError> {
     let heads = remote::head_all(&urls.iter().map(|(_, u)| u.clone()).collect::<Vec<_>>());
     for ((line, url), head) in urls.iter().zip(heads) {
         match head {
-            Ok(listed) => found.push(self::found(listed)),
+            Ok(listed) => found.push(self::found(listed, discovery)),
             Err(RemoteError::NotFound { .. }) => {
                 return Err(missing_entry(list, *line, &url.to_string()));
             }
@@ -205,7 +225,7 @@ pub fn discover_list(list: &Path) -> Result<Vec<Found>, FatalError> {
 
 fn missing_entry(list: &Path, line: usize, entry: &str) -> FatalError {
     FatalError::Usage(format!(
-        "{}:{line}: {entry}: no such file or object (listed in --files-from)",
+        "{}:{line}: {entry}: no such file or object (listed in a files-from list)",
         list.display()
     ))
 }

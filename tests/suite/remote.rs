@@ -251,6 +251,32 @@ fn refused_keys_missing_buckets_and_missing_listed_keys_say_what_to_check() {
     assert_eq!(listed["totals"], on_disk["totals"]);
     assert_eq!(listed["sources"][0]["name"], "keys.txt");
 
+    // The same list as a manifest source's files_from, beside a source of local files.
+    std::fs::write(
+        dir.path().join("sources.toml"),
+        "[[source]]\nname = \"objects\"\ncategory = \"licensed\"\nfiles_from = \"keys.txt\"\n\n\
+         [[source]]\nname = \"disk\"\ncategory = \"public\"\npaths = [\"local\"]\n",
+    )
+    .unwrap();
+    let both = run(
+        &env,
+        &[
+            "count",
+            "-q",
+            "--format",
+            "json",
+            "--manifest",
+            "sources.toml",
+        ],
+    );
+    assert_eq!(both.code, 0, "{}", both.stderr);
+    let both = json(&both);
+    assert_eq!(both["sources"][1]["name"], "objects");
+    for key in ["files", "documents", "bytes", "tokens"] {
+        assert_eq!(both["sources"][1][key], on_disk["totals"][key], "{key}");
+        assert_eq!(both["sources"][0][key], on_disk["totals"][key], "{key}");
+    }
+
     std::fs::write(
         dir.path().join("gone.txt"),
         "s3://corpus/data/a.jsonl\ns3://corpus/data/nope.jsonl\n",
