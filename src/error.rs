@@ -44,6 +44,15 @@ pub enum FatalError {
     /// Reports that cannot be merged into one census.
     #[error("cannot merge: {0}")]
     Merge(String),
+    /// An object store could not be listed or reached (a missing bucket, refused credentials,
+    /// a missing object named as input), after the retries.
+    #[error("{message}")]
+    Remote {
+        /// The URL concerned (without query string or credentials).
+        url: String,
+        /// What went wrong and what to check, naming the bucket and the variables.
+        message: String,
+    },
     /// A saved report could not be read or written.
     #[error("{path}: {message}")]
     Io {

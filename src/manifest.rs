@@ -31,7 +31,12 @@ pub struct SourceEntry {
     /// Its category.
     pub category: Category,
     /// Files, folders or glob patterns (`**` crosses folders), relative to the manifest.
+    #[serde(default)]
     pub paths: Vec<String>,
+    /// A local file listing the source's files or object URLs, one per line (the list and the
+    /// local entries in it relative to the manifest's folder), read instead of listing a
+    /// bucket.
+    pub files_from: Option<String>,
     /// The JSONL field holding the text (overrides `--text-field`).
     pub text_field: Option<String>,
     /// How the source's images, sounds and videos become tokens (defaults per modality:
@@ -115,8 +120,17 @@ impl Manifest {
             if let Some(c) = &s.collected {
                 check_collected(&s.name, c, s.date_field.is_some()).map_err(invalid)?;
             }
-            if s.paths.is_empty() {
-                return Err(invalid(format!("source \"{}\" has no paths", s.name)));
+            if s.files_from.as_deref().is_some_and(|f| f.trim().is_empty()) {
+                return Err(invalid(format!(
+                    "source \"{}\" has an empty files_from",
+                    s.name
+                )));
+            }
+            if s.paths.is_empty() && s.files_from.is_none() {
+                return Err(invalid(format!(
+                    "source \"{}\" has no paths (give paths, files_from or both)",
+                    s.name
+                )));
             }
             if let Err(e) = s.token_models.validate() {
                 return Err(invalid(format!("source \"{}\": token_models: {e}", s.name)));

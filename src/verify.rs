@@ -5,7 +5,6 @@ use crate::config::CountConfig;
 use crate::count::{Counter, RouteChoice, choose_route, load_tokenizer};
 use crate::error::FatalError;
 use crate::read::jsonl::FieldNames;
-use crate::read::sequential::read_path;
 use crate::read::{Document, LineRef, Problem, Visitor};
 use rayon::prelude::*;
 
@@ -85,7 +84,7 @@ pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verifica
     for file in &plan.files {
         sampling.path = file.path.display().to_string();
         let names = FieldNames::only_text(&plan.sources[file.source].text_field);
-        read_path(&file.path, file.format, &names, config.mmap, &mut sampling);
+        file.read_items(&names, config.mmap, &mut sampling);
     }
     verification.documents_seen = sampling.seen;
     verification.unreadable = sampling.unreadable;

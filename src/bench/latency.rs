@@ -7,7 +7,6 @@ use crate::count::Counter;
 use crate::display::count_noun;
 use crate::error::FatalError;
 use crate::read::jsonl::FieldNames;
-use crate::read::sequential::read_path;
 use crate::read::{Document, LineRef, Problem, Visitor};
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
@@ -73,7 +72,7 @@ pub fn collect(config: &CountConfig, limits: LatencyLimits) -> Result<Documents,
     };
     for file in &plan.files {
         let names = FieldNames::only_text(&plan.sources[file.source].text_field);
-        read_path(&file.path, file.format, &names, config.mmap, &mut first);
+        file.read_items(&names, config.mmap, &mut first);
         if first.docs.texts.len() >= limits.max_documents {
             break;
         }

@@ -51,10 +51,16 @@ fn plan_with_signals(config: &CountConfig) -> Result<(Plan, Option<SignalsConfig
         Some(manifest) => Plan::from_manifest(
             manifest,
             &config.paths,
+            config.files_from.as_deref(),
             &config.field_defaults(),
             &discovery,
         )?,
-        None => Plan::from_paths(&config.paths, &config.field_defaults(), &discovery)?,
+        None => Plan::from_paths(
+            &config.paths,
+            config.files_from.as_deref(),
+            &config.field_defaults(),
+            &discovery,
+        )?,
     };
     let table = manifest.as_ref().and_then(|m| m.signals.as_ref());
     let signals = config

@@ -11,7 +11,7 @@ use crate::error::ErrorKind;
 use crate::plan::PlannedFile;
 use crate::read::format::{Compression, Layout};
 use crate::read::jsonl::{self, JsonlBlocks};
-use crate::read::storage::{self, Access, Storage};
+use crate::read::storage::{Access, Storage};
 use crate::read::text::read_text;
 use crate::read::{LineBase, Problem};
 use std::sync::Arc;
@@ -42,7 +42,7 @@ pub(super) fn open_storage(
     access: Access,
     explain: impl FnOnce(Problem) -> Problem,
 ) -> Option<Arc<dyn Storage>> {
-    match storage::open(&run.plan.files[target.file].path, access) {
+    match run.plan.files[target.file].open(access) {
         Ok(storage) => Some(storage),
         Err(e) => {
             let problem = explain(Problem::new(ErrorKind::Io, e.to_string()));

@@ -4,6 +4,7 @@
 //! folders and files that no source claims become input errors.
 
 mod discovery;
+mod locate;
 mod pattern;
 mod shard;
 mod walk;
@@ -24,7 +25,7 @@ use pattern::Lexical;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use walk::{Found, walk};
+use walk::Found;
 
 /// A source as counted: its name, category, JSONL text field and media token models.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,10 +101,11 @@ impl FieldDefaults {
     }
 }
 
-/// A file to count.
+/// A file (or an object in a store) to count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedFile {
-    /// The path to open, as discovered (reported as is).
+    /// The path to open, as discovered (reported as is); for an object, its URL (never with a
+    /// query string or credentials).
     pub path: PathBuf,
     /// Index into [`Plan::sources`].
     pub source: usize,
@@ -111,6 +113,9 @@ pub struct PlannedFile {
     pub format: Format,
     /// Its size on disk.
     pub size: u64,
+    /// An object's ETag as listed (`None` for a local file): reads check it, and checkpoint
+    /// keys cover it.
+    pub etag: Option<String>,
     /// The byte range to count (the lines that start in it) when a shard counts only part of
     /// the file; `None` for the whole file.
     pub range: Option<(u64, u64)>,
@@ -144,9 +149,11 @@ pub struct Plan {
 
 impl Plan {
     /// One source per PATH argument, named exactly as given; a PATH given twice (however
-    /// spelled) is one source. Files found are noted in `discovery`.
+    /// spelled) is one source. The entries of a `files_from` list are one more source, named
+    /// as the list is. Files found are noted in `discovery`.
     pub fn from_paths(
         paths: &[PathBuf],
+        files_from: Option<&Path>,
         fields: &FieldDefaults,
         discovery: &Discovery,
     ) -> Result<Plan, FatalError> {
@@ -155,24 +162,21 @@ impl Plan {
         let mut claims = Claims::default();
         let mut given: Vec<PathBuf> = Vec::new();
         for path in paths {
-            let normalized = lexical.normalize(path);
+            let normalized = locate::match_key(&lexical, path);
             if given.contains(&normalized) {
                 plan.warnings
                     .push(format!("{} is given twice; counted once", path.display()));
                 continue;
             }
             given.push(normalized);
-            let index = plan.sources.len();
-            plan.sources.push(Source {
-                date_field: fields.date.clone(),
-                url_field: fields.url.clone(),
-                ..Source::new(
-                    path.display().to_string(),
-                    Category::Other,
-                    fields.text.clone(),
-                )
-            });
-            for found in walk(path, &lexical, discovery)? {
+            let index = plan.add_path_source(path, fields);
+            for found in locate::discover(path, &lexical, discovery)? {
+                plan.take(found, |_| Owner::One(index), &mut claims, &mut [])?;
+            }
+        }
+        if let Some(list) = files_from {
+            let index = plan.add_path_source(list, fields);
+            for found in locate::discover_list(list, Path::new("."), &lexical, discovery)? {
                 plan.take(found, |_| Owner::One(index), &mut claims, &mut [])?;
             }
         }
@@ -180,12 +184,28 @@ impl Plan {
         Ok(plan)
     }
 
-    /// The sources of a manifest; `extra` PATH arguments are walked too, and any file found that
-    /// no source claims is an `unmatched` error. Folders are walked in parallel; files found are
-    /// noted in `discovery`.
+    /// A source for the PATH argument (or list) `path`, named as given; its index.
+    fn add_path_source(&mut self, path: &Path, fields: &FieldDefaults) -> usize {
+        self.sources.push(Source {
+            date_field: fields.date.clone(),
+            url_field: fields.url.clone(),
+            ..Source::new(
+                path.display().to_string(),
+                Category::Other,
+                fields.text.clone(),
+            )
+        });
+        self.sources.len() - 1
+    }
+
+    /// The sources of a manifest; `extra` PATH arguments and the entries of a `files_from`
+    /// list are matched against its patterns too, and any file found that no source claims is
+    /// an `unmatched` error. Folders and prefixes are walked and listed in parallel; files found
+    /// are noted in `discovery`.
     pub fn from_manifest(
         manifest: &Manifest,
         extra: &[PathBuf],
+        files_from: Option<&Path>,
         fields: &FieldDefaults,
         discovery: &Discovery,
     ) -> Result<Plan, FatalError> {
@@ -197,12 +217,17 @@ impl Plan {
         // sources), and the source of each of its globs.
         let mut globs = GlobSetBuilder::new();
         let mut glob_source = Vec::new();
+        // URL prefixes of patterns with wildcards: listed if they exist, skipped otherwise.
+        let mut remote_globs: Vec<PathBuf> = Vec::new();
         let mut bases: Vec<PathBuf> = extra
             .iter()
-            .map(|p| lexical.display(&lexical.normalize(p)))
+            .map(|p| match locate::url_of(p) {
+                Ok(Some(_)) => p.clone(),
+                _ => lexical.display(&lexical.normalize(p)),
+            })
             .collect();
         for path in extra {
-            if std::fs::symlink_metadata(path).is_err() {
+            if locate::url_of(path)?.is_none() && std::fs::symlink_metadata(path).is_err() {
                 return Err(FatalError::PathNotFound { path: path.clone() });
             }
         }
@@ -227,8 +252,16 @@ impl Plan {
                     .and_then(|c| Some((parse_month_key(&c.from)?, parse_month_key(&c.to)?))),
             });
             for spelled in &entry.paths {
-                let resolved = pattern::resolve(&lexical, &manifest.root, spelled);
-                if resolved.literal && std::fs::symlink_metadata(&resolved.base).is_err() {
+                let resolved = match locate::resolve_url(spelled)? {
+                    Some(remote) => {
+                        remote_globs.extend((!remote.literal).then(|| remote.base.clone()));
+                        remote
+                    }
+                    None => pattern::resolve(&lexical, &manifest.root, spelled),
+                };
+                let local = !remote_globs.contains(&resolved.base)
+                    && locate::url_of(&resolved.base)?.is_none();
+                if local && resolved.literal && std::fs::symlink_metadata(&resolved.base).is_err() {
                     return Err(FatalError::PathNotFound {
                         path: resolved.base,
                     });
@@ -247,7 +280,8 @@ impl Plan {
                     globs.add(built);
                     glob_source.push(source);
                 }
-                if !lexical.normalize(&resolved.base).starts_with(&root) {
+                let remote = locate::url_of(&resolved.base)?.is_some();
+                if !remote && !lexical.normalize(&resolved.base).starts_with(&root) {
                     outside.push(format!("source \"{}\": {spelled}", entry.name));
                 }
                 bases.push(resolved.base);
@@ -270,7 +304,7 @@ impl Plan {
         let mut claims = Claims::default();
         let mut matched = vec![false; plan.sources.len()];
         let owner = |p: &Path| {
-            let mut owners: Vec<usize> = (globs.matches(lexical.normalize(p)).iter())
+            let mut owners: Vec<usize> = (globs.matches(locate::match_key(&lexical, p)).iter())
                 .map(|&g| glob_source[g])
                 .collect();
             owners.sort_unstable();
@@ -281,13 +315,58 @@ impl Plan {
                 [a, b, ..] => Owner::Two(a, b),
             }
         };
-        // A glob's literal folder that does not exist simply matches nothing.
-        let bases: Vec<PathBuf> = (outermost(&lexical, bases).into_iter())
-            .filter(|base| base.exists())
+        let mut kept = Vec::new();
+        for base in outermost(&lexical, bases) {
+            let url = locate::url_of(&base)?;
+            // A glob's literal folder that does not exist simply matches nothing.
+            if url.is_some() || base.exists() {
+                kept.push((base, url));
+            }
+        }
+        let mut found_all: Vec<Result<Vec<Found>, FatalError>> = (kept.par_iter())
+            .map(|(base, url)| match url {
+                Some(url) if remote_globs.contains(base) => {
+                    locate::discover_if_present(url, discovery)
+                }
+                _ => locate::discover(base, &lexical, discovery),
+            })
             .collect();
-        let walked: Vec<_> = bases.par_iter().map(|b| walk(b, &lexical, discovery)).collect();
-        for found in walked {
+        if let Some(list) = files_from {
+            found_all.push(locate::discover_list(
+                list,
+                Path::new("."),
+                &lexical,
+                discovery,
+            ));
+        }
+        // The sources' own lists first: their files belong to them whatever the patterns say
+        // (another source's pattern matching one is a file claimed twice).
+        for (source, entry) in manifest.sources.iter().enumerate() {
+            let Some(list) = &entry.files_from else {
+                continue;
+            };
+            let list = manifest.root.join(list);
+            for found in locate::discover_list(&list, &manifest.root, &lexical, discovery)? {
+                let owner = |p: &Path| match owner(p) {
+                    Owner::Nobody => Owner::One(source),
+                    Owner::One(other) if other == source => Owner::One(source),
+                    Owner::One(other) => Owner::Two(source, other),
+                    Owner::Two(a, b) => Owner::Two(source, if a == source { b } else { a }),
+                };
+                plan.take(found, owner, &mut claims, &mut matched)?;
+            }
+        }
+        for found in found_all {
             for found in found? {
+                // A file a source's list claims, found again under a walked folder.
+                if let Found::File {
+                    path, canonical, ..
+                } = &found
+                    && matches!(owner(path), Owner::Nobody)
+                    && claims.owners.contains_key(canonical)
+                {
+                    continue;
+                }
                 if let Found::File {
                     path, canonical, ..
                 } = &found
@@ -354,7 +433,7 @@ impl Plan {
         claims: &mut Claims,
         matched: &mut [bool],
     ) -> Result<(), FatalError> {
-        let (path, canonical, size) = match found {
+        let (path, canonical, size, etag) = match found {
             Found::Problem(p) => {
                 self.problems.push(p);
                 return Ok(());
@@ -363,7 +442,8 @@ impl Plan {
                 path,
                 canonical,
                 size,
-            } => (path, canonical, size),
+                etag,
+            } => (path, canonical, size, etag),
         };
         let source = match owner(&path) {
             Owner::One(source) => source,
@@ -400,6 +480,7 @@ impl Plan {
                     path,
                     source,
                     size,
+                    etag,
                     range: None,
                 });
                 Ok(())
@@ -437,7 +518,7 @@ impl Plan {
 /// needs comparing with the last one kept only.
 fn outermost(lexical: &Lexical, bases: Vec<PathBuf>) -> Vec<PathBuf> {
     let mut bases: Vec<(PathBuf, PathBuf)> = (bases.into_iter())
-        .map(|b| (lexical.normalize(&b), b))
+        .map(|b| (locate::match_key(lexical, &b), b))
         .collect();
     bases.sort_by(|a, b| a.0.cmp(&b.0));
     let mut kept: Vec<(PathBuf, PathBuf)> = Vec::new();

@@ -15,7 +15,8 @@ pub struct Resolved {
     pub literal: bool,
 }
 
-fn is_glob(part: &str) -> bool {
+/// Whether a path segment has a wildcard.
+pub fn is_glob(part: &str) -> bool {
     part.contains(['*', '?', '[', '{'])
 }
 

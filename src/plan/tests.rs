@@ -16,6 +16,7 @@ fn paths_are_walked_in_sorted_order_without_hidden_entries() {
     let dir = tree(&["b.jsonl", "a/z.txt", "a/b.jsonl.gz", ".git/x.txt", "a/.env"]);
     let plan = Plan::from_paths(
         &[dir.path().to_path_buf()],
+        None,
         &FieldDefaults::text("text"),
         &Discovery::silent(),
     )
@@ -43,6 +44,7 @@ fn a_file_reached_twice_in_one_source_counts_once() {
     std::os::unix::fs::symlink("data", dir.path().join("alias")).unwrap();
     let plan = Plan::from_paths(
         &[dir.path().to_path_buf()],
+        None,
         &FieldDefaults::text("text"),
         &Discovery::silent(),
     )
@@ -69,6 +71,7 @@ fn manifest_patterns_claim_files_and_report_the_rest() {
     let plan = Plan::from_manifest(
         &manifest,
         &[],
+        None,
         &FieldDefaults::text("text"),
         &Discovery::silent(),
     )
@@ -89,7 +92,7 @@ fn manifest_in(dir: &Path, text: &str) -> Manifest {
 }
 
 fn plan_of(manifest: &Manifest, discovery: &Discovery) -> Plan {
-    Plan::from_manifest(manifest, &[], &FieldDefaults::text("text"), discovery).unwrap()
+    Plan::from_manifest(manifest, &[], None, &FieldDefaults::text("text"), discovery).unwrap()
 }
 
 /// 10,000 sources took 4 min 27 s to plan when every file was matched against every source's
@@ -155,5 +158,57 @@ fn patterns_outside_the_manifest_folder_are_named() {
     assert!(
         warning.ends_with("source \"out\": ../data/*.jsonl"),
         "{warning}"
+    );
+}
+
+#[test]
+fn a_sources_files_from_list_claims_its_files_relative_to_the_manifest() {
+    let dir = tree(&["web/a.jsonl", "web/extra.txt", "books/c.txt"]);
+    let web = "[[source]]\nname = \"web\"\ncategory = \"public\"\npaths = [\"web/*.jsonl\"]\n\n";
+    let lists =
+        "[[source]]\nname = \"listed\"\ncategory = \"licensed\"\nfiles_from = \"list.txt\"\n";
+    let manifest = manifest_in(dir.path(), &format!("{web}{lists}"));
+    // extra.txt lies under the folder web's pattern walks, matched by no pattern: the list
+    // claims it, so it is neither unmatched nor counted twice.
+    fs::write(
+        dir.path().join("list.txt"),
+        "# the licensed files\nbooks/c.txt\n\nweb/extra.txt\n",
+    )
+    .unwrap();
+    let plan = plan_of(&manifest, &Discovery::silent());
+    let owned: Vec<_> = (plan.files.iter())
+        .map(|f| (f.source, f.path.file_name().unwrap().to_str().unwrap()))
+        .collect();
+    assert_eq!(owned, [(0, "a.jsonl"), (1, "c.txt"), (1, "extra.txt")]);
+    assert!(plan.problems.is_empty(), "{:?}", plan.problems);
+    assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
+
+    // A listed file another source's pattern matches is a file claimed twice.
+    fs::write(dir.path().join("list.txt"), "web/a.jsonl\n").unwrap();
+    let twice = Plan::from_manifest(
+        &manifest,
+        &[],
+        None,
+        &FieldDefaults::text("text"),
+        &Discovery::silent(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(twice.contains("claimed by two sources"), "{twice}");
+
+    // An entry that names nothing is fatal, naming the list and the line.
+    fs::write(dir.path().join("list.txt"), "books/c.txt\nbooks/gone.txt\n").unwrap();
+    let gone = Plan::from_manifest(
+        &manifest,
+        &[],
+        None,
+        &FieldDefaults::text("text"),
+        &Discovery::silent(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        gone.contains("list.txt:2: books/gone.txt: no such file or object"),
+        "{gone}"
     );
 }

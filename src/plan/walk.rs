@@ -43,6 +43,8 @@ pub enum Found {
         canonical: PathBuf,
         /// Its size on disk.
         size: u64,
+        /// An object's ETag (`None` for a local file).
+        etag: Option<String>,
     },
     /// A symlink loop, an unreadable folder or a broken link.
     Problem(InputError),
@@ -79,6 +81,7 @@ pub fn walk(
                     path,
                     canonical,
                     size,
+                    etag: None,
                 });
             }
             Ok(e) if e.file_type().is_dir() => {}

@@ -33,6 +33,7 @@ mod parquet_count;
 mod parquet_damage;
 mod provenance;
 mod python;
+mod remote;
 mod report_schema;
 mod shard;
 mod signals;
