@@ -2,6 +2,7 @@
 //! processing signals asked for, the shard to count), the engine counts it (resuming from a
 //! checkpoint folder when one is given) and the statistics become the [`Report`].
 
+mod files;
 mod resume;
 
 use crate::config::CountConfig;
@@ -148,6 +149,7 @@ fn count_plan(
         elapsed_seconds: started.elapsed().as_secs_f64(),
         shard,
         merged_parts: None,
+        combined_inputs: None,
         resumed_files,
         plan_seconds: Some(plan_seconds),
         estimate: None,
@@ -158,7 +160,7 @@ fn count_plan(
         tokenizer.route(),
         tokenizer.fallback_reason(),
     );
-    let report = build_report(
+    let mut report = build_report(
         &plan.sources,
         &output.sources,
         output.errors,
@@ -166,6 +168,9 @@ fn count_plan(
         settings,
         run,
     );
+    for (source, files) in report.sources.iter_mut().zip(files::file_sets(&plan)) {
+        source.file_set = Some(files);
+    }
     let mut warnings = plan.warnings.clone();
     warnings.extend(output.warnings);
     Ok(Census { report, warnings })

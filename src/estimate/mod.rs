@@ -218,6 +218,7 @@ pub fn estimate_sample(
         elapsed_seconds: started.elapsed().as_secs_f64(),
         shard: None,
         merged_parts: None,
+        combined_inputs: None,
         resumed_files: None,
         plan_seconds: None,
         estimate: Some(EstimateRun {

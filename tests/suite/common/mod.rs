@@ -5,6 +5,7 @@ pub mod browser;
 pub mod report_fixture;
 pub mod report_specs;
 pub mod s3;
+pub mod venv;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
