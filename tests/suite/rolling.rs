@@ -70,11 +70,9 @@ fn other_tokenizers_and_altered_inputs_are_refused() {
     let dir = dir.path();
     sample(dir);
     let llama = count_json_in(dir, &["linux-doc.jsonl"], 0);
-    let gpt = count_json_in(
-        dir,
-        &["--tokenizer", &tokenizer_path("gpt4o"), "man.jsonl.zst"],
-        0,
-    );
+    let gpt4o = root().join(tokenizer_path("gpt4o"));
+    let gpt4o = gpt4o.to_str().unwrap();
+    let gpt = count_json_in(dir, &["--tokenizer", gpt4o, "man.jsonl.zst"], 0);
     write(dir, "llama.json", &llama);
     write(dir, "gpt.json", &gpt);
     let refused = run_in(dir, &["combine", "llama.json", "gpt.json"]);
