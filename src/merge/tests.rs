@@ -71,7 +71,9 @@ fn merge_parts_checks_that_every_rank_of_tallies_is_there_once() {
     );
     let missing = merge_parts(&[part("0", rank(0)), part("2", rank(2))]).unwrap_err();
     assert!(
-        missing.to_string().contains("1 of the 3 shards is missing: shard 1"),
+        missing
+            .to_string()
+            .contains("1 of the 3 shards is missing: shard 1"),
         "{missing}"
     );
     let mixed = merge_parts(&[part("0", tally_of("web", &["x"])), part("1", rank(1))]);

@@ -184,29 +184,23 @@ fn a_sources_files_from_list_claims_its_files_relative_to_the_manifest() {
     assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
 
     // A listed file another source's pattern matches is a file claimed twice.
-    fs::write(dir.path().join("list.txt"), "web/a.jsonl\n").unwrap();
-    let twice = Plan::from_manifest(
-        &manifest,
-        &[],
-        None,
-        &FieldDefaults::text("text"),
-        &Discovery::silent(),
-    )
-    .unwrap_err()
-    .to_string();
+    let refused = |list: &str| {
+        fs::write(dir.path().join("list.txt"), list).unwrap();
+        Plan::from_manifest(
+            &manifest,
+            &[],
+            None,
+            &FieldDefaults::text("text"),
+            &Discovery::silent(),
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    let twice = refused("web/a.jsonl\n");
     assert!(twice.contains("claimed by two sources"), "{twice}");
 
     // An entry that names nothing is fatal, naming the list and the line.
-    fs::write(dir.path().join("list.txt"), "books/c.txt\nbooks/gone.txt\n").unwrap();
-    let gone = Plan::from_manifest(
-        &manifest,
-        &[],
-        None,
-        &FieldDefaults::text("text"),
-        &Discovery::silent(),
-    )
-    .unwrap_err()
-    .to_string();
+    let gone = refused("books/c.txt\nbooks/gone.txt\n");
     assert!(
         gone.contains("list.txt:2: books/gone.txt: no such file or object"),
         "{gone}"

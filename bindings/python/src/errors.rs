@@ -15,6 +15,7 @@ pub fn fatal(error: FatalError) -> PyErr {
         FatalError::Refused { .. } => ("RefusedError", "refused"),
         FatalError::Merge(_) => ("MergeError", "merge"),
         FatalError::Io { .. } => ("IoError", "io"),
+        FatalError::Remote { .. } => ("RemoteError", "remote"),
     };
     let message = error.to_string();
     Python::attach(|py| {
