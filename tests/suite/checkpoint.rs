@@ -189,3 +189,61 @@ fn shards_resume_too() {
     let whole = run_in(dir.path(), &["count", "-q", "--format", "json", "corpus"]).json();
     assert_eq!(merged(&again), census_only(whole));
 }
+
+/// The host name as the program names its temporary files (what `gethostname` gives).
+fn host_name() -> String {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    name.trim().to_string()
+}
+
+#[test]
+fn stale_temporary_files_are_removed_and_a_file_is_no_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    std::fs::write(corpus_dir.join("a.jsonl"), "{\"text\": \"hello\"}\n").unwrap();
+    let ck = dir.path().join("ck");
+    std::fs::create_dir(&ck).unwrap();
+    // A process that is gone, on this machine; an old file of an earlier naming; a fresh file
+    // of another machine (it may still be renamed) and a file that is not a temporary one.
+    let mut gone = Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let key = "0f".repeat(32);
+    let dead = format!(".{key}.{}.{pid}.tmp", host_name());
+    let old = format!(".{key}.{pid}.tmp");
+    let foreign = format!(".{key}.elsewhere.example.{pid}.tmp");
+    for name in [&dead, &old, &foreign, &"notes.tmp".to_string()] {
+        std::fs::write(ck.join(name), "{\"tally\": ").unwrap();
+    }
+    let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(ck.join(&old))
+        .unwrap()
+        .set_modified(an_hour_ago)
+        .unwrap();
+    let r = run_in(dir.path(), &["count", "-q", "--checkpoint", "ck", "corpus"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let left: std::collections::BTreeSet<String> = std::fs::read_dir(&ck)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    let expected: std::collections::BTreeSet<String> =
+        [foreign, "notes.tmp".to_string()].into_iter().collect();
+    assert_eq!(left, expected);
+    // A checkpoint path that is a file is refused, saying so.
+    let r = run_in(
+        dir.path(),
+        &["count", "-q", "--checkpoint", "corpus/a.jsonl", "corpus"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("corpus/a.jsonl: checkpoint folder: this is a file, not a folder"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("os error"), "{}", r.stderr);
+}
