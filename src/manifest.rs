@@ -3,6 +3,7 @@
 
 use crate::error::FatalError;
 use crate::media::TokenModels;
+use crate::read::small_file::{MAX_MANIFEST_BYTES, read_small_text};
 use crate::signals::SignalsTable;
 use crate::stats::Category;
 use serde::Deserialize;
@@ -66,9 +67,11 @@ struct ManifestFile {
 impl Manifest {
     /// Reads and validates the manifest at `path`.
     pub fn load(path: &Path) -> Result<Manifest, FatalError> {
-        let text = std::fs::read_to_string(path).map_err(|e| FatalError::Manifest {
-            path: path.to_path_buf(),
-            message: e.to_string(),
+        let text = read_small_text(path, MAX_MANIFEST_BYTES, "manifest").map_err(|e| {
+            FatalError::Manifest {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            }
         })?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let root = if root.as_os_str().is_empty() {

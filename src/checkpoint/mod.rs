@@ -8,6 +8,7 @@
 
 use crate::error::{FatalError, InputError};
 use crate::plan::{Plan, PlannedFile};
+use crate::read::small_file::{MAX_REPORT_BYTES, read_small_text};
 use crate::signals::index::FileKeys;
 use crate::stats::signals::{Scope, SignalsConfig};
 use crate::stats::{FormError, SourceStats, Tally};
@@ -148,7 +149,8 @@ impl CheckpointStore {
 
     /// The saved result under `key`, if a complete one is there.
     pub fn load(&self, key: &str) -> Option<Restored> {
-        let text = std::fs::read_to_string(self.path_of(key)).ok()?;
+        let path = self.path_of(key);
+        let text = read_small_text(&path, MAX_REPORT_BYTES, "checkpoint result").ok()?;
         let saved: FileResult = serde_json::from_str(&text).ok()?;
         Some(Restored {
             stats: saved.stats().ok()?,

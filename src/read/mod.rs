@@ -10,7 +10,9 @@
 //! - [`tar`]: WebDataset shards; [`parquet`]: Parquet row groups;
 //! - [`sequential`]: every item of one file, in order, on the calling thread;
 //! - [`sniff`]: the byte-order mark and binary rules, [`lines`]: line splitting and byte ranges,
-//!   [`stream`]: decompression, [`format`](mod@format): formats from file names.
+//!   [`stream`]: decompression, [`format`](mod@format): formats from file names;
+//! - [`small_file`]: a manifest, tokenizer or report read whole, refused when it is no regular
+//!   file or too large.
 
 pub mod format;
 mod item;
@@ -19,6 +21,7 @@ pub mod lines;
 pub mod media;
 pub mod parquet;
 pub mod sequential;
+pub mod small_file;
 pub mod sniff;
 pub mod storage;
 pub mod stream;

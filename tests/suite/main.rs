@@ -33,4 +33,5 @@ mod report_schema;
 mod shard;
 mod signals;
 mod slurm;
+mod small_files;
 mod verify;
