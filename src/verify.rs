@@ -85,7 +85,8 @@ pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verifica
     for file in &plan.files {
         sampling.path = file.path.display().to_string();
         let names = FieldNames::only_text(&plan.sources[file.source].text_field);
-        read_path(&file.path, file.format, &names, config.mmap, &mut sampling);
+        let how = (config.mmap, config.max_document_bytes);
+        read_path(&file.path, file.format, &names, how, &mut sampling);
     }
     verification.documents_seen = sampling.seen;
     verification.unreadable = sampling.unreadable;

@@ -72,7 +72,8 @@ pub fn collect(config: &CountConfig, limits: LatencyLimits) -> Result<Documents,
     };
     for file in &plan.files {
         let names = FieldNames::only_text(&plan.sources[file.source].text_field);
-        read_path(&file.path, file.format, &names, config.mmap, &mut first);
+        let how = (config.mmap, config.max_document_bytes);
+        read_path(&file.path, file.format, &names, how, &mut first);
         if first.docs.texts.len() >= limits.max_documents {
             break;
         }

@@ -70,6 +70,7 @@ fn count_plan(
         threads: config.threads,
         mmap: config.mmap,
         chunk_bytes: config.chunk_bytes,
+        max_document_bytes: config.max_document_bytes,
         progress: config.progress,
         signals: signals.clone().map(SignalsRun::new),
     };

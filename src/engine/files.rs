@@ -115,7 +115,9 @@ fn mapped_jsonl<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::Scope<'s>) 
             run.with_acc(target.file, |acc| {
                 let mut counting = Counting::batched(run, acc, target);
                 let base = LineBase::Chunk(index);
-                let lines = jsonl::read_range(&*storage, (start, end), base, &names, &mut counting);
+                let max = run.options.max_document_bytes;
+                let range = (start, end);
+                let lines = jsonl::read_range(&*storage, range, base, &names, max, &mut counting);
                 let tokens = counting.tokens();
                 if let Some(lines) = lines {
                     acc.chunk_lines(target.file, index, lines);
@@ -147,7 +149,8 @@ fn streamed_jsonl<'s>(
     };
     let meter = |n| run.progress.add_bytes(n);
     let block_bytes = run.options.chunk_bytes.min(1 << 20);
-    let mut blocks = match JsonlBlocks::open(&*storage, compression, block_bytes, &meter) {
+    let max = run.options.max_document_bytes;
+    let mut blocks = match JsonlBlocks::open(&*storage, compression, block_bytes, max, &meter) {
         Ok(blocks) => blocks,
         Err(problem) => return problem_at(run, target, LineRef::None, problem),
     };
@@ -169,7 +172,7 @@ fn streamed_jsonl<'s>(
         let count_block = move || {
             let tokens = run.with_acc(target.file, |acc| {
                 let mut counting = Counting::batched(run, acc, target);
-                jsonl::read_block(&block, &names, &mut counting);
+                jsonl::read_block(&block, &names, max, &mut counting);
                 counting.tokens()
             });
             run.progress.add_tokens(tokens);
@@ -205,6 +208,7 @@ fn text_document(run: &Run, target: Target, compression: Compression) {
         read_text(
             &*storage,
             compression,
+            run.options.max_document_bytes,
             &meter,
             &mut Counting::new(run, acc, target),
         )

@@ -116,6 +116,7 @@ pub(super) fn tar_file(run: &Run, target: Target, compression: Compression) {
     let opened = read_tar(
         &*storage,
         compression,
+        run.options.max_document_bytes,
         &meter,
         &mut Counting::new(run, &mut acc, target),
     );

@@ -36,6 +36,8 @@ pub struct EngineOptions {
     pub mmap: bool,
     /// Largest size of the chunks large files are split into, and of decoded stream blocks.
     pub chunk_bytes: usize,
+    /// The longest document read; a longer one is a `too_large` input error.
+    pub max_document_bytes: u64,
     /// Draw a progress bar on stderr.
     pub progress: bool,
     /// The processing signals to compute with each counted text, when they are on.

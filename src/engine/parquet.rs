@@ -17,7 +17,8 @@ pub(super) fn parquet_file<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::
     };
     let names = run.plan.sources[target.source].field_names();
     let reader = run.with_acc(target.file, |acc| {
-        ParquetReader::open(storage, &names, &mut Counting::new(run, acc, target))
+        let max = run.options.max_document_bytes;
+        ParquetReader::open(storage, &names, max, &mut Counting::new(run, acc, target))
     });
     let Some(reader) = reader else {
         return;

@@ -88,21 +88,24 @@ pub fn count_slots(
     Ok(measured)
 }
 
-/// The bytes of the lines that start in each block range of `blocks` (read with `mmap` or
-/// positioned reads, on `threads` threads); a block that cannot be read measures its nominal
-/// length (its read error is already in the report).
-pub fn block_sizes(blocks: &[&PlannedFile], mmap: bool, threads: usize) -> Vec<u64> {
+/// The bytes of the lines that start in each block range of `blocks` (read as `count` says:
+/// mapped or with positioned reads, on its threads); a block that cannot be read, or that owns a
+/// line over the limit for one document (never read whole), measures its nominal length (the
+/// error is already in the report).
+pub fn block_sizes(blocks: &[&PlannedFile], count: &crate::config::CountConfig) -> Vec<u64> {
+    let (mmap, threads, max) = (count.mmap, count.threads, count.max_document_bytes);
     let measure = |file: &&PlannedFile| {
         let (start, end) = file.span();
         let owned = storage::open(&file.path, file.format.access(mmap)).and_then(|storage| {
             let mut scratch = Vec::new();
             let end = end.min(storage.len());
             if start >= end {
-                return Ok(0);
+                return Ok(Some(0));
             }
-            owned_lines(&*storage, start, end, &mut scratch).map(|l| l.len() as u64)
+            let owned = owned_lines(&*storage, start, end, max, &mut scratch)?;
+            Ok((!owned.long_line).then_some(owned.lines.len() as u64))
         });
-        owned.unwrap_or(end - start)
+        owned.ok().flatten().unwrap_or(end - start)
     };
     match rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))

@@ -32,6 +32,11 @@ pub use item::{Container, Document, LineBase, LineRef, Medium, Visitor};
 
 use crate::error::ErrorKind;
 
+/// The default limit for one document (`--max-document-bytes`): a plain-text file (as
+/// decompressed), a JSONL record, a WebDataset member or a Parquet value longer than 1 GiB is a
+/// [`ErrorKind::TooLarge`] problem, never read whole.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 1 << 30;
+
 /// A problem with one piece of input, before it is tied to a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -48,5 +53,16 @@ impl Problem {
             kind,
             message: message.into(),
         }
+    }
+
+    /// The [`ErrorKind::TooLarge`] problem of `what` (`a document of 5000 bytes`, `member a.txt
+    /// of 5000 bytes`), longer than the limit of `max` bytes for one document.
+    pub fn too_large(what: &str, max: u64) -> Self {
+        Self::new(
+            ErrorKind::TooLarge,
+            format!(
+                "{what} is over the {max}-byte limit for one document (--max-document-bytes); not counted"
+            ),
+        )
     }
 }

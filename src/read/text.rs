@@ -13,23 +13,34 @@ use std::io::Read;
 
 /// Reads the file in `storage` (decoding `compression`, reporting stored bytes read to `meter`)
 /// and hands `visitor` its one document, or the problem that prevents it; returns whether the
-/// document was handed out.
+/// document was handed out. A document longer than `max` bytes (as decompressed) is a
+/// [`ErrorKind::TooLarge`] problem, and no more than `max + 1` bytes of it are ever held.
 pub fn read_text<V: Visitor + ?Sized>(
     storage: &dyn Storage,
     compression: Compression,
+    max: u64,
     meter: Meter<'_>,
     visitor: &mut V,
 ) -> bool {
     let mut scratch = Vec::new();
     let content = if compression == Compression::None {
-        match storage.range(0, storage.len(), &mut scratch) {
+        let len = storage.len();
+        if len > max {
+            let problem = Problem::too_large(&format!("a document of {len} bytes"), max);
+            return fail(visitor, LineRef::None, problem);
+        }
+        match storage.range(0, len, &mut scratch) {
             Ok(content) => content,
             Err(e) => return fail(visitor, LineRef::None, io_problem(&e)),
         }
     } else {
-        let decoded =
-            stream::open(storage, compression, meter).and_then(|mut d| d.read_to_end(&mut scratch));
+        let decoded = stream::open(storage, compression, meter)
+            .and_then(|d| d.take(max.saturating_add(1)).read_to_end(&mut scratch));
         match decoded {
+            Ok(n) if n as u64 > max => {
+                let problem = Problem::too_large("the decompressed document", max);
+                return fail(visitor, LineRef::None, problem);
+            }
             Ok(_) => &scratch[..],
             Err(e) => return fail(visitor, LineRef::None, stream::broken(compression, &e)),
         }
@@ -111,7 +122,7 @@ mod tests {
     fn read(stored: &[u8], compression: Compression) -> (bool, Vec<String>) {
         let mut seen = Collect::default();
         let input = InMemory(stored.to_vec().into());
-        let read = read_text(&input, compression, &|_| {}, &mut seen);
+        let read = read_text(&input, compression, 20, &|_| {}, &mut seen);
         (read, seen.0)
     }
 
@@ -132,5 +143,32 @@ mod tests {
         let (read_ok, seen) = read(&packed[..packed.len() - 3], Compression::Zstd);
         assert!(!read_ok);
         assert!(seen[0].starts_with("problem None decompress: truncated or corrupt zstd stream"));
+    }
+
+    #[test]
+    fn a_document_over_the_limit_is_too_large_stored_or_packed() {
+        let long = "x".repeat(21);
+        let (read_ok, seen) = read(long.as_bytes(), Compression::None);
+        assert!(!read_ok);
+        assert_eq!(
+            seen,
+            [
+                "problem None too_large: a document of 21 bytes is over the 20-byte limit for one \
+              document (--max-document-bytes); not counted"
+            ]
+        );
+        let packed = zstd::bulk::compress(long.as_bytes(), 3).unwrap();
+        let (read_ok, seen) = read(&packed, Compression::Zstd);
+        assert!(!read_ok);
+        assert!(
+            seen[0].starts_with(
+                "problem None too_large: the decompressed document is over the 20-byte limit"
+            ),
+            "{seen:?}"
+        );
+        assert!(
+            read(&long.as_bytes()[1..], Compression::None).0,
+            "20 bytes are fine"
+        );
     }
 }

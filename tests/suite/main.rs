@@ -23,6 +23,7 @@ mod exactness;
 mod html;
 mod layers;
 mod layout;
+mod limits;
 mod media;
 mod multimodal;
 mod parquet;
