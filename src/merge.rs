@@ -64,6 +64,14 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
         merged_parts: Some(parts.len() as u32),
         resumed_files: None,
         estimate: None,
+        notes: {
+            let mut notes: Vec<String> = parts
+                .iter()
+                .flat_map(|p| p.report.run.notes.iter().cloned())
+                .collect();
+            notes.sort();
+            notes
+        },
     };
     Ok(build_report(
         &declared,

@@ -116,6 +116,7 @@ fn count_plan(
         merged_parts: None,
         resumed_files,
         estimate: None,
+        notes: std::mem::take(&mut output.notes),
     };
     let described = TokenizerReport::new(
         tokenizer.info(),

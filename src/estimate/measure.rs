@@ -40,6 +40,8 @@ pub struct Measured {
     pub errors: Vec<InputError>,
     /// Notes that are not input errors.
     pub warnings: Vec<String>,
+    /// Notes on how files were read, for the report (also among the warnings).
+    pub notes: Vec<String>,
 }
 
 /// Counts every slot of `slots` (sources from `plan`) with `counter`.
@@ -54,6 +56,7 @@ pub fn count_slots(
         sources: vec![SourceStats::default(); plan.sources.len()],
         errors: Vec::new(),
         warnings: Vec::new(),
+        notes: Vec::new(),
     };
     for batch in slots.chunks(BATCH_SLOTS) {
         let part = Plan {
@@ -84,6 +87,7 @@ pub fn count_slots(
         }
         measured.errors.extend(output.errors);
         measured.warnings.extend(output.warnings);
+        measured.notes.extend(output.notes);
     }
     Ok(measured)
 }

@@ -220,6 +220,7 @@ pub fn estimate_sample(
         shard: None,
         merged_parts: None,
         resumed_files: None,
+        notes: std::mem::take(&mut measured.notes),
         estimate: Some(EstimateRun {
             sample_fraction: sample.fraction,
             sample_bytes: match sample.size {

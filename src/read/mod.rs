@@ -14,12 +14,14 @@
 //! - [`small_file`]: a manifest, tokenizer or report read whole, refused when it is no regular
 //!   file or too large.
 
+mod fault_guard;
 pub mod format;
 mod item;
 pub mod jsonl;
 pub mod lines;
 pub mod media;
 pub mod parquet;
+pub mod planned;
 pub mod sequential;
 pub mod small_file;
 pub mod sniff;

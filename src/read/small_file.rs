@@ -83,7 +83,7 @@ pub fn read_small_text(
 }
 
 /// What a file that is not regular is, in words.
-fn describe(kind: &std::fs::FileType) -> &'static str {
+pub(super) fn describe(kind: &std::fs::FileType) -> &'static str {
     if kind.is_dir() {
         "a folder"
     } else if kind.is_fifo() {

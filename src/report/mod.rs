@@ -171,6 +171,10 @@ pub struct RunInfo {
     /// For `estimate`: how the sample was drawn (absent for a count).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<EstimateRun>,
+    /// Notes on how files were read (absent when there are none): a file that grew while it was
+    /// counted, counted at the size it had when the count was planned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// One shard of a sharded count.

@@ -12,6 +12,7 @@ mod common;
 mod bad_input;
 mod bench_cmd;
 mod bert;
+mod changing_files;
 mod checkpoint;
 mod cli;
 mod differential;
