@@ -43,7 +43,7 @@ impl ReferenceCounter {
         })
     }
 
-    /// The same counter encoding documents longer than [`WHOLE_DOCUMENT_BYTES`] in parts, when
+    /// The same counter encoding documents longer than 256 KiB in parts, when
     /// `json` (the tokenizer's `tokenizer.json`) has a shape whose parts are known to add up:
     /// byte-level BPE, SentencePiece BPE or BERT WordPiece, as the fast routes read them.
     pub fn encoding_long_documents_in_parts(mut self, json: String) -> Self {

@@ -5,7 +5,7 @@
 //! opens a path; [`open`] is the one place a local path becomes a storage.
 //!
 //! A local file may change while it is read. Neither kind of local storage ends the process
-//! then (a mapped file that shrinks is guarded, see [`super::fault_guard`]), and both tell
+//! then (a mapped file that shrinks is guarded: `fault_guard`), and both tell
 //! afterwards what changed ([`Storage::changes`]): reads that ended early, a new length, a new
 //! modification time.
 

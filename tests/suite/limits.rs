@@ -21,6 +21,8 @@ fn peak_memory(dir: &Path, args: &[&str]) -> (i32, u64) {
     for var in SHARD_VARIABLES {
         command.env_remove(var);
     }
+    // Reaped by `wait4` below (which `Child::wait` cannot do while reading the resources used).
+    #[allow(clippy::zombie_processes)]
     let child = command
         .args(args)
         .current_dir(dir)

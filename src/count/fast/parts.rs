@@ -224,7 +224,7 @@ impl FastCounter {
                     let tokens = CACHE.with(|cell| {
                         let mut cache = cell.borrow_mut();
                         cache.claim(self.id);
-                        self.count_segment(stretch, &mut *cache)
+                        self.count_segment(stretch, &mut cache)
                     });
                     return part(Part::Counted(tokens));
                 }
