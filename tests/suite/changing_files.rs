@@ -4,11 +4,11 @@
 //! naming the bytes concerned, mapped or read alike; a file that grew is counted at its planned
 //! size and the report says so in `run.notes`.
 
-use crate::common::{SHARD_VARIABLES, run_in};
+use crate::common::{binary, run_in};
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// About 40 MB of JSONL: counting it takes a while on one thread.
@@ -39,10 +39,7 @@ fn holds_open(pid: u32, path: &Path) -> bool {
 /// Counts `corpus` in `dir` with `extra` options, applies `change` to `big` as soon as the count
 /// has opened it, and returns the exit code and the JSON report.
 fn count_while(dir: &Path, big: &Path, extra: &[&str], change: impl FnOnce(&Path)) -> (i32, Value) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
-    for var in SHARD_VARIABLES {
-        command.env_remove(var);
-    }
+    let mut command = binary();
     let mut args = vec![
         "count", "-q", "-j", "1", "--format", "json", "-o", "out.json",
     ];

@@ -2,7 +2,7 @@
 //! checkpoint folder ends with the report of an uninterrupted count; saved results are reused
 //! only for the same file, tokenizer settings and range, and damaged ones are counted again.
 
-use crate::common::{SHARD_VARIABLES, at, census_only, run_in};
+use crate::common::{at, binary, census_only, run_in};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -58,11 +58,7 @@ fn a_killed_count_resumes_to_the_uninterrupted_report() {
     assert_eq!(whole.code, 1, "{}", whole.stderr);
     let checkpoints = dir.path().join("ck");
     // The slow reference route, one thread, so that the kill lands part-way.
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
-    for var in SHARD_VARIABLES {
-        command.env_remove(var);
-    }
-    let mut child = command
+    let mut child = binary()
         .args([
             "count",
             "-q",

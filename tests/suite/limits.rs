@@ -5,10 +5,10 @@
 //! decompression bomb stays bounded), a JSONL record (mapped, read or decompressed) or a tar
 //! member is a `too_large` input error naming it, never an abort.
 
-use crate::common::{SHARD_VARIABLES, run_in};
+use crate::common::{binary, run_in};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 /// The working memory allowed per byte of a document, as docs/limits.md states it, plus the
 /// document itself (read into memory or mapped).
@@ -17,10 +17,7 @@ const BYTES_PER_BYTE: u64 = 12 + 1;
 /// Runs the binary with `args` in `dir` and returns its exit status and its peak resident
 /// memory in bytes (its own, through `wait4`, whatever else the tests run).
 fn peak_memory(dir: &Path, args: &[&str]) -> (i32, u64) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
-    for var in SHARD_VARIABLES {
-        command.env_remove(var);
-    }
+    let mut command = binary();
     // Reaped by `wait4` below (which `Child::wait` cannot do while reading the resources used).
     #[allow(clippy::zombie_processes)]
     let child = command
