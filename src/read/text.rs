@@ -35,9 +35,9 @@ pub fn read_text<V: Visitor + ?Sized>(
         }
     } else {
         let decoded = stream::open(storage, compression, meter)
-            .and_then(|d| d.take(max.saturating_add(1)).read_to_end(&mut scratch));
+            .and_then(|d| read_at_most(d, max.saturating_add(1), &mut scratch));
         match decoded {
-            Ok(n) if n as u64 > max => {
+            Ok(n) if n > max => {
                 let problem = Problem::too_large("the decompressed document", max);
                 return fail(visitor, LineRef::None, problem);
             }
@@ -53,6 +53,24 @@ pub fn read_text<V: Visitor + ?Sized>(
             true
         }
         Err((problem, line)) => fail(visitor, line.map_or(LineRef::None, LineRef::Line), problem),
+    }
+}
+
+/// Reads `reader` into `buf` until its end or `limit` bytes, whichever comes first, and returns
+/// how many bytes were read. The buffer doubles as it fills but never past `limit`, so a stream
+/// cut at the limit holds at most `limit` bytes (half as much again while it grows).
+fn read_at_most(mut reader: impl Read, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<u64> {
+    loop {
+        let held = buf.len() as u64;
+        if held >= limit {
+            return Ok(held);
+        }
+        let room = (buf.capacity().max(64 << 10) as u64 * 2).min(limit);
+        buf.reserve_exact((room - held) as usize);
+        let free = (buf.capacity() - buf.len()) as u64;
+        if (&mut reader).take(free).read_to_end(buf)? == 0 {
+            return Ok(buf.len() as u64);
+        }
     }
 }
 
@@ -143,6 +161,18 @@ mod tests {
         let (read_ok, seen) = read(&packed[..packed.len() - 3], Compression::Zstd);
         assert!(!read_ok);
         assert!(seen[0].starts_with("problem None decompress: truncated or corrupt zstd stream"));
+    }
+
+    #[test]
+    fn a_stream_is_read_up_to_its_limit_in_a_buffer_no_larger() {
+        let long = vec![b'z'; 300_000];
+        for limit in [1, 65_536, 100_000, 299_999, 300_000, 300_001, 1 << 30] {
+            let mut buf = Vec::new();
+            let n = read_at_most(&long[..], limit, &mut buf).unwrap();
+            assert_eq!(n, limit.min(300_000), "{limit}");
+            assert_eq!(buf.len() as u64, n);
+            assert!(buf.capacity() as u64 <= limit.max(131_072), "{limit}: {}", buf.capacity());
+        }
     }
 
     #[test]
