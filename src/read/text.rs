@@ -171,7 +171,11 @@ mod tests {
             let n = read_at_most(&long[..], limit, &mut buf).unwrap();
             assert_eq!(n, limit.min(300_000), "{limit}");
             assert_eq!(buf.len() as u64, n);
-            assert!(buf.capacity() as u64 <= limit.max(131_072), "{limit}: {}", buf.capacity());
+            assert!(
+                buf.capacity() as u64 <= limit.max(131_072),
+                "{limit}: {}",
+                buf.capacity()
+            );
         }
     }
 
