@@ -48,7 +48,7 @@ pub(super) fn open_storage(
     let planned = &run.plan.files[work.file];
     match planned.open(access) {
         Ok(storage) if storage.len() < planned.size => {
-            let problem = changed(Change::EndedAt(storage.len()), planned.size);
+            let problem = changed(Change::EndedAt(storage.len()), planned);
             run.problem_at(work, LineRef::None, problem);
             None
         }
