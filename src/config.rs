@@ -4,6 +4,7 @@ use crate::count::{RouteChoice, Tokenizer, TokenizerSource};
 use crate::engine::DEFAULT_CHUNK_BYTES;
 use crate::error::FatalError;
 use crate::plan::ShardSpec;
+use crate::read::DEFAULT_MAX_DOCUMENT_BYTES;
 use crate::signals::SignalsRequest;
 use std::path::PathBuf;
 
@@ -45,6 +46,9 @@ pub struct CountConfig {
     pub mmap: bool,
     /// Size of the ranges large files are split into.
     pub chunk_bytes: usize,
+    /// The longest document read (a plain-text file as decompressed, a JSONL record, a
+    /// WebDataset member, a Parquet value): a longer one is a `too_large` input error.
+    pub max_document_bytes: u64,
     /// Draw a progress bar on stderr.
     pub progress: bool,
     /// Count only this shard of the corpus.
@@ -72,6 +76,7 @@ impl CountConfig {
             threads: default_threads(),
             mmap: true,
             chunk_bytes: DEFAULT_CHUNK_BYTES,
+            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
             progress: false,
             shard: None,
             checkpoint: None,
@@ -111,6 +116,11 @@ impl CountConfig {
         }
         if self.threads == 0 {
             return Err(FatalError::Usage("--threads must be at least 1".into()));
+        }
+        if self.max_document_bytes == 0 {
+            return Err(FatalError::Usage(
+                "--max-document-bytes must be at least 1 byte".into(),
+            ));
         }
         if self.chunk_bytes == 0 {
             return Err(FatalError::Usage(

@@ -99,6 +99,9 @@ pub enum ErrorKind {
     /// A Parquet file's footer, metadata or pages cannot be read: not Parquet, truncated, or
     /// corrupt (including a page that fails to decompress).
     Parquet,
+    /// A document (a plain-text file, decompressed or not, a JSONL record, a WebDataset member,
+    /// a Parquet value) longer than the limit for one document (`--max-document-bytes`).
+    TooLarge,
 }
 
 impl fmt::Display for ErrorKind {

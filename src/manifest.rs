@@ -3,6 +3,7 @@
 
 use crate::error::FatalError;
 use crate::media::TokenModels;
+use crate::read::small_file::{MAX_MANIFEST_BYTES, read_small_text};
 use crate::signals::SignalsTable;
 use crate::stats::Category;
 use serde::Deserialize;
@@ -71,9 +72,11 @@ struct ManifestFile {
 impl Manifest {
     /// Reads and validates the manifest at `path`.
     pub fn load(path: &Path) -> Result<Manifest, FatalError> {
-        let text = std::fs::read_to_string(path).map_err(|e| FatalError::Manifest {
-            path: path.to_path_buf(),
-            message: e.to_string(),
+        let text = read_small_text(path, MAX_MANIFEST_BYTES, "manifest").map_err(|e| {
+            FatalError::Manifest {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            }
         })?;
         let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let root = if root.as_os_str().is_empty() {
@@ -176,20 +179,19 @@ const MANIFEST_SNIFF_BYTES: u64 = 64 << 10;
 /// with a `[[source]]` table header in its first 64 KiB. Discovery warns when it counts one as a
 /// document (a manifest in use is never counted).
 pub fn looks_like_manifest(path: &Path) -> bool {
-    use std::io::Read;
     if path.extension().is_none_or(|e| e != "toml") {
         return false;
     }
     if path.file_name().is_some_and(|n| n == "sources.toml") {
         return true;
     }
-    let mut head = Vec::new();
-    let read =
-        std::fs::File::open(path).and_then(|f| f.take(MANIFEST_SNIFF_BYTES).read_to_end(&mut head));
-    read.is_ok()
-        && String::from_utf8_lossy(&head)
-            .lines()
-            .any(|line| line.trim_start().starts_with("[[source]]"))
+    // A FIFO or a device named `*.toml` is not waited on nor read from.
+    let Ok(head) = crate::read::small_file::read_head(path, MANIFEST_SNIFF_BYTES) else {
+        return false;
+    };
+    String::from_utf8_lossy(&head)
+        .lines()
+        .any(|line| line.trim_start().starts_with("[[source]]"))
 }
 
 #[cfg(test)]

@@ -84,7 +84,11 @@ pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verifica
     for file in &plan.files {
         sampling.path = file.path.display().to_string();
         let names = FieldNames::only_text(&plan.sources[file.source].text_field);
-        file.read_items(&names, config.mmap, &mut sampling);
+        file.read_items(
+            &names,
+            (config.mmap, config.max_document_bytes),
+            &mut sampling,
+        );
     }
     verification.documents_seen = sampling.seen;
     verification.unreadable = sampling.unreadable;

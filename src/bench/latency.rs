@@ -72,7 +72,7 @@ pub fn collect(config: &CountConfig, limits: LatencyLimits) -> Result<Documents,
     };
     for file in &plan.files {
         let names = FieldNames::only_text(&plan.sources[file.source].text_field);
-        file.read_items(&names, config.mmap, &mut first);
+        file.read_items(&names, (config.mmap, config.max_document_bytes), &mut first);
         if first.docs.texts.len() >= limits.max_documents {
             break;
         }

@@ -106,6 +106,7 @@ fn count_plan(
         threads: config.threads,
         mmap: config.mmap,
         chunk_bytes: config.chunk_bytes,
+        max_document_bytes: config.max_document_bytes,
         progress: config.progress,
         signals: signals.clone().map(SignalsRun::new),
     };
@@ -154,6 +155,7 @@ fn count_plan(
         plan_seconds: Some(plan_seconds),
         estimate: None,
         from_memory: false,
+        notes: std::mem::take(&mut output.notes),
     };
     let described = TokenizerReport::new(
         tokenizer.info(),

@@ -28,6 +28,10 @@ pub struct CorpusArgs {
     /// The JSONL field that holds each document's text.
     #[arg(long, value_name = "NAME", default_value = "text")]
     pub text_field: String,
+    /// The longest document read (a text file as decompressed, a JSONL line, a tar member, a
+    /// Parquet value); a longer one is a too_large input error [default: 1 GiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_document_bytes: Option<u64>,
 }
 
 /// The worker-thread argument of the commands that count once (`bench` takes a list instead).
@@ -59,6 +63,9 @@ impl CorpusArgs {
         };
         config.special_tokens = self.special_tokens;
         config.text_field = self.text_field.clone();
+        if let Some(max) = self.max_document_bytes {
+            config.max_document_bytes = max;
+        }
         config
     }
 }

@@ -7,6 +7,7 @@ use super::output::ReportOutputArgs;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tokencensus::read::small_file::{MAX_REPORT_BYTES, read_small_text};
 use tokencensus::report::integrity::{self, Seal};
 use tokencensus::{FatalError, Report};
 use tokencensus::{Part, merge_parts};
@@ -49,6 +50,6 @@ pub(super) fn read_report(path: &std::path::Path) -> Result<(Report, Seal), Fata
         path: path.to_path_buf(),
         message,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| io(e.to_string()))?;
+    let text = read_small_text(path, MAX_REPORT_BYTES, "report").map_err(|e| io(e.to_string()))?;
     integrity::read(&text).map_err(|e| io(e.to_string()))
 }

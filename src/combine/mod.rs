@@ -132,8 +132,9 @@ fn combined_settings(inputs: &[CensusInput]) -> Settings {
     }
 }
 
-/// The run of a combination: the most threads, the longest wall time, and how many complete
-/// censuses it joins (an input that is itself a combination counts its own inputs).
+/// The run of a combination: the most threads, the longest wall time, every input's notes
+/// (sorted, as `merge` keeps its parts'), and how many complete censuses it joins (an input
+/// that is itself a combination counts its own inputs).
 fn combined_run(inputs: &[CensusInput]) -> RunInfo {
     let runs = || inputs.iter().map(|i| &i.report.run);
     RunInfo {
@@ -147,5 +148,10 @@ fn combined_run(inputs: &[CensusInput]) -> RunInfo {
         resumed_files: None,
         estimate: None,
         from_memory: false,
+        notes: {
+            let mut notes: Vec<String> = runs().flat_map(|r| r.notes.iter().cloned()).collect();
+            notes.sort();
+            notes
+        },
     }
 }

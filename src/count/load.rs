@@ -2,6 +2,7 @@
 //! describing it for reports: name, SHA-256 of the JSON bytes, vocabulary size.
 
 use crate::error::FatalError;
+use crate::read::small_file::{MAX_TOKENIZER_BYTES, read_small_file};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -58,7 +59,8 @@ pub fn load_tokenizer(
             "embedded".to_string(),
         ),
         TokenizerSource::File(path) => {
-            let raw = std::fs::read(path).map_err(|e| fatal(source, e.to_string()))?;
+            let raw = read_small_file(path, MAX_TOKENIZER_BYTES, "tokenizer")
+                .map_err(|e| fatal(source, e.to_string()))?;
             (raw, name_from_path(path), path.display().to_string())
         }
     };
@@ -88,19 +90,27 @@ fn fatal(source: &TokenizerSource, message: String) -> FatalError {
     FatalError::Tokenizer { path, message }
 }
 
-/// Decompresses by magic number: zstd, gzip, or plain bytes as they are.
+/// Decompresses by magic number: zstd, gzip, or plain bytes as they are; never more than
+/// [`MAX_TOKENIZER_BYTES`].
 fn decompress(raw: Vec<u8>) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
+    let limit = MAX_TOKENIZER_BYTES + 1;
     if raw.starts_with(&[0x28, 0xB5, 0x2F, 0xFD]) {
         zstd::stream::read::Decoder::new(&raw[..])
-            .and_then(|mut d| d.read_to_end(&mut out))
+            .and_then(|d| d.take(limit).read_to_end(&mut out))
             .map_err(|e| format!("corrupt zstd data: {e}"))?;
     } else if raw.starts_with(&[0x1F, 0x8B]) {
         flate2::read::MultiGzDecoder::new(&raw[..])
+            .take(limit)
             .read_to_end(&mut out)
             .map_err(|e| format!("corrupt gzip data: {e}"))?;
     } else {
         return Ok(raw);
+    }
+    if out.len() as u64 >= limit {
+        return Err(format!(
+            "decompresses to more than the {MAX_TOKENIZER_BYTES}-byte limit for a tokenizer"
+        ));
     }
     Ok(out)
 }

@@ -76,7 +76,10 @@ pub fn choose_route(
         }
     };
     Ok(Route {
-        counter: Box::new(ReferenceCounter::new(loaded.tokenizer, special_tokens)?),
+        counter: Box::new(
+            ReferenceCounter::new(loaded.tokenizer, special_tokens)?
+                .encoding_long_documents_in_parts(loaded.json),
+        ),
         fallback_reason,
     })
 }

@@ -1,6 +1,8 @@
-//! What one worker thread accumulates: statistics per source, input errors with their line
-//! references, and how many lines each chunk of a split file owned (to turn chunk-relative
-//! line numbers into file line numbers once everything is done).
+//! What one worker thread (or one file being counted) accumulates: statistics per source, input
+//! errors with their line references, and how many lines each chunk of a split file owned (to
+//! turn chunk-relative line numbers into file line numbers once everything is done). A file's
+//! own accumulator holds its one source only, so that making one costs the same however many
+//! sources the plan has.
 
 use crate::error::{ErrorKind, InputError};
 use crate::plan::{Plan, Source};
@@ -21,15 +23,17 @@ struct PendingError {
     problem: Problem,
 }
 
-/// Per-thread partial results; merged once at the end of a run.
+/// Per-thread (or per-file) partial results; merged once at the end of a run.
 #[derive(Debug, Default)]
 pub struct Accumulator {
-    /// Statistics per source index.
-    pub sources: Vec<SourceStats>,
+    /// The index of the first source held: statistics of source `s` are `sources[s - first]`.
+    first: usize,
+    /// Statistics per source held.
+    sources: Vec<SourceStats>,
     /// Computes the processing signals of each counted text, when they are on.
     pub signals: Option<Observer>,
-    /// How each source's records are dated and placed.
-    pub rules: Vec<ProvenanceRule>,
+    /// How each source held dates and places its records.
+    rules: Vec<ProvenanceRule>,
     /// Reused buffers for decoding URLs and domains.
     pub scratch: (String, String),
     errors: Vec<PendingError>,
@@ -59,13 +63,64 @@ impl Accumulator {
         }
     }
 
+    /// An empty accumulator for the files of source `source` of the plan's `sources` alone,
+    /// observing the processing signals when they are on (`keep_keys` as in
+    /// [`Accumulator::observing`]).
+    pub fn for_source(
+        sources: &[Source],
+        source: usize,
+        signals: Option<&Arc<SignalsRun>>,
+        keep_keys: bool,
+    ) -> Self {
+        Self {
+            first: source,
+            sources: vec![SourceStats::default()],
+            rules: vec![sources[source].provenance_rule()],
+            signals: signals.map(|run| run.observer(keep_keys)),
+            ..Self::default()
+        }
+    }
+
+    /// The statistics of source `source` (which this accumulator must hold).
+    #[inline]
+    pub fn stats(&mut self, source: usize) -> &mut SourceStats {
+        &mut self.sources[source - self.first]
+    }
+
+    /// How source `source` dates and places its records.
+    #[inline]
+    pub fn rule(&self, source: usize) -> ProvenanceRule {
+        self.rules[source - self.first]
+    }
+
+    /// The statistics of every source held, and the index of the first.
+    pub fn all_stats(&self) -> (usize, &[SourceStats]) {
+        (self.first, &self.sources)
+    }
+
     /// Computes the processing signals (when they are on) of one counted text document of
     /// source `source` with `tokens` tokens.
     #[inline]
     pub fn observe_signals(&mut self, source: usize, text: &str, tokens: u64) {
         if let Some(observer) = &mut self.signals {
-            observer.observe(&mut self.sources[source].signals, source, text, tokens);
+            let stats = &mut self.sources[source - self.first].signals;
+            observer.observe(stats, source, text, tokens);
         }
+    }
+
+    /// Whether a problem of `kind` was recorded.
+    pub fn has_error(&self, kind: ErrorKind) -> bool {
+        self.errors.iter().any(|e| e.problem.kind == kind)
+    }
+
+    /// Forgets everything counted and every problem recorded, but one problem of `kind` (the
+    /// first by message, whatever order threads recorded them in), if one was recorded.
+    pub fn discard(self, kind: ErrorKind) -> Option<Problem> {
+        self.errors
+            .into_iter()
+            .filter(|e| e.problem.kind == kind)
+            .map(|e| e.problem)
+            .min_by(|a, b| a.message.cmp(&b.message))
     }
 
     /// Records a problem with file `file` at `line`.
@@ -93,9 +148,10 @@ impl Accumulator {
         self.chunk_lines.push((file, chunk, lines));
     }
 
-    /// Merges another accumulator into this one.
+    /// Merges another accumulator into this one, which must hold every source it holds.
     pub fn absorb(&mut self, other: Accumulator) {
-        for (mine, theirs) in self.sources.iter_mut().zip(&other.sources) {
+        let mine = &mut self.sources[other.first - self.first..];
+        for (mine, theirs) in mine.iter_mut().zip(&other.sources) {
             *mine += theirs;
         }
         match (&mut self.signals, other.signals) {

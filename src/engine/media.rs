@@ -4,6 +4,7 @@
 //! by its reader on one worker, its members counted as they come.
 
 use super::Run;
+use super::file_work::FileWork;
 use super::files::open_storage;
 use super::scan::{Counting, Target};
 use crate::media::{MediaInfo, ProbeErrorKind, TokenModels, probe};
@@ -88,15 +89,15 @@ fn implausible_duration(info: &MediaInfo) -> Option<f64> {
 }
 
 /// Counts one image, sound or video file.
-pub(super) fn media_file(run: &Run, target: Target) {
+pub(super) fn media_file(run: &Run, work: &FileWork, target: Target) {
     let planned = &run.plan.files[target.file];
     // Always mapped (reading only when mapping fails): a probe touches the headers of a
     // multi-gigabyte video, where reading would load all of it.
-    let Some(storage) = open_storage(run, target, Access::Map, |p| p) else {
+    let Some(storage) = open_storage(run, work, Access::Map, |p| p) else {
         return;
     };
     let name = planned.path.to_string_lossy();
-    let read = run.with_acc(target.file, |acc| {
+    let read = run.with_acc(work, |acc| {
         read_medium(&*storage, &name, &mut Counting::new(run, acc, target))
     });
     if read {
@@ -105,24 +106,24 @@ pub(super) fn media_file(run: &Run, target: Target) {
 }
 
 /// Counts a WebDataset shard, streaming its members.
-pub(super) fn tar_file(run: &Run, target: Target, compression: Compression) {
+pub(super) fn tar_file(run: &Run, work: &FileWork, target: Target, compression: Compression) {
     let planned = &run.plan.files[target.file];
-    let Some(storage) = open_storage(run, target, Access::Read, |p| p) else {
+    let Some(storage) = open_storage(run, work, Access::Read, |p| p) else {
         return;
     };
     let meter = |n| run.progress.add_bytes(n);
-    // The walk of one shard takes long: it counts into its own accumulator, merged at the end.
-    let mut acc = run.accumulator();
-    let opened = read_tar(
-        &*storage,
-        compression,
-        &meter,
-        &mut Counting::new(run, &mut acc, target),
-    );
-    if opened {
-        let counts = &mut acc.sources[target.source].counts;
-        counts.files += 1;
-        counts.input_bytes += planned.size;
-    }
-    run.with_acc(target.file, |shared| shared.absorb(acc));
+    run.with_acc(work, |acc| {
+        let opened = read_tar(
+            &*storage,
+            compression,
+            run.options.max_document_bytes,
+            &meter,
+            &mut Counting::new(run, acc, target),
+        );
+        if opened {
+            let counts = &mut acc.stats(target.source).counts;
+            counts.files += 1;
+            counts.input_bytes += planned.size;
+        }
+    });
 }

@@ -4,6 +4,7 @@
 //! multiple of threads × chunk size. Slots merge once at the end.
 
 mod accumulator;
+mod file_work;
 mod files;
 mod media;
 mod parquet;
@@ -13,13 +14,15 @@ pub mod scan;
 pub use accumulator::Accumulator;
 pub use progress::Progress;
 
-use crate::checkpoint::{Checkpoint, FileResult};
+use crate::checkpoint::Checkpoint;
 use crate::count::Counter;
 use crate::error::{FatalError, InputError, sort_errors};
 use crate::plan::Plan;
 use crate::stats::SourceStats;
+use file_work::FileWork;
+use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 
 /// Default size of the byte ranges a large uncompressed file is cut into.
 pub const DEFAULT_CHUNK_BYTES: usize = 4 << 20;
@@ -36,6 +39,8 @@ pub struct EngineOptions {
     pub mmap: bool,
     /// Largest size of the chunks large files are split into, and of decoded stream blocks.
     pub chunk_bytes: usize,
+    /// The longest document read; a longer one is a `too_large` input error.
+    pub max_document_bytes: u64,
     /// Draw a progress bar on stderr.
     pub progress: bool,
     /// The processing signals to compute with each counted text, when they are on.
@@ -51,19 +56,14 @@ pub struct EngineOutput {
     pub errors: Vec<InputError>,
     /// Notes that are not input errors (a checkpoint that could not be saved).
     pub warnings: Vec<String>,
-}
-
-/// Per-file state when each finished file is checkpointed: its own accumulator (allocated at
-/// first use) and the number of its tasks still running.
-struct FileState {
-    acc: Mutex<Option<Accumulator>>,
-    pending: AtomicUsize,
+    /// Notes on how files were read that the report carries (a file that grew while it was
+    /// counted), sorted; they are warnings too.
+    pub notes: Vec<String>,
 }
 
 /// What a checkpointed run keeps besides the per-thread slots.
 struct Checkpointing<'a> {
     checkpoint: &'a Checkpoint<'a>,
-    files: Vec<FileState>,
     /// Finished files: statistics per source, final errors and notes.
     finished: Mutex<EngineOutput>,
 }
@@ -82,75 +82,8 @@ struct Run<'a> {
     /// Stream blocks handed to other workers and not yet counted (bounds memory).
     blocks_in_flight: AtomicUsize,
     checkpointing: Option<Checkpointing<'a>>,
-}
-
-impl Run<'_> {
-    /// A fresh accumulator for counting work (observing the signals when they are on).
-    fn accumulator(&self) -> Accumulator {
-        let signals = self.options.signals.as_ref();
-        Accumulator::observing(&self.plan.sources, signals, self.checkpointing.is_some())
-    }
-
-    /// Runs `f` on the accumulator for work on `file`: the calling worker's slot, or, when
-    /// files are checkpointed, a fresh one merged into the file's own afterwards (so that
-    /// workers counting chunks of one file never wait for each other).
-    fn with_acc<R>(&self, file: usize, f: impl FnOnce(&mut Accumulator) -> R) -> R {
-        let Some(checkpointing) = &self.checkpointing else {
-            let index = rayon::current_thread_index().unwrap_or(0) % self.slots.len();
-            return f(&mut lock(&self.slots[index]));
-        };
-        let mut local = self.accumulator();
-        let result = f(&mut local);
-        let mut slot = lock(&checkpointing.files[file].acc);
-        match slot.as_mut() {
-            Some(acc) => acc.absorb(local),
-            None => *slot = Some(local),
-        }
-        result
-    }
-
-    /// Notes a task on `file` about to run (only counted when checkpointing).
-    fn task_started(&self, file: usize) {
-        if let Some(c) = &self.checkpointing {
-            c.files[file].pending.fetch_add(1, Ordering::AcqRel);
-        }
-    }
-
-    /// Notes a task on `file` done; the last one saves the file's result.
-    fn task_done(&self, file: usize) {
-        let Some(c) = &self.checkpointing else {
-            return;
-        };
-        if c.files[file].pending.fetch_sub(1, Ordering::AcqRel) != 1 {
-            return;
-        }
-        let mut acc = lock(&c.files[file].acc)
-            .take()
-            .unwrap_or_else(|| self.accumulator());
-        let source = self.plan.files[file].source;
-        let stats = acc.sources[source].clone();
-        let keys = acc.signals.as_mut().and_then(|s| s.take_keys());
-        let errors = acc.into_errors(self.plan);
-        let mut warning = None;
-        // A file that could not be read is not saved: the next run tries it again.
-        let unread = errors.iter().any(|e| e.kind == crate::error::ErrorKind::Io);
-        if let (Some(key), false) = (&c.checkpoint.keys[file], unread) {
-            let config = self.options.signals.as_ref().map(|s| &s.config);
-            let limit = config.map(|c| c.dedup_exact_limit);
-            let result =
-                FileResult::new(&stats, errors.clone(), config).with_keys(keys.as_ref(), limit);
-            if let Err(e) = c.checkpoint.store.save(key, &result) {
-                warning = Some(format!(
-                    "{}: checkpoint not saved ({e}); a re-run counts this file again",
-                    self.plan.files[file].path.display()
-                ));
-            }
-        }
-        let mut finished = lock(&c.finished);
-        finished.sources[source] += &stats;
-        finished.errors.extend(errors);
-        finished.warnings.extend(warning);
-    }
+    /// Notes on files for the report: a file that grew while it was counted.
+    notes: Mutex<Vec<String>>,
 }
 
 /// Counts every file of `plan` with `counter`.
@@ -187,18 +120,14 @@ pub fn run(
         blocks_in_flight: AtomicUsize::new(0),
         checkpointing: checkpoint.map(|checkpoint| Checkpointing {
             checkpoint,
-            files: (0..plan.files.len())
-                .map(|_| FileState {
-                    acc: Mutex::new(None),
-                    pending: AtomicUsize::new(1),
-                })
-                .collect(),
             finished: Mutex::new(EngineOutput {
                 sources: vec![SourceStats::default(); plan.sources.len()],
                 errors: Vec::new(),
                 warnings: Vec::new(),
+                notes: Vec::new(),
             }),
         }),
+        notes: Mutex::new(Vec::new()),
     };
     run.progress
         .show_while(plan.total_bytes(), options.progress, || {
@@ -210,8 +139,9 @@ pub fn run(
                     for index in order {
                         let run = &run;
                         scope.spawn(move |scope| {
-                            files::count_file(run, index, scope);
-                            run.task_done(index);
+                            let work = Arc::new(FileWork::new(index));
+                            files::count_file(run, &work, scope);
+                            run.task_done(&work);
                         });
                     }
                 })
@@ -224,7 +154,7 @@ pub fn run(
                 .unwrap_or_else(|poisoned| poisoned.into_inner()),
         );
     }
-    let mut sources = total.sources.clone();
+    let mut sources = total.all_stats().1.to_vec();
     let mut errors = total.into_errors(plan);
     let mut warnings = Vec::new();
     if let Some(c) = run.checkpointing {
@@ -240,9 +170,16 @@ pub fn run(
     }
     errors.extend(plan.problems.iter().cloned());
     sort_errors(&mut errors);
+    let mut notes = run
+        .notes
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    notes.sort();
+    warnings.extend(notes.iter().cloned());
     Ok(EngineOutput {
         sources,
         errors,
         warnings,
+        notes,
     })
 }

@@ -3,6 +3,7 @@
 //! byte range counts only the row groups that start in it.
 
 use super::Run;
+use super::file_work::FileWork;
 use super::files::open_storage;
 use super::scan::{Counting, Target};
 use crate::read::parquet::ParquetReader;
@@ -10,14 +11,20 @@ use crate::read::storage::Access;
 use std::sync::Arc;
 
 /// Counts Parquet file `target`, spawning one task per row group on `scope`.
-pub(super) fn parquet_file<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::Scope<'s>) {
+pub(super) fn parquet_file<'s>(
+    run: &'s Run<'s>,
+    work: &Arc<FileWork>,
+    target: Target,
+    scope: &rayon::Scope<'s>,
+) {
     let planned = &run.plan.files[target.file];
-    let Some(storage) = open_storage(run, target, Access::Read, |p| p) else {
+    let Some(storage) = open_storage(run, work, Access::Read, |p| p) else {
         return;
     };
     let names = run.plan.sources[target.source].field_names();
-    let reader = run.with_acc(target.file, |acc| {
-        ParquetReader::open(storage, &names, &mut Counting::new(run, acc, target))
+    let reader = run.with_acc(work, |acc| {
+        let max = run.options.max_document_bytes;
+        ParquetReader::open(storage, &names, max, &mut Counting::new(run, acc, target))
     });
     let Some(reader) = reader else {
         return;
@@ -25,8 +32,8 @@ pub(super) fn parquet_file<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::
     // A byte range reads the row groups that start in it (an estimate's sample unit).
     let groups = reader.row_groups_in(planned.range);
     let (first, last) = planned.span();
-    run.with_acc(target.file, |acc| {
-        let counts = &mut acc.sources[target.source].counts;
+    run.with_acc(work, |acc| {
+        let counts = &mut acc.stats(target.source).counts;
         counts.files += u64::from(planned.owns_file());
         counts.input_bytes += last.min(planned.size).saturating_sub(first);
     });
@@ -34,13 +41,14 @@ pub(super) fn parquet_file<'s>(run: &'s Run<'s>, target: Target, scope: &rayon::
     let share = (last - first) / groups.len().max(1) as u64;
     for group in groups {
         let reader = Arc::clone(&reader);
-        run.task_started(target.file);
+        let work = Arc::clone(work);
+        run.task_started(&work);
         scope.spawn(move |_| {
-            run.with_acc(target.file, |acc| {
+            run.with_acc(&work, |acc| {
                 reader.read_row_group(group, &mut Counting::new(run, acc, target));
             });
             run.progress.add_bytes(share);
-            run.task_done(target.file);
+            run.task_done(&work);
         });
     }
 }

@@ -32,9 +32,9 @@ pub fn count_document(
 ) -> u64 {
     match counter.count(text) {
         Ok(tokens) => {
-            let rule = acc.rules[target.source];
+            let rule = acc.rule(target.source);
             let (mut buf, mut scratch) = std::mem::take(&mut acc.scratch);
-            let stats = &mut acc.sources[target.source];
+            let stats = &mut acc.stats(target.source);
             stats.record_document(text.len() as u64, tokens);
             let domain = rule.domain(&fields, &mut buf, &mut scratch);
             stats.record_provenance(rule.dating(&fields), domain, tokens);
@@ -105,7 +105,7 @@ impl Visitor for Counting<'_> {
     fn medium(&mut self, medium: Medium<'_>) {
         let Target { file, source } = self.target;
         let models = &self.run.plan.sources[source].token_models;
-        let stats = &mut self.acc.sources[source];
+        let stats = self.acc.stats(source);
         match record(&mut stats.media, models, medium.bytes, medium.name) {
             // A media file is counted as a file once it is measured.
             Ok(()) if medium.container == Container::File => {
@@ -122,11 +122,11 @@ impl Visitor for Counting<'_> {
     }
 
     fn sample(&mut self) {
-        self.acc.sources[self.target.source].media.samples += 1;
+        self.acc.stats(self.target.source).media.samples += 1;
     }
 
     fn metadata(&mut self, bytes: u64) {
-        let metadata = &mut self.acc.sources[self.target.source].media.metadata;
+        let metadata = &mut self.acc.stats(self.target.source).media.metadata;
         metadata.items += 1;
         metadata.bytes += bytes;
     }

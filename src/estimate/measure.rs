@@ -39,6 +39,8 @@ pub struct Measured {
     pub errors: Vec<InputError>,
     /// Notes that are not input errors.
     pub warnings: Vec<String>,
+    /// Notes on how files were read, for the report (also among the warnings).
+    pub notes: Vec<String>,
 }
 
 /// Counts every slot of `slots` (sources from `plan`) with `counter`.
@@ -53,6 +55,7 @@ pub fn count_slots(
         sources: vec![SourceStats::default(); plan.sources.len()],
         errors: Vec::new(),
         warnings: Vec::new(),
+        notes: Vec::new(),
     };
     for batch in slots.chunks(BATCH_SLOTS) {
         let part = Plan {
@@ -83,25 +86,29 @@ pub fn count_slots(
         }
         measured.errors.extend(output.errors);
         measured.warnings.extend(output.warnings);
+        measured.notes.extend(output.notes);
     }
     Ok(measured)
 }
 
-/// The bytes of the lines that start in each block range of `blocks` (read with `mmap` or
-/// positioned reads, on `threads` threads); a block that cannot be read measures its nominal
-/// length (its read error is already in the report).
-pub fn block_sizes(blocks: &[&PlannedFile], mmap: bool, threads: usize) -> Vec<u64> {
+/// The bytes of the lines that start in each block range of `blocks` (read as `count` says:
+/// mapped or with positioned reads, on its threads); a block that cannot be read, or that owns a
+/// line over the limit for one document (never read whole), measures its nominal length (the
+/// error is already in the report).
+pub fn block_sizes(blocks: &[&PlannedFile], count: &crate::config::CountConfig) -> Vec<u64> {
+    let (mmap, threads, max) = (count.mmap, count.threads, count.max_document_bytes);
     let measure = |file: &&PlannedFile| {
         let (start, end) = file.span();
         let owned = file.open(file.format.access(mmap)).and_then(|storage| {
             let mut scratch = Vec::new();
             let end = end.min(storage.len());
             if start >= end {
-                return Ok(0);
+                return Ok(Some(0));
             }
-            owned_lines(&*storage, start, end, &mut scratch).map(|l| l.len() as u64)
+            let owned = owned_lines(&*storage, start, end, max, &mut scratch)?;
+            Ok((!owned.long_line).then_some(owned.lines.len() as u64))
         });
-        owned.unwrap_or(end - start)
+        owned.ok().flatten().unwrap_or(end - start)
     };
     match rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))

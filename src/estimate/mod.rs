@@ -181,6 +181,7 @@ pub fn estimate_sample(
         threads: count.threads,
         mmap: count.mmap,
         chunk_bytes: count.chunk_bytes,
+        max_document_bytes: count.max_document_bytes,
         progress: false,
         signals: None, // an estimate reads a sample: processing signals are a count's
     };
@@ -221,6 +222,7 @@ pub fn estimate_sample(
         combined_inputs: None,
         resumed_files: None,
         plan_seconds: None,
+        notes: std::mem::take(&mut measured.notes),
         estimate: Some(EstimateRun {
             sample_fraction: sample.fraction,
             sample_bytes: match sample.size {
@@ -278,7 +280,7 @@ fn unit_sizes(
         .filter(|s| matches!(unit_of(s), Some((design::UnitType::Blocks, _, _))))
         .map(|s| &s.files[0])
         .collect();
-    let mut measured = measure::block_sizes(&blocks, count.mmap, count.threads).into_iter();
+    let mut measured = measure::block_sizes(&blocks, count).into_iter();
     slots
         .iter()
         .map(|slot| match unit_of(slot) {

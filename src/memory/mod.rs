@@ -289,6 +289,7 @@ impl MemoryCensus {
             plan_seconds: None,
             estimate: None,
             from_memory: true,
+            notes: Vec::new(),
         };
         build_report(
             &declared,

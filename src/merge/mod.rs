@@ -91,6 +91,14 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
         plan_seconds: None,
         estimate: None,
         from_memory: false,
+        notes: {
+            let mut notes: Vec<String> = parts
+                .iter()
+                .flat_map(|p| p.report.run.notes.iter().cloned())
+                .collect();
+            notes.sort();
+            notes
+        },
     };
     let mut merged = build_report(
         &declared,

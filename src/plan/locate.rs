@@ -11,6 +11,7 @@ use crate::error::FatalError;
 use crate::read::jsonl::FieldNames;
 use crate::read::remote::{self, Known, ObjectUrl, RemoteError};
 use crate::read::sequential::read_storage;
+use crate::read::small_file::{MAX_LIST_BYTES, read_small_text};
 use crate::read::storage::{self, Access, Storage};
 use crate::read::text::io_problem;
 use crate::read::{LineRef, Visitor};
@@ -149,17 +150,17 @@ impl PlannedFile {
     }
 
     /// Hands `visitor` every item of this file in order, on the calling thread (memory-mapped
-    /// where `mmap` allows and the file is local).
+    /// where `mmap` allows and the file is local), documents of at most `max` bytes.
     pub fn read_items<V: Visitor + ?Sized>(
         &self,
         names: &FieldNames<'_>,
-        mmap: bool,
+        (mmap, max): (bool, u64),
         visitor: &mut V,
     ) {
         match self.open(self.format.access(mmap)) {
             Ok(storage) => {
                 let name = self.path.to_string_lossy();
-                read_storage(storage, &name, self.format, names, visitor);
+                read_storage(storage, &name, self.format, names, max, visitor);
             }
             Err(e) => visitor.problem(LineRef::None, io_problem(&e)),
         }
@@ -172,12 +173,14 @@ impl PlannedFile {
 }
 
 /// A `--files-from` list: its entries, one per line (blank lines and lines starting with `#`
-/// skipped), each with its line number.
+/// skipped), each with its line number. The list is read as a small file (a regular file of at
+/// most [`MAX_LIST_BYTES`]: a device or a FIFO is refused, not read or waited on).
 pub fn read_list(list: &Path) -> Result<Vec<(usize, String)>, FatalError> {
-    let text = std::fs::read_to_string(list).map_err(|e| FatalError::Io {
-        path: list.to_path_buf(),
-        message: e.to_string(),
-    })?;
+    let text =
+        read_small_text(list, MAX_LIST_BYTES, "files-from list").map_err(|e| FatalError::Io {
+            path: list.to_path_buf(),
+            message: e.to_string(),
+        })?;
     Ok((text.lines().enumerate())
         .map(|(i, line)| (i + 1, line.trim().to_string()))
         .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))

@@ -11,16 +11,21 @@ fn tree(files: &[&str]) -> tempfile::TempDir {
     dir
 }
 
-#[test]
-fn paths_are_walked_in_sorted_order_without_hidden_entries() {
-    let dir = tree(&["b.jsonl", "a/z.txt", "a/b.jsonl.gz", ".git/x.txt", "a/.env"]);
-    let plan = Plan::from_paths(
-        &[dir.path().to_path_buf()],
+/// The plan of one folder given as a PATH argument.
+fn plan_of_folder(dir: &Path) -> Plan {
+    Plan::from_paths(
+        &[dir.to_path_buf()],
         None,
         &FieldDefaults::text("text"),
         &Discovery::silent(),
     )
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn paths_are_walked_in_sorted_order_without_hidden_entries() {
+    let dir = tree(&["b.jsonl", "a/z.txt", "a/b.jsonl.gz", ".git/x.txt", "a/.env"]);
+    let plan = plan_of_folder(dir.path());
     let names: Vec<_> = plan
         .files
         .iter()
@@ -42,13 +47,7 @@ fn paths_are_walked_in_sorted_order_without_hidden_entries() {
 fn a_file_reached_twice_in_one_source_counts_once() {
     let dir = tree(&["data/a.jsonl"]);
     std::os::unix::fs::symlink("data", dir.path().join("alias")).unwrap();
-    let plan = Plan::from_paths(
-        &[dir.path().to_path_buf()],
-        None,
-        &FieldDefaults::text("text"),
-        &Discovery::silent(),
-    )
-    .unwrap();
+    let plan = plan_of_folder(dir.path());
     assert_eq!(plan.files.len(), 1);
 }
 
@@ -184,29 +183,23 @@ fn a_sources_files_from_list_claims_its_files_relative_to_the_manifest() {
     assert!(plan.warnings.is_empty(), "{:?}", plan.warnings);
 
     // A listed file another source's pattern matches is a file claimed twice.
-    fs::write(dir.path().join("list.txt"), "web/a.jsonl\n").unwrap();
-    let twice = Plan::from_manifest(
-        &manifest,
-        &[],
-        None,
-        &FieldDefaults::text("text"),
-        &Discovery::silent(),
-    )
-    .unwrap_err()
-    .to_string();
+    let refused = |list: &str| {
+        fs::write(dir.path().join("list.txt"), list).unwrap();
+        Plan::from_manifest(
+            &manifest,
+            &[],
+            None,
+            &FieldDefaults::text("text"),
+            &Discovery::silent(),
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    let twice = refused("web/a.jsonl\n");
     assert!(twice.contains("claimed by two sources"), "{twice}");
 
     // An entry that names nothing is fatal, naming the list and the line.
-    fs::write(dir.path().join("list.txt"), "books/c.txt\nbooks/gone.txt\n").unwrap();
-    let gone = Plan::from_manifest(
-        &manifest,
-        &[],
-        None,
-        &FieldDefaults::text("text"),
-        &Discovery::silent(),
-    )
-    .unwrap_err()
-    .to_string();
+    let gone = refused("books/c.txt\nbooks/gone.txt\n");
     assert!(
         gone.contains("list.txt:2: books/gone.txt: no such file or object"),
         "{gone}"

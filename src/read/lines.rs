@@ -55,32 +55,62 @@ pub fn lines_before(storage: &dyn Storage, offset: u64) -> io::Result<u64> {
     }
 }
 
+/// The lines a byte range owns, as [`owned_lines`] gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OwnedLines<'a> {
+    /// Whole lines, each up to and including its `\n` (or the end of the input).
+    pub lines: &'a [u8],
+    /// Whether one more owned line follows them that is longer than the limit: it was not read.
+    pub long_line: bool,
+}
+
 /// The lines owned by the byte range `start..end` of `storage`: every line whose first byte lies
 /// in the range, each up to and including its `\n` (or the end of the input). Any cut of an input
 /// into ranges gives every line to exactly one range. Borrowed from a storage held in memory,
-/// read into `scratch` otherwise (up to the end of the last owned line).
+/// read into `scratch` otherwise (up to the end of the last owned line, unless that line runs on
+/// past `max_line` bytes: then it is left unread and said to be there).
 pub fn owned_lines<'a>(
     storage: &'a dyn Storage,
     start: u64,
     end: u64,
+    max_line: u64,
     scratch: &'a mut Vec<u8>,
-) -> io::Result<&'a [u8]> {
+) -> io::Result<OwnedLines<'a>> {
+    let whole = |lines| OwnedLines {
+        lines,
+        long_line: false,
+    };
     if let Some(all) = storage.in_memory() {
         let (s, e) = owned_span(all, 0, start, end, true);
-        return Ok(&all[s..e]);
+        return Ok(whole(&all[s..e]));
     }
     let len = storage.len();
     let lo = start.saturating_sub(1);
     scratch.clear();
     scratch.resize((end - lo) as usize, 0);
     storage.read_exact_at(lo, scratch)?;
+    let before_last = (end - 1 - lo) as usize;
     // A range inside one long line owns nothing: stop before reading on to its end.
-    if start > 0 && memchr::memchr(b'\n', &scratch[..(end - 1 - lo) as usize]).is_none() {
-        return Ok(&scratch[..0]);
+    if start > 0 && memchr::memchr(b'\n', &scratch[..before_last]).is_none() {
+        return Ok(whole(&scratch[..0]));
     }
+    // The last owned line starts after the last newline before byte `end - 1`.
+    let tail = memchr::memrchr(b'\n', &scratch[..before_last]).map_or(0, |i| i + 1);
     let mut at_eof = end >= len;
     // Extend until the last owned line's newline is in the buffer.
-    while !at_eof && memchr::memchr(b'\n', &scratch[(end - 1 - lo) as usize..]).is_none() {
+    while !at_eof && memchr::memchr(b'\n', &scratch[before_last..]).is_none() {
+        // Past the limit even without a `\r` before its newline.
+        if (scratch.len() - tail) as u64 > max_line.saturating_add(1) {
+            let first = if start == 0 {
+                0
+            } else {
+                memchr::memchr(b'\n', &scratch[..before_last]).map_or(0, |i| i + 1)
+            };
+            return Ok(OwnedLines {
+                lines: &scratch[first..tail],
+                long_line: true,
+            });
+        }
         let held = scratch.len();
         let from = lo + held as u64;
         let to = (from + EXTEND_STEP as u64).min(len);
@@ -89,7 +119,7 @@ pub fn owned_lines<'a>(
         at_eof = to >= len;
     }
     let (s, e) = owned_span(scratch, lo, start, end, at_eof);
-    Ok(&scratch[s..e])
+    Ok(whole(&scratch[s..e]))
 }
 
 /// Span (relative to `buf`, which starts at offset `base`) of the lines owned by `start..end`;
@@ -137,6 +167,26 @@ mod tests {
     }
 
     #[test]
+    fn a_line_past_the_limit_is_left_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let long = "x".repeat(200_000);
+        std::fs::write(&path, format!("ab\n{long}\nk\n")).unwrap();
+        let storage = open(&path, Access::Read).unwrap();
+        let mut scratch = Vec::new();
+        let owned = owned_lines(&*storage, 0, 5, 1000, &mut scratch).unwrap();
+        assert_eq!((owned.lines, owned.long_line), (&b"ab\n"[..], true));
+        assert!(scratch.len() < 100_000, "the long line was not read whole");
+        let mut scratch = Vec::new();
+        let owned = owned_lines(&*storage, 0, 5, u64::MAX, &mut scratch).unwrap();
+        assert_eq!(owned.lines.len(), 3 + 200_001);
+        assert!(!owned.long_line);
+        let mapped = open(&path, Access::Map).unwrap();
+        let owned = owned_lines(&*mapped, 0, 5, 1000, &mut scratch).unwrap();
+        assert_eq!((owned.lines.len(), owned.long_line), (3 + 200_001, false));
+    }
+
+    #[test]
     fn endings_and_counts_agree() {
         for buf in [&b""[..], b"a", b"a\n", b"a\r\nb", b"\n\n", b"x\ny\n\nz"] {
             assert_eq!(lines(buf).count() as u64, count_lines(buf), "{buf:?}");
@@ -169,7 +219,8 @@ mod tests {
                 let mut joined = Vec::new();
                 for w in bounds.windows(2) {
                     let mut scratch = Vec::new();
-                    joined.extend_from_slice(owned_lines(&*storage, w[0], w[1], &mut scratch).unwrap());
+                    let owned = owned_lines(&*storage, w[0], w[1], u64::MAX, &mut scratch).unwrap();
+                    joined.extend_from_slice(owned.lines);
                 }
                 prop_assert_eq!(&joined, content.as_bytes());
             }

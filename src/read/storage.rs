@@ -3,14 +3,33 @@
 //! in a bucket). Readers see only a storage: its length, positioned reads, the bytes of a range
 //! (borrowed when the storage holds them in memory) and a sequential stream. Nothing in a reader
 //! opens a path; [`open`] is the one place a local path becomes a storage.
+//!
+//! A local file may change while it is read. Neither kind of local storage ends the process
+//! then (a mapped file that shrinks is guarded: `fault_guard`), and both tell
+//! afterwards what changed ([`Storage::changes`]): reads that ended early, a new length, a new
+//! modification time.
 
+use super::fault_guard::Guarded;
 use bytes::Bytes;
 use memmap2::Mmap;
 use std::fs::File;
 use std::io::{self, Read};
-use std::os::unix::fs::{FileExt, MetadataExt};
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What changed in an input while it was read, as [`Storage::changes`] tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Reading ended early, at this byte: the input is shorter than its length said (truncated
+    /// while it was read, or a file whose contents are shorter than its stated size).
+    EndedAt(u64),
+    /// Its bytes may have changed in place: its modification time moved, its length did not.
+    Modified,
+    /// It grew, to this many bytes; the bytes it had are what was read.
+    Grew(u64),
+}
 
 /// The bytes of one input (a file, an object), read from any thread at once.
 pub trait Storage: Send + Sync {
@@ -33,6 +52,12 @@ pub trait Storage: Send + Sync {
     /// their pages, so that resident memory stays flat however large the file).
     fn release(&self, start: u64, end: u64) {
         let _ = (start, end);
+    }
+
+    /// What changed in the input since it was opened, as far as the storage can tell (`None`:
+    /// nothing did, or it cannot tell). Asked once all its reading is done.
+    fn changes(&self) -> Option<Change> {
+        None
     }
 
     /// Whether the input is empty.
@@ -94,23 +119,78 @@ pub enum Access {
     Map,
 }
 
-/// Opens the local file at `path` for reading with `access`.
+/// Opens the local file at `path` for reading with `access`. Only a regular file is opened: a
+/// FIFO is refused without waiting for a writer, a device without reading from it.
 pub fn open(path: &Path, access: Access) -> io::Result<Arc<dyn Storage>> {
-    let file = File::open(path)?;
+    let file = File::options()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
     let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        let kind = super::small_file::describe(&metadata.file_type());
+        let message = format!("not a regular file but {kind}");
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
+    }
     let (len, fingerprint) = (metadata.len(), fingerprint(&metadata));
+    let opened = Stamp::of(&metadata);
     if access == Access::Map && len > 0 {
-        // SAFETY: the map is read-only; a file truncated by another process while mapped can
-        // fault, the same documented risk ripgrep accepts for its mmap searcher.
-        if let Ok(map) = unsafe { Mmap::map(&file) } {
-            return Ok(Arc::new(MappedFile { map, fingerprint }));
+        // SAFETY: the map is read-only; a file truncated by another process while it is mapped
+        // would fault, which the guard registered here turns into pages of zeros and a recorded
+        // fault (the file is then reported as changed, and what was read from it dropped).
+        if let Ok(map) = unsafe { Mmap::map(&file) }
+            && let Some(guard) = Guarded::register(map.as_ptr(), map.len())
+        {
+            return Ok(Arc::new(MappedFile {
+                map,
+                guard,
+                file,
+                opened,
+                fingerprint,
+            }));
         }
     }
     Ok(Arc::new(LocalFile {
         file,
         len,
+        opened,
+        ended: AtomicU64::new(u64::MAX),
         fingerprint,
     }))
+}
+
+/// The length and modification time of a file when it was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: (i64, i64),
+}
+
+impl Stamp {
+    fn of(metadata: &std::fs::Metadata) -> Self {
+        Self {
+            len: metadata.len(),
+            modified: (metadata.mtime(), metadata.mtime_nsec()),
+        }
+    }
+
+    /// What changed in `file` since this stamp, given that reading it ended early at `ended`
+    /// (`u64::MAX`: it did not).
+    fn changes(self, file: &File, ended: u64) -> Option<Change> {
+        let now = file.metadata().ok().map(|m| Stamp::of(&m));
+        let shorter = now.map_or(u64::MAX, |now| now.len).min(ended);
+        if shorter < self.len {
+            return Some(Change::EndedAt(shorter));
+        }
+        let now = now?;
+        if now.len > self.len {
+            Some(Change::Grew(now.len))
+        } else if now.modified != self.modified {
+            Some(Change::Modified)
+        } else {
+            None
+        }
+    }
 }
 
 /// The fingerprint of the local file at `path` as [`Storage::fingerprint`] states it, without
@@ -138,6 +218,10 @@ fn fingerprint(metadata: &std::fs::Metadata) -> Option<String> {
 struct LocalFile {
     file: File,
     len: u64,
+    opened: Stamp,
+    /// The earliest offset below `len` where a read found the end of the file (`u64::MAX`:
+    /// none did).
+    ended: AtomicU64,
     fingerprint: Option<String>,
 }
 
@@ -146,19 +230,28 @@ impl Storage for LocalFile {
         self.len
     }
     fn read_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
-        self.file.read_at(buf, offset)
+        let n = self.file.read_at(buf, offset)?;
+        if n == 0 && !buf.is_empty() && offset < self.len {
+            self.ended.fetch_min(offset, Ordering::AcqRel);
+        }
+        Ok(n)
     }
     fn fingerprint(&self) -> Option<String> {
         self.fingerprint.clone()
     }
-    fn read_exact_at(&self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
-        self.file.read_exact_at(buf, offset)
+    fn changes(&self) -> Option<Change> {
+        let ended = self.ended.load(Ordering::Acquire);
+        self.opened.changes(&self.file, ended)
     }
 }
 
-/// A memory-mapped local file.
+/// A memory-mapped local file, guarded against its shrinking while it is read.
 struct MappedFile {
+    /// Unregistered before the map is unmapped (fields drop in order).
+    guard: Guarded,
     map: Mmap,
+    file: File,
+    opened: Stamp,
     fingerprint: Option<String>,
 }
 
@@ -174,6 +267,10 @@ impl Storage for MappedFile {
     }
     fn in_memory(&self) -> Option<&[u8]> {
         Some(&self.map)
+    }
+    fn changes(&self) -> Option<Change> {
+        let faulted = self.guard.fault().unwrap_or(u64::MAX);
+        self.opened.changes(&self.file, faulted)
     }
     fn release(&self, start: u64, end: u64) {
         let page = 4096u64;
@@ -279,6 +376,51 @@ mod tests {
         let nothing = open(&empty, Access::Map).unwrap();
         assert!(nothing.is_empty() && nothing.in_memory().is_none());
         assert!(open(&dir.path().join("absent"), Access::Read).is_err());
+    }
+
+    #[test]
+    fn a_mapped_file_that_shrinks_while_it_is_read_reads_zeros_and_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        // Several pages, whatever the page size.
+        std::fs::write(&path, vec![b'x'; 4 << 16]).unwrap();
+        let storage = open(&path, Access::Map).unwrap();
+        assert_eq!(storage.changes(), None);
+        let file = File::options().write(true).open(&path).unwrap();
+        file.set_len(100).unwrap();
+        // Every page past the new end faults; the guard turns them into zeros.
+        let all = storage.in_memory().unwrap();
+        let sum: u64 = all.iter().map(|&b| u64::from(b)).sum();
+        assert_eq!(sum, 100 * u64::from(b'x'));
+        assert_eq!(storage.changes(), Some(Change::EndedAt(100)));
+        drop(storage);
+        // A new map of the same address range is not taken for the old one.
+        std::fs::write(&path, vec![b'y'; 4 << 16]).unwrap();
+        let again = open(&path, Access::Map).unwrap();
+        assert_eq!(again.in_memory().unwrap()[(3 << 16) + 5], b'y');
+        assert_eq!(again.changes(), None);
+    }
+
+    #[test]
+    fn a_file_read_while_it_changes_says_how() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        for access in [Access::Read, Access::Map] {
+            std::fs::write(&path, b"0123456789").unwrap();
+            let storage = open(&path, access).unwrap();
+            std::fs::write(&path, b"0123456789 and more").unwrap();
+            assert_eq!(storage.changes(), Some(Change::Grew(19)), "{access:?}");
+            std::fs::write(&path, b"0123456789").unwrap();
+            let storage = open(&path, access).unwrap();
+            let file = File::options().write(true).open(&path).unwrap();
+            let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+            file.set_modified(later).unwrap();
+            assert_eq!(storage.changes(), Some(Change::Modified), "{access:?}");
+        }
+        assert!(
+            open(Path::new("/dev/null"), Access::Read).is_err(),
+            "a device is refused"
+        );
     }
 
     #[test]

@@ -19,16 +19,18 @@ const METADATA_MEMBERS: [&str; 10] = [
     "json", "cls", "cls2", "idx", "id", "index", "key", "meta", "yaml", "yml",
 ];
 
-/// The largest member read into memory to be handed out; larger ones are skipped (and reported),
-/// so a small compressed shard cannot claim gigabytes of memory.
-const MAX_MEMBER_BYTES: u64 = 1 << 30;
+/// The member buffer kept from one member to the next, at most (larger ones are let go).
+const KEPT_BUFFER_BYTES: usize = 16 << 20;
 
 /// Reads the shard in `storage` (decoding `compression`, reporting stored bytes read to `meter`)
 /// and hands `visitor` its samples, documents, metadata, media and problems; returns whether the
-/// archive could be opened at all.
+/// archive could be opened at all. A text or media member longer than `max` bytes is skipped
+/// unread (an [`ErrorKind::TooLarge`] problem), so a small compressed shard cannot claim
+/// gigabytes of memory.
 pub fn read_tar<V: Visitor + ?Sized>(
     storage: &dyn Storage,
     compression: Compression,
+    max: u64,
     meter: Meter<'_>,
     visitor: &mut V,
 ) -> bool {
@@ -43,7 +45,7 @@ pub fn read_tar<V: Visitor + ?Sized>(
         }
     };
     let mut archive = tar::Archive::new(TailReader::new(decoded));
-    let broken = read_members(&mut archive, visitor);
+    let broken = read_members(&mut archive, max, visitor);
     // A tar archive ends with two zero blocks; a stream that stops without them was cut
     // between two members.
     let broken = broken.or_else(|| {
@@ -82,6 +84,7 @@ fn split_member(name: &str) -> (&str, &str) {
 /// Hands every member of `archive` to `visitor`; returns what broke the archive, if anything.
 fn read_members<R: Read, V: Visitor + ?Sized>(
     archive: &mut tar::Archive<R>,
+    max: u64,
     visitor: &mut V,
 ) -> Option<String> {
     let entries = match archive.entries() {
@@ -110,7 +113,8 @@ fn read_members<R: Read, V: Visitor + ?Sized>(
         }
         let last = extension.rsplit('.').next().unwrap_or("");
         let last = last.to_ascii_lowercase();
-        if METADATA_MEMBERS.contains(&last.as_str()) || size > MAX_MEMBER_BYTES {
+        let metadata = METADATA_MEMBERS.contains(&last.as_str());
+        if metadata || size > max {
             // Metadata is only measured, and an oversized member only skipped: neither is
             // held in memory.
             match std::io::copy(&mut entry, &mut std::io::sink()) {
@@ -118,17 +122,20 @@ fn read_members<R: Read, V: Visitor + ?Sized>(
                 Ok(_) => return Some(format!("member {name} is cut short")),
                 Err(e) => return Some(format!("member {name}: {e}")),
             }
-            if size > MAX_MEMBER_BYTES {
-                let message = format!(
-                    "member {name}: {size} bytes, over the {MAX_MEMBER_BYTES}-byte limit for one member; not counted"
-                );
-                visitor.problem(LineRef::None, Problem::new(ErrorKind::Media, message));
-            } else {
+            if metadata {
                 visitor.metadata(size);
+            } else {
+                let what = format!("member {name} of {size} bytes");
+                visitor.problem(LineRef::None, Problem::too_large(&what, max));
             }
             continue;
         }
+        // Held in a buffer of its own size (the header says it), let go after a large member.
+        if content.capacity() > KEPT_BUFFER_BYTES {
+            content = Vec::new();
+        }
         content.clear();
+        content.reserve_exact(size as usize);
         match entry.read_to_end(&mut content) {
             Ok(_) if content.len() as u64 == size => {}
             Ok(_) => return Some(format!("member {name} is cut short")),
@@ -217,7 +224,7 @@ mod tests {
     fn read(stored: &[u8]) -> Vec<String> {
         let mut seen = Collect::default();
         let input = InMemory(stored.to_vec().into());
-        assert!(read_tar(&input, Compression::None, &|_| {}, &mut seen));
+        assert!(read_tar(&input, Compression::None, 12, &|_| {}, &mut seen));
         seen.0
     }
 
@@ -228,6 +235,7 @@ mod tests {
             ("s/1.json", b"{}"),
             ("s/1.jpg", b"jpeg?"),
             ("s/2.txt", b"bad \x00 text"),
+            ("s/3.txt", b"seventeen bytes!!"),
         ]);
         assert_eq!(
             read(&tar),
@@ -238,11 +246,14 @@ mod tests {
                 "medium None member s/1.jpg: 5",
                 "sample",
                 "problem None binary: member s/2.txt: NUL byte at offset 4: binary data where text is expected",
+                "sample",
+                "problem None too_large: member s/3.txt of 17 bytes is over the 12-byte limit for one \
+                 document (--max-document-bytes); not counted",
             ]
         );
         let cut = read(&tar[..tar.len() - 1024]);
-        assert_eq!(cut.len(), 7, "every member, then the missing end: {cut:?}");
-        assert!(cut[6].ends_with(
+        assert_eq!(cut.len(), 9, "every member, then the missing end: {cut:?}");
+        assert!(cut[8].ends_with(
             "ends without its end-of-archive blocks; the members before it were counted"
         ));
         let half = read(&tar[..1024 + 512 + 1]);

@@ -13,23 +13,34 @@ use std::io::Read;
 
 /// Reads the file in `storage` (decoding `compression`, reporting stored bytes read to `meter`)
 /// and hands `visitor` its one document, or the problem that prevents it; returns whether the
-/// document was handed out.
+/// document was handed out. A document longer than `max` bytes (as decompressed) is a
+/// [`ErrorKind::TooLarge`] problem, and no more than `max + 1` bytes of it are ever held.
 pub fn read_text<V: Visitor + ?Sized>(
     storage: &dyn Storage,
     compression: Compression,
+    max: u64,
     meter: Meter<'_>,
     visitor: &mut V,
 ) -> bool {
     let mut scratch = Vec::new();
     let content = if compression == Compression::None {
-        match storage.range(0, storage.len(), &mut scratch) {
+        let len = storage.len();
+        if len > max {
+            let problem = Problem::too_large(&format!("a document of {len} bytes"), max);
+            return fail(visitor, LineRef::None, problem);
+        }
+        match storage.range(0, len, &mut scratch) {
             Ok(content) => content,
             Err(e) => return fail(visitor, LineRef::None, io_problem(&e)),
         }
     } else {
-        let decoded =
-            stream::open(storage, compression, meter).and_then(|mut d| d.read_to_end(&mut scratch));
+        let decoded = stream::open(storage, compression, meter)
+            .and_then(|d| read_at_most(d, max.saturating_add(1), &mut scratch));
         match decoded {
+            Ok(n) if n > max => {
+                let problem = Problem::too_large("the decompressed document", max);
+                return fail(visitor, LineRef::None, problem);
+            }
             Ok(_) => &scratch[..],
             Err(e) => return fail(visitor, LineRef::None, stream::broken(compression, &e)),
         }
@@ -42,6 +53,24 @@ pub fn read_text<V: Visitor + ?Sized>(
             true
         }
         Err((problem, line)) => fail(visitor, line.map_or(LineRef::None, LineRef::Line), problem),
+    }
+}
+
+/// Reads `reader` into `buf` until its end or `limit` bytes, whichever comes first, and returns
+/// how many bytes were read. The buffer doubles as it fills but never past `limit`, so a stream
+/// cut at the limit holds at most `limit` bytes (half as much again while it grows).
+fn read_at_most(mut reader: impl Read, limit: u64, buf: &mut Vec<u8>) -> std::io::Result<u64> {
+    loop {
+        let held = buf.len() as u64;
+        if held >= limit {
+            return Ok(held);
+        }
+        let room = (buf.capacity().max(64 << 10) as u64 * 2).min(limit);
+        buf.reserve_exact((room - held) as usize);
+        let free = (buf.capacity() - buf.len()) as u64;
+        if (&mut reader).take(free).read_to_end(buf)? == 0 {
+            return Ok(buf.len() as u64);
+        }
     }
 }
 
@@ -111,7 +140,7 @@ mod tests {
     fn read(stored: &[u8], compression: Compression) -> (bool, Vec<String>) {
         let mut seen = Collect::default();
         let input = InMemory(stored.to_vec().into());
-        let read = read_text(&input, compression, &|_| {}, &mut seen);
+        let read = read_text(&input, compression, 20, &|_| {}, &mut seen);
         (read, seen.0)
     }
 
@@ -132,5 +161,48 @@ mod tests {
         let (read_ok, seen) = read(&packed[..packed.len() - 3], Compression::Zstd);
         assert!(!read_ok);
         assert!(seen[0].starts_with("problem None decompress: truncated or corrupt zstd stream"));
+    }
+
+    #[test]
+    fn a_stream_is_read_up_to_its_limit_in_a_buffer_no_larger() {
+        let long = vec![b'z'; 300_000];
+        for limit in [1, 65_536, 100_000, 299_999, 300_000, 300_001, 1 << 30] {
+            let mut buf = Vec::new();
+            let n = read_at_most(&long[..], limit, &mut buf).unwrap();
+            assert_eq!(n, limit.min(300_000), "{limit}");
+            assert_eq!(buf.len() as u64, n);
+            assert!(
+                buf.capacity() as u64 <= limit.max(131_072),
+                "{limit}: {}",
+                buf.capacity()
+            );
+        }
+    }
+
+    #[test]
+    fn a_document_over_the_limit_is_too_large_stored_or_packed() {
+        let long = "x".repeat(21);
+        let (read_ok, seen) = read(long.as_bytes(), Compression::None);
+        assert!(!read_ok);
+        assert_eq!(
+            seen,
+            [
+                "problem None too_large: a document of 21 bytes is over the 20-byte limit for one \
+              document (--max-document-bytes); not counted"
+            ]
+        );
+        let packed = zstd::bulk::compress(long.as_bytes(), 3).unwrap();
+        let (read_ok, seen) = read(&packed, Compression::Zstd);
+        assert!(!read_ok);
+        assert!(
+            seen[0].starts_with(
+                "problem None too_large: the decompressed document is over the 20-byte limit"
+            ),
+            "{seen:?}"
+        );
+        assert!(
+            read(&long.as_bytes()[1..], Compression::None).0,
+            "20 bytes are fine"
+        );
     }
 }

@@ -192,6 +192,10 @@ pub struct RunInfo {
     /// reports merge by source name (absent when false).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub from_memory: bool,
+    /// Notes on how files were read (absent when there are none): a file that grew while it was
+    /// counted, counted at the size it had when the count was planned.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// One shard of a sharded count.

@@ -2,7 +2,7 @@
 //! checkpoint folder ends with the report of an uninterrupted count; saved results are reused
 //! only for the same file, tokenizer settings and range, and damaged ones are counted again.
 
-use crate::common::{SHARD_VARIABLES, at, census_only, run_in};
+use crate::common::{at, binary, census_only, run_in};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -58,11 +58,7 @@ fn a_killed_count_resumes_to_the_uninterrupted_report() {
     assert_eq!(whole.code, 1, "{}", whole.stderr);
     let checkpoints = dir.path().join("ck");
     // The slow reference route, one thread, so that the kill lands part-way.
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
-    for var in SHARD_VARIABLES {
-        command.env_remove(var);
-    }
-    let mut child = command
+    let mut child = binary()
         .args([
             "count",
             "-q",
@@ -188,4 +184,62 @@ fn shards_resume_too() {
     assert_eq!(merged(&again), first);
     let whole = run_in(dir.path(), &["count", "-q", "--format", "json", "corpus"]).json();
     assert_eq!(merged(&again), census_only(whole));
+}
+
+/// The host name as the program names its temporary files (what `gethostname` gives).
+fn host_name() -> String {
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    name.trim().to_string()
+}
+
+#[test]
+fn stale_temporary_files_are_removed_and_a_file_is_no_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus_dir = dir.path().join("corpus");
+    std::fs::create_dir(&corpus_dir).unwrap();
+    std::fs::write(corpus_dir.join("a.jsonl"), "{\"text\": \"hello\"}\n").unwrap();
+    let ck = dir.path().join("ck");
+    std::fs::create_dir(&ck).unwrap();
+    // A process that is gone, on this machine; an old file of an earlier naming; a fresh file
+    // of another machine (it may still be renamed) and a file that is not a temporary one.
+    let mut gone = Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let key = "0f".repeat(32);
+    let dead = format!(".{key}.{}.{pid}.tmp", host_name());
+    let old = format!(".{key}.{pid}.tmp");
+    let foreign = format!(".{key}.elsewhere.example.{pid}.tmp");
+    for name in [&dead, &old, &foreign, &"notes.tmp".to_string()] {
+        std::fs::write(ck.join(name), "{\"tally\": ").unwrap();
+    }
+    let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(ck.join(&old))
+        .unwrap()
+        .set_modified(an_hour_ago)
+        .unwrap();
+    let r = run_in(dir.path(), &["count", "-q", "--checkpoint", "ck", "corpus"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let left: std::collections::BTreeSet<String> = std::fs::read_dir(&ck)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    let expected: std::collections::BTreeSet<String> =
+        [foreign, "notes.tmp".to_string()].into_iter().collect();
+    assert_eq!(left, expected);
+    // A checkpoint path that is a file is refused, saying so.
+    let r = run_in(
+        dir.path(),
+        &["count", "-q", "--checkpoint", "corpus/a.jsonl", "corpus"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("corpus/a.jsonl: checkpoint folder: this is a file, not a folder"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("os error"), "{}", r.stderr);
 }

@@ -271,10 +271,17 @@ fn refused_keys_missing_buckets_and_missing_listed_keys_say_what_to_check() {
     );
     assert_eq!(both.code, 0, "{}", both.stderr);
     let both = json(&both);
-    assert_eq!(both["sources"][1]["name"], "objects");
+    let names: Vec<&str> = (both["sources"].as_array().unwrap().iter())
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["objects", "disk"]);
     for key in ["files", "documents", "bytes", "tokens"] {
-        assert_eq!(both["sources"][1][key], on_disk["totals"][key], "{key}");
-        assert_eq!(both["sources"][0][key], on_disk["totals"][key], "{key}");
+        for source in 0..2 {
+            assert_eq!(
+                both["sources"][source][key], on_disk["totals"][key],
+                "{key}"
+            );
+        }
     }
 
     std::fs::write(
@@ -473,4 +480,67 @@ fn a_server_lost_mid_count_costs_only_the_unread_objects_and_a_resume_completes(
         &["count", "-q", "--format", "json", "s3://corpus/lost"],
     );
     assert_eq!(census_only(resumed), census_only(json(&whole)));
+}
+
+#[test]
+fn an_object_replaced_between_planning_and_reading_is_one_io_error_and_the_rest_is_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("local");
+    std::fs::create_dir(&local).unwrap();
+    let lines = |tag: &str| -> String {
+        (0..200)
+            .map(|i| format!("{{\"text\": \"{tag} line {i}\"}}\n"))
+            .collect()
+    };
+    std::fs::write(local.join("a.jsonl"), lines("kept")).unwrap();
+    std::fs::write(local.join("b.jsonl"), lines("replaced")).unwrap();
+    std::fs::copy("fixtures/parquet/text.parquet", local.join("c.parquet")).unwrap();
+    let newer = dir.path().join("newer");
+    std::fs::write(&newer, lines("another version of it")).unwrap();
+    let replaced = [
+        ("/corpus/changing/b.jsonl", newer.as_path()),
+        ("/corpus/changing/c.parquet", newer.as_path()),
+    ];
+    let test = "remote::an_object_replaced_between_planning_and_reading";
+    let Some(server) = S3Server::start_replacing(test, &replaced) else {
+        return;
+    };
+    server.upload("corpus", &local, "changing/");
+    let args = ["count", "-q", "--format", "json", "s3://corpus/changing"];
+    let ran = run_with(dir.path(), &server.env(), &args);
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    no_secret(&server, &ran);
+    let report = json(&ran);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "one error per replaced object: {errors:?}");
+    for (error, name) in errors.iter().zip(["b.jsonl", "c.parquet"]) {
+        assert_eq!(error["kind"], "io", "{error}");
+        assert_eq!(
+            error["path"],
+            format!("s3://corpus/changing/{name}"),
+            "{error}"
+        );
+        let size = std::fs::metadata(local.join(name)).unwrap().len();
+        let message = error["message"].as_str().unwrap();
+        assert_eq!(
+            message,
+            format!(
+                "changed while it was counted (its ETag is no longer the one listed): bytes \
+                 0..{size} may differ from what was read; nothing of it is counted"
+            )
+        );
+    }
+    // The object left alone is counted whole, the replaced ones not at all.
+    let alone = run_with(
+        dir.path(),
+        &[],
+        &["count", "-q", "--format", "json", "local/a.jsonl"],
+    );
+    let alone = json(&alone);
+    for figure in ["documents", "tokens", "bytes"] {
+        assert_eq!(
+            report["totals"][figure], alone["totals"][figure],
+            "{figure}"
+        );
+    }
 }

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use std::path::PathBuf;
 use tokencensus::count::TokenizerSource;
+use tokencensus::read::small_file::{MAX_REPORT_BYTES, read_small_text};
 use tokencensus::report::integrity::{self, Seal};
 use tokencensus::{
     CountConfig, FatalError, OutputFormat, Part, Report, ShardChoice, ShardSpec, SignalKind,
@@ -98,9 +99,10 @@ fn shard_of(given: Option<&Bound<'_, PyAny>>) -> PyResult<Option<ShardChoice>> {
 }
 
 /// Takes the census of a corpus and returns its report, the same as `tokencensus count
-/// --format json` (with `paths` as PATH arguments and `manifest` as `--manifest`).
+/// --format json` (with `paths` as PATH arguments, `manifest` as `--manifest` and
+/// `max_document_bytes` as `--max-document-bytes`).
 #[pyfunction]
-#[pyo3(signature = (paths=None, manifest=None, tokenizer=None, signals=None, threads=None, shard=None, checkpoint=None, progress=false))]
+#[pyo3(signature = (paths=None, manifest=None, tokenizer=None, signals=None, threads=None, shard=None, checkpoint=None, progress=false, max_document_bytes=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn count<'py>(
     py: Python<'py>,
@@ -112,6 +114,7 @@ pub fn count<'py>(
     shard: Option<&Bound<'py, PyAny>>,
     checkpoint: Option<PathBuf>,
     progress: bool,
+    max_document_bytes: Option<u64>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let mut config = CountConfig::new(paths_of(paths)?);
     config.manifest = manifest;
@@ -122,6 +125,9 @@ pub fn count<'py>(
     config.shard = shard_of(shard)?;
     config.checkpoint = checkpoint;
     config.progress = progress;
+    if let Some(max) = max_document_bytes {
+        config.max_document_bytes = max;
+    }
     let (key, tokenizer) = PyTokenizer::resolve(py, tokenizer)?;
     config.special_tokens = key.special_tokens;
     config.tokenizer = match &key.path {
@@ -197,7 +203,7 @@ pub fn merge<'py>(py: Python<'py>, parts: &Bound<'py, PyAny>) -> PyResult<Bound<
     for (i, part) in given.iter().enumerate() {
         let is_path = !part.is_instance_of::<PyDict>() && !part.is_instance_of::<PyString>();
         let (name, (report, seal)) = if is_path && let Ok(path) = part.extract::<PathBuf>() {
-            let text = std::fs::read_to_string(&path).map_err(|e| {
+            let text = read_small_text(&path, MAX_REPORT_BYTES, "report").map_err(|e| {
                 fatal(FatalError::Io {
                     path: path.clone(),
                     message: e.to_string(),

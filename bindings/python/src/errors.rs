@@ -19,6 +19,7 @@ pub fn fatal(error: FatalError) -> PyErr {
         FatalError::Combine(_) => ("MergeError", "combine"),
         FatalError::Diff(_) => ("MergeError", "diff"),
         FatalError::Io { .. } => ("IoError", "io"),
+        FatalError::Remote { .. } => ("RemoteError", "remote"),
     };
     let message = error.to_string();
     Python::attach(|py| {

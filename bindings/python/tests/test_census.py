@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 import tokencensus
@@ -103,6 +104,20 @@ def test_merge_reads_saved_parts_and_says_which_is_bad(tmp_path, monkeypatch):
         tokencensus.merge([paths[0], broken])
     with pytest.raises(tokencensus.IoError):
         tokencensus.merge([tmp_path / "absent.json"])
+    with pytest.raises(tokencensus.IoError, match="not a regular file but a character device"):
+        tokencensus.merge([paths[0], Path("/dev/zero")])
+
+
+def test_max_document_bytes_is_the_cli_flag(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)
+    (tmp_path / "long.txt").write_text("a" * 100)
+    (tmp_path / "short.txt").write_text("a" * 10)
+    ours = tokencensus.count(str(tmp_path), max_document_bytes=50)
+    theirs = cli_json(cli, "count", str(tmp_path), "--max-document-bytes", "50")
+    assert without_run(ours) == without_run(theirs)
+    assert [e["kind"] for e in ours["errors"]] == ["too_large"]
+    assert ours["totals"]["documents"] == 1
+    assert tokencensus.count(str(tmp_path))["totals"]["documents"] == 2
 
 
 def test_fatal_errors_have_the_cli_kinds_and_messages(cli, monkeypatch):

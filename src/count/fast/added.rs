@@ -102,8 +102,23 @@ impl AddedTokens {
     /// and returns how many added tokens were found.
     #[inline]
     pub fn for_each_stretch(&self, text: &str, mut stretch: impl FnMut(&str)) -> u64 {
+        let mut found = 0;
+        self.for_each_segment(text, |start, end, token| {
+            if token {
+                found += 1;
+            } else {
+                stretch(&text[start..end]);
+            }
+        });
+        found
+    }
+
+    /// Calls `segment` with the byte range of every non-empty stretch of `text` between added
+    /// tokens (`false`) and of every added token (`true`), in order: together they cover it.
+    #[inline]
+    pub fn for_each_segment(&self, text: &str, mut segment: impl FnMut(usize, usize, bool)) {
         let bytes = text.as_bytes();
-        let (mut start, mut found) = (0, 0);
+        let mut start = 0;
         // The next occurrence of each group (recomputed once the search has passed it).
         let mut next = [usize::MAX; MAX_GROUPS];
         for (g, group) in self.starts.iter().enumerate() {
@@ -117,9 +132,9 @@ impl AddedTokens {
             let at = match self.match_at(text, i) {
                 Some(end) => {
                     if start < i {
-                        stretch(&text[start..i]);
+                        segment(start, i, false);
                     }
-                    found += 1;
+                    segment(i, end, true);
                     start = end;
                     end
                 }
@@ -132,9 +147,8 @@ impl AddedTokens {
             }
         }
         if start < text.len() {
-            stretch(&text[start..]);
+            segment(start, text.len(), false);
         }
-        found
     }
 }
 

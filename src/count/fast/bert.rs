@@ -7,6 +7,7 @@ use super::added::AddedTokens;
 use super::bert_words::{BertOptions, BertWords, Buffers};
 use super::bpe::Unsupported;
 use super::cache::{CACHE, ThreadCache, new_owner_id};
+use super::parts::{Part, Parts, group_segments};
 use super::spec;
 use super::wordpiece::WordPieceModel;
 use crate::count::{Counter, TokenizerError};
@@ -127,5 +128,56 @@ impl Counter for BertCounter {
 
     fn route(&self) -> &'static str {
         "fast-wordpiece"
+    }
+}
+
+impl BertCounter {
+    /// The tokens of `region` (no added tokens inside), which whitespace or the ends of its
+    /// stretch bound.
+    fn count_region(&self, region: &str) -> u64 {
+        CACHE.with(|cell| {
+            let mut cache = cell.borrow_mut();
+            cache.claim(self.id);
+            self.count_stretch(region, &mut cache, &mut Buffers::default())
+        })
+    }
+
+    /// Cuts a stretch longer than `max` before ASCII whitespace, which BERT's normalizer and
+    /// pre-tokenizer treat on their own (it ends every word and becomes no token); a run
+    /// without whitespace longer than `max` is counted here.
+    fn long_stretch<'t>(&self, stretch: &'t str, max: usize, part: &mut dyn FnMut(Part<'t>)) {
+        let bytes = stretch.as_bytes();
+        let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        let mut start = 0;
+        while bytes.len() - start > max {
+            let window = &bytes[start + 1..=start + max];
+            match window.iter().rposition(space) {
+                Some(k) => {
+                    let cut = start + 1 + k;
+                    part(Part::Encode(&stretch[start..cut]));
+                    start = cut;
+                }
+                None => {
+                    let rest = &bytes[start + max + 1..];
+                    let cut = rest
+                        .iter()
+                        .position(space)
+                        .map_or(bytes.len(), |k| start + max + 1 + k);
+                    part(Part::Counted(self.count_region(&stretch[start..cut])));
+                    start = cut;
+                }
+            }
+        }
+        if start < bytes.len() {
+            part(Part::Encode(&stretch[start..]));
+        }
+    }
+}
+
+impl Parts for BertCounter {
+    fn for_each_part<'t>(&self, text: &'t str, max: usize, part: &mut dyn FnMut(Part<'t>)) {
+        group_segments(text, max, self.added.as_ref(), part, |stretch, part| {
+            self.long_stretch(stretch, max, part)
+        });
     }
 }

@@ -14,6 +14,9 @@ const MAX_CACHED_PIECE: usize = 256;
 const MAX_CACHED_PIECES: usize = 1 << 20;
 /// The long-piece map is emptied when its keys hold this many bytes.
 const MAX_CACHED_BYTES: usize = 32 << 20;
+/// The merge scratch buffer is let go after a piece leaves it larger than this many symbols
+/// (4 MiB), so a thread does not keep a very long piece's memory.
+const MAX_KEPT_SCRATCH: usize = 1 << 20;
 
 /// A new identity for a counter owning thread caches (never 0, the identity of none).
 pub fn new_owner_id() -> u64 {
@@ -114,7 +117,13 @@ impl ThreadCache {
                 self.long.insert(piece.into(), n);
                 n
             }
-            _ => compute(piece, &mut self.scratch),
+            _ => {
+                let n = compute(piece, &mut self.scratch);
+                if self.scratch.capacity() > MAX_KEPT_SCRATCH {
+                    self.scratch = Vec::new();
+                }
+                n
+            }
         }
     }
 }

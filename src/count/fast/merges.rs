@@ -1,9 +1,11 @@
 //! BPE merges that only count: the merge table keyed by token-id pairs and the merge loop of
 //! `tokenizers` (always the lowest-rank pair, the leftmost on ties), run without building
-//! tokens. Three loops give the same result at different lengths: a scan for tiny pieces, a
-//! tournament tree for short ones, a radix heap with a lookup memo for long ones.
+//! tokens. Four loops give the same result at different lengths: a scan for tiny pieces, a
+//! tournament tree for short ones, a radix heap with a lookup memo for long ones, and a tree
+//! over blocks of pair ranks in bounded memory for very long ones ([`super::lean_merge`]).
 
 use super::bpe::Unsupported;
+use super::lean_merge::count_lean;
 use super::pair_map::PairMap;
 use super::radix_heap::RadixHeap;
 use ahash::AHashMap;
@@ -14,6 +16,9 @@ const TINY_PIECE: usize = 16;
 /// Pieces up to this many symbols merge through a tournament tree on the stack; longer ones
 /// through a radix heap (n log n, memory access kept sequential).
 const SHORT_PIECE: usize = 128;
+/// Pieces up to this many symbols merge through the radix heap (8 bytes per pair and more per
+/// merge, a few megabytes at most); longer ones in 4 bytes per symbol.
+const LONG_PIECE: usize = 1 << 16;
 
 /// BPE merges keyed by token-id pairs: `(left, right)` → `(rank, merged id)`.
 pub struct Merges {
@@ -62,12 +67,14 @@ impl Merges {
             0 | 1 => symbols.len() as u32,
             n if n <= TINY_PIECE => self.count_tiny(symbols),
             n if n <= SHORT_PIECE => self.count_short(symbols),
-            _ => self.count_long(symbols),
+            n if n <= LONG_PIECE => self.count_long(symbols),
+            _ => count_lean(self, symbols),
         }
     }
 
+    /// The rank and merged id of the pair `a b` (rank `u32::MAX`: no merge).
     #[inline]
-    fn merge_of(&self, a: u32, b: u32) -> (u32, u32) {
+    pub(super) fn merge_of(&self, a: u32, b: u32) -> (u32, u32) {
         self.map.get(pair(a, b)).unwrap_or((u32::MAX, 0))
     }
 
@@ -348,6 +355,7 @@ mod tests {
                 prop_assert_eq!(table.count_short(&mut symbols.clone()), want);
             }
             prop_assert_eq!(table.count_long(&mut symbols.clone()), want);
+            prop_assert_eq!(count_lean(&table, &mut symbols.clone()), want);
             prop_assert_eq!(table.count(&mut symbols.clone()), want);
         }
     }

@@ -11,8 +11,10 @@ mod bert_chars;
 pub mod bert_words;
 pub mod bpe;
 mod cache;
+mod lean_merge;
 pub mod merges;
 mod pair_map;
+pub mod parts;
 pub mod pipeline;
 pub mod pretokenize;
 mod radix_heap;
@@ -98,7 +100,9 @@ impl FastCounter {
                     && !text.is_ascii()
                     && is_nfc_quick(text.chars()) != IsNormalized::Yes
                 {
-                    Cow::Owned(text.nfc().map(|(c, _)| c).collect())
+                    let mut normalized = String::with_capacity(text.len());
+                    normalized.extend(text.nfc().map(|(c, _)| c));
+                    Cow::Owned(normalized)
                 } else {
                     Cow::Borrowed(text)
                 };

@@ -150,6 +150,8 @@ impl SentencePieceModel {
     /// The number of tokens of one piece (raw text, spaces not yet replaced).
     pub fn count(&self, piece: &str, symbols: &mut Vec<u32>) -> u32 {
         symbols.clear();
+        // At most one symbol per byte: reserved at once, so a long piece never doubles it.
+        symbols.reserve(piece.len());
         let mut buf = [0u8; 4];
         for c in piece.chars() {
             if c.is_ascii() {

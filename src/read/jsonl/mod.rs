@@ -18,18 +18,24 @@ use crate::error::ErrorKind;
 use std::io::Read;
 
 /// Reads every record of `buf` (whole lines, numbered from `base`), handing documents and
-/// problems to `visitor`; returns how many lines there were (blank ones included).
+/// problems to `visitor`; returns how many lines there were (blank ones included). A line longer
+/// than `max` bytes is an [`ErrorKind::TooLarge`] problem.
 #[inline]
 pub fn read_lines<V: Visitor + ?Sized>(
     buf: &[u8],
     base: LineBase,
     names: &FieldNames<'_>,
+    max: u64,
     visitor: &mut V,
 ) -> u64 {
     let mut count = 0;
     let mut unescaped = String::new();
     for (index, line) in lines::lines(buf) {
         count += 1;
+        if line.len() as u64 > max {
+            visitor.problem(base.at(index), long_record(max));
+            continue;
+        }
         let line = if index == 0 && base.starts_file() {
             strip_bom(line)
         } else {
@@ -48,6 +54,11 @@ pub fn read_lines<V: Visitor + ?Sized>(
     count
 }
 
+/// The problem of a record (line) longer than `max` bytes.
+pub fn long_record(max: u64) -> Problem {
+    Problem::too_large("a record (line)", max)
+}
+
 /// Whether an uncompressed JSONL input can be read as text: its head is sniffed for binary data
 /// ([`ErrorKind::Binary`]), or cannot be read ([`ErrorKind::Io`]).
 pub fn sniff(storage: &dyn Storage) -> Result<(), Problem> {
@@ -62,17 +73,26 @@ pub fn sniff(storage: &dyn Storage) -> Result<(), Problem> {
 
 /// Reads the records of the lines that start in `start..end` of an uncompressed input (`end` at
 /// most its length), numbered from `base`; returns how many lines there were, or `None` when the
-/// range could not be read (the [`ErrorKind::Io`] problem is handed to `visitor`).
+/// range could not be read (the [`ErrorKind::Io`] problem is handed to `visitor`). A line longer
+/// than `max` bytes is a problem, and is never read whole.
 pub fn read_range<V: Visitor + ?Sized>(
     storage: &dyn Storage,
     (start, end): (u64, u64),
     base: LineBase,
     names: &FieldNames<'_>,
+    max: u64,
     visitor: &mut V,
 ) -> Option<u64> {
     let mut scratch = Vec::new();
-    match lines::owned_lines(storage, start, end, &mut scratch) {
-        Ok(region) => Some(read_lines(region, base, names, visitor)),
+    match lines::owned_lines(storage, start, end, max, &mut scratch) {
+        Ok(owned) => {
+            let mut count = read_lines(owned.lines, base, names, max, visitor);
+            if owned.long_line {
+                visitor.problem(base.at(count), long_record(max));
+                count += 1;
+            }
+            Some(count)
+        }
         Err(e) => {
             visitor.problem(LineRef::None, Problem::new(ErrorKind::Io, e.to_string()));
             None
@@ -80,18 +100,19 @@ pub fn read_range<V: Visitor + ?Sized>(
     }
 }
 
-/// Reads the records of a block decoded by [`JsonlBlocks`].
+/// Reads the records of a block decoded by [`JsonlBlocks`] (whose lines were cut at `max` bytes:
+/// the longer ones are problems).
 pub fn read_block<V: Visitor + ?Sized>(
     block: &Block,
     names: &FieldNames<'_>,
+    max: u64,
     visitor: &mut V,
 ) -> u64 {
-    read_lines(
-        &block.bytes,
-        LineBase::Absolute(block.first_line),
-        names,
-        visitor,
-    )
+    let base = LineBase::Absolute(block.first_line);
+    for &index in &block.long_lines {
+        visitor.problem(base.at(index), long_record(max));
+    }
+    read_lines(&block.bytes, base, names, max, visitor)
 }
 
 /// A compressed (or any streamed) JSONL input, decoded into blocks of whole lines.
@@ -105,18 +126,21 @@ pub struct JsonlBlocks<'a> {
 
 impl<'a> JsonlBlocks<'a> {
     /// Opens the decoded stream of `storage`, to be read in blocks of about `block_bytes` (never
-    /// less than the sniffed head, so that the binary verdict does not depend on the block size).
-    /// Stored bytes read are reported to `meter`.
+    /// less than the sniffed head, so that the binary verdict does not depend on the block size)
+    /// with lines of at most `max` bytes (longer ones are dropped as they are decoded, and their
+    /// places listed). Stored bytes read are reported to `meter`.
     pub fn open(
         storage: &'a dyn Storage,
         compression: Compression,
         block_bytes: usize,
+        max: u64,
         meter: Meter<'a>,
     ) -> Result<Self, Problem> {
         let decoded = stream::open(storage, compression, meter)
             .map_err(|e| stream::broken(compression, &e))?;
+        let target = block_bytes.max(BINARY_SNIFF_BYTES);
         Ok(JsonlBlocks {
-            blocks: LineBlocks::new(decoded, block_bytes.max(BINARY_SNIFF_BYTES)),
+            blocks: LineBlocks::new(decoded, target, max),
             compression,
             sniffed: false,
             ended: false,
@@ -165,7 +189,10 @@ mod tests {
     fn lines_are_placed_and_the_bom_is_dropped_only_at_the_file_start() {
         let buf = b"\xEF\xBB\xBF{\"text\":\"a\"}\n\n{\"body\":1}\r\n{\"text\":\"b\"}";
         let mut seen = Collect::default();
-        assert_eq!(read_lines(buf, LineBase::Absolute(0), &TEXT, &mut seen), 4);
+        assert_eq!(
+            read_lines(buf, LineBase::Absolute(0), &TEXT, 99, &mut seen),
+            4
+        );
         assert_eq!(
             seen.0,
             [
@@ -175,7 +202,7 @@ mod tests {
             ]
         );
         let mut later = Collect::default();
-        read_lines(buf, LineBase::Chunk(1), &TEXT, &mut later);
+        read_lines(buf, LineBase::Chunk(1), &TEXT, 99, &mut later);
         assert!(later.0[0].starts_with("problem InChunk { chunk: 1, index: 0 } json:"));
     }
 
@@ -183,7 +210,7 @@ mod tests {
     fn ranges_read_the_lines_that_start_in_them() {
         let input = memory(b"{\"text\":\"one\"}\n{\"text\":\"two\"}\n{\"text\":\"three\"}\n");
         let mut seen = Collect::default();
-        let lines = read_range(&input, (1, 20), LineBase::Chunk(1), &TEXT, &mut seen);
+        let lines = read_range(&input, (1, 20), LineBase::Chunk(1), &TEXT, 99, &mut seen);
         assert_eq!(lines, Some(1));
         assert_eq!(seen.0, ["doc InChunk { chunk: 1, index: 0 } two"]);
         assert!(sniff(&input).is_ok());
@@ -194,10 +221,10 @@ mod tests {
     fn blocks_of(stored: &[u8], compression: Compression) -> Vec<String> {
         let input = memory(stored);
         let mut seen = Collect::default();
-        let mut blocks = JsonlBlocks::open(&input, compression, 1, &|_| {}).unwrap();
+        let mut blocks = JsonlBlocks::open(&input, compression, 1, 99, &|_| {}).unwrap();
         loop {
             match blocks.next_block() {
-                Ok(Some(block)) => _ = read_block(&block, &TEXT, &mut seen),
+                Ok(Some(block)) => _ = read_block(&block, &TEXT, 99, &mut seen),
                 Ok(None) => break,
                 Err((at, problem)) => break seen.problem(at, problem),
             }
@@ -231,7 +258,7 @@ mod tests {
             cut.len() - 1
         );
         let binary = memory(b"\x00\x00\x00\n{\"text\":\"a\"}\n");
-        let mut blocks = JsonlBlocks::open(&binary, Compression::None, 1, &|_| {}).unwrap();
+        let mut blocks = JsonlBlocks::open(&binary, Compression::None, 1, 99, &|_| {}).unwrap();
         let (at, problem) = blocks.next_block().unwrap_err();
         assert_eq!((at, problem.kind), (LineRef::None, ErrorKind::Binary));
         assert!(

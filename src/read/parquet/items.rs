@@ -15,15 +15,19 @@ use std::sync::Arc;
 pub struct ParquetReader {
     file: ParquetFile,
     columns: ParquetColumns,
+    /// The longest value handed out; a longer one is a problem.
+    max: u64,
 }
 
 impl ParquetReader {
     /// Reads the footer of the file in `storage` and chooses its columns: the text column
     /// `names.text` (or, when the file has none, its media columns alone), the date and URL
-    /// columns, and the media columns. Problems go to `visitor`; `None` when nothing can be read.
+    /// columns, and the media columns; text and media values longer than `max` bytes are
+    /// problems. Problems go to `visitor`; `None` when nothing can be read.
     pub fn open<V: Visitor + ?Sized>(
         storage: Arc<dyn Storage>,
         names: &FieldNames<'_>,
+        max: u64,
         visitor: &mut V,
     ) -> Option<Self> {
         let mut fail = |problem: Problem| visitor.problem(LineRef::None, problem);
@@ -45,7 +49,7 @@ impl ParquetReader {
         if let Err(problem) = file.with_fields(&mut columns, names.date, names.url) {
             fail(problem);
         }
-        Some(ParquetReader { file, columns })
+        Some(ParquetReader { file, columns, max })
     }
 
     /// The file.
@@ -70,6 +74,16 @@ impl ParquetReader {
         let read = self
             .file
             .read_row_group(group, columns, &mut |cell| match cell {
+                Cell::Text { row, text, .. } if text.len() as u64 > self.max => {
+                    let what = format!("a text value of {} bytes", text.len());
+                    visitor.problem(at(row), Problem::too_large(&what, self.max));
+                }
+                Cell::Media {
+                    row, column, bytes, ..
+                } if bytes.len() as u64 > self.max => {
+                    let what = format!("column {column}: a value of {} bytes", bytes.len());
+                    visitor.problem(at(row), Problem::too_large(&what, self.max));
+                }
                 Cell::Text { row, text, fields } => visitor.document(Document {
                     text,
                     fields,
@@ -125,9 +139,13 @@ mod tests {
     }
 
     fn read_all(name: &str, text: &str) -> Vec<String> {
+        read_all_within(name, text, u64::MAX)
+    }
+
+    fn read_all_within(name: &str, text: &str, max: u64) -> Vec<String> {
         let mut seen = Collect::default();
         if let Some(reader) =
-            ParquetReader::open(fixture(name), &FieldNames::only_text(text), &mut seen)
+            ParquetReader::open(fixture(name), &FieldNames::only_text(text), max, &mut seen)
         {
             for group in reader.row_groups_in(None) {
                 reader.read_row_group(group, &mut seen);
@@ -169,6 +187,27 @@ mod tests {
         assert!(
             truncated[0].starts_with("problem None parquet"),
             "{truncated:?}"
+        );
+    }
+
+    #[test]
+    fn values_over_the_limit_are_problems_at_their_rows() {
+        let all = read_all("binary.parquet", "text");
+        let small = read_all_within("binary.parquet", "text", 1);
+        let items =
+            |seen: &[String], prefix: &str| seen.iter().filter(|i| i.starts_with(prefix)).count();
+        let large = small.iter().filter(|i| i.contains(" too_large: ")).count();
+        assert!(large > 0, "{small:?}");
+        assert_eq!(
+            items(&small, "doc ") + items(&small, "medium ") + large,
+            items(&all, "doc ") + items(&all, "medium "),
+            "every value is handed out or too large: {small:?}"
+        );
+        assert!(
+            small
+                .iter()
+                .any(|i| i.starts_with("problem Line(1) too_large: column data: a value of ")),
+            "{small:?}"
         );
     }
 }

@@ -2,13 +2,15 @@
 //! with the next blocks fetched ahead of the reader on the shared runtime (requests in flight
 //! are bounded there). Every GET carries the ETag the plan saw (`If-Match`) and checks the one
 //! it gets back, so that an object replaced during the count is an error, never a mix of two
-//! versions. Memory stays bounded whatever the object's size.
+//! versions; the storage then tells what changed ([`Storage::changes`]: the ETag moved, or the
+//! object ended early), as a local file that changes does. Memory stays bounded whatever the
+//! object's size.
 
 use super::runtime::{self, Failed, retrying};
 use super::settings::Settings;
 use super::url::ObjectUrl;
 use super::{clean, fingerprint};
-use crate::read::storage::Storage;
+use crate::read::storage::{Change, Storage};
 use bytes::Bytes;
 use object_store::path::Path;
 use object_store::{GetOptions, GetRange, ObjectStore};
@@ -40,40 +42,50 @@ pub fn open(url: &ObjectUrl, known: Option<Known>) -> io::Result<Arc<dyn Storage
             }
         }
     };
-    let settings = Settings::get();
-    Ok(Arc::new(RemoteObject {
+    Ok(Arc::new(RemoteObject::new(
         store,
-        path: Path::from(url.key.as_str()),
-        url: url.clone(),
-        len: known.size,
-        etag: known.etag,
-        block_bytes: settings.block_bytes,
-        read_ahead: settings.read_ahead,
-        blocks: Mutex::new(HashMap::new()),
-        tick: AtomicU64::new(0),
-    }))
+        url,
+        known,
+        Settings::get(),
+    )))
+}
+
+/// Why a block could not be read: the message (naming the URL's bytes), and what it says
+/// changed in the object, if that is why.
+#[derive(Debug, Clone)]
+struct Failure {
+    message: String,
+    change: Option<Change>,
+}
+
+/// A body shorter than the range asked for: the object now ends before the planned size.
+#[derive(Debug, thiserror::Error)]
+#[error("got {got} bytes of {asked}")]
+pub(super) struct ShortBody {
+    got: u64,
+    asked: u64,
 }
 
 /// One block: being fetched, fetched, or failed for good.
 struct Slot {
-    state: Mutex<Option<Result<Bytes, String>>>,
+    state: Mutex<Option<Result<Bytes, Failure>>>,
     ready: Condvar,
     used: AtomicU64,
     read: AtomicBool,
 }
 
 impl Slot {
-    fn fill(&self, result: Result<Bytes, String>) {
+    fn fill(&self, result: Result<Bytes, Failure>) {
         *lock(&self.state) = Some(result);
         self.ready.notify_all();
     }
 
-    fn wait(&self) -> io::Result<Bytes> {
+    fn wait(&self) -> Result<Bytes, Failure> {
         let mut state = lock(&self.state);
         loop {
             match &*state {
                 Some(Ok(bytes)) => return Ok(bytes.clone()),
-                Some(Err(message)) => return Err(io::Error::other(message.clone())),
+                Some(Err(failure)) => return Err(failure.clone()),
                 None => state = self.ready.wait(state).unwrap_or_else(|e| e.into_inner()),
             }
         }
@@ -98,9 +110,45 @@ struct RemoteObject {
     read_ahead: u64,
     blocks: Mutex<HashMap<u64, Arc<Slot>>>,
     tick: AtomicU64,
+    /// What a read found changed (the earliest end when the object ended early).
+    change: Mutex<Option<Change>>,
 }
 
 impl RemoteObject {
+    /// The object at `url` in `store`, as the plan `known` it, read in `settings`' blocks.
+    fn new(
+        store: Arc<dyn ObjectStore>,
+        url: &ObjectUrl,
+        known: Known,
+        settings: &Settings,
+    ) -> Self {
+        RemoteObject {
+            store,
+            path: Path::from(url.key.as_str()),
+            url: url.clone(),
+            len: known.size,
+            etag: known.etag,
+            block_bytes: settings.block_bytes,
+            read_ahead: settings.read_ahead,
+            blocks: Mutex::new(HashMap::new()),
+            tick: AtomicU64::new(0),
+            change: Mutex::new(None),
+        }
+    }
+
+    /// Notes that a read found the object changed: an earlier end wins over a later one, and
+    /// over a change in place.
+    fn changed(&self, change: Change) {
+        let mut seen = lock(&self.change);
+        *seen = match (*seen, change) {
+            (Some(Change::EndedAt(was)), Change::EndedAt(now)) => {
+                Some(Change::EndedAt(was.min(now)))
+            }
+            (Some(Change::EndedAt(was)), _) => Some(Change::EndedAt(was)),
+            (_, change) => Some(change),
+        };
+    }
+
     /// The most blocks kept: for each of two readers of the same object (the engine's workers
     /// take a split file's ranges from both ends), the block being read and those ahead of it;
     /// and one more.
@@ -137,7 +185,12 @@ impl RemoteObject {
             .store(self.tick.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
         let bytes = slot.wait();
         slot.read.store(true, Ordering::Relaxed);
-        bytes
+        bytes.map_err(|failure| {
+            if let Some(change) = failure.change {
+                self.changed(change);
+            }
+            io::Error::other(failure.message)
+        })
     }
 
     /// The slot of block `index`, its fetch started if it had none.
@@ -156,6 +209,7 @@ impl RemoteObject {
                 path: self.path.clone(),
                 url: self.url.clone(),
                 etag: self.etag.clone(),
+                size: self.len,
             };
             let filled = Arc::clone(&slot);
             runtime::runtime().spawn(async move { filled.fill(fetch.range(start, end).await) });
@@ -188,12 +242,14 @@ struct Fetch {
     path: Path,
     url: ObjectUrl,
     etag: Option<String>,
+    /// The object's size as planned.
+    size: u64,
 }
 
 impl Fetch {
     /// The bytes `start..end`, retried while failures are transient; an error message names
-    /// the URL's bytes and says why.
-    async fn range(&self, start: u64, end: u64) -> Result<Bytes, String> {
+    /// the URL's bytes and says why (and what changed, when the object did).
+    async fn range(&self, start: u64, end: u64) -> Result<Bytes, Failure> {
         let attempt = || async {
             let options = GetOptions {
                 // A weak ETag never matches `If-Match`; it is still compared below.
@@ -209,9 +265,13 @@ impl Fetch {
             }
             let bytes = result.bytes().await?;
             if bytes.len() as u64 != end - start {
+                let short = ShortBody {
+                    got: bytes.len() as u64,
+                    asked: end - start,
+                };
                 return Err(object_store::Error::Generic {
                     store: "remote",
-                    source: format!("got {} bytes of {}", bytes.len(), end - start).into(),
+                    source: Box::new(short),
                 });
             }
             Ok(bytes)
@@ -221,20 +281,39 @@ impl Fetch {
             .map_err(|failed| self.explain(start, end, failed))
     }
 
-    fn explain(&self, start: u64, end: u64, failed: Failed) -> String {
-        let why = match &failed.error {
-            object_store::Error::Precondition { .. } => format!(
-                "the object changed while it was read (its ETag is no longer {}); not counted",
-                self.etag.as_deref().unwrap_or("the one listed")
+    fn explain(&self, start: u64, end: u64, failed: Failed) -> Failure {
+        let (why, change) = match &failed.error {
+            object_store::Error::Precondition { .. } => (
+                format!(
+                    "the object changed while it was read (its ETag is no longer {}); not counted",
+                    self.etag.as_deref().unwrap_or("the one listed")
+                ),
+                Some(Change::Modified),
             ),
-            object_store::Error::NotFound { .. } => "the object is gone".to_string(),
-            error => clean(&error.to_string()),
+            object_store::Error::NotFound { .. } => (
+                "the object is gone".to_string(),
+                Some(Change::EndedAt(start)),
+            ),
+            object_store::Error::Generic { source, .. } if source.is::<ShortBody>() => {
+                let got = source.downcast_ref::<ShortBody>().map_or(0, |s| s.got);
+                let why = format!(
+                    "the object ends at byte {}, before its listed size {} (replaced while it \
+                     was read); not counted",
+                    start + got,
+                    self.size
+                );
+                (why, Some(Change::EndedAt(start + got)))
+            }
+            error => (clean(&error.to_string()), None),
         };
         let tries = match failed.attempts {
             1 => String::new(),
             n => format!(" (after {n} attempts)"),
         };
-        format!("{}: reading bytes {start}..{end}: {why}{tries}", self.url)
+        Failure {
+            message: format!("{}: reading bytes {start}..{end}: {why}{tries}", self.url),
+            change,
+        }
     }
 }
 
@@ -270,5 +349,72 @@ impl Storage for RemoteObject {
         let (first, last) = (start.div_ceil(self.block_bytes), end / self.block_bytes);
         let mut blocks = lock(&self.blocks);
         blocks.retain(|&index, slot| index < first || index >= last || slot.pending());
+    }
+
+    fn changes(&self) -> Option<Change> {
+        *lock(&self.change)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use object_store::memory::InMemory;
+    use object_store::{ObjectStoreExt, PutPayload};
+
+    /// An object of `bytes` in a store in memory, and what a plan would know of it.
+    fn stored(bytes: &'static [u8]) -> (Arc<dyn ObjectStore>, ObjectUrl, Known) {
+        let store: Arc<dyn ObjectStore> = Arc::new(InMemory::new());
+        let url = ObjectUrl::parse("s3://corpus/a.jsonl").unwrap().unwrap();
+        let path = Path::from(url.key.as_str());
+        let put = runtime::block_on(store.put(&path, PutPayload::from_static(bytes))).unwrap();
+        let known = Known {
+            size: bytes.len() as u64,
+            etag: put.e_tag,
+        };
+        (store, url, known)
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            block_bytes: 4,
+            read_ahead: 0,
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn an_object_replaced_after_planning_is_an_error_and_a_change() {
+        let (store, url, known) = stored(b"0123456789");
+        let object = RemoteObject::new(Arc::clone(&store), &url, known.clone(), &settings());
+        let mut buf = [0u8; 4];
+        object.read_exact_at(0, &mut buf).unwrap();
+        assert_eq!(&buf, b"0123");
+        assert_eq!(object.changes(), None);
+        let path = Path::from(url.key.as_str());
+        let replaced = PutPayload::from_static(b"abcdefghij");
+        runtime::block_on(store.put(&path, replaced)).unwrap();
+        let err = object.read_exact_at(4, &mut buf).unwrap_err().to_string();
+        assert!(
+            err.starts_with("s3://corpus/a.jsonl: reading bytes 4..8: the object changed"),
+            "{err}"
+        );
+        assert_eq!(object.changes(), Some(Change::Modified));
+    }
+
+    #[test]
+    fn an_object_shorter_than_planned_ends_early_without_retries() {
+        let (store, url, mut known) = stored(b"0123456789");
+        known.size = 20;
+        known.etag = None;
+        let object = RemoteObject::new(store, &url, known, &settings());
+        let mut buf = [0u8; 4];
+        let err = object.read_exact_at(8, &mut buf).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "s3://corpus/a.jsonl: reading bytes 8..12: the object ends at byte 10, before its \
+             listed size 20 (replaced while it was read); not counted"
+        );
+        assert_eq!(object.changes(), Some(Change::EndedAt(10)));
     }
 }

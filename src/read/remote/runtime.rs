@@ -101,6 +101,10 @@ fn jitter() -> rand_chacha::ChaCha8Rng {
 /// precondition and other 4xx answers are final.
 pub fn transient(error: &object_store::Error) -> bool {
     match error {
+        // A body shorter than asked: the object changed, asking again does not help.
+        object_store::Error::Generic { source, .. } if source.is::<super::object::ShortBody>() => {
+            false
+        }
         object_store::Error::Generic { .. } => match status_code(&error.to_string()) {
             Some(status) => status >= 500 || status == 408 || status == 429,
             None => true,

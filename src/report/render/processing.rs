@@ -27,6 +27,7 @@ fn meaning(kind: ErrorKind) -> &'static str {
         ErrorKind::Tokenizer => "documents the tokenizer refused: skipped",
         ErrorKind::Media => "truncated or corrupt images, sounds or videos: skipped",
         ErrorKind::Parquet => "unreadable or damaged Parquet files or pages: skipped",
+        ErrorKind::TooLarge => "documents over the size limit for one document: skipped",
     }
 }
 

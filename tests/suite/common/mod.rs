@@ -45,14 +45,19 @@ impl Run {
     }
 }
 
-/// Runs `tokencensus ARGS...` in `dir`.
-pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+/// A command running the built binary, without the scheduler's shard variables (a test run
+/// inside a job array must not shard the counts it checks).
+pub fn binary() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
-    // A test run inside a job array must not shard the counts it checks.
     for var in SHARD_VARIABLES {
         command.env_remove(var);
     }
-    let out = command
+    command
+}
+
+/// Runs `tokencensus ARGS...` in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = binary()
         .args(args)
         .current_dir(dir)
         .output()

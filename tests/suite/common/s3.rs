@@ -42,6 +42,34 @@ elif action == "upload":
             s3.upload_file(path, bucket, key)
 "#;
 
+/// The server script: moto's own application, except that each `/BUCKET/KEY=FILE` argument
+/// makes the first GET of that object replace it with FILE's bytes before it is answered (GETs
+/// wait meanwhile), so that a test changes an object between planning (which lists and heads,
+/// never GETs) and reading, deterministically.
+const SERVE: &str = r#"
+import sys, threading
+import boto3
+from moto.server import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import run_simple
+host, port = sys.argv[1], int(sys.argv[2])
+app = DomainDispatcherApplication(create_backend_app)
+pending = dict(arg.split("=", 1) for arg in sys.argv[3:])
+lock = threading.Lock()
+def replacing(environ, start_response):
+    path = environ.get("PATH_INFO", "")
+    if environ["REQUEST_METHOD"] == "GET" and pending:
+        with lock:
+            new = pending.pop(path, None)
+            if new is not None:
+                bucket, key = path[1:].split("/", 1)
+                s3 = boto3.client("s3", endpoint_url=f"http://{host}:{port}", region_name="us-east-1",
+                    aws_access_key_id="setup", aws_secret_access_key="setup")
+                with open(new, "rb") as f:
+                    s3.put_object(Bucket=bucket, Key=key, Body=f.read())
+    return app(environ, start_response)
+run_simple(host, port, replacing, threaded=True)
+"#;
+
 /// Whether the tests must run (in CI).
 pub fn required() -> bool {
     std::env::var("TOKENCENSUS_REQUIRE_S3").is_ok_and(|v| v == "1")
@@ -73,6 +101,16 @@ impl S3Server {
     /// Starts a server (checking keys when `checked`), or says why it cannot and gives `None`
     /// (a failure when required).
     pub fn start(test: &str, checked: bool) -> Option<S3Server> {
+        Self::launch(test, checked, &[])
+    }
+
+    /// Starts an unchecked server on which the first GET of each object `/BUCKET/KEY` of
+    /// `replaced` first replaces it with the bytes of the file given with it.
+    pub fn start_replacing(test: &str, replaced: &[(&str, &Path)]) -> Option<S3Server> {
+        Self::launch(test, false, replaced)
+    }
+
+    fn launch(test: &str, checked: bool, replaced: &[(&str, &Path)]) -> Option<S3Server> {
         let probe = Command::new(python())
             .args(["-c", "import moto.server, boto3, flask"])
             .output();
@@ -91,14 +129,24 @@ impl S3Server {
         let port = free_port();
         let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
         let mut command = Command::new(python());
-        command.args([
-            "-m",
-            "moto.server",
-            "-H",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-        ]);
+        if replaced.is_empty() {
+            command.args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ]);
+        } else {
+            std::fs::write(dir.path().join("serve.py"), SERVE).unwrap();
+            command
+                .arg(dir.path().join("serve.py"))
+                .args(["127.0.0.1", &port.to_string()]);
+            for (object, bytes) in replaced {
+                command.arg(format!("{object}={}", bytes.display()));
+            }
+        }
         if checked {
             // The three setup requests go unchecked; every later one must be signed by a key
             // the server knows.

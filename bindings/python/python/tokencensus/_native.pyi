@@ -96,8 +96,13 @@ def count(
     shard: Union[str, Tuple[int, int], None] = None,
     checkpoint: Optional[_Path] = None,
     progress: bool = False,
+    max_document_bytes: Optional[int] = None,
 ) -> Report:
-    """Takes the census of a corpus: the report ``tokencensus count --format json`` writes."""
+    """Takes the census of a corpus: the report ``tokencensus count --format json`` writes.
+
+    ``max_document_bytes`` is ``--max-document-bytes``: a longer document (a plain-text file as
+    decompressed, a JSONL record, a tar member, a Parquet value) is a ``too_large`` input error
+    (default 1 GiB)."""
 
 def render(report: Union[Report, str], format: str = "table") -> str:
     """Renders a report as ``table``, ``json``, ``markdown``, ``eu-summary``, ``html``,

@@ -21,6 +21,7 @@ __all__ = [
     "RefusedError",
     "MergeError",
     "IoError",
+    "RemoteError",
     "InputError",
     "input_errors",
 ]
@@ -34,7 +35,8 @@ class FatalError(Error):
     """A problem that stops the call before a complete report can exist.
 
     ``kind`` names it as the library does (``usage``, ``path_not_found``, ``tokenizer``,
-    ``manifest``, ``refused``, ``merge``, ``io``); ``str(error)`` is the command line's message.
+    ``manifest``, ``refused``, ``merge``, ``io``, ``remote``); ``str(error)`` is the command
+    line's message.
     """
 
     def __init__(self, message: str, kind: str = "fatal") -> None:
@@ -75,6 +77,11 @@ class IoError(FatalError, OSError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class RemoteError(IoError):
+    """An object store could not be listed or read (``s3://``, ``gs://``, ``az://``,
+    ``https://``): the message names the URL (never a credential) and what to check."""
 
 
 class InputError(Error):

@@ -8,12 +8,15 @@
 
 use crate::error::{FatalError, InputError};
 use crate::plan::{Plan, PlannedFile};
+use crate::read::small_file::{MAX_REPORT_BYTES, read_small_text};
 use crate::signals::index::FileKeys;
 use crate::stats::signals::{Scope, SignalsConfig};
 use crate::stats::{FormError, SourceStats, Tally};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+
+mod stale;
 
 /// A checkpoint folder for one configuration of a count.
 #[derive(Debug)]
@@ -93,15 +96,24 @@ impl FileResult {
 impl CheckpointStore {
     /// Opens (creating it if needed) the folder `dir` for counts with this `context`; fails
     /// early when the folder cannot be written.
+    /// Temporary files that earlier runs left behind (a run killed while saving) are removed.
     pub fn open(dir: &Path, context: String) -> Result<Self, FatalError> {
-        let io = |e: std::io::Error| FatalError::Io {
+        let fail = |message: String| FatalError::Io {
             path: dir.to_path_buf(),
-            message: format!("checkpoint folder: {e}"),
+            message: format!("checkpoint folder: {message}"),
         };
+        let io = |e: std::io::Error| fail(e.to_string());
+        if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
+            return Err(fail(
+                "this is a file, not a folder (give the path of a folder; it is created if missing)"
+                    .into(),
+            ));
+        }
         std::fs::create_dir_all(dir).map_err(io)?;
         let probe = dir.join(format!(".probe-{}", std::process::id()));
         std::fs::write(&probe, b"").map_err(io)?;
         std::fs::remove_file(&probe).map_err(io)?;
+        stale::remove_stale_temporaries(dir);
         Ok(Self {
             dir: dir.to_path_buf(),
             context,
@@ -137,7 +149,8 @@ impl CheckpointStore {
 
     /// The saved result under `key`, if a complete one is there.
     pub fn load(&self, key: &str) -> Option<Restored> {
-        let text = std::fs::read_to_string(self.path_of(key)).ok()?;
+        let path = self.path_of(key);
+        let text = read_small_text(&path, MAX_REPORT_BYTES, "checkpoint result").ok()?;
         let saved: FileResult = serde_json::from_str(&text).ok()?;
         Some(Restored {
             stats: saved.stats().ok()?,
@@ -149,7 +162,7 @@ impl CheckpointStore {
     /// Saves `result` under `key` atomically: written to a temporary file, synced, renamed.
     pub fn save(&self, key: &str, result: &FileResult) -> std::io::Result<()> {
         use std::io::Write;
-        let tmp = self.dir.join(format!(".{key}.{}.tmp", std::process::id()));
+        let tmp = self.dir.join(stale::temporary_name(key));
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(&serde_json::to_vec(result).map_err(std::io::Error::other)?)?;
         file.sync_all()?;
