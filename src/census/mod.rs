@@ -170,10 +170,17 @@ fn count_plan(
         settings,
         run,
     );
-    for (source, files) in report.sources.iter_mut().zip(files::file_sets(&plan)) {
-        source.file_set = Some(files);
-    }
+    attach_file_sets(&mut report, &plan);
     let mut warnings = plan.warnings.clone();
     warnings.extend(output.warnings);
     Ok(Census { report, warnings })
+}
+
+/// Gives each source of `report` (built from `plan`, same order) the `file_set` of the files
+/// `plan` gave it: for a count or shard, the files it counted; for an estimate, every planned
+/// file of the corpus it estimates, sampled or not.
+pub(crate) fn attach_file_sets(report: &mut Report, plan: &Plan) {
+    for (source, files) in report.sources.iter_mut().zip(files::file_sets(plan)) {
+        source.file_set = Some(files);
+    }
 }

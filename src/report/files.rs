@@ -1,10 +1,11 @@
 //! Which files a source counted: their extensions, the folder patterns they lie under (for
-//! the Croissant `FileSet` of the source), and, as a compact exact set, one 96-bit fingerprint per file
-//! (SHA-256 of its path, size and modification time or ETag, cut to 12 bytes), sorted and
-//! written as one base64 string of 16 characters per file (16 MB per million files). `combine`
-//! refuses inputs that share a fingerprint (the same file counted twice) and `diff` matches
-//! files by it (a re-counted unchanged file is neither added nor removed). Two different files
-//! share a fingerprint with a probability below 10⁻¹⁶ for ten million files.
+//! the Croissant `FileSet` of the source), and, as a compact exact set, one 96-bit fingerprint
+//! per file ([`fingerprint`]: SHA-256 of its path, size and ETag or modification time, cut to
+//! 12 bytes), sorted and written as one base64 string of 16 characters per file (16 MB per
+//! million files). `combine` refuses inputs that share a fingerprint (the same file counted
+//! twice) and `diff` matches files by it (a re-counted unchanged file is neither added nor
+//! removed). Among n different files two share a fingerprint with a probability below
+//! n²/2⁹⁷: about 6 × 10⁻¹⁸ for a million files, 6 × 10⁻¹⁶ for ten million.
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -21,13 +22,19 @@ pub type Fingerprint = [u8; FINGERPRINT_BYTES];
 pub enum Stamp<'a> {
     /// An object's ETag as listed.
     ETag(&'a str),
-    /// A local file's modification time, nanoseconds since the Unix epoch.
+    /// A local file's modification time (or, for an object listed without an ETag, its
+    /// last-modified time), nanoseconds since the Unix epoch, negative before it.
     Modified(i128),
-    /// Neither could be read: path and size alone.
+    /// Neither could be read: path and size alone (a rewrite of the same size in place is then
+    /// not told from the file counted).
     Unknown,
 }
 
-/// The fingerprint of the file at `path` (as discovered, or its URL) of `size` bytes.
+/// The fingerprint of the file at `path` (as discovered, or its URL) of `size` bytes: the first
+/// 12 bytes of SHA-256 over `tokencensus-file-v1\0`, the path's UTF-8 bytes, `\0`, the size as
+/// 8 little-endian bytes, then `\0etag\0` and the ETag's bytes, or `\0mtime\0` and the
+/// modification time in nanoseconds since the Unix epoch as 16 little-endian bytes (signed),
+/// or `\0none` when neither is known.
 pub fn fingerprint(path: &str, size: u64, stamp: Stamp<'_>) -> Fingerprint {
     let mut hash = Sha256::new();
     hash.update(b"tokencensus-file-v1\0");
@@ -191,14 +198,17 @@ fn bounded(entries: Vec<String>) -> Vec<String> {
     if patterns.len() <= PATTERNS_LISTED && !patterns.iter().any(|p| p.ends_with("**")) {
         return patterns;
     }
+    // Folders as their segments, empty ones kept: `/data` is `["", "data"]` and
+    // `s3://bucket/key` is `["s3:", "", "bucket"]`, so that joining shared segments gives the
+    // folder back as it was spelled; a name with no folder has no segment.
     let folders: Vec<Vec<&str>> = patterns
         .iter()
         .map(|p| {
             let folder = match p.strip_suffix("/**") {
-                Some(folder) => folder,
-                None => p.rsplit_once('/').map_or("", |(folder, _)| folder),
+                Some(folder) => Some(folder),
+                None => p.rsplit_once('/').map(|(folder, _)| folder),
             };
-            folder.split('/').filter(|part| !part.is_empty()).collect()
+            folder.map_or_else(Vec::new, |f| f.split('/').collect())
         })
         .collect();
     let mut shared = folders[0].clone();
@@ -210,12 +220,10 @@ fn bounded(entries: Vec<String>) -> Vec<String> {
             .count();
         shared.truncate(same);
     }
-    let absolute = patterns[0].starts_with('/');
-    match (shared.is_empty(), absolute) {
-        (true, false) => vec!["**".into()],
-        (true, true) => vec!["/**".into()],
-        (false, true) => vec![format!("/{}/**", shared.join("/"))],
-        (false, false) => vec![format!("{}/**", shared.join("/"))],
+    if shared.is_empty() {
+        vec!["**".into()]
+    } else {
+        vec![format!("{}/**", shared.join("/"))]
     }
 }
 
@@ -319,6 +327,19 @@ mod tests {
         assert_eq!(whole.extensions, ["jsonl"]);
         let halves = FileSet::union([&set(&paths[..20]), &set(&paths[20..])]).unwrap();
         assert_eq!(halves, whole);
+        // Object URLs keep their `//`; files with no shared folder lie under `**` or `/**`.
+        let urls: Vec<String> = (0..40)
+            .map(|i| format!("s3://corpus/crawl/d{i}/x.jsonl"))
+            .collect();
+        assert_eq!(set(&urls).patterns, ["s3://corpus/crawl/**"]);
+        let roots: Vec<String> = (0..40).map(|i| format!("/d{i}/x.jsonl")).collect();
+        assert_eq!(set(&roots).patterns, ["/**"]);
+        let relative: Vec<String> = (0..40).map(|i| format!("d{i}/x.jsonl")).collect();
+        assert_eq!(set(&relative).patterns, ["**"]);
+        let mut top: Vec<String> = (0..40).map(|i| format!("x.e{i}")).collect();
+        assert_eq!(set(&top).patterns, ["**"]);
+        top.push("/abs/y.txt".into());
+        assert_eq!(set(&top).patterns, ["**"]);
     }
 
     #[test]

@@ -140,8 +140,8 @@ pub struct SourceReport {
     /// with `min`, `max` and `tokens` it lets `merge` combine shard reports exactly.
     pub tokens_per_document_hdr: Option<String>,
     /// The files it counted (`file_set`: their extensions, where they lie, and their
-    /// fingerprints, [`files`]; `files` is their number): absent in reports of
-    /// memory, of estimates, and of reports written before sources recorded their files.
+    /// fingerprints, [`files`]); in an estimate, every planned file, sampled or not. Absent in
+    /// reports fed from memory and in reports written before sources recorded their files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_set: Option<files::FileSet>,
 }
