@@ -250,6 +250,7 @@ pub fn estimate_sample(
         run,
     );
     attach_estimates(&mut report, &figures, config.confidence);
+    crate::census::attach_file_sets(&mut report, &population.plan);
     let mut warnings = population.plan.warnings.clone();
     warnings.extend(measured.warnings);
     Ok(Census { report, warnings })

@@ -5,7 +5,10 @@
 //! the collection types from the categories; the preprocessing protocol and personal data
 //! from the signals; tokencensus and the tokenizer as machine annotation tools; and the
 //! counts as `variableMeasured` values whose definitions name the tokenizer and its SHA-256.
-//! What a census cannot know (licence, citation, publication date, version) is left out.
+//! What a census cannot know (licence, citation, publication date, version) is left out. For
+//! an estimate the figures are the estimates with their intervals, and what a sample cannot
+//! tell about the whole corpus (each source's size on disk, the collection timeframe, the
+//! media) is left out too.
 
 use super::{Render, Report};
 use crate::report::SourceReport;
@@ -127,7 +130,9 @@ fn description(report: &Report) -> Value {
     if !languages.is_empty() {
         dataset.insert("inLanguage".into(), json!(languages));
     }
-    if let Some(timeframe) = timeframe(totals) {
+    // An estimate's months are the sample's, not the corpus's.
+    let timeframe = timeframe(totals).filter(|_| totals.estimate.is_none());
+    if let Some(timeframe) = timeframe {
         dataset.insert("rai:dataCollectionTimeframe".into(), json!(timeframe));
     }
     dataset.insert(
@@ -160,9 +165,25 @@ fn description(report: &Report) -> Value {
     Value::Object(dataset)
 }
 
-/// One sentence on what was counted.
+/// One sentence on what was counted (or estimated).
 fn summary(report: &Report) -> String {
     let c = &report.totals.tally.counts;
+    if let Some(e) = &report.totals.tally.estimate {
+        return format!(
+            "Token census estimated from a sample of {} (tokencensus {}): about {} documents ({} to {}), {} bytes of text and {} tokens ({} to {}) at {}% confidence ({}).",
+            crate::display::count_noun(report.sources.len() as u64, "source", "sources"),
+            report.tool.version,
+            e.documents,
+            e.documents_low,
+            e.documents_high,
+            e.bytes,
+            e.tokens,
+            e.low,
+            e.high,
+            e.confidence * 100.0,
+            token_definition(report)
+        );
+    }
     format!(
         "Token census of {} (tokencensus {}): {} documents, {} bytes of text and {} tokens ({}).",
         crate::display::count_noun(report.sources.len() as u64, "source", "sources"),
@@ -184,6 +205,24 @@ fn file_set(source: &SourceReport) -> Option<Value> {
     formats.sort_unstable();
     formats.dedup();
     let c = &source.tally.counts;
+    if let Some(e) = &source.tally.estimate {
+        // The sample's bytes read are not the source's size: no contentSize.
+        return Some(json!({
+            "@type": "cr:FileSet",
+            "@id": format!("source/{}", source.name),
+            "name": source.name,
+            "description": format!(
+                "Source {} ({}): {}; about {} documents and {} tokens, estimated from a sample.",
+                source.name,
+                source.category.name(),
+                crate::display::count_noun(files.count, "file", "files"),
+                e.documents,
+                e.tokens
+            ),
+            "encodingFormat": formats,
+            "includes": files.patterns,
+        }));
+    }
     Some(json!({
         "@type": "cr:FileSet",
         "@id": format!("source/{}", source.name),

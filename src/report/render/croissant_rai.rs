@@ -90,9 +90,41 @@ fn value(name: &str, value: impl Into<Value>, unit: &str, definition: String) ->
 }
 
 /// `variableMeasured`: tokens (defined by the tokenizer and its SHA-256), text documents and
-/// bytes, and each medium that was counted.
+/// bytes, and each medium that was counted; for an estimate, its point estimates of tokens,
+/// documents and text bytes with their intervals.
 pub fn measured(report: &Report) -> Vec<Value> {
     let t = &report.totals.tally;
+    if let Some(e) = &t.estimate {
+        let level = format!(
+            "estimated from a sample; interval at {}% confidence",
+            e.confidence * 100.0
+        );
+        let within = |mut value: Value, low: u64, high: u64| {
+            value["minValue"] = low.into();
+            value["maxValue"] = high.into();
+            value
+        };
+        let tokens = format!("{} ({level})", token_definition(report));
+        return vec![
+            within(value("tokens", e.tokens, "tokens", tokens), e.low, e.high),
+            within(
+                value(
+                    "documents",
+                    e.documents,
+                    "documents",
+                    format!("text documents ({level})"),
+                ),
+                e.documents_low,
+                e.documents_high,
+            ),
+            value(
+                "text bytes",
+                e.bytes,
+                "bytes",
+                "UTF-8 bytes of the text, after JSON unescaping (estimated from a sample)".into(),
+            ),
+        ];
+    }
     let m = &t.by_modality;
     let mut values = vec![
         value(

@@ -48,7 +48,8 @@ impl Render for HfCard {
         writeln!(out, "pretty_name: {}", quoted(&name))?;
         writeln!(out, "license: {}", quoted(FILL_IN))?;
         writeln!(out, "task_categories:\n- {}", quoted(FILL_IN))?;
-        let documents = report.totals.tally.counts.documents;
+        let estimate = report.totals.tally.estimate.as_ref();
+        let documents = estimate.map_or(report.totals.tally.counts.documents, |e| e.documents);
         writeln!(
             out,
             "size_categories:\n- {}",
@@ -85,9 +86,13 @@ impl Render for HfCard {
         }
         writeln!(out, "---\n")?;
         writeln!(out, "# {}\n", escape(&name))?;
+        let kind = match estimate {
+            Some(_) => "is estimated from a sample (each figure with its interval)",
+            None => "is exact",
+        };
         writeln!(
             out,
-            "{FILL_IN}: what this dataset is for, who made it, its licence and the tasks it serves. The census below was written by tokencensus {} and is exact; the `data_files` patterns are where the counted files lay.\n",
+            "{FILL_IN}: what this dataset is for, who made it, its licence and the tasks it serves. The census below was written by tokencensus {} and {kind}; the `data_files` patterns are where the counted files lay.\n",
             report.tool.version
         )?;
         Markdown.render(report, out)
