@@ -138,6 +138,54 @@ fn croissant_validates_with_mlcroissant() {
     assert!(example.get("distribution").is_none());
     let timeframe = example["rai:dataCollectionTimeframe"].as_array().unwrap();
     assert_eq!(timeframe.len(), 2);
+
+    // An estimate: every planned file in the distribution, the estimates with their
+    // intervals, and nothing the sample cannot tell about the corpus (sizes, timeframe).
+    let written = run_in(
+        dir.path(),
+        &[
+            "estimate",
+            "--manifest",
+            "sources.toml",
+            "--sample",
+            "0.5",
+            "--format",
+            "json",
+            "-o",
+            "estimate.json",
+        ],
+    );
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let estimate: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("estimate.json")).unwrap())
+            .unwrap();
+    let out = dir.path().join("estimate.croissant.json");
+    let written = run_in(
+        dir.path(),
+        &[
+            "report",
+            "estimate.json",
+            "--format",
+            "croissant",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    validate(bin, &out);
+    let described: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let sets = described["distribution"].as_array().unwrap();
+    assert_eq!(sets.len(), 3);
+    assert!(
+        sets.iter().all(|s| s.get("contentSize").is_none()),
+        "{sets:?}"
+    );
+    let tokens = &described["variableMeasured"][0];
+    let estimated = &estimate["totals"]["estimate"];
+    assert_eq!(tokens["value"], estimated["tokens"]);
+    assert_eq!(tokens["minValue"], estimated["low"]);
+    assert_eq!(tokens["maxValue"], estimated["high"]);
+    assert!(described.get("rai:dataCollectionTimeframe").is_none());
 }
 
 #[test]
