@@ -205,41 +205,36 @@ fn file_set(source: &SourceReport) -> Option<Value> {
     formats.sort_unstable();
     formats.dedup();
     let c = &source.tally.counts;
-    if let Some(e) = &source.tally.estimate {
+    let files_named = crate::display::count_noun(files.count, "file", "files");
+    let (name, category) = (&source.name, source.category.name());
+    let (description, size) = match &source.tally.estimate {
         // The sample's bytes read are not the source's size: no contentSize.
-        return Some(json!({
-            "@type": "cr:FileSet",
-            "@id": format!("source/{}", source.name),
-            "name": source.name,
-            "description": format!(
-                "Source {} ({}): {}; about {} documents and {} tokens, estimated from a sample.",
-                source.name,
-                source.category.name(),
-                crate::display::count_noun(files.count, "file", "files"),
-                e.documents,
-                e.tokens
+        Some(e) => (
+            format!(
+                "Source {name} ({category}): {files_named}; about {} documents and {} tokens, estimated from a sample.",
+                e.documents, e.tokens
             ),
-            "encodingFormat": formats,
-            "includes": files.patterns,
-        }));
-    }
-    Some(json!({
-        "@type": "cr:FileSet",
-        "@id": format!("source/{}", source.name),
-        "name": source.name,
-        "description": format!(
-            "Source {} ({}): {}, {} bytes on disk; {} documents, {} tokens.",
-            source.name,
-            source.category.name(),
-            crate::display::count_noun(files.count, "file", "files"),
-            c.input_bytes,
-            c.documents,
-            c.tokens
+            None,
         ),
-        "contentSize": format!("{} B", c.input_bytes),
-        "encodingFormat": formats,
-        "includes": files.patterns,
-    }))
+        None => (
+            format!(
+                "Source {name} ({category}): {files_named}, {} bytes on disk; {} documents, {} tokens.",
+                c.input_bytes, c.documents, c.tokens
+            ),
+            Some(format!("{} B", c.input_bytes)),
+        ),
+    };
+    let mut set = serde_json::Map::new();
+    set.insert("@type".into(), json!("cr:FileSet"));
+    set.insert("@id".into(), json!(format!("source/{name}")));
+    set.insert("name".into(), json!(name));
+    set.insert("description".into(), json!(description));
+    if let Some(size) = size {
+        set.insert("contentSize".into(), json!(size));
+    }
+    set.insert("encodingFormat".into(), json!(formats));
+    set.insert("includes".into(), json!(files.patterns));
+    Some(Value::Object(set))
 }
 
 /// The media type of a file by its extension: of the outer layer for compressed files and
