@@ -6,6 +6,7 @@
 //! Nothing here reads files or knows tokenizers.
 
 mod category;
+mod chat;
 mod counts;
 mod distribution;
 mod domains;
@@ -18,6 +19,7 @@ pub mod signals;
 mod tally;
 
 pub use category::Category;
+pub use chat::{ChatStats, ChatTally, ConversationFigures, ROLES, RoleCount, role_index};
 pub use counts::{Counts, DocTokens};
 pub use distribution::{DistributionSummary, TokenDistribution};
 pub use domains::{DOMAIN_CAP, DomainCount, DomainStats, Domains, OtherDomains};
@@ -46,6 +48,8 @@ pub struct SourceStats {
     pub periods: PeriodStats,
     /// Text documents and tokens per registered web domain.
     pub domains: DomainStats,
+    /// Conversations (chat records): per role, turns, template tokens; zero without any.
+    pub chat: ChatStats,
 }
 
 impl SourceStats {
@@ -74,6 +78,7 @@ impl AddAssign<&SourceStats> for SourceStats {
         self.signals += &other.signals;
         self.periods += &other.periods;
         self.domains += &other.domains;
+        self.chat += &other.chat;
     }
 }
 
