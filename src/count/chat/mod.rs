@@ -8,6 +8,7 @@
 
 mod media_part;
 mod python;
+mod python_json;
 mod strftime;
 mod template;
 

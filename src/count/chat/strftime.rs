@@ -1,6 +1,8 @@
 //! Python's `strftime` over a UTC time, for templates that print today's date
 //! (`strftime_now("%d %b %Y")`): the C89 directives Python documents, in the C locale.
 
+use crate::provenance::date::{civil_from_days, days_from_civil};
+
 /// Month names, January first.
 const MONTHS: [&str; 12] = [
     "January",
@@ -28,35 +30,15 @@ const DAYS: [&str; 7] = [
     "Sunday",
 ];
 
-/// The civil date (year, month 1-12, day 1-31) of `days` days since 1970-01-01.
-fn civil(days: i64) -> (i64, u32, u32) {
-    // Howard Hinnant's days_from_civil, inverted.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 /// `format` applied to the time `seconds` after the Unix epoch (UTC), or the directive that
 /// is not supported.
 pub fn format(seconds: u64, format: &str) -> Result<String, String> {
     let days = (seconds / 86_400) as i64;
     let in_day = seconds % 86_400;
-    let (year, month, day) = civil(days);
+    let (year, month, day) = civil_from_days(days);
     let (hour, minute, second) = (in_day / 3600, in_day / 60 % 60, in_day % 60);
     let weekday = (days + 3).rem_euclid(7) as usize; // 1970-01-01 was a Thursday.
-    let year_start = days
-        - (1..month)
-            .map(|m| i64::from(days_in_month(year, m)))
-            .sum::<i64>()
-        - i64::from(day - 1);
-    let day_of_year = days - year_start + 1;
+    let day_of_year = days - days_from_civil(year, 1, 1) + 1;
     let mut out = String::new();
     let mut chars = format.chars();
     while let Some(c) = chars.next() {
@@ -96,16 +78,6 @@ pub fn format(seconds: u64, format: &str) -> Result<String, String> {
         }
     }
     Ok(out)
-}
-
-/// Days in `month` (1-12) of `year`.
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 #[cfg(test)]
