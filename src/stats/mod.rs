@@ -27,7 +27,7 @@ pub use estimate::{Estimate, SizeCount, SizeSource};
 pub use form_error::FormError;
 pub use modality::{AudioCounts, ImageCounts, ItemBytes, MediaCounts, VideoCounts, milliseconds};
 pub(crate) use month::ascii_digits;
-pub use month::{Month, month_key, month_of, parse_month_key};
+pub use month::{MONTH_NAMES, Month, month_key, month_of, parse_month_key};
 pub use periods::{Dating, PeriodStats, Periods};
 pub use tally::{ByModality, Tally, TextCounts, TimedCounts, VideoReport, WebDatasetCounts};
 

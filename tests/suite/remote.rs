@@ -3,7 +3,7 @@
 //! killed part-way give it too; refused credentials, a missing bucket and a missing listed key
 //! stop the run with messages that name what to check; no output ever shows the secret key.
 
-use crate::common::s3::{Ran, S3Server, command, files_under, run_with};
+use crate::common::s3::{Ran, S3Server, command, files_under, json, run_with};
 use crate::common::{census_only, root};
 use serde_json::Value;
 use std::path::Path;
@@ -95,11 +95,6 @@ fn no_secret(server: &S3Server, ran: &Ran) {
             ran.stderr
         );
     }
-}
-
-fn json(ran: &Ran) -> Value {
-    serde_json::from_str(&ran.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", ran.stdout, ran.stderr))
 }
 
 #[test]

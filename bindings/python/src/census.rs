@@ -10,8 +10,8 @@ use tokencensus::count::TokenizerSource;
 use tokencensus::read::small_file::{MAX_REPORT_BYTES, read_small_text};
 use tokencensus::report::integrity::{self, Seal};
 use tokencensus::{
-    ChatTemplateChoice, CountConfig, FatalError, OutputFormat, Part, Report, ShardChoice, ShardSpec,
-    SignalKind,
+    ChatTemplateChoice, CountConfig, FatalError, OutputFormat, Part, Report, ShardChoice,
+    ShardSpec, SignalKind,
 };
 
 /// A report as the dictionary of its JSON form, sealed with its integrity digest exactly as

@@ -2,22 +2,7 @@
 //! (`strftime_now("%d %b %Y")`): the C89 directives Python documents, in the C locale.
 
 use crate::provenance::date::{civil_from_days, days_from_civil};
-
-/// Month names, January first.
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::stats::MONTH_NAMES;
 
 /// Weekday names, Monday first.
 const DAYS: [&str; 7] = [
@@ -47,7 +32,7 @@ pub fn format(seconds: u64, format: &str) -> Result<String, String> {
             continue;
         }
         let directive = chars.next().ok_or("strftime_now: a format ending in %")?;
-        let month_name = MONTHS[month as usize - 1];
+        let month_name = MONTH_NAMES[month as usize - 1];
         let hour12 = if hour % 12 == 0 { 12 } else { hour % 12 };
         match directive {
             'Y' => out += &year.to_string(),

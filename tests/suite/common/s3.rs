@@ -289,6 +289,12 @@ pub fn run_with(dir: &Path, env: &[(String, String)], args: &[&str]) -> Ran {
     }
 }
 
+/// What `ran` printed, parsed as JSON (a failure shows both streams).
+pub fn json(ran: &Ran) -> serde_json::Value {
+    serde_json::from_str(&ran.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", ran.stdout, ran.stderr))
+}
+
 /// Every file under `dir`, for searching saved outputs.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut all = Vec::new();
