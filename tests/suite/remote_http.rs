@@ -4,7 +4,7 @@
 //! (`http://HOST:PORT/BUCKET/KEY`) of objects uploaded `public-read` answer HEAD and ranged GET
 //! without a signature. No AWS variable is set for these runs: HTTP objects are read anonymously.
 
-use crate::common::s3::{S3Server, json, run_with};
+use crate::common::s3::{S3Server, json, merge_parts, run_with};
 use crate::common::{census_only, root};
 use serde_json::Value;
 use std::path::Path;
@@ -97,9 +97,7 @@ fn single_objects_over_http_count_as_their_local_files() {
         assert!(ran.code <= 1, "{}", ran.stderr);
         parts.push(out);
     }
-    let mut merge = vec!["merge", "--format", "json"];
-    merge.extend(parts.iter().map(String::as_str));
-    let merged = run_with(dir.path(), &env, &merge);
+    let merged = merge_parts(dir.path(), &env, &parts);
     assert_eq!(merged.code, 1, "{}", merged.stderr);
     assert_eq!(census_only(json(&merged)), census_only(web_report.clone()));
 
