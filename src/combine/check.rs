@@ -40,6 +40,15 @@ pub fn inputs(inputs: &[CensusInput]) -> Result<(), FatalError> {
         if r.settings.domains_listed != f.settings.domains_listed {
             return differs("the number of domains listed (--domains)");
         }
+        let template = |r: &Report| {
+            r.settings
+                .chat_template
+                .as_ref()
+                .map(|t| (t.sha256.clone(), t.bos_token.clone(), t.eos_token.clone()))
+        };
+        if template(r) != template(f) {
+            return differs("the chat template (--chat-template, its special tokens)");
+        }
     }
     same_named_sources(inputs)?;
     no_shared_file(inputs)
@@ -92,6 +101,8 @@ fn same_named_sources(inputs: &[CensusInput]) -> Result<(), FatalError> {
                 "category"
             } else if other.text_field != source.text_field {
                 "text field"
+            } else if other.chat_field != source.chat_field {
+                "chat field"
             } else if other.token_models != source.token_models {
                 "token models"
             } else if (&other.date_field, &other.url_field)

@@ -58,6 +58,7 @@ pub fn combine_reports(inputs: &[CensusInput]) -> Result<Report, FatalError> {
                         token_models: source.token_models.clone(),
                         date_field: source.date_field.clone(),
                         url_field: source.url_field.clone(),
+                        chat_field: source.chat_field.clone(),
                         collected: None,
                         ..Source::new(
                             source.name.clone(),

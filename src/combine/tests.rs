@@ -4,6 +4,7 @@
 use super::*;
 use crate::count::Tokenizer;
 use crate::memory::{MemoryCensus, MemoryRecord, MemorySource, RecordDate};
+use crate::report::ChatTemplateReport;
 use crate::report::files::{Stamp, fingerprint};
 use crate::stats::Category;
 use proptest::prelude::*;
@@ -124,6 +125,33 @@ fn other_tokenizers_settings_or_declarations_are_refused() {
         .unwrap_err()
         .to_string();
     assert!(message.contains("another category"), "{message}");
+
+    let mut other = census(&[("web", "b", "2026-02")], &["web/b"]);
+    other.sources[0].chat_field = Some("messages".into());
+    let message = combine(&[("a", &jan), ("b", &other)])
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("another chat field"), "{message}");
+
+    let template = |sha256: &str| ChatTemplateReport {
+        origin: "tokenizer_config.json".into(),
+        sha256: sha256.into(),
+        bos_token: Some("<s>".into()),
+        eos_token: None,
+    };
+    let (mut one, mut two) = (jan.clone(), census(&[("web", "b", "2026-02")], &["web/b"]));
+    one.settings.chat_template = Some(template("aa"));
+    two.settings.chat_template = Some(template("bb"));
+    let message = combine(&[("a", &one), ("b", &two)])
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("differ in the chat template"), "{message}");
+    // The same template read from another path is the same template.
+    two.settings.chat_template = Some(ChatTemplateReport {
+        origin: "elsewhere/tokenizer_config.json".into(),
+        ..template("aa")
+    });
+    assert!(combine(&[("a", &one), ("b", &two)]).is_ok());
 }
 
 #[test]

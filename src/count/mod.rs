@@ -2,13 +2,15 @@
 //! and knows nothing of files; readers feed it. Every route behind [`Counter`] must give exactly
 //! the numbers of the reference route over the Hugging Face `tokenizers` crate.
 
+pub mod chat;
 mod fast;
 mod load;
 mod reference;
 mod route;
 mod tokenizer;
 
-pub use load::{LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer};
+pub use chat::{ChatTemplate, ChatTemplateError};
+pub use load::{LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer, read_config_text};
 pub use reference::ReferenceCounter;
 pub use route::{Route, RouteChoice, choose_route};
 pub use tokenizer::Tokenizer;

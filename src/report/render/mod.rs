@@ -1,6 +1,7 @@
 //! Output formats: one module per format behind the small [`Render`] trait; each reads only
 //! the [`Report`].
 
+mod chat;
 mod counts;
 pub mod croissant;
 mod croissant_rai;
