@@ -226,6 +226,7 @@ pub fn estimate_sample(
         elapsed_seconds: started.elapsed().as_secs_f64(),
         shard: None,
         merged_parts: None,
+        combined_inputs: None,
         resumed_files: None,
         plan_seconds: None,
         notes: std::mem::take(&mut measured.notes),
@@ -256,6 +257,7 @@ pub fn estimate_sample(
         run,
     );
     attach_estimates(&mut report, &figures, config.confidence);
+    crate::census::attach_file_sets(&mut report, &population.plan);
     let mut warnings = population.plan.warnings.clone();
     warnings.extend(measured.warnings);
     Ok(Census { report, warnings })
