@@ -132,6 +132,7 @@ fn count_plan(
         run,
     );
     let mut warnings = plan.warnings.clone();
+    warnings.extend(tokenizer.warning().map(str::to_string));
     warnings.extend(output.warnings);
     Ok(Census { report, warnings })
 }

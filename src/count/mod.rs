@@ -2,13 +2,17 @@
 //! and knows nothing of files; readers feed it. Every route behind [`Counter`] must give exactly
 //! the numbers of the reference route over the Hugging Face `tokenizers` crate.
 
+mod compiled_cache;
 mod fast;
 mod load;
 mod reference;
 mod route;
 mod tokenizer;
 
-pub use load::{LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer};
+pub use compiled_cache::CompiledCache;
+pub use load::{
+    LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer, load_tokenizer_with_cache,
+};
 pub use reference::ReferenceCounter;
 pub use route::{Route, RouteChoice, choose_route};
 pub use tokenizer::Tokenizer;

@@ -19,6 +19,7 @@ pub struct Tokenizer {
     counter: Box<dyn Counter>,
     info: TokenizerInfo,
     fallback_reason: Option<String>,
+    warning: Option<String>,
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -63,6 +64,7 @@ impl Tokenizer {
             counter: route.counter,
             info,
             fallback_reason: route.fallback_reason,
+            warning: route.warning,
         })
     }
 
@@ -98,6 +100,12 @@ impl Tokenizer {
     /// Why the reference route counts although a fast one was allowed, if so.
     pub fn fallback_reason(&self) -> Option<&str> {
         self.fallback_reason.as_deref()
+    }
+
+    /// A problem met while loading that did not stop counting (the compiled-route cache could
+    /// not be written), if any; a census reports it among its warnings.
+    pub fn warning(&self) -> Option<&str> {
+        self.warning.as_deref()
     }
 
     /// The full description: name, sha256, vocabulary size, special tokens, origin.

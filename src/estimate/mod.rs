@@ -248,6 +248,7 @@ pub fn estimate_sample(
     );
     attach_estimates(&mut report, &figures, config.confidence);
     let mut warnings = population.plan.warnings.clone();
+    warnings.extend(prepared.warning().map(str::to_string));
     warnings.extend(measured.warnings);
     Ok(Census { report, warnings })
 }

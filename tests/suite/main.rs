@@ -15,6 +15,7 @@ mod bert;
 mod changing_files;
 mod checkpoint;
 mod cli;
+mod compiled_cache;
 mod differential;
 mod disclosure;
 mod equivalence;
