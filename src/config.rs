@@ -22,6 +22,8 @@ pub struct ShardChoice {
 pub struct CountConfig {
     /// PATH arguments: one source each, or extra places to look with a manifest.
     pub paths: Vec<PathBuf>,
+    /// A file listing paths or URLs to count, one per line (a bucket need not be listed).
+    pub files_from: Option<PathBuf>,
     /// A `sources.toml` declaring the sources.
     pub manifest: Option<PathBuf>,
     /// The tokenizer.
@@ -62,6 +64,7 @@ impl CountConfig {
     pub fn new(paths: Vec<PathBuf>) -> Self {
         Self {
             paths,
+            files_from: None,
             manifest: None,
             tokenizer: TokenizerSource::EmbeddedLlama3,
             special_tokens: false,
@@ -88,9 +91,10 @@ impl CountConfig {
 
     /// Checks that the options can be acted on.
     pub fn validate(&self) -> Result<(), FatalError> {
-        if self.paths.is_empty() && self.manifest.is_none() {
+        if self.paths.is_empty() && self.manifest.is_none() && self.files_from.is_none() {
             return Err(FatalError::Usage(
-                "nothing to count: give one or more PATHs or --manifest sources.toml".into(),
+                "nothing to count: give one or more PATHs, --files-from FILE or --manifest sources.toml"
+                    .into(),
             ));
         }
         if self.text_field.is_empty() {

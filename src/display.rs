@@ -1,8 +1,12 @@
 //! Numbers written for people, once for the whole crate: exact counts with thousands separators
 //! (`1,234,567`), human-readable sizes (`1.23 M`, `41.7 MB`, `1.50 s`), hours (`36,039.78`),
-//! percentages (`41.7%`) and hexadecimal digests. The renderers, `bench`, `verify` and the
-//! digests of plans and checkpoints all write their numbers with these functions.
+//! percentages (`41.7%`) and hexadecimal digests, nouns in the singular or plural
+//! (`1 document`, `2 documents`), and names made safe for a terminal (control characters
+//! escaped). The renderers, `bench`, `verify` and the digests of plans and checkpoints all write
+//! their numbers with these functions, and every name printed for people goes through
+//! [`printable`].
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// A count with three significant digits and a K/M/B/T suffix (exact below 1,000).
@@ -108,6 +112,62 @@ pub fn hex(bytes: &[u8]) -> String {
         })
 }
 
+/// `one` when `n` is 1, else `many`: `format!("{n} {}", plural(n, "document", "documents"))`.
+pub fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// `n` with thousands separators and its noun in the singular or plural: `1 document`,
+/// `1,234 documents`.
+pub fn count_noun(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), plural(n, one, many))
+}
+
+/// Whether `c` must not reach a terminal raw: a control character (C0, DEL, C1), which can move
+/// the cursor, clear the screen or start a new line, or a bidirectional formatting character,
+/// which can reorder the text around it.
+fn unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// `s` with every control and bidirectional formatting character escaped as Rust writes it
+/// (`\n`, `\t`, `\r`, `\u{1b}`, `\u{202e}`), everything else unchanged (borrowed when there
+/// is nothing to escape). The one escaping function for names (files, sources, fields) printed
+/// in the table, Markdown and eu-summary formats and on stderr; JSON and HTML escape in their
+/// own ways.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(unprintable) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if unprintable(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `text` of several lines made printable line by line: the line breaks stay, every other
+/// control character is escaped by [`printable`].
+pub fn printable_lines(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && unprintable(c)) {
+        return Cow::Borrowed(text);
+    }
+    let lines: Vec<Cow<'_, str>> = text.split('\n').map(printable).collect();
+    Cow::Owned(lines.join("\n"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +208,28 @@ mod tests {
         assert_eq!(percent(95.0, Some(0)), "95%");
         assert_eq!(percent(99.5, None), "99.5%");
         assert_eq!(percent(95.0, None), "95%");
+    }
+
+    #[test]
+    fn control_and_bidirectional_characters_are_escaped() {
+        assert!(matches!(printable("plain/päth.jsonl"), Cow::Borrowed(_)));
+        assert_eq!(printable("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(printable("x\ny\tz\r"), "x\\ny\\tz\\r");
+        assert_eq!(
+            printable("\u{7f}\u{85}\u{202e}cod.exe"),
+            "\\u{7f}\\u{85}\\u{202e}cod.exe"
+        );
+        assert_eq!(printable_lines("a\u{1b}\nb\r\n"), "a\\u{1b}\nb\\r\n");
+        assert!(matches!(printable_lines("a\nb\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn nouns_agree_with_their_number() {
+        assert_eq!(plural(1, "document", "documents"), "document");
+        assert_eq!(plural(0, "document", "documents"), "documents");
+        assert_eq!(plural(2, "file", "files"), "files");
+        assert_eq!(count_noun(1, "document", "documents"), "1 document");
+        assert_eq!(count_noun(1234, "document", "documents"), "1,234 documents");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Errors: fatal problems that stop a run, and per-input problems that are data in the report.
 
+use crate::display::printable;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::PathBuf;
@@ -43,6 +44,15 @@ pub enum FatalError {
     /// Reports that cannot be merged into one census.
     #[error("cannot merge: {0}")]
     Merge(String),
+    /// An object store could not be listed or reached (a missing bucket, refused credentials,
+    /// a missing object named as input), after the retries.
+    #[error("{message}")]
+    Remote {
+        /// The URL concerned (without query string or credentials).
+        url: String,
+        /// What went wrong and what to check, naming the bucket and the variables.
+        message: String,
+    },
     /// A saved report could not be read or written.
     #[error("{path}: {message}")]
     Io {
@@ -107,11 +117,14 @@ pub struct InputError {
     pub message: String,
 }
 
+/// `path:line: kind: message`, the path and message made [`printable`] (a file name cannot
+/// clear the screen or fake a line of output).
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (path, message) = (printable(&self.path), printable(&self.message));
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}: {}", self.path, line, self.kind, self.message),
-            None => write!(f, "{}: {}: {}", self.path, self.kind, self.message),
+            Some(line) => write!(f, "{path}:{line}: {}: {message}", self.kind),
+            None => write!(f, "{path}: {}: {message}", self.kind),
         }
     }
 }

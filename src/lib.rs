@@ -50,6 +50,7 @@ mod error;
 mod estimate;
 mod manifest;
 pub mod media;
+mod memory;
 mod merge;
 mod plan;
 mod provenance;
@@ -73,5 +74,7 @@ pub use error::{ErrorKind, FatalError, InputError};
 pub use bench::render::{BenchFormat, render as render_bench};
 pub use bench::{BenchConfig, BenchReport, run_bench};
 pub use estimate::{EstimateConfig, Population, Sample, SampleSize, estimate, estimate_sample};
+// A census fed from memory (the Python `Tally`).
+pub use memory::{MemoryCensus, MemoryRecord, MemorySource, RecordDate};
 pub use merge::{Part, merge_parts};
 pub use verify::{Verification, verify};

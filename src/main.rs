@@ -5,12 +5,16 @@
 mod cli;
 
 use std::process::ExitCode;
+use tokencensus::report::render::printable_lines;
 
 fn main() -> ExitCode {
     match cli::run() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("tokencensus: error: {e}");
+            // Line breaks of multi-line messages (a manifest's parse error) stay; any other
+            // control character of a name in the message is escaped.
+            let message = e.to_string();
+            eprintln!("tokencensus: error: {}", printable_lines(&message));
             ExitCode::from(2)
         }
     }

@@ -32,7 +32,12 @@ pub struct SourceEntry {
     /// Its category.
     pub category: Category,
     /// Files, folders or glob patterns (`**` crosses folders), relative to the manifest.
+    #[serde(default)]
     pub paths: Vec<String>,
+    /// A local file listing the source's files or object URLs, one per line (the list and the
+    /// local entries in it relative to the manifest's folder), read instead of listing a
+    /// bucket.
+    pub files_from: Option<String>,
     /// The JSONL field holding the text (overrides `--text-field`).
     pub text_field: Option<String>,
     /// How the source's images, sounds and videos become tokens (defaults per modality:
@@ -118,8 +123,17 @@ impl Manifest {
             if let Some(c) = &s.collected {
                 check_collected(&s.name, c, s.date_field.is_some()).map_err(invalid)?;
             }
-            if s.paths.is_empty() {
-                return Err(invalid(format!("source \"{}\" has no paths", s.name)));
+            if s.files_from.as_deref().is_some_and(|f| f.trim().is_empty()) {
+                return Err(invalid(format!(
+                    "source \"{}\" has an empty files_from",
+                    s.name
+                )));
+            }
+            if s.paths.is_empty() && s.files_from.is_none() {
+                return Err(invalid(format!(
+                    "source \"{}\" has no paths (give paths, files_from or both)",
+                    s.name
+                )));
             }
             if let Err(e) = s.token_models.validate() {
                 return Err(invalid(format!("source \"{}\": token_models: {e}", s.name)));
@@ -158,9 +172,51 @@ fn check_collected(name: &str, c: &CollectedEntry, has_date_field: bool) -> Resu
     }
 }
 
+/// How much of a `.toml` file [`looks_like_manifest`] reads.
+const MANIFEST_SNIFF_BYTES: u64 = 64 << 10;
+
+/// Whether the file at `path` looks like a manifest: a `.toml` file named `sources.toml`, or
+/// with a `[[source]]` table header in its first 64 KiB. Discovery warns when it counts one as a
+/// document (a manifest in use is never counted).
+pub fn looks_like_manifest(path: &Path) -> bool {
+    if path.extension().is_none_or(|e| e != "toml") {
+        return false;
+    }
+    if path.file_name().is_some_and(|n| n == "sources.toml") {
+        return true;
+    }
+    // A FIFO or a device named `*.toml` is not waited on nor read from.
+    let Ok(head) = crate::read::small_file::read_head(path, MANIFEST_SNIFF_BYTES) else {
+        return false;
+    };
+    String::from_utf8_lossy(&head)
+        .lines()
+        .any(|line| line.trim_start().starts_with("[[source]]"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn manifests_are_recognised_by_name_or_by_their_source_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        assert!(looks_like_manifest(&write("sources.toml", "")));
+        assert!(looks_like_manifest(&write(
+            "m.toml",
+            "# x\n  [[source]]\nname = \"a\"\n"
+        )));
+        assert!(!looks_like_manifest(&write(
+            "Cargo.toml",
+            "[package]\nname = \"a\"\n"
+        )));
+        assert!(!looks_like_manifest(&write("notes.txt", "[[source]]\n")));
+    }
 
     fn parse(text: &str) -> Result<Manifest, FatalError> {
         Manifest::parse(text, ".".into(), "sources.toml".into())

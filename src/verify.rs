@@ -5,7 +5,6 @@ use crate::config::CountConfig;
 use crate::count::{Counter, RouteChoice, choose_route, load_tokenizer};
 use crate::error::FatalError;
 use crate::read::jsonl::FieldNames;
-use crate::read::sequential::read_path;
 use crate::read::{Document, LineRef, Problem, Visitor};
 use rayon::prelude::*;
 
@@ -85,8 +84,11 @@ pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verifica
     for file in &plan.files {
         sampling.path = file.path.display().to_string();
         let names = FieldNames::only_text(&plan.sources[file.source].text_field);
-        let how = (config.mmap, config.max_document_bytes);
-        read_path(&file.path, file.format, &names, how, &mut sampling);
+        file.read_items(
+            &names,
+            (config.mmap, config.max_document_bytes),
+            &mut sampling,
+        );
     }
     verification.documents_seen = sampling.seen;
     verification.unreadable = sampling.unreadable;

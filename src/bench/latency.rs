@@ -4,9 +4,9 @@
 
 use crate::config::CountConfig;
 use crate::count::Counter;
+use crate::display::count_noun;
 use crate::error::FatalError;
 use crate::read::jsonl::FieldNames;
-use crate::read::sequential::read_path;
 use crate::read::{Document, LineRef, Problem, Visitor};
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
@@ -72,8 +72,7 @@ pub fn collect(config: &CountConfig, limits: LatencyLimits) -> Result<Documents,
     };
     for file in &plan.files {
         let names = FieldNames::only_text(&plan.sources[file.source].text_field);
-        let how = (config.mmap, config.max_document_bytes);
-        read_path(&file.path, file.format, &names, how, &mut first);
+        file.read_items(&names, (config.mmap, config.max_document_bytes), &mut first);
         if first.docs.texts.len() >= limits.max_documents {
             break;
         }
@@ -86,9 +85,9 @@ pub fn collect(config: &CountConfig, limits: LatencyLimits) -> Result<Documents,
     } = first;
     if (docs.texts.len() as u64) < seen || docs.texts.len() >= limits.max_documents {
         docs.capped = Some(format!(
-            "the first {} documents ({} bytes of text) in file order; the pass stops at {} documents or {} MiB of text",
-            docs.texts.len(),
-            bytes,
+            "the first {} ({} of text) in file order; the pass stops at {} documents or {} MiB of text",
+            count_noun(docs.texts.len() as u64, "document", "documents"),
+            count_noun(bytes as u64, "byte", "bytes"),
             limits.max_documents,
             limits.max_text_bytes >> 20
         ));
@@ -138,8 +137,8 @@ pub fn measure(docs: &Documents, counter: &dyn Counter, limits: LatencyLimits) -
         }
         if started.elapsed() > budget {
             capped = Some(format!(
-                "the first {} documents: the pass stops after {} s of counting",
-                histogram.len(),
+                "the first {}: the pass stops after {} s of counting",
+                count_noun(histogram.len(), "document", "documents"),
                 limits.max_seconds
             ));
             break;

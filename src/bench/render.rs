@@ -2,7 +2,7 @@
 //! serialized) for machines.
 
 use super::{BenchReport, LatencySummary};
-use crate::display::{human_bytes, human_count, human_duration, thousands};
+use crate::display::{human_bytes, human_count, human_duration, plural, thousands};
 use crate::report::render::grid::Grid;
 use std::fmt::Write as _;
 
@@ -34,21 +34,24 @@ pub fn table(r: &BenchReport) -> String {
     let s = &r.sample;
     let _ = writeln!(
         out,
-        "bench: {} tokenizer (sha256 {}), {} file{}, {} documents, {} input, {} tokens; {} cores",
+        "bench: {} tokenizer (sha256 {}), {} {}, {} {}, {} input, {} {}; {} {}",
         r.tokenizer,
         &r.tokenizer_sha256[..12.min(r.tokenizer_sha256.len())],
         thousands(s.files),
-        plural(s.files as usize),
+        plural(s.files, "file", "files"),
         thousands(s.documents),
+        plural(s.documents, "document", "documents"),
         human_bytes(s.input_bytes),
         thousands(s.tokens),
-        r.cores
+        plural(s.tokens, "token", "tokens"),
+        r.cores,
+        plural(r.cores as u64, "core", "cores")
     );
     let _ = writeln!(
         out,
-        "whole count, {} run{} per point: median wall time (min-max); rates at the median, MB = 10^6 input bytes\n",
+        "whole count, {} {} per point: median wall time (min-max); rates at the median, MB = 10^6 input bytes\n",
         r.runs,
-        if r.runs == 1 { "" } else { "s" }
+        plural(r.runs as u64, "run", "runs")
     );
     let mut throughput = Grid::new(
         &[
@@ -76,10 +79,10 @@ pub fn table(r: &BenchReport) -> String {
         .iter()
         .map(|x| {
             format!(
-                "{:.2}x at {} thread{}",
+                "{:.2}x at {} {}",
                 x.fast_over_reference,
                 x.threads,
-                plural(x.threads)
+                plural(x.threads as u64, "thread", "threads")
             )
         })
         .collect();
@@ -102,8 +105,9 @@ pub fn table(r: &BenchReport) -> String {
         "\ntoken totals: {}",
         if r.tokens_agree {
             format!(
-                "identical in every run of both routes ({} tokens)",
-                thousands(s.tokens)
+                "identical in every run of both routes ({} {})",
+                thousands(s.tokens),
+                plural(s.tokens, "token", "tokens")
             )
         } else {
             "MISMATCH between runs or routes (see the JSON format's `tokens` per point)".into()
@@ -127,13 +131,12 @@ pub fn table(r: &BenchReport) -> String {
     let p = &r.projection;
     let _ = writeln!(
         out,
-        "\nprojection: {} ({}) on {} machine{} of this kind: {} ({} s)\n{}",
+        "\nprojection: {} ({}) on {} {} of this kind: {}\n{}",
         human_bytes(p.corpus_bytes),
         p.corpus_bytes_from,
         p.machines,
-        plural(p.machines as usize),
-        duration(p.seconds),
-        thousands(p.seconds.round() as u64),
+        plural(p.machines, "machine", "machines"),
+        projected(p.seconds),
         wrap(&p.assumption, 96, "  ")
     );
     out
@@ -226,6 +229,26 @@ fn nanos(ns: f64) -> String {
     }
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+/// A projected wall time: the duration, and its whole seconds beside it once it is written
+/// in minutes or more (`2.3 min (138 s)`, `0.04 s`).
+fn projected(seconds: f64) -> String {
+    let written = duration(seconds);
+    if written.ends_with(" s") {
+        written
+    } else {
+        format!("{written} ({} s)", thousands(seconds.round() as u64))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::projected;
+
+    #[test]
+    fn projections_give_seconds_only_beside_larger_units() {
+        assert_eq!(projected(0.04), "0.04 s");
+        assert_eq!(projected(119.0), "119.00 s");
+        assert_eq!(projected(138.0), "2.3 min (138 s)");
+        assert_eq!(projected(90_000.0), "25.0 h (90,000 s)");
+    }
 }

@@ -9,7 +9,7 @@ use crate::count::Tokenizer;
 use crate::engine::{self, EngineOptions};
 use crate::error::FatalError;
 use crate::manifest::Manifest;
-use crate::plan::Plan;
+use crate::plan::{Discovery, Plan};
 use crate::report::{Report, RunInfo, Settings, ShardRun, TokenizerReport, build_report};
 use crate::signals::{SignalsConfig, SignalsRun};
 use std::borrow::Cow;
@@ -27,16 +27,15 @@ pub struct Census {
 /// Runs a whole count: load the tokenizer, plan, tokenize on all threads, merge, report.
 pub fn count(config: &CountConfig) -> Result<Census, FatalError> {
     config.validate()?;
-    let (plan, signals) = plan_with_signals(config)?;
+    let planned = Planned::of(config)?;
     let tokenizer = config.load_tokenizer()?;
-    count_plan(config, &plan, signals, &tokenizer)
+    count_plan(config, planned, &tokenizer)
 }
 
 /// Runs a count with an already loaded tokenizer (which must match `config`'s).
 pub fn count_with(config: &CountConfig, tokenizer: &Tokenizer) -> Result<Census, FatalError> {
     config.validate()?;
-    let (plan, signals) = plan_with_signals(config)?;
-    count_plan(config, &plan, signals, tokenizer)
+    count_plan(config, Planned::of(config)?, tokenizer)
 }
 
 /// The plan of `config`'s corpus (sources and files), without counting anything.
@@ -47,9 +46,21 @@ pub fn plan(config: &CountConfig) -> Result<Plan, FatalError> {
 /// The plan, and the processing signals that the command line and the manifest ask for.
 fn plan_with_signals(config: &CountConfig) -> Result<(Plan, Option<SignalsConfig>), FatalError> {
     let manifest = config.manifest.as_deref().map(Manifest::load).transpose()?;
+    let discovery = Discovery::shown(config.progress);
     let plan = match &manifest {
-        Some(manifest) => Plan::from_manifest(manifest, &config.paths, &config.field_defaults())?,
-        None => Plan::from_paths(&config.paths, &config.field_defaults())?,
+        Some(manifest) => Plan::from_manifest(
+            manifest,
+            &config.paths,
+            config.files_from.as_deref(),
+            &config.field_defaults(),
+            &discovery,
+        )?,
+        None => Plan::from_paths(
+            &config.paths,
+            config.files_from.as_deref(),
+            &config.field_defaults(),
+            &discovery,
+        )?,
     };
     let table = manifest.as_ref().and_then(|m| m.signals.as_ref());
     let signals = config
@@ -59,13 +70,37 @@ fn plan_with_signals(config: &CountConfig) -> Result<(Plan, Option<SignalsConfig
     Ok((plan, signals))
 }
 
-/// Counts `plan` (or the configured shard of it) and builds the report.
+/// A plan, the signals to compute, and how long planning took.
+struct Planned {
+    plan: Plan,
+    signals: Option<SignalsConfig>,
+    seconds: f64,
+}
+
+impl Planned {
+    fn of(config: &CountConfig) -> Result<Self, FatalError> {
+        let started = Instant::now();
+        let (plan, signals) = plan_with_signals(config)?;
+        Ok(Self {
+            plan,
+            signals,
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+}
+
+/// Counts the plan (or the configured shard of it) and builds the report.
 fn count_plan(
     config: &CountConfig,
-    plan: &Plan,
-    signals: Option<SignalsConfig>,
+    planned: Planned,
     tokenizer: &Tokenizer,
 ) -> Result<Census, FatalError> {
+    let Planned {
+        plan,
+        signals,
+        seconds: plan_seconds,
+    } = planned;
+    let plan = &plan;
     let options = EngineOptions {
         threads: config.threads,
         mmap: config.mmap,
@@ -115,7 +150,9 @@ fn count_plan(
         shard,
         merged_parts: None,
         resumed_files,
+        plan_seconds: Some(plan_seconds),
         estimate: None,
+        from_memory: false,
         notes: std::mem::take(&mut output.notes),
     };
     let described = TokenizerReport::new(

@@ -7,7 +7,6 @@ use crate::count::Tokenizer;
 use crate::engine::{self, EngineOptions, EngineOutput};
 use crate::error::{FatalError, sort_errors};
 use crate::plan::Plan;
-use crate::read::storage::local_fingerprint;
 use crate::stats::SourceStats;
 use std::path::Path;
 
@@ -55,7 +54,7 @@ pub(super) fn count_resuming(
     for file in &plan.files {
         // Files whose metadata cannot be read get no key: they are counted, and their error
         // reported, every time.
-        let key = local_fingerprint(&file.path).map(|f| store.key(plan, file, &f));
+        let key = file.fingerprint().map(|f| store.key(plan, file, &f));
         match key.as_deref().and_then(|k| store.load(k)) {
             Some(saved) => {
                 restored[file.source] += &saved.stats;

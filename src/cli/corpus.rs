@@ -9,9 +9,13 @@ use tokencensus::count::TokenizerSource;
 /// The corpus and tokenizer arguments.
 #[derive(Debug, Args)]
 pub struct CorpusArgs {
-    /// Files or folders to read; without --manifest each PATH is one source named as given.
+    /// Files, folders or URLs (s3://, gs://, az://, https://) to read; without --manifest each
+    /// PATH is one source named as given.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// A file listing paths or URLs (s3://, gs://, az://, https://) to read, one per line.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
     /// A sources.toml declaring sources, categories and path patterns.
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
@@ -52,6 +56,7 @@ impl CorpusArgs {
     pub fn config(&self) -> CountConfig {
         let mut config = CountConfig::new(self.paths.clone());
         config.manifest = self.manifest.clone();
+        config.files_from = self.files_from.clone();
         config.tokenizer = match &self.tokenizer {
             Some(path) => TokenizerSource::File(path.clone()),
             None => TokenizerSource::EmbeddedLlama3,

@@ -1,7 +1,7 @@
 //! `tokencensus count`: arguments, their conversion into a [`CountConfig`], and output.
 
 use super::corpus::{CorpusArgs, ProvenanceArgs, ThreadsArg};
-use super::output::ReportOutputArgs;
+use super::output::{ReportOutputArgs, print_warnings};
 use super::shard::ShardArgs;
 use super::signals::SignalsArgs;
 use clap::{Args, ValueEnum};
@@ -29,7 +29,7 @@ pub struct CountArgs {
     engine: EngineArg,
     #[command(flatten)]
     out: ReportOutputArgs,
-    /// No progress bar and no warnings on stderr.
+    /// No progress bar and no warnings on stderr; errors are still said (a fatal error, or the one-line summary of input errors, which exit status 1 also signals).
     #[arg(long, short)]
     quiet: bool,
     /// Read files instead of memory-mapping them (same results; for file systems where mmap fails).
@@ -81,16 +81,16 @@ pub fn run(args: CountArgs) -> Result<ExitCode, FatalError> {
         );
     }
     let census = tokencensus::count(&config)?;
-    if !args.quiet {
-        for warning in &census.warnings {
-            eprintln!("tokencensus: warning: {warning}");
-        }
-    }
+    // When nothing at all was counted, the warnings are the explanation: never hide them.
+    let nothing_counted = census.report.totals.tally.counts.files == 0;
+    print_warnings(&census.warnings, args.quiet && !nothing_counted);
     args.out.write(&census.report)?;
     Ok(exit_status(&census.report))
 }
 
-/// 1 when the report lists input errors (a one-line summary goes to stderr), else 0.
+/// 1 when the report lists input errors (a one-line summary goes to stderr, with or without
+/// `--quiet`: an error is never silent), else 0. `count`, `estimate`, `merge` and `report` all
+/// exit by this one rule.
 pub(super) fn exit_status(report: &Report) -> ExitCode {
     let errors = &report.errors;
     if let Some(first) = errors.first() {

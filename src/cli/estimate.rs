@@ -3,11 +3,11 @@
 
 use super::corpus::{CorpusArgs, ThreadsArg};
 use super::count::exit_status;
-use super::output::ReportOutputArgs;
+use super::output::{ReportOutputArgs, print_warnings};
 use clap::Args;
 use std::process::ExitCode;
 use tokencensus::FatalError;
-use tokencensus::report::render::human_bytes;
+use tokencensus::report::render::{count_noun, human_bytes};
 use tokencensus::{EstimateConfig, Population, SampleSize, estimate_sample};
 
 /// Arguments of `estimate`.
@@ -66,22 +66,18 @@ pub fn run(args: EstimateArgs) -> Result<ExitCode, FatalError> {
     let sample = population.draw(config.sample, config.seed);
     if !args.quiet {
         eprintln!(
-            "tokencensus: estimate: reading {} of {} on disk ({:.2}% of each source's bytes sampled, seed {}; {} of {} sources counted whole)",
+            "tokencensus: estimate: reading {} of {} on disk ({:.2}% of each source's bytes sampled, seed {}; {} of {} counted whole)",
             human_bytes(sample.planned_bytes()),
             human_bytes(population.input_bytes()),
             100.0 * sample.fraction,
             sample.seed,
             sample.census_sources(),
-            sample.sources.len()
+            count_noun(sample.sources.len() as u64, "source", "sources")
         );
     }
     let prepared = config.count.load_tokenizer()?;
     let census = estimate_sample(&config, &population, &sample, &prepared)?;
-    if !args.quiet {
-        for warning in &census.warnings {
-            eprintln!("tokencensus: warning: {warning}");
-        }
-    }
+    print_warnings(&census.warnings, args.quiet);
     args.out.write(&census.report)?;
     Ok(exit_status(&census.report))
 }

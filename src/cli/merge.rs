@@ -1,5 +1,6 @@
 //! `tokencensus merge`: combines the JSON reports of every shard of a sharded count into the
-//! report of the whole corpus.
+//! report of the whole corpus, after checking each part's integrity digest: an altered part, or
+//! one without a digest, is refused by name.
 
 use super::count::exit_status;
 use super::output::ReportOutputArgs;
@@ -7,6 +8,7 @@ use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tokencensus::read::small_file::{MAX_REPORT_BYTES, read_small_text};
+use tokencensus::report::integrity::{self, Seal};
 use tokencensus::{FatalError, Report};
 use tokencensus::{Part, merge_parts};
 
@@ -26,10 +28,14 @@ pub fn run(args: MergeArgs) -> Result<ExitCode, FatalError> {
         .parts
         .iter()
         .map(|path| {
-            Ok(Part {
-                name: path.display().to_string(),
-                report: read_report(path)?,
-            })
+            let name = path.display().to_string();
+            let (report, seal) = read_report(path)?;
+            if seal == Seal::Missing {
+                return Err(FatalError::Merge(format!(
+                    "{name} carries no integrity digest (written before reports had one, or with it removed): merge takes only parts as count wrote them; count that shard again"
+                )));
+            }
+            Ok(Part { name, report })
         })
         .collect::<Result<Vec<_>, FatalError>>()?;
     let merged = merge_parts(&parts)?;
@@ -37,12 +43,13 @@ pub fn run(args: MergeArgs) -> Result<ExitCode, FatalError> {
     Ok(exit_status(&merged))
 }
 
-/// Reads a saved JSON report.
-pub(super) fn read_report(path: &std::path::Path) -> Result<Report, FatalError> {
+/// Reads a saved JSON report and checks its integrity digest: the report and whether it carried
+/// one; not a report, or altered, is fatal, naming the file.
+pub(super) fn read_report(path: &std::path::Path) -> Result<(Report, Seal), FatalError> {
     let io = |message: String| FatalError::Io {
         path: path.to_path_buf(),
         message,
     };
     let text = read_small_text(path, MAX_REPORT_BYTES, "report").map_err(|e| io(e.to_string()))?;
-    serde_json::from_str(&text).map_err(|e| io(format!("not a tokencensus JSON report: {e}")))
+    integrity::read(&text).map_err(|e| io(e.to_string()))
 }

@@ -4,7 +4,7 @@
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
-use tokencensus::report::render::OutputFormat;
+use tokencensus::report::render::{OutputFormat, printable};
 use tokencensus::{FatalError, Report};
 
 /// Where and in which format a report is written.
@@ -50,6 +50,16 @@ impl Format {
             Format::EuSummary => OutputFormat::EuSummary,
             Format::Html => OutputFormat::Html,
         }
+    }
+}
+
+/// Prints each warning on stderr (unless `quiet`), its names made printable.
+pub(super) fn print_warnings(warnings: &[String], quiet: bool) {
+    if quiet {
+        return;
+    }
+    for warning in warnings {
+        eprintln!("tokencensus: warning: {}", printable(warning));
     }
 }
 

@@ -4,7 +4,7 @@ use super::corpus::{CorpusArgs, ThreadsArg};
 use clap::Args;
 use std::process::ExitCode;
 use tokencensus::FatalError;
-use tokencensus::report::render::thousands;
+use tokencensus::report::render::{plural, printable, thousands};
 
 /// Arguments of `verify`.
 #[derive(Debug, Args)]
@@ -34,10 +34,12 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, FatalError> {
         return Ok(ExitCode::SUCCESS);
     };
     println!(
-        "compared {} of {} documents ({} tokens) between {engine} and tokenizers-0.23 (seed {})",
+        "compared {} of {} {} ({} {}) between {engine} and tokenizers-0.23 (seed {})",
         thousands(v.sampled),
         thousands(v.documents_seen),
+        plural(v.documents_seen, "document", "documents"),
         thousands(v.sampled_tokens),
+        plural(v.sampled_tokens, "token", "tokens"),
         args.seed
     );
     if v.unreadable > 0 {
@@ -51,11 +53,13 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode, FatalError> {
         return Ok(ExitCode::SUCCESS);
     };
     let d = &first.document;
-    let place = d.line.map_or(d.path.clone(), |l| format!("{}:{l}", d.path));
+    let path = printable(&d.path);
+    let place = d.line.map_or(path.to_string(), |l| format!("{path}:{l}"));
     println!(
-        "MISMATCH in {} of {} documents; first at {place}: {engine} counts {}, tokenizers-0.23 counts {}",
+        "MISMATCH in {} of {} {}; first at {place}: {engine} counts {}, tokenizers-0.23 counts {}",
         v.mismatches.len(),
         v.sampled,
+        plural(v.sampled, "document", "documents"),
         first.fast,
         first.reference
     );

@@ -9,7 +9,7 @@ use crate::plan::{Plan, Source};
 use crate::provenance::ProvenanceRule;
 pub use crate::read::LineRef;
 use crate::read::Problem;
-use crate::read::storage::{self, Access};
+use crate::read::storage::Access;
 use crate::signals::{Observer, SignalsRun};
 use crate::stats::SourceStats;
 use std::collections::HashMap;
@@ -179,7 +179,7 @@ impl Accumulator {
             let needed = self.errors.iter().any(|e| e.file == file);
             let mut before = match planned.span().0 {
                 start if start > 0 && needed => {
-                    let storage = storage::open(&planned.path, Access::Read);
+                    let storage = planned.open(Access::Read);
                     match storage.and_then(|s| crate::read::lines::lines_before(&*s, start)) {
                         Ok(lines) => lines,
                         Err(e) => {

@@ -2,14 +2,16 @@
 //! into a fresh one, merged into the file's when it is done, so that the tasks of one file never
 //! wait for each other), its storage, and the number of its tasks still running. When the last
 //! task is done the file is finished: its storage says whether it changed while it was counted.
-//! A file that shrank, ended early or changed in place counts nothing but one `io` error naming
-//! the bytes concerned, as does a file any of whose reads failed; a file that grew was counted at
-//! its planned size, which a note says. Then its result goes to the checkpoint (when there is
-//! one) and into the finishing worker's slot.
+//! A file that shrank, ended early or changed in place (an object in a store: whose ETag moved,
+//! or which ended early) counts nothing but one `io` error naming the bytes concerned, as does
+//! a file any of whose reads failed; a file that grew was counted at its planned size, which a
+//! note says. Then its result goes to the checkpoint (when there is one) and into the finishing
+//! worker's slot.
 
 use super::{Accumulator, Run, lock};
 use crate::checkpoint::FileResult;
 use crate::error::ErrorKind;
+use crate::plan::PlannedFile;
 use crate::read::storage::{Change, Storage};
 use crate::read::{LineRef, Problem};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -44,16 +46,29 @@ impl FileWork {
     }
 }
 
-/// The `io` problem of a file that changed while it was counted (`size`: its planned size).
-pub(super) fn changed(change: Change, size: u64) -> Problem {
+/// The `io` problem of a file (or an object in a store) that changed while it was counted.
+pub(super) fn changed(change: Change, planned: &PlannedFile) -> Problem {
+    let size = planned.size;
+    let (what, shorter, moved) = match planned.url() {
+        Some(_) => (
+            "object",
+            "replaced by a shorter one while it was counted",
+            "its ETag is no longer the one listed",
+        ),
+        None => (
+            "file",
+            "truncated while it was counted, or shorter than its stated size",
+            "its modification time moved",
+        ),
+    };
     let message = match change {
         Change::EndedAt(at) => format!(
-            "bytes {at}..{size} could not be read: the file ended early (truncated while it was \
-             counted, or shorter than its stated size); nothing of it is counted"
+            "bytes {at}..{size} could not be read: the {what} ended early ({shorter}); nothing \
+             of it is counted"
         ),
         Change::Modified | Change::Grew(_) => format!(
-            "changed while it was counted (its modification time moved): bytes 0..{size} may \
-             differ from what was read; nothing of it is counted"
+            "changed while it was counted ({moved}): bytes 0..{size} may differ from what was \
+             read; nothing of it is counted"
         ),
     };
     Problem::new(ErrorKind::Io, message)
@@ -118,7 +133,7 @@ impl Run<'_> {
                 ));
                 None
             }
-            Some(change) => Some(changed(change, planned.size)),
+            Some(change) => Some(changed(change, planned)),
             None => None,
         };
         let acc = match problem {

@@ -13,7 +13,7 @@ use crate::plan::PlannedFile;
 use crate::read::format::{Compression, Layout};
 use crate::read::jsonl::{self, JsonlBlocks};
 use crate::read::planned::PlannedSize;
-use crate::read::storage::{self, Access, Change, Storage};
+use crate::read::storage::{Access, Change, Storage};
 use crate::read::text::read_text;
 use crate::read::{LineBase, Problem};
 use std::sync::Arc;
@@ -46,9 +46,9 @@ pub(super) fn open_storage(
     explain: impl FnOnce(Problem) -> Problem,
 ) -> Option<Arc<dyn Storage>> {
     let planned = &run.plan.files[work.file];
-    match storage::open(&planned.path, access) {
+    match planned.open(access) {
         Ok(storage) if storage.len() < planned.size => {
-            let problem = changed(Change::EndedAt(storage.len()), planned.size);
+            let problem = changed(Change::EndedAt(storage.len()), planned);
             run.problem_at(work, LineRef::None, problem);
             None
         }

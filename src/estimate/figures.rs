@@ -9,6 +9,7 @@ use super::estimator::{StratumSample, Total, ratio_total};
 use super::measure::Measured;
 use super::probe::SizeSource;
 use super::sample::{Coverage, Slot, SlotKind, SourceSample};
+use crate::display::count_noun;
 use crate::stats::{Estimate, SizeCount};
 use std::collections::BTreeMap;
 
@@ -43,7 +44,8 @@ pub struct UnitSize {
     pub bytes: f64,
     /// The size its documents are scaled by (rows for Parquet, bytes otherwise).
     pub documents: f64,
-    /// Input bytes read.
+    /// Input bytes the sample takes for it: a block's length, a row group's compressed bytes,
+    /// a file's size (the figure `estimate` announces before counting).
     pub read: u64,
 }
 
@@ -162,8 +164,8 @@ impl Population {
         let mut described = Vec::new();
         if !sample.whole.is_empty() {
             described.push(format!(
-                "{} files counted whole (their size could not be read)",
-                sample.whole.len()
+                "{} counted whole (their size could not be read)",
+                count_noun(sample.whole.len() as u64, "file", "files")
             ));
         }
         figures.units = sample.whole.len() as u64;

@@ -11,7 +11,6 @@ use crate::engine::{self, EngineOptions};
 use crate::error::{FatalError, InputError};
 use crate::plan::{Plan, PlannedFile};
 use crate::read::lines::owned_lines;
-use crate::read::storage;
 use crate::stats::SourceStats;
 use rayon::prelude::*;
 
@@ -100,7 +99,7 @@ pub fn block_sizes(blocks: &[&PlannedFile], count: &crate::config::CountConfig) 
     let (mmap, threads, max) = (count.mmap, count.threads, count.max_document_bytes);
     let measure = |file: &&PlannedFile| {
         let (start, end) = file.span();
-        let owned = storage::open(&file.path, file.format.access(mmap)).and_then(|storage| {
+        let owned = file.open(file.format.access(mmap)).and_then(|storage| {
             let mut scratch = Vec::new();
             let end = end.min(storage.len());
             if start >= end {

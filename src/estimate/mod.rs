@@ -220,6 +220,7 @@ pub fn estimate_sample(
         shard: None,
         merged_parts: None,
         resumed_files: None,
+        plan_seconds: None,
         notes: std::mem::take(&mut measured.notes),
         estimate: Some(EstimateRun {
             sample_fraction: sample.fraction,
@@ -232,6 +233,7 @@ pub fn estimate_sample(
             read_bytes: figures.iter().map(|f| f.sampled_bytes).sum(),
             corpus_bytes: population.input_bytes(),
         }),
+        from_memory: false,
     };
     let described = TokenizerReport::new(
         prepared.info(),
@@ -283,14 +285,16 @@ fn unit_sizes(
         .iter()
         .map(|slot| match unit_of(slot) {
             // Tokens scale with the bytes of the lines a block owns; documents with the block's
-            // own length (a block owning one huge record holds one document, not many).
+            // own length (a block owning one huge record holds one document, not many). The
+            // bytes the sample is said to read are the block's length: the figure announced
+            // before counting (`Sample::planned_bytes`), so that stderr and the report agree.
             Some((design::UnitType::Blocks, _, _)) => {
                 let owned = measured.next().unwrap_or(0);
                 let (start, end) = slot.files[0].span();
                 UnitSize {
                     bytes: owned as f64,
                     documents: (end - start) as f64,
-                    read: owned,
+                    read: end - start,
                 }
             }
             Some((unit, at, block)) => population.known_unit_size(unit, at, block),

@@ -10,7 +10,7 @@
 use crate::plan::PlannedFile;
 use crate::read::format::{Compression, Layout};
 use crate::read::parquet::{ParquetFile, RowGroupSize};
-use crate::read::storage::{self, Access};
+use crate::read::storage::Access;
 pub use crate::stats::SizeSource;
 
 /// The largest compressed gzip size whose content cannot exceed 4 GiB (deflate's maximum
@@ -58,7 +58,7 @@ pub fn probe(file: &PlannedFile, text_field: &str) -> FileProbe {
 }
 
 fn parquet(file: &PlannedFile, text_field: &str) -> Option<FileProbe> {
-    let storage = storage::open(&file.path, Access::Read).ok()?;
+    let storage = file.open(Access::Read).ok()?;
     let parquet = ParquetFile::from_storage(storage).ok()?;
     let columns = parquet.columns(Some(text_field)).ok();
     let row_groups = parquet.row_group_sizes(columns.as_ref());
@@ -72,7 +72,7 @@ fn parquet(file: &PlannedFile, text_field: &str) -> Option<FileProbe> {
 /// The gzip content size from the trailer when it can be trusted, `None` when it cannot,
 /// an error when the file is not a gzip stream at all.
 fn gzip_trailer(file: &PlannedFile) -> Result<Option<u64>, ()> {
-    let storage = storage::open(&file.path, Access::Read).map_err(|_| ())?;
+    let storage = file.open(Access::Read).map_err(|_| ())?;
     let size = storage.len();
     // 10 bytes of header, 2 of the smallest deflate stream, 8 of trailer.
     if size < 20 {
@@ -95,7 +95,7 @@ fn gzip_trailer(file: &PlannedFile) -> Result<Option<u64>, ()> {
 /// it, an error when the stream is damaged. Only frame and block headers are touched.
 fn zstd_content_size(file: &PlannedFile) -> Result<Option<u64>, ()> {
     use zstd::zstd_safe::{find_frame_compressed_size, get_frame_content_size};
-    let storage = storage::open(&file.path, Access::Map).map_err(|_| ())?;
+    let storage = file.open(Access::Map).map_err(|_| ())?;
     // Only a mapped file is walked: the headers are read where they lie, without reading the
     // frames between them (an empty file, or one that cannot be mapped, is a failed probe).
     let map = storage.in_memory().ok_or(())?;
@@ -129,6 +129,7 @@ mod tests {
             source: 0,
             format: Format::of(path),
             size: std::fs::metadata(path).unwrap().len(),
+            etag: None,
             range: None,
         }
     }

@@ -3,12 +3,16 @@
 //! is decided here: missing paths and files claimed twice are fatal; symlink loops, unreadable
 //! folders and files that no source claims become input errors.
 
+mod discovery;
+mod locate;
 mod pattern;
 mod shard;
 mod walk;
 
+pub use discovery::Discovery;
 pub use shard::{ShardSpec, ShardSpecError};
 
+use crate::display::printable;
 use crate::error::{ErrorKind, FatalError, InputError};
 use crate::manifest::Manifest;
 use crate::media::TokenModels;
@@ -17,9 +21,11 @@ use crate::read::format::Format;
 use crate::read::jsonl::FieldNames;
 use crate::stats::{Category, Month, parse_month_key};
 use globset::{GlobBuilder, GlobSetBuilder};
+use pattern::Lexical;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use walk::{Found, walk};
+use walk::Found;
 
 /// A source as counted: its name, category, JSONL text field and media token models.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,10 +101,11 @@ impl FieldDefaults {
     }
 }
 
-/// A file to count.
+/// A file (or an object in a store) to count.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedFile {
-    /// The path to open, as discovered (reported as is).
+    /// The path to open, as discovered (reported as is); for an object, its URL (never with a
+    /// query string or credentials).
     pub path: PathBuf,
     /// Index into [`Plan::sources`].
     pub source: usize,
@@ -106,6 +113,9 @@ pub struct PlannedFile {
     pub format: Format,
     /// Its size on disk.
     pub size: u64,
+    /// An object's ETag as listed (`None` for a local file): reads check it, and checkpoint
+    /// keys cover it.
+    pub etag: Option<String>,
     /// The byte range to count (the lines that start in it) when a shard counts only part of
     /// the file; `None` for the whole file.
     pub range: Option<(u64, u64)>,
@@ -139,30 +149,34 @@ pub struct Plan {
 
 impl Plan {
     /// One source per PATH argument, named exactly as given; a PATH given twice (however
-    /// spelled) is one source.
-    pub fn from_paths(paths: &[PathBuf], fields: &FieldDefaults) -> Result<Plan, FatalError> {
+    /// spelled) is one source. The entries of a `files_from` list are one more source, named
+    /// as the list is. Files found are noted in `discovery`.
+    pub fn from_paths(
+        paths: &[PathBuf],
+        files_from: Option<&Path>,
+        fields: &FieldDefaults,
+        discovery: &Discovery,
+    ) -> Result<Plan, FatalError> {
         let mut plan = Plan::default();
+        let lexical = Lexical::here();
         let mut claims = Claims::default();
         let mut given: Vec<PathBuf> = Vec::new();
         for path in paths {
-            let normalized = pattern::normalize(path);
+            let normalized = locate::match_key(&lexical, path);
             if given.contains(&normalized) {
                 plan.warnings
                     .push(format!("{} is given twice; counted once", path.display()));
                 continue;
             }
             given.push(normalized);
-            let index = plan.sources.len();
-            plan.sources.push(Source {
-                date_field: fields.date.clone(),
-                url_field: fields.url.clone(),
-                ..Source::new(
-                    path.display().to_string(),
-                    Category::Other,
-                    fields.text.clone(),
-                )
-            });
-            for found in walk(path)? {
+            let index = plan.add_path_source(path, fields);
+            for found in locate::discover(path, &lexical, discovery)? {
+                plan.take(found, |_| Owner::One(index), &mut claims, &mut [])?;
+            }
+        }
+        if let Some(list) = files_from {
+            let index = plan.add_path_source(list, fields);
+            for found in locate::discover_list(list, Path::new("."), &lexical, discovery)? {
                 plan.take(found, |_| Owner::One(index), &mut claims, &mut [])?;
             }
         }
@@ -170,24 +184,50 @@ impl Plan {
         Ok(plan)
     }
 
-    /// The sources of a manifest; `extra` PATH arguments are walked too, and any file found that
-    /// no source claims is an `unmatched` error.
+    /// A source for the PATH argument (or list) `path`, named as given; its index.
+    fn add_path_source(&mut self, path: &Path, fields: &FieldDefaults) -> usize {
+        self.sources.push(Source {
+            date_field: fields.date.clone(),
+            url_field: fields.url.clone(),
+            ..Source::new(
+                path.display().to_string(),
+                Category::Other,
+                fields.text.clone(),
+            )
+        });
+        self.sources.len() - 1
+    }
+
+    /// The sources of a manifest; `extra` PATH arguments and the entries of a `files_from`
+    /// list are matched against its patterns too, and any file found that no source claims is
+    /// an `unmatched` error. Folders and prefixes are walked and listed in parallel; files found
+    /// are noted in `discovery`.
     pub fn from_manifest(
         manifest: &Manifest,
         extra: &[PathBuf],
+        files_from: Option<&Path>,
         fields: &FieldDefaults,
+        discovery: &Discovery,
     ) -> Result<Plan, FatalError> {
         let mut plan = Plan::default();
+        let lexical = Lexical::here();
+        let root = lexical.normalize(&manifest.root);
+        let mut outside = Vec::new();
         // One glob set for all sources (matching a path costs the same for 10 or 100,000
         // sources), and the source of each of its globs.
         let mut globs = GlobSetBuilder::new();
         let mut glob_source = Vec::new();
+        // URL prefixes of patterns with wildcards: listed if they exist, skipped otherwise.
+        let mut remote_globs: Vec<PathBuf> = Vec::new();
         let mut bases: Vec<PathBuf> = extra
             .iter()
-            .map(|p| pattern::display(&pattern::normalize(p)))
+            .map(|p| match locate::url_of(p) {
+                Ok(Some(_)) => p.clone(),
+                _ => lexical.display(&lexical.normalize(p)),
+            })
             .collect();
         for path in extra {
-            if std::fs::symlink_metadata(path).is_err() {
+            if locate::url_of(path)?.is_none() && std::fs::symlink_metadata(path).is_err() {
                 return Err(FatalError::PathNotFound { path: path.clone() });
             }
         }
@@ -212,8 +252,16 @@ impl Plan {
                     .and_then(|c| Some((parse_month_key(&c.from)?, parse_month_key(&c.to)?))),
             });
             for spelled in &entry.paths {
-                let resolved = pattern::resolve(&manifest.root, spelled);
-                if resolved.literal && std::fs::symlink_metadata(&resolved.base).is_err() {
+                let resolved = match locate::resolve_url(spelled)? {
+                    Some(remote) => {
+                        remote_globs.extend((!remote.literal).then(|| remote.base.clone()));
+                        remote
+                    }
+                    None => pattern::resolve(&lexical, &manifest.root, spelled),
+                };
+                let local = !remote_globs.contains(&resolved.base)
+                    && locate::url_of(&resolved.base)?.is_none();
+                if local && resolved.literal && std::fs::symlink_metadata(&resolved.base).is_err() {
                     return Err(FatalError::PathNotFound {
                         path: resolved.base,
                     });
@@ -232,8 +280,21 @@ impl Plan {
                     globs.add(built);
                     glob_source.push(source);
                 }
+                let remote = locate::url_of(&resolved.base)?.is_some();
+                if !remote && !lexical.normalize(&resolved.base).starts_with(&root) {
+                    outside.push(format!("source \"{}\": {spelled}", entry.name));
+                }
                 bases.push(resolved.base);
             }
+        }
+        if !outside.is_empty() {
+            plan.warnings.push(format!(
+                "{} pattern{} read outside the manifest's folder {}: {}",
+                outside.len(),
+                if outside.len() == 1 { "" } else { "s" },
+                lexical.display(&root).display(),
+                outside.join(", ")
+            ));
         }
         let globs = globs.build().map_err(|e| FatalError::Manifest {
             path: manifest.path.clone(),
@@ -242,28 +303,84 @@ impl Plan {
         let manifest_file = manifest.path.canonicalize().ok();
         let mut claims = Claims::default();
         let mut matched = vec![false; plan.sources.len()];
-        for base in outermost(bases) {
-            if !base.exists() {
-                continue; // a glob's literal folder that does not exist simply matches nothing
+        let owner = |p: &Path| {
+            let mut owners: Vec<usize> = (globs.matches(locate::match_key(&lexical, p)).iter())
+                .map(|&g| glob_source[g])
+                .collect();
+            owners.sort_unstable();
+            owners.dedup();
+            match owners[..] {
+                [] => Owner::Nobody,
+                [one] => Owner::One(one),
+                [a, b, ..] => Owner::Two(a, b),
             }
-            for found in walk(&base)? {
-                if let Found::File { canonical, .. } = &found
-                    && Some(canonical) == manifest_file.as_ref()
+        };
+        let mut kept = Vec::new();
+        for base in outermost(&lexical, bases) {
+            let url = locate::url_of(&base)?;
+            // A glob's literal folder that does not exist simply matches nothing.
+            if url.is_some() || base.exists() {
+                kept.push((base, url));
+            }
+        }
+        let mut found_all: Vec<Result<Vec<Found>, FatalError>> = (kept.par_iter())
+            .map(|(base, url)| match url {
+                Some(url) if remote_globs.contains(base) => {
+                    locate::discover_if_present(url, discovery)
+                }
+                _ => locate::discover(base, &lexical, discovery),
+            })
+            .collect();
+        if let Some(list) = files_from {
+            found_all.push(locate::discover_list(
+                list,
+                Path::new("."),
+                &lexical,
+                discovery,
+            ));
+        }
+        // The sources' own lists first: their files belong to them whatever the patterns say
+        // (another source's pattern matching one is a file claimed twice).
+        for (source, entry) in manifest.sources.iter().enumerate() {
+            let Some(list) = &entry.files_from else {
+                continue;
+            };
+            let list = manifest.root.join(list);
+            for found in locate::discover_list(&list, &manifest.root, &lexical, discovery)? {
+                let owner = |p: &Path| match owner(p) {
+                    Owner::Nobody => Owner::One(source),
+                    Owner::One(other) if other == source => Owner::One(source),
+                    Owner::One(other) => Owner::Two(source, other),
+                    Owner::Two(a, b) => Owner::Two(source, if a == source { b } else { a }),
+                };
+                plan.take(found, owner, &mut claims, &mut matched)?;
+            }
+        }
+        for found in found_all {
+            for found in found? {
+                // A file a source's list claims, found again under a walked folder.
+                if let Found::File {
+                    path, canonical, ..
+                } = &found
+                    && matches!(owner(path), Owner::Nobody)
+                    && claims.owners.contains_key(canonical)
                 {
                     continue;
                 }
-                let owner = |p: &Path| {
-                    let mut owners: Vec<usize> = (globs.matches(pattern::normalize(p)).iter())
-                        .map(|&g| glob_source[g])
-                        .collect();
-                    owners.sort_unstable();
-                    owners.dedup();
-                    match owners[..] {
-                        [] => Owner::Nobody,
-                        [one] => Owner::One(one),
-                        [a, b, ..] => Owner::Two(a, b),
+                if let Found::File {
+                    path, canonical, ..
+                } = &found
+                    && Some(canonical) == manifest_file.as_ref()
+                {
+                    if let Owner::One(source) | Owner::Two(source, _) = owner(path) {
+                        plan.warnings.push(format!(
+                            "the manifest {} matches source \"{}\"'s patterns; it is not counted",
+                            path.display(),
+                            plan.sources[source].name
+                        ));
                     }
-                };
+                    continue;
+                }
                 plan.take(found, owner, &mut claims, &mut matched)?;
             }
         }
@@ -316,7 +433,7 @@ impl Plan {
         claims: &mut Claims,
         matched: &mut [bool],
     ) -> Result<(), FatalError> {
-        let (path, canonical, size) = match found {
+        let (path, canonical, size, etag) = match found {
             Found::Problem(p) => {
                 self.problems.push(p);
                 return Ok(());
@@ -325,7 +442,8 @@ impl Plan {
                 path,
                 canonical,
                 size,
-            } => (path, canonical, size),
+                etag,
+            } => (path, canonical, size, etag),
         };
         let source = match owner(&path) {
             Owner::One(source) => source,
@@ -349,11 +467,20 @@ impl Plan {
             Some(&other) => Err(self.claimed_twice(&path, other, source)),
             None => {
                 claims.owners.insert(canonical, source);
+                if crate::manifest::looks_like_manifest(&path) {
+                    self.warnings.push(format!(
+                        "{} looks like a tokencensus manifest but is not the one in use: it is counted as a document of source \"{}\" (to count by it, give --manifest {})",
+                        printable(&path.display().to_string()),
+                        printable(&self.sources[source].name),
+                        printable(&path.display().to_string())
+                    ));
+                }
                 self.files.push(PlannedFile {
                     format: Format::of(&path),
                     path,
                     source,
                     size,
+                    etag,
                     range: None,
                 });
                 Ok(())
@@ -364,9 +491,9 @@ impl Plan {
     fn claimed_twice(&self, path: &Path, a: usize, b: usize) -> FatalError {
         FatalError::Usage(format!(
             "{} is claimed by two sources, \"{}\" and \"{}\": each file must belong to exactly one source",
-            path.display(),
-            self.sources[a].name,
-            self.sources[b].name
+            printable(&path.display().to_string()),
+            printable(&self.sources[a].name),
+            printable(&self.sources[b].name)
         ))
     }
 
@@ -389,9 +516,9 @@ impl Plan {
 /// The bases to walk, each once: duplicates and bases inside another base are dropped.
 /// Sorted component by component, a folder's descendants follow it directly, so each base
 /// needs comparing with the last one kept only.
-fn outermost(bases: Vec<PathBuf>) -> Vec<PathBuf> {
+fn outermost(lexical: &Lexical, bases: Vec<PathBuf>) -> Vec<PathBuf> {
     let mut bases: Vec<(PathBuf, PathBuf)> = (bases.into_iter())
-        .map(|b| (pattern::normalize(&b), b))
+        .map(|b| (locate::match_key(lexical, &b), b))
         .collect();
     bases.sort_by(|a, b| a.0.cmp(&b.0));
     let mut kept: Vec<(PathBuf, PathBuf)> = Vec::new();

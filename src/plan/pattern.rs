@@ -15,16 +15,51 @@ pub struct Resolved {
     pub literal: bool,
 }
 
-fn is_glob(part: &str) -> bool {
+/// Whether a path segment has a wildcard.
+pub fn is_glob(part: &str) -> bool {
     part.contains(['*', '?', '[', '{'])
 }
 
-/// `path` made absolute and normalized without touching the file system: no `.`, `..`
-/// resolved lexically, no trailing slash.
-pub fn normalize(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+/// Lexical path arithmetic against one working folder, read once (planning a manifest of
+/// 100,000 sources would otherwise ask the system for it several times per source).
+#[derive(Debug, Clone)]
+pub struct Lexical {
+    cwd: PathBuf,
+}
+
+impl Lexical {
+    /// Against the process's working folder as it is now.
+    pub fn here() -> Self {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        Self {
+            cwd: lexical_clean(&cwd),
+        }
+    }
+
+    /// `path` made absolute and normalized without touching the file system: no `.`, `..`
+    /// resolved lexically, no trailing slash.
+    pub fn normalize(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            lexical_clean(path)
+        } else {
+            lexical_clean(&self.cwd.join(path))
+        }
+    }
+
+    /// How a normalized path is shown: relative to the working folder when inside it.
+    pub fn display(&self, normalized: &Path) -> PathBuf {
+        match normalized.strip_prefix(&self.cwd) {
+            Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(rel) => rel.to_path_buf(),
+            Err(_) => normalized.to_path_buf(),
+        }
+    }
+}
+
+/// `.` dropped and `..` resolved, component by component.
+fn lexical_clean(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
-    for part in absolute.components() {
+    for part in path.components() {
         match part {
             Component::CurDir => {}
             Component::ParentDir => {
@@ -36,25 +71,14 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// How a normalized path is shown: relative to the working folder when inside it.
-pub fn display(normalized: &Path) -> PathBuf {
-    let cwd = std::env::current_dir()
-        .map(|d| normalize(&d))
-        .unwrap_or_default();
-    match normalized.strip_prefix(&cwd) {
-        Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
-        Ok(rel) => rel.to_path_buf(),
-        Err(_) => normalized.to_path_buf(),
-    }
-}
-
 /// Resolves `pattern` (relative to `root` unless absolute).
-pub fn resolve(root: &Path, pattern: &str) -> Resolved {
+pub fn resolve(lexical: &Lexical, root: &Path, pattern: &str) -> Resolved {
     // (component, literal?) from the root's normalized components, then the pattern's.
     let mut parts: Vec<(String, bool)> = if pattern.starts_with('/') {
         Vec::new()
     } else {
-        normalize(root)
+        lexical
+            .normalize(root)
             .components()
             .filter(|c| matches!(c, Component::Normal(_)))
             .map(|c| (c.as_os_str().to_string_lossy().into_owned(), true))
@@ -96,7 +120,7 @@ pub fn resolve(root: &Path, pattern: &str) -> Resolved {
         vec![glob(&parts)]
     };
     Resolved {
-        base: display(&base),
+        base: lexical.display(&base),
         globs,
         literal,
     }
@@ -108,21 +132,26 @@ mod tests {
 
     #[test]
     fn patterns_resolve_lexically_and_escape_the_root() {
-        let r = resolve(Path::new("/data/corpus[v1]"), "crawl/**/*.jsonl");
-        assert_eq!(r.base, display(Path::new("/data/corpus[v1]/crawl")));
+        let lexical = Lexical::here();
+        let resolve = |root: &str, pattern: &str| resolve(&lexical, Path::new(root), pattern);
+        let r = resolve("/data/corpus[v1]", "crawl/**/*.jsonl");
+        assert_eq!(r.base, lexical.display(Path::new("/data/corpus[v1]/crawl")));
         assert_eq!(
             r.globs,
             vec!["/data/corpus[[]v1[]]/crawl/**/*.jsonl".to_string()]
         );
         assert!(!r.literal);
-        let r = resolve(Path::new("/data/m"), "../books/");
+        let r = resolve("/data/m", "../books/");
         assert_eq!(
             r.globs,
             vec!["/data/books/**".to_string(), "/data/books".to_string()]
         );
         assert!(r.literal);
-        let r = resolve(Path::new("/data/m"), "/abs/./x/*.txt");
+        let r = resolve("/data/m", "/abs/./x/*.txt");
         assert_eq!(r.globs, vec!["/abs/x/*.txt".to_string()]);
-        assert_eq!(normalize(Path::new("/a/b/../c/./")), PathBuf::from("/a/c"));
+        assert_eq!(
+            lexical.normalize(Path::new("/a/b/../c/./")),
+            PathBuf::from("/a/c")
+        );
     }
 }

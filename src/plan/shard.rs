@@ -199,6 +199,7 @@ mod tests {
                         path,
                         source: 0,
                         size,
+                        etag: None,
                         range: None,
                     }
                 })

@@ -1,9 +1,37 @@
 //! Walking a PATH: files in a deterministic (sorted) order, hidden entries skipped below the
-//! starting point, symbolic links followed with loops detected and reported.
+//! starting point, symbolic links followed with loops detected and reported. Every path found is
+//! spelled by one rule, however the starting point was given: relative to the working folder
+//! when inside it, else absolute.
 
+use super::Discovery;
+use super::pattern::Lexical;
 use crate::error::{ErrorKind, FatalError, InputError};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use walkdir::WalkDir;
+
+/// How the paths found under `start` are spelled: `start` relative to the working folder when
+/// inside it, else absolute (`..` resolved on the file system, so that a link is not skipped
+/// over lexically; `.` and the spelling of the way there do not matter).
+fn spelling(lexical: &Lexical, start: &Path) -> PathBuf {
+    let resolved = if start.components().any(|c| c == Component::ParentDir) {
+        start
+            .canonicalize()
+            .unwrap_or_else(|_| lexical.normalize(start))
+    } else {
+        lexical.normalize(start)
+    };
+    lexical.display(&resolved)
+}
+
+/// `found` (a path under `start`, as the walk spelled it) spelled from `shown` instead.
+fn respell(found: &Path, start: &Path, shown: &Path) -> PathBuf {
+    match found.strip_prefix(start) {
+        Ok(rest) if shown == Path::new(".") && !rest.as_os_str().is_empty() => rest.to_path_buf(),
+        Ok(rest) if rest.as_os_str().is_empty() => shown.to_path_buf(),
+        Ok(rest) => shown.join(rest),
+        Err(_) => found.to_path_buf(),
+    }
+}
 
 /// What a walk finds: a file to consider, or a problem to report.
 pub enum Found {
@@ -15,18 +43,27 @@ pub enum Found {
         canonical: PathBuf,
         /// Its size on disk.
         size: u64,
+        /// An object's ETag (`None` for a local file).
+        etag: Option<String>,
     },
     /// A symlink loop, an unreadable folder or a broken link.
     Problem(InputError),
 }
 
-/// Walks `start` (a file or a folder); a missing `start` is fatal.
-pub fn walk(start: &Path) -> Result<Vec<Found>, FatalError> {
+/// Walks `start` (a file or a folder), spelling what it finds against `lexical`'s working
+/// folder and noting each file in `discovery`; a missing `start` is fatal.
+pub fn walk(
+    start: &Path,
+    lexical: &Lexical,
+    discovery: &Discovery,
+) -> Result<Vec<Found>, FatalError> {
     if std::fs::metadata(start).is_err() && std::fs::symlink_metadata(start).is_err() {
         return Err(FatalError::PathNotFound {
             path: start.to_path_buf(),
         });
     }
+    let shown = spelling(lexical, start);
+    let spell = |found: &Path| respell(found, start, &shown);
     let walker = WalkDir::new(start)
         .follow_links(true)
         .sort_by_file_name()
@@ -36,24 +73,26 @@ pub fn walk(start: &Path) -> Result<Vec<Found>, FatalError> {
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
-                let path = e.path().to_path_buf();
+                let path = spell(e.path());
                 let size = e.metadata().map(|m| m.len()).unwrap_or(0);
-                let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
+                let canonical = (e.path().canonicalize()).unwrap_or_else(|_| path.clone());
+                discovery.found(size);
                 found.push(Found::File {
                     path,
                     canonical,
                     size,
+                    etag: None,
                 });
             }
             Ok(e) if e.file_type().is_dir() => {}
             Ok(e) => found.push(Found::Problem(InputError {
-                path: e.path().display().to_string(),
+                path: spell(e.path()).display().to_string(),
                 line: None,
                 kind: ErrorKind::Io,
                 message: "not a regular file (a FIFO, socket or device); not read".into(),
             })),
             Err(err) => {
-                let path = err.path().unwrap_or(start).display().to_string();
+                let path = spell(err.path().unwrap_or(start)).display().to_string();
                 let (kind, message) = match err.loop_ancestor() {
                     Some(ancestor) => (
                         ErrorKind::SymlinkLoop,
@@ -79,4 +118,35 @@ pub fn walk(start: &Path) -> Result<Vec<Found>, FatalError> {
         }
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn found_paths_are_spelled_from_the_working_folder() {
+        let cwd = std::env::current_dir().unwrap();
+        let here = Lexical::here();
+        let spelling = |start: &Path| spelling(&here, start);
+        let shown = spelling(&cwd.join("fixtures/./sample"));
+        assert_eq!(shown, PathBuf::from("fixtures/sample"));
+        assert_eq!(spelling(Path::new("./fixtures/sample")), shown);
+        assert_eq!(spelling(Path::new(".")), PathBuf::from("."));
+        // `..` is resolved on the file system: the same spelling when no link is in the way.
+        if cwd.canonicalize().unwrap() == cwd {
+            assert_eq!(spelling(Path::new("fixtures/sample/../sample")), shown);
+            assert_eq!(spelling(Path::new("..")), cwd.parent().unwrap());
+        }
+        let start = Path::new("./fixtures/sample");
+        assert_eq!(
+            respell(&start.join("docs/a.rst"), start, &shown),
+            PathBuf::from("fixtures/sample/docs/a.rst")
+        );
+        assert_eq!(
+            respell(Path::new("./a.jsonl"), Path::new("."), Path::new(".")),
+            PathBuf::from("a.jsonl")
+        );
+        assert_eq!(respell(start, start, &shown), shown);
+    }
 }

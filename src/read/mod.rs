@@ -4,7 +4,8 @@
 //! [`Visitor`] the caller supplies. Readers know no tokenizer and no statistics, and none of them
 //! panics or stops the run on bad input.
 //!
-//! - [`storage`]: where bytes come from (a local file, a mapped file, memory);
+//! - [`storage`]: where bytes come from (a local file, a mapped file, memory); [`remote`]: an
+//!   object in a store (`s3://`, `gs://`, `az://`, `https://`) as a storage;
 //! - [`jsonl`]: JSONL, as byte ranges of whole lines or as decoded blocks of lines;
 //! - [`text`]: a plain-text file as one document; [`media`]: a media file as one medium;
 //! - [`tar`]: WebDataset shards; [`parquet`]: Parquet row groups;
@@ -22,6 +23,7 @@ pub mod lines;
 pub mod media;
 pub mod parquet;
 pub mod planned;
+pub mod remote;
 pub mod sequential;
 pub mod small_file;
 pub mod sniff;

@@ -99,7 +99,8 @@ mod tests {
             read("a.jsonl", b"{\"text\":\"x\"}\nnot json\n{\"text\":\"y\"}"),
             [
                 "doc Line(1) x",
-                "problem Line(2) json: expected ident at column 2",
+                "problem Line(2) json: not a JSON object: the line holds text that is not JSON; \
+                 each line must be one JSON object, such as {\"text\": \"...\"}",
                 "doc Line(3) y"
             ]
         );

@@ -12,6 +12,9 @@ pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 /// The largest `tokenizer.json` read, stored and uncompressed: 512 MiB (the largest published
 /// ones are under 50 MB).
 pub const MAX_TOKENIZER_BYTES: u64 = 512 << 20;
+/// The largest `--files-from` list (or manifest `files_from` list) read: 1 GiB, some ten
+/// million entries.
+pub const MAX_LIST_BYTES: u64 = 1 << 30;
 /// The largest JSON report read (`report`, `merge`) and checkpoint result: 2 GiB.
 pub const MAX_REPORT_BYTES: u64 = 2 << 30;
 
@@ -42,6 +45,32 @@ pub fn read_small_file(
     limit: u64,
     what: &'static str,
 ) -> Result<Vec<u8>, SmallFileError> {
+    let (file, len) = open_regular(path)?;
+    let too_large = SmallFileError::TooLarge { limit, what };
+    if len > limit {
+        return Err(too_large);
+    }
+    // A file may hold more than its stated size (or grow meanwhile): read one byte past the
+    // limit to know.
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large);
+    }
+    Ok(bytes)
+}
+
+/// The first `limit` bytes (or fewer) of the regular file at `path`, opened as
+/// [`read_small_file`] opens one: whatever its size, and never blocking on a FIFO.
+pub fn read_head(path: &Path, limit: u64) -> Result<Vec<u8>, SmallFileError> {
+    let (file, len) = open_regular(path)?;
+    let mut bytes = Vec::with_capacity(len.min(limit) as usize);
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// The regular file at `path`, opened without blocking, and its stated length.
+fn open_regular(path: &Path) -> Result<(File, u64), SmallFileError> {
     let file = File::options()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
@@ -51,18 +80,7 @@ pub fn read_small_file(
     if !kind.is_file() {
         return Err(SmallFileError::NotRegular(describe(&kind)));
     }
-    let too_large = SmallFileError::TooLarge { limit, what };
-    if metadata.len() > limit {
-        return Err(too_large);
-    }
-    // A file may hold more than its stated size (or grow meanwhile): read one byte past the
-    // limit to know.
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large);
-    }
-    Ok(bytes)
+    Ok((file, metadata.len()))
 }
 
 /// [`read_small_file`] for a text file: its bytes must be UTF-8.
@@ -130,6 +148,9 @@ mod tests {
             err,
             SmallFileError::NotRegular("a FIFO (named pipe)")
         ));
+        let err = read_head(&fifo, 10).unwrap_err();
+        assert!(matches!(err, SmallFileError::NotRegular(_)), "{err}");
+        assert_eq!(read_head(&path, 1).unwrap(), b"{");
         std::fs::write(&path, b"\xff").unwrap();
         let err = read_small_text(&path, 10, "manifest").unwrap_err();
         assert_eq!(err.to_string(), "not UTF-8 text (invalid byte at offset 0)");

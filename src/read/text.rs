@@ -81,7 +81,7 @@ fn fail<V: Visitor + ?Sized>(visitor: &mut V, at: LineRef, problem: Problem) -> 
 }
 
 /// An [`ErrorKind::Io`] problem.
-pub(super) fn io_problem(e: &std::io::Error) -> Problem {
+pub fn io_problem(e: &std::io::Error) -> Problem {
     Problem::new(ErrorKind::Io, e.to_string())
 }
 

@@ -1,9 +1,12 @@
 //! The report: the one serde model that every output format and every later step reads.
 //! `schema_version` comes first; fields are added, never changed in meaning; counts are exact
-//! integers and a figure always travels with its definition (tokenizer name and hash).
+//! integers and a figure always travels with its definition (tokenizer name and hash). Written
+//! as JSON, a report is sealed with its integrity digest ([`integrity`]), checked when it is
+//! read back.
 
 mod build;
 mod disclosure;
+pub mod integrity;
 pub mod render;
 
 pub use build::build_report;
@@ -158,6 +161,10 @@ pub struct RunInfo {
     pub mmap: bool,
     /// Wall time of the count, in seconds (for a merge: the longest part's).
     pub elapsed_seconds: f64,
+    /// Wall time of planning before the count (reading the manifest, walking folders,
+    /// matching files to sources), in seconds; absent where nothing was planned (a merge).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_seconds: Option<f64>,
     /// The shard this report counts, when it is one part of a sharded count.
     #[serde(default)]
     pub shard: Option<ShardRun>,
@@ -171,6 +178,11 @@ pub struct RunInfo {
     /// For `estimate`: how the sample was drawn (absent for a count).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimate: Option<EstimateRun>,
+    /// Whether the texts were handed over from memory (a [`crate::MemoryCensus`], the Python
+    /// `Tally`) rather than read from files: its sources are those it was fed, and such
+    /// reports merge by source name (absent when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_memory: bool,
     /// Notes on how files were read (absent when there are none): a file that grew while it was
     /// counted, counted at the size it had when the count was planned.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

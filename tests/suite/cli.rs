@@ -264,7 +264,9 @@ fn help_lists_every_flag_the_readme_and_docs_show() {
                 || flag == "--workspace"
                 || flag == "--manifest-path"
                 || flag == "--path" // cargo install's, in the install notes
-                || flag == "--array"; // sbatch's, in the Slurm notes
+                || flag == "--array" // sbatch's, in the Slurm notes
+                || flag == "--source" // examples/ray/count_with_ray.py's, in docs/python.md
+                || flag == "--num-cpus";
             assert!(
                 known,
                 "README or docs/ show {flag}, which no subcommand's --help knows"
@@ -369,5 +371,32 @@ fn report_renders_a_saved_census_as_count_would() {
         r.stderr.contains("not a tokencensus JSON report"),
         "{}",
         r.stderr
+    );
+}
+
+/// A manifest whose pattern matches only itself counts nothing; `--quiet` hides warnings, but
+/// not the ones that explain an empty census. With other files it stays quiet.
+#[test]
+fn quiet_still_says_why_nothing_was_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = "[[source]]\nname = \"all\"\ncategory = \"public\"\npaths = [\"*\"]\n";
+    write(dir.path(), "sources.toml", manifest);
+    let empty = run_in(dir.path(), &["count", "-q", "--manifest", "sources.toml"]);
+    assert_eq!(empty.code, 0, "{}", empty.stderr);
+    assert!(
+        empty
+            .stderr
+            .contains("sources.toml matches source \"all\"'s patterns; it is not counted"),
+        "{}",
+        empty.stderr
+    );
+    write(dir.path(), "a.jsonl", "{\"text\": \"hello\"}\n");
+    let counted = run_in(dir.path(), &["count", "-q", "--manifest", "sources.toml"]);
+    assert_eq!((counted.code, counted.stderr.as_str()), (0, ""));
+    let loud = run_in(dir.path(), &["count", "--manifest", "sources.toml"]);
+    assert!(
+        loud.stderr.contains("matches source \"all\""),
+        "{}",
+        loud.stderr
     );
 }

@@ -70,9 +70,13 @@ fn the_fixture_is_a_consistent_report() {
 fn render(report: &Value, format: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.json");
-    std::fs::write(&path, serde_json::to_string(report).unwrap()).unwrap();
+    std::fs::write(
+        &path,
+        serde_json::to_string(&sealed(report.clone())).unwrap(),
+    )
+    .unwrap();
     let r = run(&["report", path.to_str().unwrap(), "--format", format]);
-    assert_eq!(r.code, 0, "{format}: {}", r.stderr);
+    assert_eq!(r.code, status_of(report), "{format}: {}", r.stderr);
     r.stdout
 }
 
@@ -360,6 +364,29 @@ fn estimates_are_said_to_be_estimates_with_their_interval() {
     assert!(
         html.contains("ESTIMATE, not a full count") && html.contains("<h2>Estimates</h2>"),
         "{html}"
+    );
+    // What an estimate does not scale is said to be the sample's, never passed off as the
+    // corpus's: images and hours, the collection period, the sample's own tables.
+    let row = |text: &str, start: &str| -> String {
+        let line = text.lines().find(|l| l.starts_with(start));
+        line.unwrap_or_else(|| panic!("no line {start}:\n{text}"))
+            .to_string()
+    };
+    for modality in ["| Images | Yes |", "| Audio | Yes |", "| Video | Yes |"] {
+        let line = row(&eu, modality);
+        assert!(line.contains("(in the sample, not estimated)"), "{line}");
+        assert!(line.ends_with(" in the sample |"), "{line}");
+    }
+    assert!(!row(&eu, "| Text | Yes |").contains("in the sample"));
+    assert!(
+        row(&eu, "- Latest date of data acquisition").ends_with("(in the sample, not estimated)")
+    );
+    assert!(
+        md.contains("### Time frame (the sample)") && md.contains("### Processing (the sample)")
+    );
+    assert!(
+        md.contains("of video in the sample, counted with the Llama 3 tokenizer"),
+        "{md}"
     );
 }
 

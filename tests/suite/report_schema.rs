@@ -238,7 +238,26 @@ fn real_reports(dir: &Path) -> Vec<(String, Value)> {
 
     let disclosure = root().join("fixtures/reports/disclosure.json");
     keep("fixtures/reports/disclosure.json", read_json(&disclosure));
+    keep("a tally fed from memory", memory_report());
     reports
+}
+
+/// The report of a census fed from memory (the Python `Tally`), with a date and a URL.
+fn memory_report() -> Value {
+    use tokencensus::{MemoryCensus, MemoryRecord, MemorySource, RecordDate, stats::Category};
+    let tokenizer = tokencensus::Tokenizer::embedded().unwrap();
+    let mut census = MemoryCensus::new(&tokenizer);
+    let web = MemorySource::new("web", Category::Crawled);
+    let record = MemoryRecord {
+        text: "Training data, counted exactly.",
+        date: Some(RecordDate::Iso("2024-05-01")),
+        url: Some("https://example.org/a"),
+    };
+    census.add(&tokenizer, &web, record).unwrap();
+    census.add_files(&web, 1, 100).unwrap();
+    let report = serde_json::to_value(census.to_report()).unwrap();
+    assert_eq!(report["run"]["from_memory"], true);
+    report
 }
 
 /// The complete reports shown in `docs/report.md` (its `json` blocks).
@@ -331,6 +350,9 @@ fn the_schema_rejects_extra_keys_missing_keys_and_wrong_types() {
         ("estimates, no run.estimate", e, "/run",                            Remove("estimate")),
         ("an interval without low",    e, "/sources/0/estimate",             Remove("low")),
         ("an unknown method",          e, "/totals/estimate/method",         Set(json!("guess"))),
+        ("a digest without sha256",    c, "/integrity",                      Remove("sha256")),
+        ("an unknown digest method",   c, "/integrity/method",               Set(json!("md5"))),
+        ("a short digest",             c, "/integrity/sha256",               Set(json!("abc"))),
     ];
     for (what, report, pointer, edit) in broken {
         let report = edited(report, pointer, edit);

@@ -2,7 +2,7 @@
 //! count of the whole (errors and their line numbers included); `merge` refuses parts that do
 //! not form one complete split; shards come from `--shard` or the scheduler's variables.
 
-use crate::common::{self, SHARD_VARIABLES, census_only, run_in};
+use crate::common::{self, SHARD_VARIABLES, census_only, run_in, sealed};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -133,7 +133,10 @@ fn merge_refuses_parts_that_are_not_one_complete_split() {
         assert_eq!(r.code, 2, "{parts:?} must be refused");
         assert!(r.stderr.contains(needle), "{parts:?}: {}", r.stderr);
     };
-    refused(&["a0.json", "a1.json"], "shard is 2 of 3 missing");
+    refused(
+        &["a0.json", "a1.json"],
+        "1 of the 3 shards is missing: shard 2 (",
+    );
     refused(&["a0.json", "a1.json", "a1.json", "a2.json"], "given twice");
     refused(&["a0.json", "a1.json", "b1.json"], "shard plan");
     refused(&["a0.json", "a1.json", "c2.json"], "tokenizer");
@@ -149,7 +152,8 @@ fn merge_refuses_parts_that_are_not_one_complete_split() {
             serde_json::from_str(&std::fs::read_to_string(dir.path().join("a0.json")).unwrap())
                 .unwrap();
         part["run"]["shard"][field] = value.into();
-        std::fs::write(dir.path().join("bad.json"), part.to_string()).unwrap();
+        // Sealed again: the shard checks, not the digest, must catch it.
+        std::fs::write(dir.path().join("bad.json"), sealed(part).to_string()).unwrap();
         let order: &[&str] = if field == "count" {
             &["bad.json", "a1.json"]
         } else {

@@ -1,4 +1,5 @@
-//! The files read whole (a saved report for `report` and `merge`, `--manifest`, `--tokenizer`):
+//! The files read whole (a saved report for `report` and `merge`, `--manifest`, `--tokenizer`,
+//! `--files-from` and manifest `files_from` lists):
 //! a device, a FIFO or a file over the stated limit is refused at once with a clear message
 //! (exit status 2), never read until memory runs out or waited on.
 
@@ -76,6 +77,33 @@ fn devices_fifos_and_huge_files_are_refused() {
         &["count", "--manifest", "huge.json"],
         "larger than the 67108864-byte limit for a manifest",
     );
+    // Lists of files: `--files-from` and a manifest's `files_from`.
+    refused(
+        dir.path(),
+        &["count", "--files-from", "/dev/zero"],
+        &format!("/dev/zero: {device}"),
+    );
+    refused(dir.path(), &["count", "--files-from", "pipe"], pipe);
+    refused(
+        dir.path(),
+        &["count", "--files-from", "huge.json"],
+        "huge.json: larger than the 1073741824-byte limit for a files-from list",
+    );
+    let manifest = "[[source]]\nname = \"listed\"\ncategory = \"public\"\nfiles_from = \"pipe\"\n";
+    std::fs::write(dir.path().join("sources.toml"), manifest).unwrap();
+    refused(dir.path(), &["count", "--manifest", "sources.toml"], pipe);
+}
+
+#[test]
+fn a_fifo_named_like_a_manifest_in_the_corpus_is_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.jsonl"), "{\"text\": \"hi\"}\n").unwrap();
+    fifo(&dir.path().join("other.toml"));
+    let started = Instant::now();
+    let r = run_in(dir.path(), &["count", "-q", "--format", "json", "."]);
+    assert!(started.elapsed() < Duration::from_secs(20), "{}", r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["totals"]["documents"], 1, "{}", r.stderr);
 }
 
 #[test]

@@ -66,7 +66,7 @@ pub fn extract_record<'a>(
     let [text, date, url] = de
         .deserialize_map(RecordVisitor { names })
         .and_then(|found| de.end().map(|()| found))
-        .map_err(json_problem)?;
+        .map_err(|e| json_problem(e, line))?;
     let field = names.text;
     let Some(raw) = text else {
         return Err(Problem::new(
@@ -148,21 +148,63 @@ fn unescape<'a>(raw: &'a str, buf: &'a mut String) -> Result<&'a str, Problem> {
     Ok(buf.as_str())
 }
 
-fn json_problem(e: serde_json::Error) -> Problem {
+/// What every line of a JSONL file must be, said after each `json` problem.
+const ONE_OBJECT: &str = "each line must be one JSON object, such as {\"text\": \"...\"}";
+
+/// The problem of a `line` the JSON parser refused with `e`: what was found where, and what was
+/// expected (one JSON object per line), in words rather than the parser's jargon.
+fn json_problem(e: serde_json::Error, line: &str) -> Problem {
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let what = full.strip_suffix(&suffix).unwrap_or(&full);
-    let (kind, hint) = if what.contains("hex escape") || what.contains("surrogate") {
-        (
+    let column = e.column();
+    if what.contains("hex escape") || what.contains("surrogate") {
+        let hint = " (a lone surrogate or malformed \\u escape)";
+        return Problem::new(
             ErrorKind::InvalidUnicode,
-            " (a lone surrogate or malformed \\u escape)",
-        )
-    } else if what.contains("unicode") {
-        (ErrorKind::InvalidUnicode, " (invalid UTF-8)")
-    } else {
-        (ErrorKind::Json, "")
+            format!("{what}{hint} at column {column}"),
+        );
+    }
+    if what.contains("unicode") {
+        let message = format!("{what} (invalid UTF-8) at column {column}");
+        return Problem::new(ErrorKind::InvalidUnicode, message);
+    }
+    let message = match line.trim_start().as_bytes().first() {
+        Some(b'{') => match not_a_number_at(line, column) {
+            Some(word) => format!(
+                "{word} at column {column} is not JSON (JSON has no NaN or Infinity; write null or a string); {ONE_OBJECT}"
+            ),
+            None if what == "trailing characters" => {
+                format!("more text after the JSON object at column {column}; {ONE_OBJECT}")
+            }
+            None => {
+                let what = what.replace("expected ident", "expected true, false or null");
+                format!("invalid JSON at column {column} ({what}); {ONE_OBJECT}")
+            }
+        },
+        first => format!(
+            "not a JSON object: the line holds {}; {ONE_OBJECT}",
+            match first {
+                Some(b'[') => "an array",
+                Some(b'"') => "a string",
+                Some(b'0'..=b'9' | b'-') => "a number",
+                _ => "text that is not JSON",
+            }
+        ),
     };
-    Problem::new(kind, format!("{what}{hint} at column {}", e.column()))
+    Problem::new(ErrorKind::Json, message)
+}
+
+/// `NaN`, `Infinity` or `-Infinity` when the parser stopped on one at 1-based `column` (on its
+/// first letter, or after the minus sign), else `None`.
+fn not_a_number_at(line: &str, column: usize) -> Option<&'static str> {
+    let at = |offset: usize| line.get(column.checked_sub(offset)?..);
+    // `-Infinity` first: its tail is `Infinity`.
+    ["-Infinity", "NaN", "Infinity"].into_iter().find(|word| {
+        [1, 2]
+            .iter()
+            .any(|&offset| at(offset).is_some_and(|rest| rest.starts_with(word)))
+    })
 }
 
 struct RecordVisitor<'n, 'f> {
@@ -309,6 +351,49 @@ mod tests {
         );
         let p = extract_text(b"{\"text\":42}", "text", &mut String::new()).unwrap_err();
         assert_eq!(p.message, "field \"text\" is a number, not a string");
+    }
+
+    #[test]
+    fn json_problems_say_what_was_expected() {
+        let message = |l: &[u8]| {
+            let p = extract_text(l, "text", &mut String::new()).unwrap_err();
+            assert_eq!(p.kind, ErrorKind::Json);
+            p.message
+        };
+        let one = "each line must be one JSON object, such as {\"text\": \"...\"}";
+        assert_eq!(
+            message(b"not json at all"),
+            format!("not a JSON object: the line holds text that is not JSON; {one}")
+        );
+        assert_eq!(
+            message(b"[1,2]"),
+            format!("not a JSON object: the line holds an array; {one}")
+        );
+        let nan = "is not JSON (JSON has no NaN or Infinity; write null or a string)";
+        assert_eq!(
+            message(br#"{"text": "a", "x": NaN}"#),
+            format!("NaN at column 20 {nan}; {one}")
+        );
+        assert_eq!(
+            message(br#"{"text": -Infinity}"#),
+            format!("-Infinity at column 11 {nan}; {one}")
+        );
+        assert_eq!(
+            message(br#"{"text": Infinity}"#),
+            format!("Infinity at column 10 {nan}; {one}")
+        );
+        assert_eq!(
+            message(br#"{"text": tru}"#),
+            format!("invalid JSON at column 13 (expected true, false or null); {one}")
+        );
+        assert_eq!(
+            message(br#"{"text":"a"} trailing"#),
+            format!("more text after the JSON object at column 14; {one}")
+        );
+        assert_eq!(
+            message(br#"{"text": "open"#),
+            format!("invalid JSON at column 14 (EOF while parsing a string); {one}")
+        );
     }
 
     /// A JSON string literal for `chars`, each written raw or escaped as `pick` says.

@@ -2,9 +2,9 @@
 //! of a tally), the Markdown, eu-summary and HTML formats say so first and give every interval.
 
 use super::grid::Grid;
-use super::{percent, thousands};
+use super::{count_noun, percent, thousands};
 use crate::report::Report;
-use crate::stats::Estimate;
+use crate::stats::{Estimate, Tally};
 
 /// The estimate of the totals, if the report is an estimate.
 pub fn total_estimate(report: &Report) -> Option<&Estimate> {
@@ -14,6 +14,19 @@ pub fn total_estimate(report: &Report) -> Option<&Estimate> {
 /// Whether any tally of the report carries an estimate.
 pub fn is_estimate(report: &Report) -> bool {
     total_estimate(report).is_some() || report.sources.iter().any(|s| s.tally.estimate.is_some())
+}
+
+/// What a figure of an estimate that was counted in the sample rather than estimated for the
+/// corpus says beside it (media items and hours, periods, domains, unsupported items).
+pub const IN_THE_SAMPLE: &str = " (in the sample, not estimated)";
+
+/// [`IN_THE_SAMPLE`] when `t` is an estimate's tally, else nothing.
+pub fn sample_only(t: &Tally) -> &'static str {
+    if t.estimate.is_some() {
+        IN_THE_SAMPLE
+    } else {
+        ""
+    }
 }
 
 /// `95%` for a confidence of 0.95.
@@ -44,11 +57,11 @@ pub fn notice(report: &Report) -> Option<String> {
     );
     if let Some(e) = total_estimate(report) {
         out += &format!(
-            " of {} documents ({} input bytes read) by the method \"{}\": {} tokens in all, {} interval {} to {}",
-            thousands(e.sampled_documents),
-            thousands(e.sampled_bytes),
+            " of {} ({} read) by the method \"{}\": {} in all, {} interval {} to {}",
+            count_noun(e.sampled_documents, "document", "documents"),
+            count_noun(e.sampled_bytes, "input byte", "input bytes"),
             e.method,
-            thousands(e.tokens),
+            count_noun(e.tokens, "token", "tokens"),
             confidence(e),
             thousands(e.low),
             thousands(e.high)

@@ -3,9 +3,10 @@
 //! three size bands with their boundary rule, shares for the 3% rule, and how tokencensus
 //! categories map to the template's source categories.
 
+use super::estimate_note::sample_only;
 use super::headline::text_tokens;
-use super::words::{count_words, quantity_words};
-use super::{hours, thousands};
+use super::words::{counted, quantity_words};
+use super::{count_noun, hours, thousands};
 use crate::stats::Category;
 use crate::stats::Tally;
 
@@ -64,7 +65,8 @@ impl Modality {
     }
 
     /// A tally's amount exactly, with its unit and, for an estimate, its interval:
-    /// `1,234 tokens (estimate; interval 1,100 to 1,400)`.
+    /// `1,234 tokens (estimate; interval 1,100 to 1,400)`; an estimate's images and hours,
+    /// which are the sample's, say so.
     pub fn exact_size(self, t: &Tally) -> String {
         let exact = self.exact(self.amount(t));
         match self.interval(t) {
@@ -73,7 +75,18 @@ impl Modality {
                 thousands(low),
                 thousands(high)
             ),
-            None => exact,
+            None => exact + sample_only(t),
+        }
+    }
+
+    /// A tally's amount in words: an estimate's text as `an estimated 3.2 million tokens`,
+    /// its images and hours as the sample's.
+    pub fn size_words(self, t: &Tally) -> String {
+        let words = self.words(self.amount(t));
+        match self.interval(t) {
+            Some(_) => format!("an estimated {}", words.trim_start_matches("about ")),
+            None if t.estimate.is_some() => format!("{words} in the sample"),
+            None => words,
         }
     }
 
@@ -92,8 +105,8 @@ impl Modality {
     /// (the seconds are exact, the hours rounded to two decimals).
     pub fn exact(self, amount: u64) -> String {
         match self {
-            Modality::Text => format!("{} tokens", thousands(amount)),
-            Modality::Image => format!("{} images", thousands(amount)),
+            Modality::Text => count_noun(amount, "token", "tokens"),
+            Modality::Image => count_noun(amount, "image", "images"),
             Modality::Audio | Modality::Video => format!(
                 "{} hours ({}.{:03} s)",
                 hours(amount as f64 / 1000.0),
@@ -106,8 +119,8 @@ impl Modality {
     /// An amount in words, rounded: `about 4.3 trillion tokens`, `about 36,000 hours`.
     pub fn words(self, amount: u64) -> String {
         match self {
-            Modality::Text => format!("{} tokens", count_words(amount)),
-            Modality::Image => format!("{} images", count_words(amount)),
+            Modality::Text => counted(amount, "token", "tokens"),
+            Modality::Image => counted(amount, "image", "images"),
             Modality::Audio | Modality::Video => {
                 format!(
                     "{} hours",

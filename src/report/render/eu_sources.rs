@@ -3,12 +3,13 @@
 //! datasets above 3% of their modality's public data, the crawled data's collection period and
 //! top 10% of domains, and fill-in fields for what a census cannot know.
 
+use super::estimate_note::sample_only;
 use super::eu_sizes::{MAPPING, Modality, above_three_percent};
 use super::grid::Grid;
 use super::markdown::escape;
-use super::{periods, share, thousands};
+use super::{count_noun, periods, plural, share, thousands};
 use crate::report::{CategoryReport, Report, SourceReport};
-use crate::stats::{Category, Tally};
+use crate::stats::Category;
 use std::io::{self, Write};
 
 /// A field the provider completes: a census cannot know it.
@@ -22,16 +23,6 @@ fn category(report: &Report, c: Category) -> Option<&CategoryReport> {
 
 fn sources_of(report: &Report, c: Category) -> Vec<&SourceReport> {
     report.sources.iter().filter(|s| s.category == c).collect()
-}
-
-/// A tally's size in one modality, exactly (an estimate with its interval) and in words.
-fn size(m: Modality, t: &Tally) -> (String, String) {
-    let words = m.words(m.amount(t));
-    let words = match m.interval(t) {
-        Some(_) => format!("an estimated {}", words.trim_start_matches("about ")),
-        None => words,
-    };
-    (m.exact_size(t), words)
 }
 
 /// "Used" and the size table of one template category.
@@ -53,7 +44,7 @@ fn used_and_sizes(report: &Report, cats: &[Category], out: &mut dyn Write) -> io
     let mut sizes = Grid::new(&header, 2);
     for c in &reports {
         for m in Modality::ALL.into_iter().filter(|m| m.used(&c.tally)) {
-            let (exact, words) = size(m, &c.tally);
+            let (exact, words) = (m.exact_size(&c.tally), m.size_words(&c.tally));
             sizes.row([c.category.name().to_string(), m.name().into(), exact, words]);
         }
     }
@@ -102,7 +93,8 @@ fn large_public(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 large.row([
                     s.name.clone(),
                     m.name().into(),
-                    m.exact(part),
+                    // an estimate scales text only: its other modalities are the sample's
+                    m.exact(part) + m.interval(&s.tally).map_or(sample_only(&s.tally), |_| ""),
                     share(part, whole),
                 ]);
                 named.push(s.name.as_str());
@@ -153,9 +145,14 @@ fn crawled(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let p = &c.tally.periods;
     let period = match (&p.earliest_month, &p.latest_month) {
         (Some(a), Some(b)) => format!(
-            "{} to {} (from the records' dates)",
+            "{} to {} (from the records' dates{})",
             periods::mm_yyyy(a),
-            periods::mm_yyyy(b)
+            periods::mm_yyyy(b),
+            if c.tally.estimate.is_some() {
+                ", in the sample"
+            } else {
+                ""
+            }
         ),
         _ => fill(
             "period of data collection (MM/YYYY to MM/YYYY): the crawled records carry no dates",
@@ -214,9 +211,11 @@ fn top_domains(report: &Report, c: &CategoryReport, out: &mut dyn Write) -> io::
     let approximate = if d.domains_exact { "" } else { " about" };
     writeln!(
         out,
-        "Top 10% of domain names by size of content (text tokens): {} of{approximate} {} registered domains.\n",
+        "Top 10% of domain names by size of content (text tokens): {} of{approximate} {} registered {}{}.\n",
         thousands(k),
-        thousands(n)
+        thousands(n),
+        plural(n, "domain", "domains"),
+        sample_only(&c.tally)
     )?;
     let whole = c.tally.by_modality.text.tokens;
     let header = [
@@ -240,14 +239,15 @@ fn top_domains(report: &Report, c: &CategoryReport, out: &mut dyn Write) -> io::
     if (shown as u64) < k {
         writeln!(
             out,
-            "The list was cut at the report's limit of {} domains ({} further domains are summed in the report), so {} of the {} domains of the top 10% are named here: {}\n",
-            thousands(listed.len() as u64),
+            "The list was cut at the report's limit of {} ({} further {} summed in the report), so {} of the {} of the top 10% are named here: {}\n",
+            count_noun(listed.len() as u64, "domain", "domains"),
             thousands(d.domains_other.domains),
+            plural(d.domains_other.domains, "domain is", "domains are"),
             thousands(shown as u64),
-            thousands(k),
+            count_noun(k, "domain", "domains"),
             fill(&format!(
-                "the remaining {} domains, from a count with a higher domain limit",
-                thousands(k - shown as u64)
+                "the remaining {}, from a count with a higher domain limit",
+                count_noun(k - shown as u64, "domain", "domains")
             ))
         )?;
     }
@@ -260,9 +260,14 @@ fn top_domains(report: &Report, c: &CategoryReport, out: &mut dyn Write) -> io::
     if d.without_domain.documents > 0 {
         writeln!(
             out,
-            "{} crawled documents ({} tokens) had no usable URL and are in no domain.\n",
-            thousands(d.without_domain.documents),
-            thousands(d.without_domain.tokens)
+            "{} ({}) had no usable URL and {} in no domain.\n",
+            count_noun(
+                d.without_domain.documents,
+                "crawled document",
+                "crawled documents"
+            ),
+            count_noun(d.without_domain.tokens, "token", "tokens"),
+            plural(d.without_domain.documents, "is", "are")
         )?;
     }
     Ok(())

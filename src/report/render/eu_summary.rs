@@ -9,7 +9,7 @@ use super::eu_sizes::{BOUNDARY_RULE, MAPPING, Modality};
 use super::eu_sources::{self, fill};
 use super::grid::Grid;
 use super::markdown::escape;
-use super::{Render, Report, estimate_note, headline, periods, processing, thousands, words};
+use super::{Render, Report, count_noun, estimate_note, headline, periods, processing, words};
 use std::io::{self, Write};
 
 /// The EU public summary of training content, quantitative parts.
@@ -136,7 +136,7 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "Yes".into(),
             band,
             m.exact_size(t),
-            m.words(amount),
+            m.size_words(t),
         ]);
     }
     let unsupported = &t.unsupported;
@@ -145,9 +145,10 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         fill("Yes or No"),
         fill("size"),
         format!(
-            "{} unsupported items ({} bytes) counted, not measured",
-            thousands(unsupported.items),
-            thousands(unsupported.bytes)
+            "{} ({}) counted, not measured{}",
+            count_noun(unsupported.items, "unsupported item", "unsupported items"),
+            count_noun(unsupported.bytes, "byte", "bytes"),
+            estimate_note::sample_only(t)
         ),
         "-".into(),
     ]);
@@ -164,7 +165,11 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         fill("e.g. fiction, news, scientific articles, code, photographs, speech")
     )?;
     let latest = match &t.periods.latest_month {
-        Some(m) => format!("**{}**", periods::mm_yyyy(m)),
+        Some(m) => format!(
+            "**{}**{}",
+            periods::mm_yyyy(m),
+            estimate_note::sample_only(t)
+        ),
         None => {
             fill("MM/YYYY: no record carries a date and no source declares a collection period")
         }
@@ -174,7 +179,8 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "- Latest date of data acquisition or collection for model training: {latest}"
     )?;
     if t.periods.latest_month.is_some() {
-        writeln!(out, "  - {}", escape(&periods::time_frame_sentence(t)))?;
+        let sentence = periods::time_frame_sentence(t);
+        writeln!(out, "  - {}{}", escape(&sentence), sample(t))?;
     }
     writeln!(out, "- Is data collection ongoing: {}", fill("Yes or No"))?;
     let languages = match super::signals::language_summary(report) {
@@ -198,6 +204,16 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     )
 }
 
+/// ` (These figures are the sample's.)` after a sentence of an estimate's figures, else
+/// nothing.
+fn sample(t: &crate::stats::Tally) -> &'static str {
+    if t.estimate.is_some() {
+        " (These figures are the sample's, not estimated.)"
+    } else {
+        ""
+    }
+}
+
 /// Section 3: data processing aspects, with the census's processing figures.
 fn processing_section(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## 3. Data processing aspects\n")?;
@@ -217,10 +233,12 @@ fn processing_section(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         fill("measures")
     )?;
     writeln!(out, "### 3.3 Other information\n")?;
-    writeln!(
-        out,
-        "How the census read its inputs (exact figures; records with input errors are not in any size above):\n"
-    )?;
+    let read = if estimate_note::is_estimate(report) {
+        "How the sample was read (exact figures of the sample; records with input errors are not in any estimate above)"
+    } else {
+        "How the census read its inputs (exact figures; records with input errors are not in any size above)"
+    };
+    writeln!(out, "{read}:\n")?;
     processing::grid(report).write_markdown(out)?;
     writeln!(
         out,

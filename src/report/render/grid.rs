@@ -5,6 +5,7 @@
 
 use super::html::esc;
 use super::markdown::escape;
+use crate::display::printable;
 use std::io::{self, Write};
 
 /// How a column's cells line up.
@@ -35,6 +36,7 @@ pub struct Grid {
     align: Vec<Align>,
     rows: Vec<Row>,
     markup: bool,
+    wrap: bool,
 }
 
 impl Grid {
@@ -47,6 +49,7 @@ impl Grid {
                 .collect(),
             rows: Vec::new(),
             markup: false,
+            wrap: false,
         }
     }
 
@@ -54,6 +57,13 @@ impl Grid {
     /// Markdown writer escapes only their pipes.
     pub fn markup(mut self) -> Grid {
         self.markup = true;
+        self
+    }
+
+    /// The same table whose headers and figures may break at spaces in HTML (`1,100 to
+    /// 1,400` over two lines), for wide tables that must fit the page without scrolling.
+    pub fn wrapping(mut self) -> Grid {
+        self.wrap = true;
         self
     }
 
@@ -87,13 +97,23 @@ impl Grid {
     }
 
     /// Writes aligned columns separated by two spaces, the header and a rule first; every rule
-    /// spans the table and trailing spaces are cut.
+    /// spans the table and trailing spaces are cut. Control characters in cells are escaped
+    /// ([`printable`]) before the columns are measured.
     pub fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
-        let header = (self.headers.as_slice(), false);
-        let widths: Vec<usize> = (0..self.headers.len())
+        let shown = |row: &[String]| -> Vec<String> {
+            row.iter().map(|c| printable(c).into_owned()).collect()
+        };
+        let headers = shown(&self.headers);
+        let rows: Vec<Option<Vec<String>>> = (self.rows.iter())
+            .map(|r| match r {
+                Row::Cells(c) | Row::Total(c) => Some(shown(c)),
+                Row::Rule => None,
+            })
+            .collect();
+        let widths: Vec<usize> = (0..headers.len())
             .map(|i| {
-                (std::iter::once(header).chain(self.cells()))
-                    .map(|(r, _)| r.get(i).map_or(0, |c| c.chars().count()))
+                (std::iter::once(&headers).chain(rows.iter().flatten()))
+                    .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
                     .max()
                     .unwrap_or(0)
             })
@@ -113,11 +133,11 @@ impl Grid {
             }
             line.trim_end().to_string()
         };
-        writeln!(out, "{}\n{rule}", line(&self.headers))?;
-        for row in &self.rows {
+        writeln!(out, "{}\n{rule}", line(&headers))?;
+        for row in &rows {
             match row {
-                Row::Rule => writeln!(out, "{rule}")?,
-                Row::Cells(cells) | Row::Total(cells) => writeln!(out, "{}", line(cells))?,
+                None => writeln!(out, "{rule}")?,
+                Some(cells) => writeln!(out, "{}", line(cells))?,
             }
         }
         Ok(())
@@ -150,7 +170,7 @@ impl Grid {
             let mut line = String::from("|");
             for (i, cell) in cells.iter().enumerate() {
                 let text = if self.markup {
-                    cell.replace('|', "\\|")
+                    printable(cell).replace('|', "\\|")
                 } else {
                     escape(cell)
                 };
@@ -166,7 +186,7 @@ impl Grid {
     }
 
     /// Writes an HTML table in a scrolling box, figures in cells of class `num`, the total row
-    /// of class `total`, every cell escaped.
+    /// of class `total`, every cell escaped; a [`Grid::wrapping`] table is of class `wrap`.
     pub fn write_html(&self, out: &mut dyn Write) -> io::Result<()> {
         let cells = |tag: &str, row: &[String]| -> String {
             (row.iter().zip(&self.align))
@@ -181,7 +201,8 @@ impl Grid {
         };
         write!(
             out,
-            "<div class=\"scroll\"><table><thead><tr>{}</tr></thead><tbody>",
+            "<div class=\"scroll\"><table{}><thead><tr>{}</tr></thead><tbody>",
+            if self.wrap { " class=\"wrap\"" } else { "" },
             cells("th", &self.headers)
         )?;
         for (row, total) in self.cells() {
@@ -246,6 +267,22 @@ mod tests {
              <tr><td>a_b</td><td class=\"num\">1,234</td></tr><tr><td>&lt;c&gt;</td><td class=\"num\">5</td></tr>\
              <tr class=\"total\"><td>total</td><td class=\"num\"></td></tr></tbody></table></div>\n"
         );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_before_columns_are_measured() {
+        let mut grid = Grid::new(&["name", "n"], 1);
+        grid.row(["a\u{1b}[2J".to_string(), "1".to_string()]);
+        grid.row(["line\nbreak".to_string(), "2".to_string()]);
+        let text = grid.to_text();
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert_eq!(
+            text,
+            "name         n\n--------------\na\\u{1b}[2J   1\nline\\nbreak  2\n"
+        );
+        let markdown = written(|g, o| g.write_markdown(o), &grid);
+        assert!(markdown.contains("| a\\\\u{1b}\\[2J | 1 |"), "{markdown}");
+        assert!(markdown.contains("| line\\\\nbreak | 2 |"), "{markdown}");
     }
 
     #[test]

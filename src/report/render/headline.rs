@@ -2,8 +2,8 @@
 //! "about 1.2 trillion tokens of text and 3.4 million images, counted with the Llama 3
 //! tokenizer", rounded by [`super::words`].
 
-use super::percent;
-use super::words::{count_rounded, count_words, counted, quantity_words};
+use super::words::{count_rounded, counted, quantity_words};
+use super::{percent, plural};
 use crate::report::Report;
 use crate::stats::Tally;
 
@@ -61,13 +61,14 @@ pub fn text_tokens(t: &Tally) -> (u64, Option<(u64, u64)>) {
 fn text_phrase(t: &Tally) -> String {
     match (text_tokens(t), &t.estimate) {
         ((point, Some((low, high))), Some(e)) => format!(
-            "an estimated {} tokens of text (rounded; {} interval {} to {})",
+            "an estimated {} {} of text (rounded; {} interval {} to {})",
             count_rounded(point),
+            plural(point, "token", "tokens"),
             percent(e.confidence * 100.0, Some(0)),
             count_rounded(low),
             count_rounded(high)
         ),
-        ((text, _), _) => format!("{} tokens of text", count_words(text)),
+        ((text, _), _) => format!("{} of text", counted(text, "token", "tokens")),
     }
 }
 
@@ -79,14 +80,23 @@ pub fn headline(report: &Report) -> String {
     if m.text.tokens > 0 || m.text.documents > 0 || t.estimate.is_some() {
         parts.push(text_phrase(t));
     }
+    // An estimate scales tokens and documents only: its media are the sample's.
+    let sample = if t.estimate.is_some() {
+        " in the sample"
+    } else {
+        ""
+    };
     if m.image.items > 0 {
-        parts.push(counted(m.image.items, "image", "images"));
+        let images = counted(m.image.items, "image", "images");
+        parts.push(format!("{images}{sample}"));
     }
     if m.audio.items > 0 {
-        parts.push(format!("{} of audio", hours_words(m.audio.seconds)));
+        let hours = hours_words(m.audio.seconds);
+        parts.push(format!("{hours} of audio{sample}"));
     }
     if m.video.items > 0 {
-        parts.push(format!("{} of video", hours_words(m.video.seconds)));
+        let hours = hours_words(m.video.seconds);
+        parts.push(format!("{hours} of video{sample}"));
     }
     if parts.is_empty() {
         parts.push("no tokens".into());
@@ -101,11 +111,15 @@ pub fn headline(report: &Report) -> String {
     );
     if media_tokens(t) > 0 {
         let all = match &t.estimate {
-            Some(e) => format!("an estimated {} (rounded)", count_rounded(e.tokens)),
-            None => count_words(t.counts.tokens),
+            Some(e) => format!(
+                "an estimated {} {} (rounded)",
+                count_rounded(e.tokens),
+                plural(e.tokens, "token", "tokens")
+            ),
+            None => counted(t.counts.tokens, "token", "tokens"),
         };
         sentence += &format!(
-            " ({all} tokens in all, images, sounds and videos turned into tokens by each source's token models)"
+            " ({all} in all, images, sounds and videos turned into tokens by each source's token models)"
         );
     }
     sentence + "."

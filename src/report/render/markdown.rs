@@ -5,6 +5,7 @@
 use super::counts::{self, Format};
 use super::{Render, Report, estimate_note, headline, modality, periods, processing, signals};
 use super::{tokenizer_line, words};
+use crate::display::printable;
 use std::io::{self, Write};
 
 /// Markdown tables with exact numbers.
@@ -49,16 +50,19 @@ impl Render for Markdown {
         )?;
         counts::distribution(report, Format::Markdown).write_markdown(out)?;
         signals::write_markdown(report, out)?;
-        time_frame(report, out)?;
-        writeln!(out, "### Processing\n")?;
+        // The sections after the sample's heading are the sample's too.
+        let sample = if estimated { " (the sample)" } else { "" };
+        time_frame(report, sample, out)?;
+        writeln!(out, "### Processing{sample}\n")?;
         processing::grid(report).write_markdown(out)
     }
 }
 
-/// The time frame: a sentence, the years, and how each source's records are dated.
-fn time_frame(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+/// The time frame (its heading ending in `suffix`): a sentence, the years, and how each
+/// source's records are dated.
+fn time_frame(report: &Report, suffix: &str, out: &mut dyn Write) -> io::Result<()> {
     let t = &report.totals.tally;
-    writeln!(out, "### Time frame\n")?;
+    writeln!(out, "### Time frame{suffix}\n")?;
     writeln!(out, "{}\n", periods::time_frame_sentence(t))?;
     if !periods::has_periods(t) {
         return Ok(());
@@ -67,10 +71,12 @@ fn time_frame(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     periods::sources(report).write_markdown(out)
 }
 
-/// `s` as literal Markdown text: table pipes, HTML and emphasis characters backslash-escaped.
+/// `s` as literal Markdown text on one line: control characters escaped by [`printable`]
+/// (a line break in a name cannot end a table row), then table pipes, HTML and emphasis
+/// characters backslash-escaped.
 pub(super) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in printable(s).chars() {
         if matches!(c, '\\' | '|' | '<' | '>' | '*' | '_' | '`' | '[' | ']') {
             out.push('\\');
         }

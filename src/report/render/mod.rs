@@ -21,7 +21,8 @@ mod table;
 pub mod words;
 
 pub use crate::display::{
-    hours, human_bytes, human_count, human_duration, percent, share, thousands,
+    count_noun, hours, human_bytes, human_count, human_duration, percent, plural, printable,
+    printable_lines, share, thousands,
 };
 
 use super::Report;
@@ -50,15 +51,31 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
-    /// The renderer of this format.
+    /// The renderer of this format. Every format but JSON (which escapes in its own way) is
+    /// written through [`printable_lines`]: no control character of a name reaches a terminal
+    /// raw.
     pub fn renderer(self) -> Box<dyn Render> {
         match self {
-            OutputFormat::Table => Box::new(table::Table),
+            OutputFormat::Table => Box::new(Printable(table::Table)),
             OutputFormat::Json => Box::new(json::Json),
-            OutputFormat::Markdown => Box::new(markdown::Markdown),
-            OutputFormat::EuSummary => Box::new(eu_summary::EuSummary),
-            OutputFormat::Html => Box::new(html::Html),
+            OutputFormat::Markdown => Box::new(Printable(markdown::Markdown)),
+            OutputFormat::EuSummary => Box::new(Printable(eu_summary::EuSummary)),
+            OutputFormat::Html => Box::new(Printable(html::Html)),
         }
+    }
+}
+
+/// A renderer whose output keeps its line breaks but has every other control character (and
+/// bidirectional formatting character) escaped by [`printable_lines`]: a file or source name
+/// cannot clear the screen or fake a line, whichever part of a format prints it.
+struct Printable<R>(R);
+
+impl<R: Render> Render for Printable<R> {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()> {
+        let mut written = Vec::new();
+        self.0.render(report, &mut written)?;
+        let text = String::from_utf8_lossy(&written);
+        out.write_all(printable_lines(&text).as_bytes())
     }
 }
 

@@ -4,7 +4,9 @@
 //! the HTML format has a table per modality and one per source with media (durations in hours).
 
 use super::grid::Grid;
-use super::{Report, hours, human_bytes, human_count, human_duration, share, thousands};
+use super::{
+    Report, count_noun, hours, human_bytes, human_count, human_duration, share, thousands,
+};
 use crate::stats::Tally;
 
 /// Whether the census counted any image, sound, video, unsupported item or WebDataset sample.
@@ -183,36 +185,36 @@ pub fn totals(report: &Report) -> Grid {
     };
     row(
         "Text",
-        format!("{} documents", thousands(m.text.documents)),
-        format!("{} UTF-8 bytes", thousands(m.text.bytes)),
+        count_noun(m.text.documents, "document", "documents"),
+        count_noun(m.text.bytes, "UTF-8 byte", "UTF-8 bytes"),
         Some(m.text.tokens),
     );
     row(
         "Images",
-        format!("{} images", thousands(m.image.items)),
-        format!("{} pixels", thousands(m.image.pixels)),
+        count_noun(m.image.items, "image", "images"),
+        count_noun(m.image.pixels, "pixel", "pixels"),
         Some(m.image.tokens),
     );
     row(
         "Audio",
-        format!("{} sounds", thousands(m.audio.items)),
+        count_noun(m.audio.items, "sound", "sounds"),
         format!("{} hours", hours(m.audio.seconds)),
         Some(m.audio.tokens),
     );
     row(
         "Video",
-        format!("{} videos", thousands(m.video.items)),
+        count_noun(m.video.items, "video", "videos"),
         format!(
-            "{} hours, {} sampled frames",
+            "{} hours, {}",
             hours(m.video.seconds),
-            thousands(m.video.frames)
+            count_noun(m.video.frames, "sampled frame", "sampled frames")
         ),
         Some(m.video.tokens),
     );
     row(
         "Unsupported",
-        format!("{} items", thousands(t.unsupported.items)),
-        format!("{} bytes", thousands(t.unsupported.bytes)),
+        count_noun(t.unsupported.items, "item", "items"),
+        count_noun(t.unsupported.bytes, "byte", "bytes"),
         None,
     );
     grid

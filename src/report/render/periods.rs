@@ -3,7 +3,7 @@
 //! report's `by_month`, `by_year`, `earliest_month`, `latest_month`, `undated` and `declared`.
 
 use super::grid::Grid;
-use super::{share, thousands};
+use super::{count_noun, plural, share, thousands};
 use crate::report::{Report, SourceReport};
 use crate::stats::{DocTokens, Tally, parse_month_key};
 
@@ -46,19 +46,21 @@ pub fn time_frame_sentence(t: &Tally) -> String {
     let text_tokens = t.by_modality.text.tokens;
     let mut out = match (&p.earliest_month, &p.latest_month) {
         (Some(first), Some(last)) => format!(
-            "Records were collected from {} up to {} ({} documents dated by a date field, {} documents of sources that declare their collection period).",
+            "Records were collected from {} up to {} ({} dated by a date field, {} of sources that declare their collection period).",
             month_name(first),
             month_name(last),
-            thousands(p.by_month.values().map(|d| d.documents).sum()),
-            thousands(p.declared.documents)
+            count_noun(p.by_month.values().map(|d| d.documents).sum(), "document", "documents"),
+            count_noun(p.declared.documents, "document", "documents")
         ),
         _ => "No record carries a date and no source declares a collection period: the census cannot tell when the data was collected.".into(),
     };
     if p.undated.documents > 0 && (p.earliest_month.is_some() || p.latest_month.is_some()) {
         out += &format!(
-            " {} documents ({} of text tokens) carry no usable date and are not covered by this period.",
-            thousands(p.undated.documents),
-            share(p.undated.tokens, text_tokens)
+            " {} ({} of text tokens) {} no usable date and {} not covered by this period.",
+            count_noun(p.undated.documents, "document", "documents"),
+            share(p.undated.tokens, text_tokens),
+            plural(p.undated.documents, "carries", "carry"),
+            plural(p.undated.documents, "is", "are")
         );
     }
     out

@@ -3,7 +3,7 @@
 //! records without a usable URL, each as an exact figure with what it means.
 
 use super::grid::Grid;
-use super::{human_bytes, thousands};
+use super::{count_noun, human_bytes, thousands};
 use crate::error::ErrorKind;
 use crate::report::Report;
 use std::collections::BTreeMap;
@@ -53,18 +53,15 @@ pub fn grid(report: &Report) -> Grid {
     ]);
     for (kind, (records, files)) in by_kind {
         let mut value = Vec::new();
-        let plural = |n: u64, one: &str, many: &str| {
-            format!("{} {}", thousands(n), if n == 1 { one } else { many })
-        };
         if records > 0 {
-            value.push(plural(
+            value.push(count_noun(
                 records,
                 "record (line or row)",
                 "records (lines or rows)",
             ));
         }
         if files > 0 {
-            value.push(plural(files, "file", "files"));
+            value.push(count_noun(files, "file", "files"));
         }
         grid.row([
             format!("errors: {kind}"),
@@ -77,9 +74,9 @@ pub fn grid(report: &Report) -> Grid {
         grid.row([
             "unsupported items".into(),
             format!(
-                "{} ({} bytes, {})",
+                "{} ({}, {})",
                 thousands(t.unsupported.items),
-                thousands(t.unsupported.bytes),
+                count_noun(t.unsupported.bytes, "byte", "bytes"),
                 human_bytes(t.unsupported.bytes)
             ),
             "media files and WebDataset members of formats no probe reads: counted, not measured, no tokens".into(),
@@ -89,9 +86,9 @@ pub fn grid(report: &Report) -> Grid {
         grid.row([
             "WebDataset metadata members".into(),
             format!(
-                "{} ({} bytes)",
+                "{} ({})",
                 thousands(t.webdataset.metadata_members),
-                thousands(t.webdataset.metadata_bytes)
+                count_noun(t.webdataset.metadata_bytes, "byte", "bytes")
             ),
             ".json, .cls and similar members: measured, not counted as text".into(),
         ]);

@@ -1,7 +1,7 @@
 //! The collection period and domain lines of the table format: per source and in total, the
 //! months covered, how much is undated or declared, and the largest domains.
 
-use super::{Report, human_count, share};
+use super::{Report, human_count, plural, share};
 use crate::stats::Tally;
 use std::io::{self, Write};
 
@@ -24,16 +24,21 @@ fn period_line(t: &Tally) -> String {
     };
     let mut parts = vec![span];
     if p.declared.documents > 0 {
+        let n = p.declared.documents;
         parts.push(format!(
-            "{} documents by declared period",
-            human_count(p.declared.documents)
+            "{} {} by declared period",
+            human_count(n),
+            plural(n, "document", "documents")
         ));
     }
     if p.undated.documents > 0 {
+        let (n, tokens) = (p.undated.documents, p.undated.tokens);
         parts.push(format!(
-            "{} documents ({} tokens) undated",
-            human_count(p.undated.documents),
-            human_count(p.undated.tokens)
+            "{} {} ({} {}) undated",
+            human_count(n),
+            plural(n, "document", "documents"),
+            human_count(tokens),
+            plural(tokens, "token", "tokens")
         ));
     }
     parts.join("; ")

@@ -4,7 +4,7 @@
 //! sentences that the disclosure formats' processing section quotes.
 
 use super::grid::Grid;
-use super::{Report, human_count, percent, thousands};
+use super::{Report, count_noun, human_count, percent, plural, thousands};
 use crate::display::ratio;
 use crate::stats::Tally;
 use crate::stats::signals::{LangReport, PiiCount};
@@ -213,8 +213,8 @@ pub fn language_summary(report: &Report) -> Option<String> {
     if !rest.is_empty() {
         let other: u64 = rest.iter().map(|c| c.tokens).sum();
         parts.push(format!(
-            "{} other languages {}",
-            rest.len(),
+            "{} {}",
+            count_noun(rest.len() as u64, "other language", "other languages"),
             part(other, tokens)
         ));
     }
@@ -296,15 +296,17 @@ pub fn findings(report: &Report) -> Vec<Finding> {
             figure: "duplicate documents (exact copies)",
             value: format!("{}{value}", thousands(d.duplicate_documents)),
             sentence: format!(
-                "{} of {} text documents ({}) repeat an earlier document exactly ({}); removing them would leave {} of the {} text tokens. After normalization (Unicode NFC, lowercase, whitespace collapsed), {} documents ({}) are duplicates, leaving {} of the tokens.",
+                "{} of {} ({}) {} an earlier document exactly ({}); removing them would leave {} of the {}. After normalization (Unicode NFC, lowercase, whitespace collapsed), {} ({}) {}, leaving {} of the tokens.",
                 thousands(d.duplicate_documents),
-                thousands(docs),
+                count_noun(docs, "text document", "text documents"),
                 part(d.duplicate_documents, docs),
+                plural(d.duplicate_documents, "repeats", "repeat"),
                 how,
                 ratio(d.remaining_token_share),
-                thousands(tokens),
-                thousands(d.normalized_duplicate_documents),
+                count_noun(tokens, "text token", "text tokens"),
+                count_noun(d.normalized_duplicate_documents, "document", "documents"),
                 part(d.normalized_duplicate_documents, docs),
+                plural(d.normalized_duplicate_documents, "is a duplicate", "are duplicates"),
                 ratio(d.normalized_remaining_token_share),
             ),
         });
@@ -315,12 +317,13 @@ pub fn findings(report: &Report) -> Vec<Finding> {
             figure: "documents with personal data",
             value: thousands(p.any_documents),
             sentence: format!(
-                "{} of {} text documents ({}) contain at least one e-mail address, phone number, IP address, payment card number or IBAN by the stated patterns: e-mail {} documents ({} matches), phone {} ({}), IP {} ({}), payment card {} ({}), IBAN {} ({}).",
+                "{} of {} ({}) {} at least one e-mail address, phone number, IP address, payment card number or IBAN by the stated patterns: e-mail {} ({}), phone {} ({}), IP {} ({}), payment card {} ({}), IBAN {} ({}).",
                 thousands(p.any_documents),
-                thousands(docs),
+                count_noun(docs, "text document", "text documents"),
                 part(p.any_documents, docs),
-                thousands(p.email.documents),
-                thousands(p.email.matches),
+                plural(p.any_documents, "contains", "contain"),
+                count_noun(p.email.documents, "document", "documents"),
+                count_noun(p.email.matches, "match", "matches"),
                 thousands(p.phone.documents),
                 thousands(p.phone.matches),
                 thousands(p.ip.documents),
@@ -340,9 +343,10 @@ pub fn findings(report: &Report) -> Vec<Finding> {
             figure: "largest language by tokens",
             value: largest.map_or("-".into(), |c| format!("{} {}", c.language, part(c.tokens, tokens))),
             sentence: format!(
-                "By share of text tokens: {top}; other languages {other}; {} documents ({} of tokens) have too few letters to tell (fewer than {} in their first {} bytes; {}).",
-                thousands(l.unknown.documents),
+                "By share of text tokens: {top}; other languages {other}; {} ({} of tokens) {} too few letters to tell (fewer than {} in their first {} bytes; {}).",
+                count_noun(l.unknown.documents, "document", "documents"),
                 part(l.unknown.tokens, tokens),
+                plural(l.unknown.documents, "has", "have"),
                 crate::signals::lang::MIN_LETTERS,
                 l.prefix_bytes,
                 l.detector
@@ -355,9 +359,10 @@ pub fn findings(report: &Report) -> Vec<Finding> {
             figure: "low-quality documents",
             value: thousands(q.flagged.documents),
             sentence: format!(
-                "{} text documents ({} of tokens) are flagged as low quality: {} empty, {} with fewer than {} words, {} with letters under {} of their characters, {} with over {} repeated lines.",
-                thousands(q.flagged.documents),
+                "{} ({} of tokens) {} flagged as low quality: {} empty, {} with fewer than {} words, {} with letters under {} of their characters, {} with over {} repeated lines.",
+                count_noun(q.flagged.documents, "text document", "text documents"),
                 part(q.flagged.tokens, tokens),
+                plural(q.flagged.documents, "is", "are"),
                 thousands(q.empty.documents),
                 thousands(q.very_short.documents),
                 q.thresholds.min_words,

@@ -1,6 +1,6 @@
 //! The table format: aligned columns with human-readable numbers, for a terminal.
 
-use super::{Render, Report, counts, modality, signals, tokenizer_line};
+use super::{Render, Report, count_noun, counts, modality, signals, tokenizer_line};
 use std::io::{self, Write};
 
 /// An aligned plain-text table.
@@ -36,7 +36,8 @@ impl Render for Table {
             super::provenance::write_lines(report, out)?;
         }
         if !report.errors.is_empty() {
-            writeln!(out, "\n{} input errors:", report.errors.len())?;
+            let n = report.errors.len() as u64;
+            writeln!(out, "\n{}:", count_noun(n, "input error", "input errors"))?;
             for e in report.errors.iter().take(ERRORS_SHOWN) {
                 writeln!(out, "  {e}")?;
             }

@@ -1,8 +1,10 @@
 //! Helpers for the integration tests: run the binary from the project root, read JSON reports
 //! and the oracle's expected counts; the disclosure fixture's builder.
 
+pub mod browser;
 pub mod report_fixture;
 pub mod report_specs;
+pub mod s3;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -91,9 +93,53 @@ pub fn count_json_in(dir: &Path, args: &[&str], expected_code: i32) -> Value {
     r.json()
 }
 
-/// The report without its `run` section (threads, reading mode, time), which may differ.
+/// The first of `names` found on PATH, or `None` after saying loudly on stderr that `skipped`
+/// (a failure instead when the variable `require.0` is `1`; `require.1` says how to install it).
+pub fn tool_or_skip(names: &[&str], require: (&str, &str), skipped: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .flat_map(|dir| names.iter().map(move |name| dir.join(name)))
+            .find(|candidate| candidate.is_file())
+    });
+    let (variable, install) = require;
+    if found.is_none() {
+        let required = std::env::var(variable).as_deref() == Ok("1");
+        assert!(
+            !required,
+            "{variable}=1 but no {} on PATH ({install})",
+            names[0]
+        );
+        // Straight to stderr, past the test harness's capture: a skip must be seen.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n*** SKIPPED: {skipped}: no `{}` on PATH ({install}; set {variable}=1 to make this a failure) ***\n",
+            names[0]
+        );
+    }
+    found
+}
+
+/// `report` with its integrity digest computed anew: a report a test built or edited, sealed as
+/// `count` seals what it writes (so that `report` and `merge` take it).
+pub fn sealed(mut report: Value) -> Value {
+    let integrity = tokencensus::report::integrity::Integrity::of_json(&report);
+    report["integrity"] = serde_json::to_value(integrity).unwrap();
+    report
+}
+
+/// The exit status `report` and `merge` give a report: 1 when it lists input errors, else 0.
+pub fn status_of(report: &Value) -> i32 {
+    i32::from(report["errors"].as_array().is_some_and(|e| !e.is_empty()))
+}
+
+/// The report without its `run` section (threads, reading mode, time, and whether it is a
+/// shard, a merge or an estimate), which may differ, and without the integrity digest, which
+/// covers part of `run` (a merge's digest is not a single count's).
 pub fn census_only(mut report: Value) -> Value {
-    report.as_object_mut().unwrap().remove("run");
+    let members = report.as_object_mut().unwrap();
+    members.remove("run");
+    members.remove("integrity");
     report
 }
 

@@ -323,7 +323,7 @@ pub fn build() -> Value {
             category
         })
         .collect();
-    json!({
+    super::sealed(json!({
         "schema_version": 1,
         "tool": { "name": "tokencensus", "version": "0.1.0" },
         "tokenizer": {
@@ -339,5 +339,5 @@ pub fn build() -> Value {
         "errors": errors,
         "run": { "threads": 64, "mmap": true, "elapsed_seconds": 5_412.5, "shard": null,
                  "merged_parts": 32, "resumed_files": null }
-    })
+    }))
 }

@@ -154,10 +154,11 @@ pub fn columns(
     let height = TOP + PLOT + BOTTOM;
     let top = nice_ceiling(bars.iter().map(|b| b.value).max().unwrap_or(0).max(1));
     let mut svg = open(id, (width, height), marks(bars), description);
+    // The unit starts at the chart's left edge, above the axis labels: a long unit
+    // ("documents") would be cut if it ended at the axis.
     let _ = write!(
         svg,
-        "<text x=\"{}\" y=\"12\" text-anchor=\"end\" class=\"axis\">{}</text>",
-        LEFT - 6.0,
+        "<text x=\"0\" y=\"12\" class=\"axis\">{}</text>",
         esc(unit)
     );
     for fraction in [0.0, 0.5, 1.0] {

@@ -2,15 +2,19 @@
 //! any network or file) with the headline in words, charts (tokens by source and by category,
 //! modality share, the tokens-per-document histogram, tokens per month) and the exact tables.
 //! A six-line inline script records each chart's drawn size for the layout test; the page is
-//! complete without it. All text from the report is escaped.
+//! complete without it. All text from the report is escaped. For an estimate, the title and
+//! the source and category bars are the estimates, and every chart or table of the sample's
+//! own figures says so in its caption.
 
 mod charts;
 mod series;
 mod tables;
 
-use super::words::{self, count_words};
-use super::{Render, Report, estimate_note, headline, thousands, tokenizer_line};
-use crate::stats::Category;
+use super::words::{self, counted};
+use super::{
+    Render, Report, count_noun, estimate_note, headline, plural, thousands, tokenizer_line,
+};
+use crate::stats::{Category, Tally};
 use charts::Bar;
 use std::io::{self, Write};
 
@@ -57,32 +61,53 @@ fn category_color(c: Category) -> &'static str {
 /// Most bars of the source chart; smaller sources are summed into one bar.
 const MAX_SOURCE_BARS: usize = 20;
 
-fn tokens_title(name: &str, tokens: u64) -> String {
-    format!("{name}: {} tokens", thousands(tokens))
+/// The tokens a bar of `t` draws: its estimate for an estimate's report, else its count.
+fn bar_tokens(t: &Tally) -> u64 {
+    t.estimate.as_ref().map_or(t.counts.tokens, |e| e.tokens)
+}
+
+/// A bar's tooltip: `name: 1,234 tokens`, or for an estimate `name: an estimated 1,234 tokens
+/// (95% interval 1,100 to 1,400)`.
+fn tokens_title(name: &str, t: &Tally) -> String {
+    let tokens = count_noun(bar_tokens(t), "token", "tokens");
+    match &t.estimate {
+        Some(e) => format!(
+            "{name}: an estimated {tokens} ({} interval {} to {})",
+            estimate_note::confidence(e),
+            thousands(e.low),
+            thousands(e.high)
+        ),
+        None => format!("{name}: {tokens}"),
+    }
 }
 
 fn source_chart(report: &Report) -> String {
     let mut sources: Vec<_> = report.sources.iter().collect();
-    sources.sort_by_key(|s| std::cmp::Reverse(s.tally.counts.tokens));
+    sources.sort_by_key(|s| std::cmp::Reverse(bar_tokens(&s.tally)));
     let mut bars: Vec<Bar> = sources
         .iter()
         .take(MAX_SOURCE_BARS)
         .map(|s| Bar {
             label: s.name.clone(),
-            value: s.tally.counts.tokens,
+            value: bar_tokens(&s.tally),
             color: category_color(s.category),
-            title: tokens_title(
-                &format!("{} ({})", s.name, s.category.name()),
-                s.tally.counts.tokens,
-            ),
+            title: tokens_title(&format!("{} ({})", s.name, s.category.name()), &s.tally),
         })
         .collect();
     if sources.len() > MAX_SOURCE_BARS {
         let rest = &sources[MAX_SOURCE_BARS..];
-        let tokens = rest.iter().map(|s| s.tally.counts.tokens).sum();
-        let label = format!("{} other sources", rest.len());
+        let tokens = rest.iter().map(|s| bar_tokens(&s.tally)).sum();
+        let label = count_noun(rest.len() as u64, "other source", "other sources");
+        let estimated = if estimate_note::is_estimate(report) {
+            "an estimated "
+        } else {
+            ""
+        };
         bars.push(Bar {
-            title: tokens_title(&label, tokens),
+            title: format!(
+                "{label}: {estimated}{}",
+                count_noun(tokens, "token", "tokens")
+            ),
             label,
             value: tokens,
             color: "#bab0ac",
@@ -97,9 +122,9 @@ fn category_chart(report: &Report) -> String {
         .iter()
         .map(|c| Bar {
             label: c.category.name().into(),
-            value: c.tally.counts.tokens,
+            value: bar_tokens(&c.tally),
             color: category_color(c.category),
-            title: tokens_title(c.category.name(), c.tally.counts.tokens),
+            title: tokens_title(c.category.name(), &c.tally),
         })
         .collect();
     charts::horizontal_bars("chart-categories", "Tokens by category", &bars)
@@ -107,6 +132,11 @@ fn category_chart(report: &Report) -> String {
 
 fn modality_chart(report: &Report) -> String {
     let m = &report.totals.tally.by_modality;
+    let sample = if estimate_note::is_estimate(report) {
+        " in the sample"
+    } else {
+        ""
+    };
     let parts: Vec<Bar> = [
         ("Text", m.text.tokens, "#4e79a7"),
         ("Images", m.image.tokens, "#f28e2b"),
@@ -118,7 +148,7 @@ fn modality_chart(report: &Report) -> String {
         label: label.into(),
         value,
         color,
-        title: format!("{} tokens", thousands(value)),
+        title: format!("{}{sample}", count_noun(value, "token", "tokens")),
     })
     .collect();
     charts::stacked_share("chart-modalities", "Share of tokens by modality", &parts)
@@ -137,10 +167,12 @@ fn histogram_chart(report: &Report) -> (String, Vec<String>) {
             value: documents,
             color: "#4e79a7",
             title: format!(
-                "{} to {} tokens: {} documents",
-                thousands(from),
-                thousands(to.saturating_sub(1)),
-                thousands(documents)
+                "{}: {}",
+                match to.saturating_sub(1) {
+                    last if last <= from => count_noun(from, "token", "tokens"),
+                    last => format!("{} to {} tokens", thousands(from), thousands(last)),
+                },
+                count_noun(documents, "document", "documents")
             ),
         })
         .collect();
@@ -167,10 +199,10 @@ fn month_chart(report: &Report) -> String {
             value: d.tokens,
             color: "#59a14f",
             title: format!(
-                "{}: {} tokens in {} documents",
+                "{}: {} in {}",
                 super::periods::month_name(key),
-                thousands(d.tokens),
-                thousands(d.documents)
+                count_noun(d.tokens, "token", "tokens"),
+                count_noun(d.documents, "document", "documents")
             ),
         })
         .collect();
@@ -200,26 +232,46 @@ fn figure(out: &mut dyn Write, caption: &str, svg: &str, note: &str, wide: bool)
 }
 
 fn charts_section(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let rounded =
-        "Labels rounded to two significant figures; hover for exact figures, or see the tables.";
+    let estimated = estimate_note::is_estimate(report);
+    let rounded = if estimated {
+        "Bars: the estimates for the corpus. Labels rounded to two significant figures; hover for the exact estimate and its interval, or see the estimates table."
+    } else {
+        "Labels rounded to two significant figures; hover for exact figures, or see the tables."
+    };
+    // The caption of a chart of the sample's own figures.
+    let sample = |caption: &str| {
+        if estimated {
+            format!("{caption} (the sample, not the corpus)")
+        } else {
+            caption.to_string()
+        }
+    };
     writeln!(out, "<section class=\"charts\">")?;
     figure(
         out,
-        "Tokens by source",
+        if estimated {
+            "Estimated tokens by source"
+        } else {
+            "Tokens by source"
+        },
         &source_chart(report),
         &format!("Colour: category. {rounded}"),
         false,
     )?;
     figure(
         out,
-        "Tokens by category",
+        if estimated {
+            "Estimated tokens by category"
+        } else {
+            "Tokens by category"
+        },
         &category_chart(report),
         rounded,
         false,
     )?;
     figure(
         out,
-        "Share of tokens by modality",
+        &sample("Share of tokens by modality"),
         &modality_chart(report),
         "Images, sounds and videos become tokens under each source's token models.",
         false,
@@ -232,20 +284,24 @@ fn charts_section(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if svg.is_empty() {
         note = "No text document was counted.".into();
     }
-    figure(out, "Tokens per text document", &svg, &note, false)?;
+    figure(out, &sample("Tokens per text document"), &svg, &note, false)?;
     let t = &report.totals.tally;
     let month_note = if t.periods.by_month.is_empty() {
         "No record carries a date (sources with a declared collection period have no per-record month).".to_string()
     } else {
         format!(
-            "Dated records only: {} undated documents and {} documents of declared periods are not drawn. {rounded}",
-            thousands(t.periods.undated.documents),
-            thousands(t.periods.declared.documents)
+            "Dated records only: {} and {} of declared periods are not drawn. Labels rounded to two significant figures; hover for exact figures, or see the tables.",
+            count_noun(
+                t.periods.undated.documents,
+                "undated document",
+                "undated documents"
+            ),
+            count_noun(t.periods.declared.documents, "document", "documents")
         )
     };
     figure(
         out,
-        "Tokens per month",
+        &sample("Tokens per month"),
         &month_chart(report),
         &month_note,
         true,
@@ -264,14 +320,26 @@ impl Render for Html {
             out,
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         )?;
+        let t = &report.totals.tally;
+        let (kind, tokens) = match &t.estimate {
+            Some(e) => (
+                "estimate",
+                format!(
+                    "an estimated {} {}",
+                    words::count_rounded(e.tokens),
+                    plural(e.tokens, "token", "tokens")
+                ),
+            ),
+            None => ("census", counted(t.counts.tokens, "token", "tokens")),
+        };
         writeln!(
             out,
-            "<title>Training data census: {} tokens ({} tokenizer)</title>",
-            esc(&count_words(report.totals.tally.counts.tokens)),
+            "<title>Training data {kind}: {} ({} tokenizer)</title>",
+            esc(&tokens),
             esc(&name)
         )?;
         writeln!(out, "<style>\n{STYLE}</style>\n</head>\n<body>\n<main>")?;
-        writeln!(out, "<header><h1>Training data: token census</h1>")?;
+        writeln!(out, "<header><h1>Training data: token {kind}</h1>")?;
         if let Some(partial) = super::partial_line(report) {
             writeln!(out, "<p class=\"warning\">{}</p>", esc(&partial))?;
         }

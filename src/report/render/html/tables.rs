@@ -6,16 +6,30 @@ use super::esc;
 use crate::report::Report;
 use crate::report::render::counts::{self, Format};
 use crate::report::render::grid::Grid;
-use crate::report::render::{estimate_note, modality, periods, processing, share, thousands};
+use crate::report::render::{
+    count_noun, estimate_note, modality, periods, processing, share, thousands,
+};
 use std::io::{self, Write};
 
 /// How many input errors the page lists before pointing to the JSON report.
 const ERRORS_SHOWN: usize = 20;
 
+/// A section heading; for an estimate, the tables under it count the sample and it says so.
+fn heading(report: &Report, title: &str) -> String {
+    if estimate_note::is_estimate(report) {
+        format!(
+            "<h2>{} (the sample, counted exactly: not the corpus)</h2>",
+            esc(title)
+        )
+    } else {
+        format!("<h2>{}</h2>", esc(title))
+    }
+}
+
 fn sources_and_categories(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "<section><h2>Sources</h2>")?;
+    writeln!(out, "<section>{}", heading(report, "Sources"))?;
     counts::sources(report, Format::Html).write_html(out)?;
-    writeln!(out, "<h2>Categories</h2>")?;
+    writeln!(out, "{}", heading(report, "Categories"))?;
     counts::categories(report, Format::Html).write_html(out)?;
     writeln!(out, "</section>")
 }
@@ -23,7 +37,8 @@ fn sources_and_categories(report: &Report, out: &mut dyn Write) -> io::Result<()
 fn modalities(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "<section><h2>Modalities</h2><p class=\"note\">Images, sounds and videos are measured from their headers and become tokens under each source's token models (stated in the JSON report); unsupported items are counted, not measured.</p>"
+        "<section>{}<p class=\"note\">Images, sounds and videos are measured from their headers and become tokens under each source's token models (stated in the JSON report); unsupported items are counted, not measured.</p>",
+        heading(report, "Modalities")
     )?;
     modality::totals(report).write_html(out)?;
     if let Some(grid) = modality::media_sources(report) {
@@ -35,7 +50,8 @@ fn modalities(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn distribution(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "<section><h2>Tokens per text document</h2><p class=\"note\">p50, p90 and p99 within 0.1%; min, mean and max exact.</p>"
+        "<section>{}<p class=\"note\">p50, p90 and p99 within 0.1%; min, mean and max exact.</p>",
+        heading(report, "Tokens per text document")
     )?;
     counts::distribution(report, Format::Html).write_html(out)?;
     writeln!(out, "</section>")
@@ -45,7 +61,8 @@ fn time_frame(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let t = &report.totals.tally;
     writeln!(
         out,
-        "<section><h2>Time frame</h2><p>{}</p>",
+        "<section>{}<p>{}</p>",
+        heading(report, "Time frame"),
         esc(&periods::time_frame_sentence(t))
     )?;
     if periods::has_periods(t) {
@@ -80,7 +97,7 @@ fn domains(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     let o = &d.domains_other;
     row(
-        format!("{} other domains", thousands(o.domains)),
+        count_noun(o.domains, "other domain", "other domains"),
         o.documents,
         o.tokens,
     );
@@ -93,7 +110,8 @@ fn domains(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     };
     writeln!(
         out,
-        "<section><h2>Web domains</h2><p class=\"note\">Registered domains of the records' URLs, largest by tokens, over all sources.{exact}</p>"
+        "<section>{}<p class=\"note\">Registered domains of the records' URLs, largest by tokens, over all sources.{exact}</p>",
+        heading(report, "Web domains")
     )?;
     grid.write_html(out)?;
     writeln!(out, "</section>")
@@ -104,7 +122,7 @@ fn estimates(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         return Ok(());
     }
     writeln!(out, "<section><h2>Estimates</h2>")?;
-    estimate_note::grid(report).write_html(out)?;
+    estimate_note::grid(report).wrapping().write_html(out)?;
     writeln!(out, "</section>")
 }
 
@@ -123,7 +141,7 @@ fn errors(report: &Report) -> Grid {
 }
 
 fn processing_and_errors(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "<section><h2>Processing</h2>")?;
+    writeln!(out, "<section>{}", heading(report, "Processing"))?;
     processing::grid(report).write_html(out)?;
     if !report.errors.is_empty() {
         let more = report.errors.len().saturating_sub(ERRORS_SHOWN);

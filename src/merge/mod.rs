@@ -4,9 +4,11 @@
 //! settings or splits, and missing or repeated shards, are refused. The merged report equals
 //! the report of a single count of the whole corpus, except for `run`.
 
+use crate::display::plural;
 use crate::error::{FatalError, sort_errors};
+use crate::memory::MemoryCensus;
 use crate::plan::Source;
-use crate::report::{Report, RunInfo, SCHEMA_VERSION, SourceReport, build_report};
+use crate::report::{Report, RunInfo, SCHEMA_VERSION, ShardRun, SourceReport, build_report};
 use crate::stats::{SourceStats, parse_month_key};
 
 /// The most shards a merge accepts (a bound on the memory a damaged part can ask for).
@@ -21,11 +23,32 @@ pub struct Part {
 }
 
 /// Merges the reports of every shard of one sharded count.
+///
+/// Reports fed from memory (`run.from_memory`: Python tallies, datatrove ranks) merge with each
+/// other only: by source name (each part lists the sources it saw), and as shards only when
+/// they say they are (then every shard must be there once).
 pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
     let first = parts
         .first()
         .ok_or_else(|| FatalError::Merge("no reports given".into()))?;
-    check_parts(parts)?;
+    let memory = first.report.run.from_memory;
+    if let Some(other) = parts.iter().find(|p| p.report.run.from_memory != memory) {
+        let fed = |part: &Part| match part.report.run.from_memory {
+            true => "fed from memory",
+            false => "a count of files",
+        };
+        return Err(FatalError::Merge(format!(
+            "{} is {} and {} is {}: they are parts of different counts",
+            first.name,
+            fed(first),
+            other.name,
+            fed(other)
+        )));
+    }
+    check_parts(parts, memory)?;
+    if memory {
+        return merge_memory_parts(parts);
+    }
     let mut sources = vec![SourceStats::default(); first.report.sources.len()];
     let mut errors = Vec::new();
     for part in parts {
@@ -63,7 +86,9 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
         shard: None,
         merged_parts: Some(parts.len() as u32),
         resumed_files: None,
+        plan_seconds: None,
         estimate: None,
+        from_memory: false,
         notes: {
             let mut notes: Vec<String> = parts
                 .iter()
@@ -83,8 +108,32 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
     ))
 }
 
-/// Refuses parts that do not form exactly one complete split of one count.
-fn check_parts(parts: &[Part]) -> Result<(), FatalError> {
+/// Merges reports fed from memory, checked by [`check_parts`], source by source.
+fn merge_memory_parts(parts: &[Part]) -> Result<Report, FatalError> {
+    let mut merged: Option<MemoryCensus> = None;
+    for part in parts {
+        let census = MemoryCensus::from_report(&part.report)
+            .map_err(|e| FatalError::Merge(format!("{}: {e}", part.name)))?;
+        match &mut merged {
+            Some(merged) => merged
+                .merge(&census)
+                .map_err(|e| FatalError::Merge(format!("{}: {e}", part.name)))?,
+            None => merged = Some(census),
+        }
+    }
+    let mut report = merged.expect("at least one part").to_report();
+    report.settings = parts[0].report.settings.clone();
+    report.run.merged_parts = Some(parts.len() as u32);
+    report.run.elapsed_seconds = parts
+        .iter()
+        .map(|p| p.report.run.elapsed_seconds)
+        .fold(0.0, f64::max);
+    Ok(report)
+}
+
+/// Refuses parts that do not form exactly one complete split of one count (`memory`: parts
+/// fed from memory, which may list different sources and need not be shards).
+fn check_parts(parts: &[Part], memory: bool) -> Result<(), FatalError> {
     let refuse = |message: String| Err(FatalError::Merge(message));
     if let Some(estimate) = parts.iter().find(|p| p.report.run.estimate.is_some()) {
         return refuse(format!(
@@ -93,13 +142,24 @@ fn check_parts(parts: &[Part]) -> Result<(), FatalError> {
         ));
     }
     let first = &parts[0];
-    let shard_of = |part: &Part| {
-        part.report.run.shard.clone().ok_or_else(|| {
-            FatalError::Merge(format!(
-                "{} is not a shard report (count it with --shard I/N, or under a job array)",
-                part.name
-            ))
-        })
+    // Tallies fed from memory need not be shards; then none is.
+    let sharded = !memory || first.report.run.shard.is_some();
+    let shard_of = |part: &Part| match (&part.report.run.shard, sharded) {
+        (Some(shard), true) => Ok(shard.clone()),
+        (None, false) => Ok(ShardRun {
+            index: 0,
+            count: 1,
+            plan_sha256: String::new(),
+            origin: String::new(),
+        }),
+        (Some(_), false) => Err(FatalError::Merge(format!(
+            "{} is a shard and {} is not: they are parts of different counts",
+            part.name, first.name
+        ))),
+        (None, true) => Err(FatalError::Merge(format!(
+            "{} is not a shard report (count it with --shard I/N, or under a job array)",
+            part.name
+        ))),
     };
     let expected = shard_of(first)?;
     if expected.count == 0 || expected.count > MAX_SHARDS {
@@ -135,7 +195,7 @@ fn check_parts(parts: &[Part]) -> Result<(), FatalError> {
         if shard.count != expected.count || shard.plan_sha256 != expected.plan_sha256 {
             return differs("shard plan (inputs, sources or number of shards)");
         }
-        if !same_sources(&r.sources, &f.sources) {
+        if !memory && !same_sources(&r.sources, &f.sources) {
             return differs("sources");
         }
         if shard.index >= shard.count {
@@ -148,7 +208,7 @@ fn check_parts(parts: &[Part]) -> Result<(), FatalError> {
             return differs("program version");
         }
         match &mut seen[shard.index as usize] {
-            Some(other) => {
+            Some(other) if sharded => {
                 return refuse(format!(
                     "shard {}/{} is given twice: {other} and {}",
                     shard.index, shard.count, part.name
@@ -157,19 +217,35 @@ fn check_parts(parts: &[Part]) -> Result<(), FatalError> {
             slot => *slot = Some(&part.name),
         }
     }
-    let missing: Vec<String> = (0..expected.count)
+    let missing: Vec<u32> = (0..expected.count)
         .filter(|&i| seen[i as usize].is_none())
-        .map(|i| i.to_string())
         .collect();
     if !missing.is_empty() {
-        return refuse(format!(
-            "shard{} {} of {} missing",
-            if missing.len() == 1 { " is" } else { "s are" },
-            missing.join(", "),
-            expected.count
-        ));
+        return refuse(missing_shards(&missing, expected.count));
     }
     Ok(())
+}
+
+/// Most missing shards a message lists by number.
+const MISSING_LISTED: usize = 10;
+
+/// `1 of the 2 shards is missing: shard 1 (...)`, the first few missing shards by number.
+fn missing_shards(missing: &[u32], count: u32) -> String {
+    let mut listed: Vec<String> = (missing.iter().take(MISSING_LISTED))
+        .map(u32::to_string)
+        .collect();
+    if missing.len() > MISSING_LISTED {
+        listed.push(format!("and {} more", missing.len() - MISSING_LISTED));
+    }
+    let n = missing.len() as u64;
+    format!(
+        "{n} of the {count} {} {} missing: {} {} (give the part of every shard, 0 to {})",
+        plural(u64::from(count), "shard", "shards"),
+        plural(n, "is", "are"),
+        plural(n, "shard", "shards"),
+        listed.join(", "),
+        count - 1
+    )
 }
 
 fn same_sources(a: &[SourceReport], b: &[SourceReport]) -> bool {
@@ -181,3 +257,6 @@ fn same_sources(a: &[SourceReport], b: &[SourceReport]) -> bool {
                     == (&y.date_field, &y.url_field, &y.collected)
         })
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,157 @@
+//! Issue 17: the Python package. Builds the wheel of `bindings/python` with maturin into a
+//! private virtual environment under `target/python/` and runs its pytest suite
+//! (`bindings/python/tests`: counts against the Python `tokenizers` reference, `count` and
+//! `render` against this binary, tallies, the datatrove step and the Ray example).
+//!
+//! The environment gets `bindings/python/tests/requirements.txt` (maturin, pytest, hypothesis,
+//! tokenizers 0.23.3, Ray, datatrove) from PyPI once; later runs reuse it and rebuild only what
+//! changed (the bindings keep their Cargo build in `target/python/cargo`). Without `python3`
+//! or a network the test says why and passes, unless `TOKENCENSUS_REQUIRE_PYTHON=1` (set by
+//! `.ci/run`), in which case it fails. `TOKENCENSUS_PYTEST_ARGS` adds pytest arguments (`-k
+//! tally`, `-x`).
+
+use crate::common::root;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Installing the requirements the first time, building the wheel and running pytest must
+/// each finish within this.
+const STEP_LIMIT: Duration = Duration::from_secs(40 * 60);
+
+fn required() -> bool {
+    std::env::var("TOKENCENSUS_REQUIRE_PYTHON").is_ok_and(|v| v == "1")
+}
+
+/// Fails when required, else prints why the test does not run.
+fn skip(reason: &str) {
+    assert!(
+        !required(),
+        "TOKENCENSUS_REQUIRE_PYTHON=1 but {reason} (.ci/run installs what is needed)"
+    );
+    eprintln!("python:: skipped: {reason} (set TOKENCENSUS_REQUIRE_PYTHON=1 to require it)");
+}
+
+/// Waits for `child` at most `limit`, then kills it; whether it exited with status 0.
+fn wait_bounded(mut child: Child, what: &str, limit: Duration) -> bool {
+    let started = Instant::now();
+    loop {
+        match child.try_wait().expect("wait for a child") {
+            Some(status) => return status.success(),
+            None if started.elapsed() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{what} took longer than {limit:?} and was stopped");
+            }
+            None => std::thread::sleep(Duration::from_millis(200)),
+        }
+    }
+}
+
+/// Runs `cmd` (its output goes to this test's output), bounded in time.
+fn run(cmd: &mut Command, what: &str) -> bool {
+    eprintln!("python:: {what}: {cmd:?}");
+    let child = cmd
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
+    wait_bounded(child, what, STEP_LIMIT)
+}
+
+/// `python -m pip install ARGS`, quietly, bounded in time.
+fn pip_install(python: &Path, args: &[&std::ffi::OsStr], what: &str) -> bool {
+    let mut cmd = Command::new(python);
+    cmd.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ]);
+    run(cmd.args(args), what)
+}
+
+/// The private environment under `target/python/venv`, created and provisioned when its
+/// requirements changed; `None` (after [`skip`]) when that is impossible here.
+fn environment(dir: &Path) -> Option<PathBuf> {
+    let venv = dir.join("venv");
+    let python = venv.join("bin/python");
+    if !python.is_file() {
+        let made = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            skip("python3 -m venv failed (no python3 with venv here)");
+            return None;
+        }
+    }
+    let requirements = root().join("bindings/python/tests/requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements).expect("requirements.txt");
+    let stamp = venv.join("tokencensus-requirements.txt");
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+        let installed = pip_install(
+            &python,
+            &["-r".as_ref(), requirements.as_os_str()],
+            "pip install -r bindings/python/tests/requirements.txt",
+        );
+        if !installed {
+            skip("pip could not install the test requirements (no network to PyPI?)");
+            return None;
+        }
+        std::fs::write(&stamp, wanted).unwrap();
+    }
+    Some(python)
+}
+
+#[test]
+fn the_python_package_passes_its_pytest_suite() {
+    let dir = root().join("target/python");
+    std::fs::create_dir_all(&dir).unwrap();
+    let Some(python) = environment(&dir) else {
+        return;
+    };
+    let wheels = dir.join("wheels");
+    let _ = std::fs::remove_dir_all(&wheels);
+    let built = run(
+        Command::new(python.with_file_name("maturin"))
+            .args(["build", "--release", "--quiet", "--manifest-path"])
+            .arg(root().join("bindings/python/Cargo.toml"))
+            .arg("--out")
+            .arg(&wheels)
+            .arg("--interpreter")
+            .arg(&python)
+            .env("CARGO_TARGET_DIR", dir.join("cargo")),
+        "maturin build",
+    );
+    assert!(built, "maturin could not build the wheel");
+    let wheel = std::fs::read_dir(&wheels)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "whl"))
+        .expect("a wheel");
+    let name = wheel.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.contains("abi3"), "{name} is not an abi3 wheel");
+    let installed = pip_install(
+        &python,
+        &[
+            "--force-reinstall".as_ref(),
+            "--no-deps".as_ref(),
+            wheel.as_os_str(),
+        ],
+        "pip install the wheel",
+    );
+    assert!(installed, "pip could not install {name}");
+    let extra = std::env::var("TOKENCENSUS_PYTEST_ARGS").unwrap_or_default();
+    let passed = run(
+        Command::new(&python)
+            .args(["-m", "pytest", "-p", "no:cacheprovider", "-q"])
+            .args(extra.split_whitespace())
+            .arg(root().join("bindings/python/tests"))
+            .current_dir(root())
+            .env("TOKENCENSUS_BIN", env!("CARGO_BIN_EXE_tokencensus"))
+            .env("RAY_USAGE_STATS_ENABLED", "0"),
+        "pytest bindings/python/tests",
+    );
+    assert!(passed, "the Python tests failed (their output is above)");
+}
