@@ -63,7 +63,7 @@ mod verify;
 // A census.
 pub use census::{Census, count, count_with};
 pub use config::{CountConfig, DEFAULT_DOMAINS_LISTED, ShardChoice, default_threads};
-pub use count::Tokenizer;
+pub use count::{CompiledCache, Tokenizer};
 pub use plan::{ShardSpec, ShardSpecError};
 pub use report::Report;
 pub use report::render::OutputFormat;

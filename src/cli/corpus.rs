@@ -4,7 +4,7 @@
 use clap::Args;
 use std::path::PathBuf;
 use tokencensus::CountConfig;
-use tokencensus::count::TokenizerSource;
+use tokencensus::count::{CompiledCache, TokenizerSource};
 
 /// The corpus and tokenizer arguments.
 #[derive(Debug, Args)]
@@ -62,6 +62,7 @@ impl CorpusArgs {
             None => TokenizerSource::EmbeddedLlama3,
         };
         config.special_tokens = self.special_tokens;
+        config.compiled_cache = CompiledCache::platform();
         config.text_field = self.text_field.clone();
         if let Some(max) = self.max_document_bytes {
             config.max_document_bytes = max;

@@ -1,7 +1,9 @@
 //! The on-disk cache of compiled fast routes: a tokenizer's [`CompiledRoute`] and the figures
-//! that would otherwise need its whole `tokenizer.json` parsed, kept under the platform cache
-//! folder (`$XDG_CACHE_HOME/tokencensus`, else `~/.cache/tokencensus`) and keyed by the SHA-256
-//! of the `tokenizer.json`, so that a later run starts without parsing it.
+//! that would otherwise need its whole `tokenizer.json` parsed, kept in a folder the caller
+//! gives (the command line's is the platform cache folder, `$XDG_CACHE_HOME/tokencensus`, else
+//! `~/.cache/tokencensus`) and keyed by the SHA-256 of the `tokenizer.json`, so that a later run
+//! starts without parsing it. An entry is written only after the `tokenizers` crate accepted
+//! that `tokenizer.json`.
 //!
 //! An entry names its format version and the tokencensus version that wrote it, both in its
 //! file name and in its header, so an entry of another format or release is never read; its

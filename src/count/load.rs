@@ -1,8 +1,9 @@
 //! Loading a `tokenizer.json` (plain, `.zst` or `.gz`, or the embedded Llama 3 default) and
-//! describing it for reports: name, SHA-256 of the JSON bytes, vocabulary size. Loading parses
-//! the JSON at most once and never builds the `tokenizers` crate's object: a route that needs
-//! it asks [`LoadedTokenizer::crate_tokenizer`]. When the compiled-route cache holds this
-//! tokenizer, the JSON is not parsed at all.
+//! describing it for reports: name, SHA-256 of the JSON bytes, vocabulary size. A file is
+//! accepted exactly when the `tokenizers` crate accepts it: without a compiled-route cache
+//! entry, loading builds the crate's object (kept for a route that counts with it) and one JSON
+//! tree the fast routes are read from. When the cache holds this tokenizer (an entry is written
+//! only after such a load), neither is built.
 
 use super::compiled_cache::{CachedTokenizer, CompiledCache};
 use crate::error::FatalError;
@@ -46,51 +47,49 @@ pub struct TokenizerInfo {
     pub origin: String,
 }
 
-/// A loaded tokenizer: its `tokenizer.json`, its description, and what the routes are built
-/// from (the cached compiled route, or the parsed JSON).
+/// A loaded tokenizer: its description, what the routes are built from (the cached compiled
+/// route, or the accepted `tokenizer.json`), and its text.
 pub struct LoadedTokenizer {
-    /// The `tokenizer.json` text, made on first use (see [`LoadedTokenizer::json`]).
-    json: OnceLock<String>,
-    /// The bytes it is made from when loading did not need it: `None` for the embedded
-    /// tokenizer (decompressed then), else the file's JSON bytes.
-    json_bytes: Option<Vec<u8>>,
     /// Its description for reports.
     pub info: TokenizerInfo,
     /// Where compiled fast routes are looked up and stored (`None`: no cache).
     pub(crate) cache: Option<CompiledCache>,
-    /// The parsed JSON or the cache entry, whichever loading found.
+    /// The cache entry or the accepted JSON, whichever loading found.
     pub(crate) prepared: Prepared,
+    /// The `tokenizer.json` text and the crate's object.
+    pub(crate) text: TokenizerText,
 }
 
 /// What loading prepared for choosing a route.
 pub(crate) enum Prepared {
     /// The cache's entry for this tokenizer: the JSON was not parsed.
     Cached(Box<CachedTokenizer>),
-    /// The parsed `tokenizer.json`.
-    Parsed(Box<serde_json::Value>),
+    /// The `tokenizer.json` the `tokenizers` crate accepted.
+    Parsed {
+        /// Its JSON tree.
+        json: Box<serde_json::Value>,
+        /// The tokens its post-processor adds to a document when special tokens are counted.
+        post_processor_tokens: u64,
+    },
 }
 
-impl LoadedTokenizer {
-    /// A tokenizer from its `tokenizer.json` text, described by `info` (its vocabulary size is
-    /// left as given), without a cache.
-    pub fn from_json(json: String, info: TokenizerInfo) -> Result<Self, FatalError> {
-        let value = serde_json::from_str(&json).map_err(|e| FatalError::Tokenizer {
-            path: info.origin.clone(),
-            message: e.to_string(),
-        })?;
-        Ok(Self {
-            json: OnceLock::from(json),
-            json_bytes: None,
-            info,
-            cache: None,
-            prepared: Prepared::Parsed(Box::new(value)),
-        })
-    }
+/// A tokenizer's `tokenizer.json` text, made when first asked for, and the `tokenizers` crate's
+/// object built from it.
+pub(crate) struct TokenizerText {
+    /// The text, once made (see [`TokenizerText::json`]).
+    json: OnceLock<String>,
+    /// The bytes it is made from when loading did not need it: `None` for the embedded
+    /// tokenizer (decompressed then), else the file's JSON bytes.
+    json_bytes: Option<Vec<u8>>,
+    /// The crate's object that accepted the file, until a route takes it.
+    kept: Option<Tokenizer>,
+}
 
-    /// The `tokenizer.json` text. When the route came from the cache it is made now (the
-    /// embedded tokenizer decompressed, a file's bytes copied: they are the bytes the cache
-    /// entry was compiled from, so they are UTF-8).
-    pub fn json(&self) -> &str {
+impl TokenizerText {
+    /// The text. When the route came from the cache it is made now (the embedded tokenizer
+    /// decompressed, a file's bytes copied: they are the bytes whose load wrote the entry, so
+    /// they are UTF-8).
+    pub(crate) fn json(&self) -> &str {
         self.json.get_or_init(|| match &self.json_bytes {
             Some(bytes) => String::from_utf8_lossy(bytes).into_owned(),
             None => {
@@ -100,16 +99,60 @@ impl LoadedTokenizer {
         })
     }
 
-    /// The `tokenizer.json` text, taken out.
-    pub fn into_json(mut self) -> String {
+    /// The crate's object: the one loading built, else built now.
+    pub(crate) fn crate_tokenizer(&mut self) -> Result<Tokenizer, super::TokenizerError> {
+        match self.kept.take() {
+            Some(tokenizer) => Ok(tokenizer),
+            None => {
+                Tokenizer::from_str(self.json()).map_err(|e| super::TokenizerError(e.to_string()))
+            }
+        }
+    }
+
+    /// The text, taken out.
+    pub(crate) fn into_json(mut self) -> String {
         self.json();
         self.json.take().unwrap_or_default()
     }
+}
 
-    /// The `tokenizers` crate's object, built from the JSON now (it takes a while: only routes
-    /// that count with the crate, and `verify`, ask for it).
-    pub fn crate_tokenizer(&self) -> Result<Tokenizer, super::TokenizerError> {
-        Tokenizer::from_str(self.json()).map_err(|e| super::TokenizerError(e.to_string()))
+impl LoadedTokenizer {
+    /// A tokenizer from its `tokenizer.json` text, described by `info` (its vocabulary size is
+    /// left as given), without a cache; refused as the `tokenizers` crate refuses it.
+    pub fn from_json(json: String, info: TokenizerInfo) -> Result<Self, FatalError> {
+        let refused = |message: String| FatalError::Tokenizer {
+            path: info.origin.clone(),
+            message,
+        };
+        let tokenizer = Tokenizer::from_str(&json).map_err(|e| refused(e.to_string()))?;
+        let prepared = accepted(&json, &tokenizer).map_err(refused)?;
+        Ok(Self {
+            info,
+            cache: None,
+            prepared,
+            text: TokenizerText {
+                json: OnceLock::from(json),
+                json_bytes: None,
+                kept: Some(tokenizer),
+            },
+        })
+    }
+
+    /// The `tokenizer.json` text (made now when the route came from the cache).
+    pub fn json(&self) -> &str {
+        self.text.json()
+    }
+
+    /// The `tokenizer.json` text, taken out.
+    pub fn into_json(self) -> String {
+        self.text.into_json()
+    }
+
+    /// The `tokenizers` crate's object: the one that accepted the file while loading (taken
+    /// out: a second call builds another), or, after a start from the cache, built now (it
+    /// takes a while: only routes that count with the crate, and `verify`, ask for it).
+    pub fn crate_tokenizer(&mut self) -> Result<Tokenizer, super::TokenizerError> {
+        self.text.crate_tokenizer()
     }
 
     /// Whether loading found this tokenizer's compiled route in the cache (then its JSON was
@@ -119,16 +162,17 @@ impl LoadedTokenizer {
     }
 }
 
-/// Loads and fingerprints the tokenizer; `special_tokens` is recorded in the description.
-/// Compiled routes are cached in the platform cache folder ([`CompiledCache::platform`]).
+/// Loads and fingerprints the tokenizer, without a compiled-route cache; `special_tokens` is
+/// recorded in the description.
 pub fn load_tokenizer(
     source: &TokenizerSource,
     special_tokens: bool,
 ) -> Result<LoadedTokenizer, FatalError> {
-    load_tokenizer_with_cache(source, special_tokens, CompiledCache::platform())
+    load_tokenizer_with_cache(source, special_tokens, None)
 }
 
-/// [`load_tokenizer`] with the compiled routes cached in `cache` (`None`: not cached).
+/// [`load_tokenizer`] with compiled fast routes looked up in, and stored to, `cache` (`None`:
+/// not cached; [`CompiledCache::platform`] is the user's cache folder).
 pub fn load_tokenizer_with_cache(
     source: &TokenizerSource,
     special_tokens: bool,
@@ -145,11 +189,14 @@ pub fn load_tokenizer_with_cache(
             origin: "embedded".to_string(),
         };
         return Ok(LoadedTokenizer {
-            json: OnceLock::new(),
-            json_bytes: None,
             info,
             cache,
             prepared: Prepared::Cached(Box::new(entry)),
+            text: TokenizerText {
+                json: OnceLock::new(),
+                json_bytes: None,
+                kept: None,
+            },
         });
     }
     let (raw, name, origin) = match source {
@@ -174,64 +221,44 @@ pub fn load_tokenizer_with_cache(
         origin,
     };
     if let Some(entry) = cache.as_ref().and_then(|c| c.load(&sha256)) {
-        // The bytes the entry was compiled from: UTF-8, checked then.
+        // The bytes whose load wrote the entry: the crate accepted them then.
         return Ok(LoadedTokenizer {
-            json: OnceLock::new(),
-            json_bytes: Some(bytes),
             info: info(entry.vocab_size),
             cache,
             prepared: Prepared::Cached(Box::new(entry)),
+            text: TokenizerText {
+                json: OnceLock::new(),
+                json_bytes: Some(bytes),
+                kept: None,
+            },
         });
     }
     let text = String::from_utf8(bytes).map_err(|e| fatal(source, e.to_string()))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| fatal(source, e.to_string()))?;
+    let tokenizer = Tokenizer::from_str(&text).map_err(|e| fatal(source, e.to_string()))?;
+    let prepared = accepted(&text, &tokenizer).map_err(|e| fatal(source, e))?;
     Ok(LoadedTokenizer {
-        info: info(vocab_size_of(&value)),
-        json: OnceLock::from(text),
-        json_bytes: None,
+        info: info(tokenizer.get_vocab_size(true) as u64),
         cache,
-        prepared: Prepared::Parsed(Box::new(value)),
+        prepared,
+        text: TokenizerText {
+            json: OnceLock::from(text),
+            json_bytes: None,
+            kept: Some(tokenizer),
+        },
     })
 }
 
-/// The vocabulary size with added tokens, as `tokenizers` counts it
-/// (`Tokenizer::get_vocab_size(true)`): the model's tokens, plus the added tokens that are not
-/// among them.
-pub fn vocab_size_of(json: &serde_json::Value) -> u64 {
-    let vocab = &json["model"]["vocab"];
-    let in_model = |token: &str| match vocab {
-        serde_json::Value::Object(map) => map.contains_key(token),
-        serde_json::Value::Array(pieces) => pieces.iter().any(|p| p[0] == token),
-        _ => false,
-    };
-    let base = match vocab {
-        serde_json::Value::Object(map) => map.len(),
-        serde_json::Value::Array(pieces) => pieces.len(),
-        _ => 0,
-    };
-    let added: std::collections::BTreeSet<&str> = json["added_tokens"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|t| t["content"].as_str())
-        .collect();
-    let beyond_model = added.iter().filter(|t| !in_model(t)).count();
-    (base + beyond_model) as u64
-}
-
-/// The tokens the post-processor of a parsed `tokenizer.json` adds to one document (0 without
-/// a post-processor).
-pub fn post_processor_tokens(json: &serde_json::Value) -> Result<u64, super::TokenizerError> {
-    let post = &json["post_processor"];
-    if post.is_null() {
-        return Ok(0);
-    }
-    let post: tokenizers::processors::PostProcessorWrapper =
-        serde_json::from_value(post.clone())
-            .map_err(|e| super::TokenizerError(format!("post-processor: {e}")))?;
-    Ok(post.added_tokens(false) as u64)
+/// The routes' view of a `tokenizer.json` that `tokenizer` (the crate's object) accepted: its
+/// JSON tree and the tokens its post-processor adds.
+fn accepted(text: &str, tokenizer: &Tokenizer) -> Result<Prepared, String> {
+    let json = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let post_processor_tokens = tokenizer
+        .get_post_processor()
+        .map_or(0, |post| post.added_tokens(false) as u64);
+    Ok(Prepared::Parsed {
+        json: Box::new(json),
+        post_processor_tokens,
+    })
 }
 
 fn fatal(source: &TokenizerSource, message: String) -> FatalError {
@@ -340,27 +367,6 @@ mod tests {
             assert_eq!(info.sha256, embedded.sha256);
             assert_eq!(info.vocab_size, embedded.vocab_size);
             assert!(info.special_tokens);
-        }
-    }
-
-    #[test]
-    fn vocabulary_sizes_and_post_processors_agree_with_the_crate() {
-        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tokenizers");
-        for entry in std::fs::read_dir(fixtures).unwrap() {
-            let source = TokenizerSource::File(entry.unwrap().path());
-            let loaded = load_tokenizer_with_cache(&source, false, None).unwrap();
-            let tokenizer = loaded.crate_tokenizer().unwrap();
-            let json: serde_json::Value = serde_json::from_str(loaded.json()).unwrap();
-            let name = &loaded.info.name;
-            assert_eq!(
-                loaded.info.vocab_size,
-                tokenizer.get_vocab_size(true) as u64,
-                "{name}"
-            );
-            let want = tokenizer
-                .get_post_processor()
-                .map_or(0, |p| p.added_tokens(false) as u64);
-            assert_eq!(post_processor_tokens(&json).unwrap(), want, "{name}");
         }
     }
 

@@ -176,7 +176,8 @@ mod tests {
         for name in ["llama3", "gpt4o", "qwen3", "gemma3", "minilm"] {
             let path = fixtures.join(format!("{name}.tokenizer.json.zst"));
             for special in [false, true] {
-                let loaded = load_tokenizer(&TokenizerSource::File(path.clone()), special).unwrap();
+                let mut loaded =
+                    load_tokenizer(&TokenizerSource::File(path.clone()), special).unwrap();
                 let counter = ReferenceCounter::new(loaded.crate_tokenizer().unwrap(), special)
                     .unwrap()
                     .encoding_long_documents_in_parts(loaded.into_json());

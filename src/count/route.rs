@@ -7,7 +7,7 @@ use super::fast::bert::{BertCounter, BertSpec};
 use super::fast::compiled::CompiledRoute;
 use super::fast::pipeline::{CrateModel, PipelineCounter};
 use super::fast::wordpiece::WordPieceModel;
-use super::load::{Prepared, post_processor_tokens};
+use super::load::Prepared;
 use super::{Counter, LoadedTokenizer, ReferenceCounter, TokenizerError};
 
 /// Which routes may count.
@@ -44,18 +44,19 @@ impl Route {
 
 /// Picks the route for `loaded` (truncation and padding are switched off in every route). A
 /// fast BPE route comes from the compiled-route cache when `loaded` found it there, else it is
-/// compiled from the JSON and stored in the cache (a cache that cannot be written is a
-/// warning, see [`Route::warning`]). The `tokenizers` crate's object is built only for the
-/// routes that count with it.
+/// compiled from the accepted JSON and stored in the cache (a cache that cannot be written is a
+/// warning, see [`Route::warning`]). The `tokenizers` crate's object counts only in the routes
+/// that count with it.
 pub fn choose_route(
-    loaded: LoadedTokenizer,
+    mut loaded: LoadedTokenizer,
     special_tokens: bool,
     routes: RouteChoice,
 ) -> Result<Route, TokenizerError> {
     if routes == RouteChoice::Reference {
-        return reference_route(loaded, special_tokens, None);
+        let tokenizer = loaded.crate_tokenizer()?;
+        return reference_route(tokenizer, loaded.into_json(), special_tokens, None);
     }
-    let json = match loaded.prepared {
+    let (json, post_processor_tokens) = match loaded.prepared {
         Prepared::Cached(entry) => {
             let added = if special_tokens {
                 entry.post_processor_tokens
@@ -65,9 +66,11 @@ pub fn choose_route(
             let counter = FastCounter::from_compiled(entry.route, added).map_err(|e| e.0)?;
             return Ok(Route::fast(Box::new(counter), None));
         }
-        Prepared::Parsed(ref json) => json,
+        Prepared::Parsed {
+            ref json,
+            post_processor_tokens,
+        } => (json, post_processor_tokens),
     };
-    let post_processor_tokens = post_processor_tokens(json)?;
     let added = if special_tokens {
         post_processor_tokens
     } else {
@@ -87,7 +90,7 @@ pub fn choose_route(
             let counter: Box<dyn Counter> = match BertSpec::from_json(json) {
                 Ok(spec) => Box::new(BertCounter::new(spec, model, added)),
                 Err(_) => Box::new(PipelineCounter::new(
-                    loaded.crate_tokenizer()?,
+                    loaded.text.crate_tokenizer()?,
                     model,
                     added,
                 )?),
@@ -96,7 +99,7 @@ pub fn choose_route(
         }
         Err(why) => why.0,
     };
-    let tokenizer = loaded.crate_tokenizer()?;
+    let tokenizer = loaded.text.crate_tokenizer()?;
     match CrateModel::new(json, &tokenizer) {
         Ok(model) => Ok(Route::fast(
             Box::new(PipelineCounter::new(tokenizer, model, added)?),
@@ -104,19 +107,20 @@ pub fn choose_route(
         )),
         Err(why) => {
             let reason = format!("{fast}; {wordpiece}; {}", why.0);
-            reference_route(loaded, special_tokens, Some(reason))
+            reference_route(tokenizer, loaded.into_json(), special_tokens, Some(reason))
         }
     }
 }
 
-/// The reference route over the `tokenizers` crate.
+/// The reference route over the `tokenizers` crate's object of the `tokenizer.json` `json`.
 fn reference_route(
-    loaded: LoadedTokenizer,
+    tokenizer: tokenizers::Tokenizer,
+    json: String,
     special_tokens: bool,
     fallback_reason: Option<String>,
 ) -> Result<Route, TokenizerError> {
-    let counter = ReferenceCounter::new(loaded.crate_tokenizer()?, special_tokens)?
-        .encoding_long_documents_in_parts(loaded.into_json());
+    let counter =
+        ReferenceCounter::new(tokenizer, special_tokens)?.encoding_long_documents_in_parts(json);
     Ok(Route {
         counter: Box::new(counter),
         fallback_reason,

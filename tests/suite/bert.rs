@@ -8,7 +8,6 @@
 
 use crate::common::*;
 use proptest::prelude::*;
-use std::str::FromStr;
 use std::sync::OnceLock;
 use tokencensus::count::{
     Counter, LoadedTokenizer, RouteChoice, TokenizerInfo, choose_route, load_tokenizer,

@@ -1,9 +1,11 @@
 //! The compiled-route cache: a cached and an uncached route count the same on the fixtures for
-//! every fast BPE tokenizer, a damaged or truncated entry is rebuilt (never trusted), and a
-//! cache folder that cannot be written costs one warning, not a count.
+//! every fast BPE tokenizer, a damaged or truncated entry is rebuilt (never trusted), a cache
+//! folder that cannot be written costs one warning, not a count, and a file the `tokenizers`
+//! crate refuses is refused with or without a cache (and never cached).
 
 use crate::common::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use tokencensus::count::{
     CompiledCache, Counter, LoadedTokenizer, RouteChoice, TokenizerSource, choose_route,
     load_tokenizer_with_cache,
@@ -161,4 +163,55 @@ fn an_unwritable_cache_costs_a_warning_not_a_count() {
     let (second, _) = count(&writable);
     assert_eq!(first, unwritable);
     assert_eq!(second, unwritable);
+}
+
+/// A GPT-4o `tokenizer.json` whose decoder the `tokenizers` crate does not know: JSON that the
+/// fast BPE route could read (it never decodes), but a file the crate, the exactness reference,
+/// refuses. Written into `dir`; its path and the crate's reason returned.
+fn refused_tokenizer(dir: &Path) -> (PathBuf, String) {
+    let packed = std::fs::read(root().join(tokenizer_path("gpt4o"))).unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_slice(&zstd::decode_all(&packed[..]).unwrap()).unwrap();
+    json["decoder"] = serde_json::json!({"type": "NoSuchDecoder"});
+    let text = json.to_string();
+    let path = dir.join("refused.tokenizer.json");
+    std::fs::write(&path, &text).unwrap();
+    let why = tokenizers::Tokenizer::from_str(&text).expect_err("the crate refuses it");
+    (path, why.to_string())
+}
+
+#[test]
+fn a_file_the_crate_refuses_is_refused_with_or_without_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, why) = refused_tokenizer(dir.path());
+    let want = tokencensus::FatalError::Tokenizer {
+        path: path.display().to_string(),
+        message: why,
+    }
+    .to_string();
+    let cache = CompiledCache::at(dir.path().join("cache"));
+    let source = TokenizerSource::File(path.clone());
+    for (what, cache) in [("without a cache", None), ("with a cache", Some(&cache))] {
+        for attempt in ["first", "second"] {
+            let refused = load_tokenizer_with_cache(&source, false, cache.cloned()).err();
+            let said = refused.map(|e| e.to_string());
+            assert_eq!(said.as_deref(), Some(want.as_str()), "{what}, {attempt}");
+        }
+    }
+    assert!(!cache.dir().exists(), "nothing was cached");
+
+    // The command line: the same error and exit status on every run, and nothing cached.
+    for attempt in ["first", "second"] {
+        let out = binary()
+            .args(["count", "--format", "json", "--tokenizer"])
+            .arg(&path)
+            .arg("fixtures/sample/linux-doc.jsonl")
+            .current_dir(root())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{attempt}: {stderr}");
+        assert_eq!(stderr, format!("tokencensus: error: {want}\n"), "{attempt}");
+    }
+    assert!(!test_cache_home().join("tokencensus").exists());
 }

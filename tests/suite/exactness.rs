@@ -212,7 +212,7 @@ fn counting_core_matches_the_reference_document_by_document() {
         for special in [false, true] {
             let source =
                 tokencensus::count::TokenizerSource::File(root().join(tokenizer_path(tokenizer)));
-            let loaded = tokencensus::count::load_tokenizer(&source, special).unwrap();
+            let mut loaded = tokencensus::count::load_tokenizer(&source, special).unwrap();
             let counter = tokencensus::count::ReferenceCounter::new(
                 loaded.crate_tokenizer().unwrap(),
                 special,
