@@ -1,7 +1,8 @@
 //! The layout that keeps the integration tests one binary: every test file is a module of
 //! `tests/suite/main.rs`. A `.rs` file straight in `tests/` (or a `tests/NAME/main.rs`) would
 //! build and link a binary of its own; a file in `tests/suite/` that `main.rs` does not declare
-//! would never be compiled, its tests silently not run.
+//! would never be compiled, its tests silently not run. And the pages a newcomer reads (README,
+//! docs/) name no folder outside a fresh clone.
 
 use crate::common::root;
 use std::collections::BTreeSet;
@@ -57,4 +58,31 @@ fn main_declares_every_module_of_the_suite() {
         undeclared.is_empty(),
         "{undeclared:?} are not modules of tests/suite/main.rs: their tests never run"
     );
+}
+
+#[test]
+fn readme_and_docs_name_no_folder_outside_the_repository() {
+    let mut pages = vec![
+        root().join("README.md"),
+        root().join("bindings/python/README.md"),
+    ];
+    for entry in std::fs::read_dir(root().join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            pages.push(path);
+        }
+    }
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            for outside in ["../shared", "/work/", "/home/", "/root/", "/Users/"] {
+                assert!(
+                    !line.contains(outside),
+                    "{}:{}: names {outside}, a folder beside one machine's checkout: {line}",
+                    page.display(),
+                    number + 1
+                );
+            }
+        }
+    }
 }

@@ -37,6 +37,7 @@ mod parquet_damage;
 mod provenance;
 mod python;
 mod remote;
+mod remote_http;
 mod report_schema;
 mod shard;
 mod signals;

@@ -1,11 +1,16 @@
-//! Issue 17: the Python package. Builds the wheel of `bindings/python` with maturin into a
-//! private virtual environment under `target/python/` and runs its pytest suite
+//! Issue 17: the Python package. Installs `bindings/python` into a private virtual environment
+//! under `target/python/` and runs its pytest suite
 //! (`bindings/python/tests`: counts against the Python `tokenizers` reference, `count` and
 //! `render` against this binary, tallies, the datatrove step and the Ray example).
 //!
+//! The package's native module is the one this `cargo test` built (the root package's
+//! dev-dependency on `bindings/python`), laid out in site-packages as its wheel would be: no
+//! second build of every dependency. With `TOKENCENSUS_PYTHON_WHEEL=1` (set by `.ci/run`) the
+//! test instead builds the release wheel with maturin (its Cargo build kept in
+//! `target/python/cargo`) and pip installs it, as a user would.
+//!
 //! The environment gets `bindings/python/tests/requirements.txt` (maturin, pytest, hypothesis,
-//! tokenizers 0.23.3, Ray, datatrove) from PyPI once; later runs reuse it and rebuild only what
-//! changed (the bindings keep their Cargo build in `target/python/cargo`). Without `python3`
+//! tokenizers 0.23.3, Ray, datatrove) from PyPI once; later runs reuse it. Without `python3`
 //! or a network the test says why and passes, unless `TOKENCENSUS_REQUIRE_PYTHON=1` (set by
 //! `.ci/run`), in which case it fails. `TOKENCENSUS_PYTEST_ARGS` adds pytest arguments (`-k
 //! tally`, `-x`).
@@ -104,13 +109,15 @@ fn environment(dir: &Path) -> Option<PathBuf> {
     Some(python)
 }
 
-#[test]
-fn the_python_package_passes_its_pytest_suite() {
-    let dir = root().join("target/python");
-    std::fs::create_dir_all(&dir).unwrap();
-    let Some(python) = environment(&dir) else {
-        return;
-    };
+/// Whether to test the release wheel a user's `pip install` builds (`TOKENCENSUS_PYTHON_WHEEL=1`,
+/// set by `.ci/run`) rather than the native module this `cargo test` built.
+fn wheel_wanted() -> bool {
+    std::env::var("TOKENCENSUS_PYTHON_WHEEL").is_ok_and(|v| v == "1")
+}
+
+/// Builds the abi3 release wheel with maturin (its Cargo build kept in `dir/cargo`) and installs
+/// it into the environment, as `pip install bindings/python` would.
+fn install_release_wheel(python: &Path, dir: &Path) {
     let wheels = dir.join("wheels");
     let _ = std::fs::remove_dir_all(&wheels);
     let built = run(
@@ -120,7 +127,7 @@ fn the_python_package_passes_its_pytest_suite() {
             .arg("--out")
             .arg(&wheels)
             .arg("--interpreter")
-            .arg(&python)
+            .arg(python)
             .env("CARGO_TARGET_DIR", dir.join("cargo")),
         "maturin build",
     );
@@ -133,7 +140,7 @@ fn the_python_package_passes_its_pytest_suite() {
     let name = wheel.file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.contains("abi3"), "{name} is not an abi3 wheel");
     let installed = pip_install(
-        &python,
+        python,
         &[
             "--force-reinstall".as_ref(),
             "--no-deps".as_ref(),
@@ -142,6 +149,77 @@ fn the_python_package_passes_its_pytest_suite() {
         "pip install the wheel",
     );
     assert!(installed, "pip could not install {name}");
+}
+
+/// The native module this `cargo test` built: the root package's dev-dependency
+/// `tokencensus-python` leaves its cdylib in the test build's `deps/` folder (the newest one,
+/// should older builds be there too).
+fn built_module() -> PathBuf {
+    let deps = Path::new(env!("CARGO_BIN_EXE_tokencensus"))
+        .parent()
+        .unwrap()
+        .join("deps");
+    let module = std::fs::read_dir(&deps)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with("lib_native") && (name.ends_with(".so") || name.ends_with(".dylib"))
+        })
+        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok());
+    module.unwrap_or_else(|| panic!("no lib_native module in {}", deps.display()))
+}
+
+/// Installs the package into the environment's site-packages as a wheel would lay it out: the
+/// Python sources of `bindings/python/python/tokencensus` and [`built_module`] as its `_native`
+/// extension. Whatever an earlier run installed is removed first.
+fn install_built_module(python: &Path) {
+    let site = Command::new(python)
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ])
+        .output()
+        .expect("ask the venv for its site-packages");
+    let site = PathBuf::from(String::from_utf8(site.stdout).unwrap().trim());
+    for entry in std::fs::read_dir(&site).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "tokencensus"
+            || (name.starts_with("tokencensus-") && name.ends_with(".dist-info"))
+        {
+            std::fs::remove_dir_all(&path).unwrap();
+        }
+    }
+    let package = site.join("tokencensus");
+    std::fs::create_dir_all(&package).unwrap();
+    let sources = root().join("bindings/python/python/tokencensus");
+    for entry in std::fs::read_dir(&sources).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, package.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let module = built_module();
+    eprintln!(
+        "python:: installing {} as tokencensus._native",
+        module.display()
+    );
+    std::fs::copy(&module, package.join("_native.abi3.so")).unwrap();
+}
+
+#[test]
+fn the_python_package_passes_its_pytest_suite() {
+    let dir = root().join("target/python");
+    std::fs::create_dir_all(&dir).unwrap();
+    let Some(python) = environment(&dir) else {
+        return;
+    };
+    if wheel_wanted() {
+        install_release_wheel(&python, &dir);
+    } else {
+        install_built_module(&python);
+    }
     let extra = std::env::var("TOKENCENSUS_PYTEST_ARGS").unwrap_or_default();
     let passed = run(
         Command::new(&python)

@@ -207,9 +207,8 @@ pub fn merge<'py>(py: Python<'py>, parts: &Bound<'py, PyAny>) -> PyResult<Bound<
                     message: e.to_string(),
                 })
             })?;
-            let read = integrity::read(&text).map_err(|e| {
-                fatal(FatalError::Merge(format!("{}: {e}", path.display())))
-            })?;
+            let read = integrity::read(&text)
+                .map_err(|e| fatal(FatalError::Merge(format!("{}: {e}", path.display()))))?;
             (path.display().to_string(), read)
         } else {
             let name = format!("part {i}");

@@ -45,12 +45,12 @@ pub enum RemoteError {
         variables: &'static str,
     },
     /// The store refused the credentials (or their absence).
-    #[error("{url}: the store refused access to bucket \"{bucket}\" ({reason}); check {variables}")]
+    #[error("{url}: the store refused access to {place} ({reason}); check {variables}")]
     Denied {
         /// The URL.
         url: String,
-        /// The bucket.
-        bucket: String,
+        /// What refused: `bucket "NAME"`, or `host HOST` for an HTTP URL.
+        place: String,
         /// The store's answer.
         reason: String,
         /// The credential variables to check.
@@ -114,16 +114,24 @@ fn explain(url: &ObjectUrl, failed: Failed) -> RemoteError {
         "status code: 403",
     ]);
     if denied {
+        let (place, variables) = match url.scheme {
+            Scheme::Http => (
+                format!("host {}", url.bucket),
+                "that the URL is public: https:// objects are read without credentials".into(),
+            ),
+            _ => (
+                format!("bucket \"{}\"", url.bucket),
+                (client::credential_variables(url.scheme).iter().take(3))
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        };
         return RemoteError::Denied {
             url: url.to_string(),
-            bucket: url.bucket.clone(),
+            place,
             reason,
-            variables: client::credential_variables(url.scheme)
-                .iter()
-                .take(3)
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", "),
+            variables,
         };
     }
     match failed.error {

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The setup script: `init` creates an IAM user with a key (printed), `upload BUCKET DIR PREFIX`
-/// makes the bucket (if needed) and uploads a folder.
+/// makes the bucket (if needed) and uploads a folder; `upload-public` makes both readable by
+/// anyone (ACL `public-read`), as a public object served over HTTPS is.
 const SETUP: &str = r#"
 import boto3, json, os, sys
 endpoint = sys.argv[1]
@@ -30,16 +31,17 @@ if action == "init":
     iam.put_user_policy(UserName="census", PolicyName="all", PolicyDocument=json.dumps(policy))
     key = iam.create_access_key(UserName="census")["AccessKey"]
     print(key["AccessKeyId"], key["SecretAccessKey"])
-elif action == "upload":
+elif action in ("upload", "upload-public"):
     s3 = client("s3")
     bucket, folder, prefix = sys.argv[3], sys.argv[4], sys.argv[5]
+    acl = {"ACL": "public-read"} if action == "upload-public" else {}
     if bucket not in [b["Name"] for b in s3.list_buckets()["Buckets"]]:
-        s3.create_bucket(Bucket=bucket)
+        s3.create_bucket(Bucket=bucket, **acl)
     for root, dirs, files in os.walk(folder):
         for name in files:
             path = os.path.join(root, name)
             key = prefix + os.path.relpath(path, folder)
-            s3.upload_file(path, bucket, key)
+            s3.upload_file(path, bucket, key, ExtraArgs=acl)
 "#;
 
 /// The server script: moto's own application, except that each `/BUCKET/KEY=FILE` argument
@@ -209,6 +211,17 @@ impl S3Server {
     /// Uploads every file under `folder` (hidden ones too) to `bucket` under `prefix`.
     pub fn upload(&self, bucket: &str, folder: &Path, prefix: &str) {
         self.setup(&["upload", bucket, &folder.display().to_string(), prefix]);
+    }
+
+    /// Uploads every file under `folder` to `bucket` under `prefix`, the bucket (when made here)
+    /// and the objects readable without credentials.
+    pub fn upload_public(&self, bucket: &str, folder: &Path, prefix: &str) {
+        self.setup(&[
+            "upload-public",
+            bucket,
+            &folder.display().to_string(),
+            prefix,
+        ]);
     }
 
     /// The environment that points the program at this server with the test's key, with
