@@ -1,12 +1,13 @@
 //! The validated options of a count. Built by the command line (or any caller); no I/O here.
 
-use crate::count::{CompiledCache, RouteChoice, Tokenizer, TokenizerSource};
+use crate::count::{ChatTemplate, CompiledCache, RouteChoice, Tokenizer, TokenizerSource};
 use crate::engine::DEFAULT_CHUNK_BYTES;
 use crate::error::FatalError;
 use crate::plan::ShardSpec;
 use crate::read::DEFAULT_MAX_DOCUMENT_BYTES;
 use crate::signals::SignalsRequest;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// One shard of a sharded count, and where that choice came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +16,27 @@ pub struct ShardChoice {
     pub spec: ShardSpec,
     /// `--shard`, or the scheduler's environment variables that chose it.
     pub origin: String,
+}
+
+/// The chat template conversations are rendered with: a `tokenizer_config.json` (also
+/// `.json.zst` / `.json.gz`) holding its `chat_template` and special tokens, or a bare Jinja
+/// file with the BOS and EOS tokens it is rendered with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatTemplateChoice {
+    /// The file.
+    pub path: PathBuf,
+    /// `--bos-token`, for a bare Jinja file.
+    pub bos_token: Option<String>,
+    /// `--eos-token`, for a bare Jinja file.
+    pub eos_token: Option<String>,
+}
+
+impl ChatTemplateChoice {
+    /// Whether the file is a bare Jinja template rather than a tokenizer configuration.
+    pub fn is_jinja(&self) -> bool {
+        let name = self.path.to_string_lossy();
+        name.ends_with(".jinja") || name.ends_with(".j2")
+    }
 }
 
 /// Everything `count` needs to know.
@@ -41,6 +63,11 @@ pub struct CountConfig {
     pub date_field: Option<String>,
     /// The default JSONL URL field (none: no domains unless the manifest says).
     pub url_field: Option<String>,
+    /// The default chat field (none: records are texts unless the manifest says): each
+    /// record's messages array is one conversation.
+    pub chat_field: Option<String>,
+    /// The chat template conversations are rendered with (none: contents only).
+    pub chat_template: Option<ChatTemplateChoice>,
     /// How many domains reports list per source and in totals (the rest are summed).
     pub domains_listed: usize,
     /// Worker threads.
@@ -76,6 +103,8 @@ impl CountConfig {
             text_field: "text".into(),
             date_field: None,
             url_field: None,
+            chat_field: None,
+            chat_template: None,
             domains_listed: DEFAULT_DOMAINS_LISTED,
             threads: default_threads(),
             mmap: true,
@@ -99,6 +128,35 @@ impl CountConfig {
         )
     }
 
+    /// Reads the configured chat template, if any.
+    pub fn load_chat_template(&self) -> Result<Option<Arc<ChatTemplate>>, FatalError> {
+        let Some(choice) = &self.chat_template else {
+            return Ok(None);
+        };
+        let fatal = |message: String| FatalError::ChatTemplate {
+            path: choice.path.clone(),
+            message,
+        };
+        let text = crate::count::read_config_text(&choice.path).map_err(fatal)?;
+        let template = if choice.is_jinja() {
+            let (bos, eos) = (choice.bos_token.as_deref(), choice.eos_token.as_deref());
+            ChatTemplate::from_source(&text, bos, eos)
+        } else {
+            ChatTemplate::from_tokenizer_config(&text)
+        };
+        template
+            .map(|t| Some(Arc::new(t)))
+            .map_err(|e| fatal(e.to_string()))
+    }
+
+    /// The chat template's file as reports name it (empty without one).
+    pub fn chat_template_origin(&self) -> String {
+        self.chat_template
+            .as_ref()
+            .map(|c| c.path.display().to_string())
+            .unwrap_or_default()
+    }
+
     /// Checks that the options can be acted on.
     pub fn validate(&self) -> Result<(), FatalError> {
         if self.paths.is_empty() && self.manifest.is_none() && self.files_from.is_none() {
@@ -113,6 +171,7 @@ impl CountConfig {
         for (flag, field) in [
             ("--date-field", &self.date_field),
             ("--url-field", &self.url_field),
+            ("--chat-field", &self.chat_field),
         ] {
             match field.as_deref() {
                 Some("") => return Err(FatalError::Usage(format!("{flag} must not be empty"))),
@@ -122,6 +181,16 @@ impl CountConfig {
                     )));
                 }
                 _ => {}
+            }
+        }
+        if let Some(choice) = &self.chat_template {
+            let tokens = choice.bos_token.is_some() || choice.eos_token.is_some();
+            if tokens && !choice.is_jinja() {
+                return Err(FatalError::Usage(
+                    "--bos-token and --eos-token go with a .jinja chat template; a \
+                     tokenizer_config.json states its own"
+                        .into(),
+                ));
             }
         }
         if self.threads == 0 {
@@ -146,6 +215,7 @@ impl CountConfig {
             text: self.text_field.clone(),
             date: self.date_field.clone(),
             url: self.url_field.clone(),
+            chat: self.chat_field.clone(),
         }
     }
 }

@@ -27,6 +27,18 @@ pub enum FatalError {
         /// What went wrong.
         message: String,
     },
+    /// The chat template file is unreadable, not a tokenizer configuration with a
+    /// `chat_template`, or a template that does not parse.
+    #[error(
+        "cannot load chat template {}: {message} (give a tokenizer_config.json, optionally .zst or .gz, or a .jinja file)",
+        path.display()
+    )]
+    ChatTemplate {
+        /// The file given.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        message: String,
+    },
     /// The manifest is unreadable or invalid.
     #[error("manifest {path}: {message}")]
     Manifest {
@@ -95,6 +107,8 @@ pub enum ErrorKind {
     /// A document (a plain-text file, decompressed or not, a JSONL record, a WebDataset member,
     /// a Parquet value) longer than the limit for one document (`--max-document-bytes`).
     TooLarge,
+    /// A chat template failed on a conversation (`raise_exception`, an undefined operation).
+    Template,
 }
 
 impl fmt::Display for ErrorKind {

@@ -62,7 +62,9 @@ mod verify;
 
 // A census.
 pub use census::{Census, count, count_with};
-pub use config::{CountConfig, DEFAULT_DOMAINS_LISTED, ShardChoice, default_threads};
+pub use config::{
+    ChatTemplateChoice, CountConfig, DEFAULT_DOMAINS_LISTED, ShardChoice, default_threads,
+};
 pub use count::{CompiledCache, Tokenizer};
 pub use plan::{ShardSpec, ShardSpecError};
 pub use report::Report;

@@ -50,6 +50,8 @@ pub struct SourceEntry {
     pub url_field: Option<String>,
     /// The collection period of every record, instead of a date field.
     pub collected: Option<CollectedEntry>,
+    /// The field holding each record's chat messages array (overrides `--chat-field`).
+    pub chat_field: Option<String>,
 }
 
 /// A declared collection period: `collected = { from = "2023-01", to = "2024-06" }`.
@@ -115,7 +117,11 @@ impl Manifest {
                     s.name
                 )));
             }
-            for (key, value) in [("date_field", &s.date_field), ("url_field", &s.url_field)] {
+            for (key, value) in [
+                ("date_field", &s.date_field),
+                ("url_field", &s.url_field),
+                ("chat_field", &s.chat_field),
+            ] {
                 if value.as_deref() == Some("") {
                     return Err(invalid(format!("source \"{}\" has an empty {key}", s.name)));
                 }

@@ -10,7 +10,9 @@ use crate::engine::{self, EngineOptions};
 use crate::error::FatalError;
 use crate::manifest::Manifest;
 use crate::plan::{Discovery, Plan};
-use crate::report::{Report, RunInfo, Settings, ShardRun, TokenizerReport, build_report};
+use crate::report::{
+    ChatTemplateReport, Report, RunInfo, Settings, ShardRun, TokenizerReport, build_report,
+};
 use crate::signals::{SignalsConfig, SignalsRun};
 use std::borrow::Cow;
 use std::time::Instant;
@@ -101,6 +103,7 @@ fn count_plan(
         seconds: plan_seconds,
     } = planned;
     let plan = &plan;
+    let chat_template = config.load_chat_template()?;
     let options = EngineOptions {
         threads: config.threads,
         mmap: config.mmap,
@@ -108,6 +111,7 @@ fn count_plan(
         max_document_bytes: config.max_document_bytes,
         progress: config.progress,
         signals: signals.clone().map(SignalsRun::new),
+        chat_template: chat_template.clone(),
     };
     let started = Instant::now();
     let (plan, shard) = match &config.shard {
@@ -142,6 +146,9 @@ fn count_plan(
         manifest: config.manifest.as_ref().map(|p| p.display().to_string()),
         signals,
         domains_listed: config.domains_listed,
+        chat_template: chat_template
+            .as_deref()
+            .map(|t| ChatTemplateReport::of(&config.chat_template_origin(), t)),
     };
     let run = RunInfo {
         threads: config.threads,

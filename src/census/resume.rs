@@ -32,6 +32,9 @@ fn context(tokenizer: &Tokenizer, options: &EngineOptions) -> String {
     if let Some(signals) = &options.signals {
         context += &format!("\tsignals {}", signals.config.fingerprint());
     }
+    if let Some(template) = &options.chat_template {
+        context += &format!("\tchat template {}", template.sha256());
+    }
     context
 }
 

@@ -137,6 +137,9 @@ impl CheckpointStore {
             source.url_field,
             source.collected,
         ));
+        if let Some(chat) = &source.chat_field {
+            hasher.update(format!("chat field {chat}\n"));
+        }
         // The path's own bytes (a lossy display would make two non-UTF-8 names one key).
         hasher.update(file.path.as_os_str().as_encoded_bytes());
         hasher.update(format!("\n{fingerprint}\t{start}\t{end}\n"));

@@ -3,8 +3,8 @@
 
 use clap::Args;
 use std::path::PathBuf;
-use tokencensus::CountConfig;
 use tokencensus::count::{CompiledCache, TokenizerSource};
+use tokencensus::{ChatTemplateChoice, CountConfig};
 
 /// The corpus and tokenizer arguments.
 #[derive(Debug, Args)]
@@ -28,6 +28,20 @@ pub struct CorpusArgs {
     /// The JSONL field that holds each document's text.
     #[arg(long, value_name = "NAME", default_value = "text")]
     pub text_field: String,
+    /// The JSONL or Parquet field holding each record's chat messages array: each
+    /// conversation is one document, counted per role (docs/chat.md).
+    #[arg(long, value_name = "NAME")]
+    pub chat_field: Option<String>,
+    /// Render each conversation with this chat template before counting: a model's
+    /// tokenizer_config.json (also .zst / .gz) or a .jinja file.
+    #[arg(long, value_name = "FILE")]
+    pub chat_template: Option<PathBuf>,
+    /// The BOS token a .jinja chat template is rendered with.
+    #[arg(long, value_name = "TOKEN", requires = "chat_template")]
+    pub bos_token: Option<String>,
+    /// The EOS token a .jinja chat template is rendered with.
+    #[arg(long, value_name = "TOKEN", requires = "chat_template")]
+    pub eos_token: Option<String>,
     /// The longest document read (a text file as decompressed, a JSONL line, a tar member, a
     /// Parquet value); a longer one is a too_large input error [default: 1 GiB].
     #[arg(long, value_name = "BYTES")]
@@ -64,6 +78,12 @@ impl CorpusArgs {
         config.special_tokens = self.special_tokens;
         config.compiled_cache = CompiledCache::platform();
         config.text_field = self.text_field.clone();
+        config.chat_field = self.chat_field.clone();
+        config.chat_template = self.chat_template.clone().map(|path| ChatTemplateChoice {
+            path,
+            bos_token: self.bos_token.clone(),
+            eos_token: self.eos_token.clone(),
+        });
         if let Some(max) = self.max_document_bytes {
             config.max_document_bytes = max;
         }

@@ -261,6 +261,14 @@ fn accepted(text: &str, tokenizer: &Tokenizer) -> Result<Prepared, String> {
     })
 }
 
+/// The text of a tokenizer's companion file (a `tokenizer_config.json`, a chat template; zstd
+/// or gzip compressed or not), no larger than a tokenizer may be.
+pub fn read_config_text(path: &Path) -> Result<String, String> {
+    let raw =
+        read_small_file(path, MAX_TOKENIZER_BYTES, "chat template").map_err(|e| e.to_string())?;
+    String::from_utf8(decompress(raw)?).map_err(|e| format!("not UTF-8 text: {e}"))
+}
+
 fn fatal(source: &TokenizerSource, message: String) -> FatalError {
     let path = match source {
         TokenizerSource::EmbeddedLlama3 => "(embedded llama3)".to_string(),

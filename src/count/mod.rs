@@ -2,6 +2,7 @@
 //! and knows nothing of files; readers feed it. Every route behind [`Counter`] must give exactly
 //! the numbers of the reference route over the Hugging Face `tokenizers` crate.
 
+pub mod chat;
 mod compiled_cache;
 mod fast;
 mod load;
@@ -9,9 +10,11 @@ mod reference;
 mod route;
 mod tokenizer;
 
+pub use chat::{ChatTemplate, ChatTemplateError};
 pub use compiled_cache::CompiledCache;
 pub use load::{
     LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer, load_tokenizer_with_cache,
+    read_config_text,
 };
 pub use reference::ReferenceCounter;
 pub use route::{Route, RouteChoice, choose_route};

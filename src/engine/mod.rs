@@ -45,6 +45,8 @@ pub struct EngineOptions {
     pub progress: bool,
     /// The processing signals to compute with each counted text, when they are on.
     pub signals: Option<std::sync::Arc<crate::signals::SignalsRun>>,
+    /// The chat template conversations are rendered with, when one is given.
+    pub chat_template: Option<std::sync::Arc<crate::count::ChatTemplate>>,
 }
 
 /// What the engine counted.

@@ -7,9 +7,11 @@ use super::Run;
 use super::accumulator::{Accumulator, LineRef};
 use super::media::record;
 use crate::count::Counter;
+use crate::count::chat::{ChatTemplate, measure_conversation};
 use crate::error::ErrorKind;
+use crate::media::TokenModels;
 use crate::provenance::RecordFields;
-use crate::read::{Container, Document, Medium, Problem, Visitor};
+use crate::read::{Container, Conversation, Document, Medium, Problem, Visitor};
 
 /// Where scanned documents are recorded: the file (for errors) and its source.
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +49,50 @@ pub fn count_document(
             0
         }
     }
+}
+
+/// Counts one conversation (chat record) as one document: its contents' bytes, its tokens
+/// (rendered with `template` when there is one), its roles and turns, and its inline media
+/// under `models`; returns its tokens (0 when it was refused, which is recorded as an error).
+pub fn count_conversation(
+    counter: &dyn Counter,
+    template: Option<&ChatTemplate>,
+    models: &TokenModels,
+    acc: &mut Accumulator,
+    target: Target,
+    conversation: Conversation<'_>,
+) -> u64 {
+    let Conversation {
+        messages_json,
+        fields,
+        at,
+    } = conversation;
+    let measured = match measure_conversation(counter, template, messages_json) {
+        Ok(measured) => measured,
+        Err(problem) => {
+            acc.error(target.file, at, problem);
+            return 0;
+        }
+    };
+    let rule = acc.rule(target.source);
+    let (mut buf, mut scratch) = std::mem::take(&mut acc.scratch);
+    let stats = acc.stats(target.source);
+    stats.record_document(measured.bytes, measured.tokens);
+    let domain = rule.domain(&fields, &mut buf, &mut scratch);
+    stats.record_provenance(rule.dating(&fields), domain, measured.tokens);
+    stats.chat.record(&measured.figures);
+    let mut damaged = Vec::new();
+    for medium in &measured.media {
+        if let Err(message) = record(&mut stats.media, models, &medium.bytes, &medium.name) {
+            damaged.push(format!("inline {}: {message}", medium.name));
+        }
+    }
+    acc.scratch = (buf, scratch);
+    for message in damaged {
+        acc.error_msg(target.file, at, ErrorKind::Media, message);
+    }
+    acc.observe_signals(target.source, &measured.text, measured.tokens);
+    measured.tokens
 }
 
 /// Counts the items of one file (or part of one) into an accumulator.
@@ -91,6 +137,24 @@ impl Visitor for Counting<'_> {
     fn document(&mut self, document: Document<'_>) {
         let Document { text, fields, at } = document;
         let tokens = count_document(self.run.counter, self.acc, self.target, text, fields, at);
+        if self.per_document {
+            self.run.progress.add_tokens(tokens);
+        } else {
+            self.tokens += tokens;
+        }
+    }
+
+    fn conversation(&mut self, conversation: Conversation<'_>) {
+        let template = self.run.options.chat_template.as_deref();
+        let models = &self.run.plan.sources[self.target.source].token_models;
+        let tokens = count_conversation(
+            self.run.counter,
+            template,
+            models,
+            self.acc,
+            self.target,
+            conversation,
+        );
         if self.per_document {
             self.run.progress.add_tokens(tokens);
         } else {

@@ -19,7 +19,9 @@ use crate::count::Tokenizer;
 use crate::engine::EngineOptions;
 use crate::error::{FatalError, sort_errors};
 use crate::plan::Plan;
-use crate::report::{EstimateRun, Report, RunInfo, Settings, TokenizerReport, build_report};
+use crate::report::{
+    ChatTemplateReport, EstimateRun, Report, RunInfo, Settings, TokenizerReport, build_report,
+};
 use figures::{Figures, UnitSize};
 use probe::FileProbe;
 use rayon::prelude::*;
@@ -184,6 +186,7 @@ pub fn estimate_sample(
         max_document_bytes: count.max_document_bytes,
         progress: false,
         signals: None, // an estimate reads a sample: processing signals are a count's
+        chat_template: count.load_chat_template()?,
     };
     let slots = population.slots(&sample.sources);
     let mut measured =
@@ -212,6 +215,10 @@ pub fn estimate_sample(
         manifest: count.manifest.as_ref().map(|p| p.display().to_string()),
         domains_listed: count.domains_listed,
         signals: None,
+        chat_template: options
+            .chat_template
+            .as_deref()
+            .map(|t| ChatTemplateReport::of(&count.chat_template_origin(), t)),
     };
     let run = RunInfo {
         threads: count.threads,

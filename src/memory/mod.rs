@@ -277,6 +277,7 @@ impl MemoryCensus {
             manifest: None,
             signals: None,
             domains_listed: self.domains_listed,
+            chat_template: None,
         };
         let run = RunInfo {
             threads: rayon::current_num_threads(),

@@ -69,6 +69,7 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
             token_models: s.token_models.clone(),
             date_field: s.date_field.clone(),
             url_field: s.url_field.clone(),
+            chat_field: s.chat_field.clone(),
             collected: s
                 .collected
                 .as_ref()

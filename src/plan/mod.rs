@@ -44,6 +44,9 @@ pub struct Source {
     pub url_field: Option<String>,
     /// The declared collection period (first and last month), if any.
     pub collected: Option<(Month, Month)>,
+    /// The JSONL or Parquet field holding each record's messages array, when the source holds
+    /// chat records (each conversation is one document; the text field is not read).
+    pub chat_field: Option<String>,
 }
 
 impl Source {
@@ -57,6 +60,7 @@ impl Source {
             date_field: None,
             url_field: None,
             collected: None,
+            chat_field: None,
         }
     }
 
@@ -72,9 +76,10 @@ impl Source {
     /// The record fields to read for this source.
     pub fn field_names(&self) -> FieldNames<'_> {
         FieldNames {
-            text: &self.text_field,
+            text: self.chat_field.as_deref().unwrap_or(&self.text_field),
             date: self.date_field.as_deref(),
             url: self.url_field.as_deref(),
+            chat: self.chat_field.is_some(),
         }
     }
 }
@@ -88,6 +93,8 @@ pub struct FieldDefaults {
     pub date: Option<String>,
     /// The JSONL URL field, if any.
     pub url: Option<String>,
+    /// The chat (messages) field, if any.
+    pub chat: Option<String>,
 }
 
 impl FieldDefaults {
@@ -97,6 +104,7 @@ impl FieldDefaults {
             text: field.to_string(),
             date: None,
             url: None,
+            chat: None,
         }
     }
 }
@@ -189,6 +197,7 @@ impl Plan {
         self.sources.push(Source {
             date_field: fields.date.clone(),
             url_field: fields.url.clone(),
+            chat_field: fields.chat.clone(),
             ..Source::new(
                 path.display().to_string(),
                 Category::Other,
@@ -246,6 +255,7 @@ impl Plan {
                     None => entry.date_field.clone().or_else(|| fields.date.clone()),
                 },
                 url_field: entry.url_field.clone().or_else(|| fields.url.clone()),
+                chat_field: entry.chat_field.clone().or_else(|| fields.chat.clone()),
                 collected: entry
                     .collected
                     .as_ref()

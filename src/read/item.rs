@@ -3,6 +3,7 @@
 //! and no statistics: counting, sampling or timing the items is the visitor's business.
 
 use super::Problem;
+use crate::error::ErrorKind;
 use crate::provenance::RecordFields;
 
 /// Where an item or a problem sits in its file.
@@ -57,6 +58,18 @@ pub struct Document<'a> {
     pub at: LineRef,
 }
 
+/// One chat record: the raw JSON of its messages array (`[{"role": ..., "content": ...}]`),
+/// for the counting core to read. Readers check only that it is a JSON array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conversation<'a> {
+    /// The messages array as it stands in the record (JSON text, borrowed).
+    pub messages_json: &'a str,
+    /// The record's date and URL fields, where the source names them and the record has them.
+    pub fields: RecordFields<'a>,
+    /// Its line (or row).
+    pub at: LineRef,
+}
+
 /// The container a medium was found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Container<'a> {
@@ -98,6 +111,13 @@ pub trait Visitor {
     /// A text document.
     fn document(&mut self, document: Document<'_>);
 
+    /// A chat record (a source read with a chat field). A visitor that does not count
+    /// conversations records it as a problem.
+    fn conversation(&mut self, conversation: Conversation<'_>) {
+        let message = "chat records are not read here";
+        self.problem(conversation.at, Problem::new(ErrorKind::FieldType, message));
+    }
+
     /// A problem with the input at `at`; the reader goes on where it can.
     fn problem(&mut self, at: LineRef, problem: Problem);
 
@@ -129,6 +149,9 @@ pub(crate) mod collect {
     impl Visitor for Collect {
         fn document(&mut self, d: Document<'_>) {
             self.0.push(format!("doc {:?} {}", d.at, d.text));
+        }
+        fn conversation(&mut self, c: Conversation<'_>) {
+            self.0.push(format!("chat {:?} {}", c.at, c.messages_json));
         }
         fn problem(&mut self, at: LineRef, p: Problem) {
             self.0

@@ -32,7 +32,7 @@ pub mod stream;
 pub mod tar;
 pub mod text;
 
-pub use item::{Container, Document, LineBase, LineRef, Medium, Visitor};
+pub use item::{Container, Conversation, Document, LineBase, LineRef, Medium, Visitor};
 
 use crate::error::ErrorKind;
 

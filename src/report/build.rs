@@ -101,6 +101,7 @@ pub fn build_report(
                     to: month_key(to),
                 }),
                 url_field: source.url_field.clone(),
+                chat_field: source.chat_field.clone(),
                 tally: tally_in(stats, &settings, Scope::Source),
                 tokens_per_document_hdr: stats.tokens_per_document.to_base64(),
             })

@@ -96,6 +96,34 @@ pub struct Settings {
     /// How many domains are listed per source and in totals; the rest are summed.
     #[serde(default = "default_domains_listed")]
     pub domains_listed: usize,
+    /// The chat template conversations were rendered with (absent when none was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_template: Option<ChatTemplateReport>,
+}
+
+impl ChatTemplateReport {
+    /// The description of `template`, read from `origin`.
+    pub fn of(origin: &str, template: &crate::count::ChatTemplate) -> Self {
+        Self {
+            origin: origin.to_string(),
+            sha256: template.sha256().to_string(),
+            bos_token: template.special_token("bos_token"),
+            eos_token: template.special_token("eos_token"),
+        }
+    }
+}
+
+/// The chat template conversations were rendered with, fingerprinted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatTemplateReport {
+    /// The file it was read from, as given.
+    pub origin: String,
+    /// SHA-256 of the template's source.
+    pub sha256: String,
+    /// The BOS token it was rendered with (null: none).
+    pub bos_token: Option<String>,
+    /// The EOS token it was rendered with (null: none).
+    pub eos_token: Option<String>,
 }
 
 fn default_domains_listed() -> usize {
@@ -132,6 +160,9 @@ pub struct SourceReport {
     /// The JSONL field its records' URLs were read from (null: none).
     #[serde(default)]
     pub url_field: Option<String>,
+    /// The field its chat records' messages arrays were read from (absent: not chat records).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_field: Option<String>,
     /// The counts.
     #[serde(flatten)]
     pub tally: Tally,

@@ -6,6 +6,7 @@
 //! Nothing here reads files or knows tokenizers.
 
 mod category;
+mod chat;
 mod counts;
 mod distribution;
 mod domains;
@@ -18,6 +19,7 @@ pub mod signals;
 mod tally;
 
 pub use category::Category;
+pub use chat::{ChatStats, ChatTally, ConversationFigures, ROLES, RoleCount, role_index};
 pub use counts::{Counts, DocTokens};
 pub use distribution::{DistributionSummary, TokenDistribution};
 pub use domains::{DOMAIN_CAP, DomainCount, DomainStats, Domains, OtherDomains};
@@ -25,7 +27,7 @@ pub use estimate::{Estimate, SizeCount, SizeSource};
 pub use form_error::FormError;
 pub use modality::{AudioCounts, ImageCounts, ItemBytes, MediaCounts, VideoCounts, milliseconds};
 pub(crate) use month::ascii_digits;
-pub use month::{Month, month_key, month_of, parse_month_key};
+pub use month::{MONTH_NAMES, Month, month_key, month_of, parse_month_key};
 pub use periods::{Dating, PeriodStats, Periods};
 pub use tally::{ByModality, Tally, TextCounts, TimedCounts, VideoReport, WebDatasetCounts};
 
@@ -46,6 +48,8 @@ pub struct SourceStats {
     pub periods: PeriodStats,
     /// Text documents and tokens per registered web domain.
     pub domains: DomainStats,
+    /// Conversations (chat records): per role, turns, template tokens; zero without any.
+    pub chat: ChatStats,
 }
 
 impl SourceStats {
@@ -74,6 +78,7 @@ impl AddAssign<&SourceStats> for SourceStats {
         self.signals += &other.signals;
         self.periods += &other.periods;
         self.domains += &other.domains;
+        self.chat += &other.chat;
     }
 }
 

@@ -4,6 +4,22 @@
 /// A month as `year * 12 + (month - 1)`.
 pub type Month = i32;
 
+/// Month names in English, January first (reports and the `%B`/`%b` of chat templates).
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// The month of `year` and `month` (1-12).
 pub fn month_of(year: i32, month: u32) -> Month {
     year * 12 + month as i32 - 1

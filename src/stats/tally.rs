@@ -6,8 +6,8 @@
 
 use super::signals::{Scope, SignalsConfig, SignalsReport};
 use super::{
-    AudioCounts, Counts, DistributionSummary, Domains, Estimate, FormError, ImageCounts, ItemBytes,
-    MediaCounts, Periods, SourceStats, TokenDistribution, VideoCounts, milliseconds,
+    AudioCounts, ChatTally, Counts, DistributionSummary, Domains, Estimate, FormError, ImageCounts,
+    ItemBytes, MediaCounts, Periods, SourceStats, TokenDistribution, VideoCounts, milliseconds,
 };
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +41,9 @@ pub struct Tally {
     /// Processing signals (duplicates, personal data, languages, quality), when they ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signals: Option<SignalsReport>,
+    /// Conversations (chat records), when any was counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat: Option<ChatTally>,
 }
 
 /// The census split by modality; `tokens` of the tally is the sum of the four.
@@ -150,6 +153,7 @@ impl Tally {
             signals: signals.map(|(config, scope)| {
                 SignalsReport::of(&stats.signals, stats.counts.text(), config, scope)
             }),
+            chat: stats.chat.to_form(),
         }
     }
 
@@ -214,6 +218,10 @@ impl Tally {
             periods: tally.periods.to_stats(&counts)?,
             domains: tally.domains.to_stats(&counts)?,
             signals,
+            chat: match &tally.chat {
+                Some(chat) => chat.to_stats()?,
+                None => Default::default(),
+            },
         })
     }
 }

@@ -13,6 +13,7 @@ mod bad_input;
 mod bench_cmd;
 mod bert;
 mod changing_files;
+mod chat;
 mod checkpoint;
 mod cli;
 mod compiled_cache;

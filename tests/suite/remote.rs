@@ -3,7 +3,7 @@
 //! killed part-way give it too; refused credentials, a missing bucket and a missing listed key
 //! stop the run with messages that name what to check; no output ever shows the secret key.
 
-use crate::common::s3::{Ran, S3Server, command, files_under, run_with};
+use crate::common::s3::{Ran, S3Server, command, files_under, json, merge_parts, run_with};
 use crate::common::{census_only, root};
 use serde_json::Value;
 use std::path::Path;
@@ -97,11 +97,6 @@ fn no_secret(server: &S3Server, ran: &Ran) {
     }
 }
 
-fn json(ran: &Ran) -> Value {
-    serde_json::from_str(&ran.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", ran.stdout, ran.stderr))
-}
-
 #[test]
 fn a_bucket_counts_as_local_disk_whole_sharded_and_resumed() {
     let Some(server) = S3Server::start("remote::a_bucket_counts_as_local_disk", false) else {
@@ -147,9 +142,7 @@ fn a_bucket_counts_as_local_disk_whole_sharded_and_resumed() {
         assert!(ran.code <= 1, "{}", ran.stderr);
         parts.push(out);
     }
-    let mut merge = vec!["merge", "--format", "json"];
-    merge.extend(parts.iter().map(String::as_str));
-    let merged = run_with(dir.path(), &env, &merge);
+    let merged = merge_parts(dir.path(), &env, &parts);
     assert_eq!(merged.code, 1, "{}", merged.stderr);
     assert_eq!(
         census_only(json(&merged)),

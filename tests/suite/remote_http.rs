@@ -4,7 +4,7 @@
 //! (`http://HOST:PORT/BUCKET/KEY`) of objects uploaded `public-read` answer HEAD and ranged GET
 //! without a signature. No AWS variable is set for these runs: HTTP objects are read anonymously.
 
-use crate::common::s3::{Ran, S3Server, run_with};
+use crate::common::s3::{S3Server, json, merge_parts, run_with};
 use crate::common::{census_only, root};
 use serde_json::Value;
 use std::path::Path;
@@ -37,21 +37,22 @@ fn corpus(dir: &Path) {
     std::fs::write(dir.join(FILES[0]), big).unwrap();
 }
 
-fn json(ran: &Ran) -> Value {
-    serde_json::from_str(&ran.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", ran.stdout, ran.stderr))
+/// A server for `test` serving the corpus (also kept on disk under `local/` of the returned
+/// folder) as public objects of bucket `web`, and that bucket's URL; `None` when the test skips.
+fn served(test: &str) -> Option<(S3Server, tempfile::TempDir, String)> {
+    let server = S3Server::start(test, false)?;
+    let dir = tempfile::tempdir().unwrap();
+    corpus(&dir.path().join("local"));
+    server.upload_public("web", &dir.path().join("local"), "");
+    let base = format!("{}/web", server.endpoint);
+    Some((server, dir, base))
 }
 
 #[test]
 fn single_objects_over_http_count_as_their_local_files() {
-    let Some(server) = S3Server::start("remote_http::single_objects_over_http", false) else {
+    let Some((_server, dir, base)) = served("remote_http::single_objects_over_http") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let local = dir.path().join("local");
-    corpus(&local);
-    server.upload_public("web", &local, "");
-    let base = format!("{}/web", server.endpoint);
     let env: Vec<(String, String)> = [
         ("TOKENCENSUS_REMOTE_BLOCK_BYTES", "65536"),
         ("TOKENCENSUS_REMOTE_RETRIES", "3"),
@@ -96,9 +97,7 @@ fn single_objects_over_http_count_as_their_local_files() {
         assert!(ran.code <= 1, "{}", ran.stderr);
         parts.push(out);
     }
-    let mut merge = vec!["merge", "--format", "json"];
-    merge.extend(parts.iter().map(String::as_str));
-    let merged = run_with(dir.path(), &env, &merge);
+    let merged = merge_parts(dir.path(), &env, &parts);
     assert_eq!(merged.code, 1, "{}", merged.stderr);
     assert_eq!(census_only(json(&merged)), census_only(web_report.clone()));
 
@@ -112,15 +111,10 @@ fn single_objects_over_http_count_as_their_local_files() {
 
 #[test]
 fn missing_and_private_objects_and_a_url_with_a_query_string_say_what_is_wrong() {
-    let Some(server) = S3Server::start("remote_http::missing_and_private_objects", false) else {
+    let Some((server, dir, base)) = served("remote_http::missing_and_private_objects") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let local = dir.path().join("local");
-    corpus(&local);
-    server.upload_public("web", &local, "");
-    server.upload("vault", &local.join("sample"), "");
-    let base = format!("{}/web", server.endpoint);
+    server.upload("vault", &dir.path().join("local/sample"), "");
     let env = [("TOKENCENSUS_REMOTE_RETRIES".to_string(), "1".to_string())];
 
     let missing = run_with(

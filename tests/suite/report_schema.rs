@@ -1,7 +1,7 @@
 //! The JSON Schema of the report, `docs/report.schema.json`, against the reports the binary
 //! really writes: a count of the sample corpus, of the signals fixture with every signal, of
-//! bad input with every modality, of dated records with URLs, with non-default token models and
-//! a WebDataset shard, an estimate (census and sampled), shard parts and their merge, a resumed
+//! bad input with every modality, of dated records with URLs, of chat records with a template,
+//! with non-default token models and a WebDataset shard, an estimate (census and sampled), shard parts and their merge, a resumed
 //! checkpoint run, the disclosure fixture and the example in `docs/report.md`: each must
 //! validate. The schema must also be strict: one extra key, one missing key or one wrong type
 //! anywhere must fail.
@@ -175,6 +175,20 @@ fn real_reports(dir: &Path) -> Vec<(String, Value)> {
     assert!(!r["totals"]["by_month"].as_object().unwrap().is_empty());
     assert!(!r["totals"]["domains"].as_array().unwrap().is_empty());
     keep("provenance", r);
+
+    // Gemma 3's template refuses conversations whose roles do not alternate: status 1.
+    let chat = [
+        "count",
+        "fixtures/chat/conversations.jsonl",
+        "--chat-field",
+        "messages",
+        "--chat-template",
+        "fixtures/tokenizers/gemma3.tokenizer_config.json.zst",
+    ];
+    let r = run_report(&chat, &out("chat"), 1);
+    assert!(r["totals"]["chat"]["template_tokens"].as_i64().unwrap() > 0);
+    assert_eq!(r["sources"][0]["chat_field"], "messages");
+    keep("chat records with a template", r);
 
     let media = dir.join("media");
     std::fs::create_dir(&media).unwrap();

@@ -10,7 +10,8 @@ use tokencensus::count::TokenizerSource;
 use tokencensus::read::small_file::{MAX_REPORT_BYTES, read_small_text};
 use tokencensus::report::integrity::{self, Seal};
 use tokencensus::{
-    CountConfig, FatalError, OutputFormat, Part, Report, ShardChoice, ShardSpec, SignalKind,
+    ChatTemplateChoice, CountConfig, FatalError, OutputFormat, Part, Report, ShardChoice,
+    ShardSpec, SignalKind,
 };
 
 /// A report as the dictionary of its JSON form, sealed with its integrity digest exactly as
@@ -99,10 +100,11 @@ fn shard_of(given: Option<&Bound<'_, PyAny>>) -> PyResult<Option<ShardChoice>> {
 }
 
 /// Takes the census of a corpus and returns its report, the same as `tokencensus count
-/// --format json` (with `paths` as PATH arguments, `manifest` as `--manifest` and
-/// `max_document_bytes` as `--max-document-bytes`).
+/// --format json` (with `paths` as PATH arguments, `manifest` as `--manifest`,
+/// `max_document_bytes` as `--max-document-bytes`, `chat_field` as `--chat-field` and
+/// `chat_template` as `--chat-template`).
 #[pyfunction]
-#[pyo3(signature = (paths=None, manifest=None, tokenizer=None, signals=None, threads=None, shard=None, checkpoint=None, progress=false, max_document_bytes=None))]
+#[pyo3(signature = (paths=None, manifest=None, tokenizer=None, signals=None, threads=None, shard=None, checkpoint=None, progress=false, max_document_bytes=None, chat_field=None, chat_template=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn count<'py>(
     py: Python<'py>,
@@ -115,8 +117,16 @@ pub fn count<'py>(
     checkpoint: Option<PathBuf>,
     progress: bool,
     max_document_bytes: Option<u64>,
+    chat_field: Option<String>,
+    chat_template: Option<PathBuf>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let mut config = CountConfig::new(paths_of(paths)?);
+    config.chat_field = chat_field;
+    config.chat_template = chat_template.map(|path| ChatTemplateChoice {
+        path,
+        bos_token: None,
+        eos_token: None,
+    });
     config.manifest = manifest;
     config.signals.enabled = signals_of(signals)?;
     if let Some(threads) = threads {

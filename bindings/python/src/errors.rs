@@ -11,6 +11,7 @@ pub fn fatal(error: FatalError) -> PyErr {
         FatalError::Usage(_) => ("UsageError", "usage"),
         FatalError::PathNotFound { .. } => ("PathNotFoundError", "path_not_found"),
         FatalError::Tokenizer { .. } => ("TokenizerError", "tokenizer"),
+        FatalError::ChatTemplate { .. } => ("TokenizerError", "chat_template"),
         FatalError::Manifest { .. } => ("ManifestError", "manifest"),
         FatalError::Refused { .. } => ("RefusedError", "refused"),
         FatalError::Merge(_) => ("MergeError", "merge"),

@@ -120,6 +120,19 @@ def test_max_document_bytes_is_the_cli_flag(cli, tmp_path, monkeypatch):
     assert tokencensus.count(str(tmp_path))["totals"]["documents"] == 2
 
 
+def test_chat_field_and_template_are_the_cli_flags(cli, monkeypatch):
+    monkeypatch.chdir(REPO)
+    records = "fixtures/chat/conversations.jsonl"
+    template = "fixtures/tokenizers/llama3.tokenizer_config.json.zst"
+    ours = tokencensus.count(records, chat_field="messages", chat_template=template)
+    theirs = cli_json(cli, "count", records, "--chat-field", "messages", "--chat-template", template)
+    assert without_run(ours) == without_run(theirs)
+    chat = ours["totals"]["chat"]
+    assert chat["conversations"] == ours["totals"]["documents"] > 0
+    assert chat["rendered"] == chat["conversations"]
+    assert ours["settings"]["chat_template"]["bos_token"] == "<|begin_of_text|>"
+
+
 def test_fatal_errors_have_the_cli_kinds_and_messages(cli, monkeypatch):
     monkeypatch.chdir(REPO)
     with pytest.raises(tokencensus.PathNotFoundError) as missing:

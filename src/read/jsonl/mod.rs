@@ -9,7 +9,7 @@ mod record;
 pub use record::{FieldNames, extract_record, extract_text};
 
 use super::format::Compression;
-use super::item::{Document, LineBase, LineRef, Visitor};
+use super::item::{Conversation, Document, LineBase, LineRef, Visitor};
 use super::sniff::{BINARY_SNIFF_BYTES, jsonl_binary_problem, jsonl_looks_binary, strip_bom};
 use super::storage::Storage;
 use super::stream::{self, Block, LineBlocks, Meter};
@@ -43,6 +43,11 @@ pub fn read_lines<V: Visitor + ?Sized>(
         };
         match extract_record(line, names, &mut unescaped) {
             Ok(None) => {}
+            Ok(Some((messages_json, fields))) if names.chat => visitor.conversation(Conversation {
+                messages_json,
+                fields,
+                at: base.at(index),
+            }),
             Ok(Some((text, fields))) => visitor.document(Document {
                 text,
                 fields,

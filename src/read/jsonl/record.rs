@@ -31,6 +31,8 @@ pub struct FieldNames<'f> {
     pub date: Option<&'f str>,
     /// The URL field, if the source names one.
     pub url: Option<&'f str>,
+    /// `text` names a chat field: its value is a messages array, handed out as raw JSON.
+    pub chat: bool,
 }
 
 impl<'f> FieldNames<'f> {
@@ -40,6 +42,7 @@ impl<'f> FieldNames<'f> {
             text,
             date: None,
             url: None,
+            chat: false,
         }
     }
 }
@@ -79,18 +82,38 @@ pub fn extract_record<'a>(
         url: url.map(|raw| FieldValue::Json(raw.get())),
     };
     let raw = raw.get();
+    if names.chat {
+        return match raw.as_bytes()[0] {
+            b'[' => Ok(Some((raw, fields))),
+            first => Err(Problem::new(
+                ErrorKind::FieldType,
+                format!(
+                    "field \"{field}\" is {}, not an array of messages",
+                    json_kind(first)
+                ),
+            )),
+        };
+    }
     let kind = match raw.as_bytes()[0] {
         b'"' => return unescape(&raw[1..raw.len() - 1], buf).map(|t| Some((t, fields))),
-        b'n' => "null",
-        b't' | b'f' => "a boolean",
-        b'[' => "an array",
-        b'{' => "an object",
-        _ => "a number",
+        other => json_kind(other),
     };
     Err(Problem::new(
         ErrorKind::FieldType,
         format!("field \"{field}\" is {kind}, not a string"),
     ))
+}
+
+/// What a JSON value starting with `first` is, in words.
+fn json_kind(first: u8) -> &'static str {
+    match first {
+        b'"' => "a string",
+        b'n' => "null",
+        b't' | b'f' => "a boolean",
+        b'[' => "an array",
+        b'{' => "an object",
+        _ => "a number",
+    }
 }
 
 /// The value of a JSON string (its text between the quotes, already validated by the parser):
@@ -308,6 +331,7 @@ mod tests {
             text: "text",
             date: Some("date"),
             url: Some("url"),
+            chat: false,
         };
         let line = br#"{"url":"https:\/\/x.org","text":"hi","date":1700000000,"date":"2024-01"}"#;
         let mut buf = String::new();
@@ -319,6 +343,26 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(none, RecordFields::default());
+    }
+
+    #[test]
+    fn chat_fields_hand_out_the_raw_messages_array() {
+        let names = FieldNames {
+            chat: true,
+            ..FieldNames::only_text("messages")
+        };
+        let line = br#"{"id":1,"messages":[{"role":"user","content":"h\u00e9"}]}"#;
+        let mut buf = String::new();
+        let (json, _) = extract_record(line, &names, &mut buf).unwrap().unwrap();
+        assert_eq!(json, r#"[{"role":"user","content":"h\u00e9"}]"#);
+        let problem = extract_record(br#"{"messages":"hi"}"#, &names, &mut buf).unwrap_err();
+        assert_eq!(problem.kind, ErrorKind::FieldType);
+        assert_eq!(
+            problem.message,
+            "field \"messages\" is a string, not an array of messages"
+        );
+        let missing = extract_record(br#"{"text":"hi"}"#, &names, &mut buf).unwrap_err();
+        assert_eq!(missing.kind, ErrorKind::MissingField);
     }
 
     #[test]

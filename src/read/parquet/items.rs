@@ -6,7 +6,7 @@
 use super::{Cell, ParquetColumns, ParquetFile};
 use crate::error::ErrorKind;
 use crate::read::Problem;
-use crate::read::item::{Container, Document, LineRef, Medium, Visitor};
+use crate::read::item::{Container, Conversation, Document, LineRef, Medium, Visitor};
 use crate::read::jsonl::FieldNames;
 use crate::read::storage::Storage;
 use std::sync::Arc;
@@ -17,6 +17,8 @@ pub struct ParquetReader {
     columns: ParquetColumns,
     /// The longest value handed out; a longer one is a problem.
     max: u64,
+    /// The text column holds chat records (each value a messages array as JSON text).
+    chat: bool,
 }
 
 impl ParquetReader {
@@ -49,7 +51,12 @@ impl ParquetReader {
         if let Err(problem) = file.with_fields(&mut columns, names.date, names.url) {
             fail(problem);
         }
-        Some(ParquetReader { file, columns, max })
+        Some(ParquetReader {
+            file,
+            columns,
+            max,
+            chat: names.chat,
+        })
     }
 
     /// The file.
@@ -83,6 +90,13 @@ impl ParquetReader {
                 } if bytes.len() as u64 > self.max => {
                     let what = format!("column {column}: a value of {} bytes", bytes.len());
                     visitor.problem(at(row), Problem::too_large(&what, self.max));
+                }
+                Cell::Text { row, text, fields } if self.chat => {
+                    visitor.conversation(Conversation {
+                        messages_json: text,
+                        fields,
+                        at: at(row),
+                    })
                 }
                 Cell::Text { row, text, fields } => visitor.document(Document {
                     text,

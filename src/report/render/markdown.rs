@@ -3,7 +3,9 @@
 //! by modality, tokens per document, the time frame and the processing figures.
 
 use super::counts::{self, Format};
-use super::{Render, Report, estimate_note, headline, modality, periods, processing, signals};
+use super::{
+    Render, Report, chat, estimate_note, headline, modality, periods, processing, signals,
+};
 use super::{tokenizer_line, words};
 use crate::display::printable;
 use std::io::{self, Write};
@@ -42,6 +44,16 @@ impl Render for Markdown {
                 "Tokens by modality (images, sounds and videos counted from their headers under each source's token models, stated in the JSON report):\n"
             )?;
             modality::exact(report).write_markdown(out)?;
+            writeln!(out)?;
+        }
+        if chat::has_chat(report) {
+            writeln!(
+                out,
+                "Conversations (each one text document; turns are messages per conversation; template tokens are the rendered conversations' tokens minus their contents'):\n"
+            )?;
+            chat::conversations(report, true).write_markdown(out)?;
+            writeln!(out, "\nMessages and content tokens by role:\n")?;
+            chat::roles(report, true).write_markdown(out)?;
             writeln!(out)?;
         }
         writeln!(

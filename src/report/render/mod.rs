@@ -1,6 +1,7 @@
 //! Output formats: one module per format behind the small [`Render`] trait; each reads only
 //! the [`Report`].
 
+mod chat;
 mod counts;
 mod estimate;
 mod estimate_note;

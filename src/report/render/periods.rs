@@ -5,22 +5,7 @@
 use super::grid::Grid;
 use super::{count_noun, plural, share, thousands};
 use crate::report::{Report, SourceReport};
-use crate::stats::{DocTokens, Tally, parse_month_key};
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::stats::{DocTokens, MONTH_NAMES, Tally, parse_month_key};
 
 /// `YYYY-MM` as (year, month 1..=12), or `None` for anything else.
 pub fn parse_month(key: &str) -> Option<(i32, u32)> {
@@ -31,7 +16,7 @@ pub fn parse_month(key: &str) -> Option<(i32, u32)> {
 pub fn month_name(key: &str) -> String {
     parse_month(key).map_or_else(
         || key.to_string(),
-        |(y, m)| format!("{} {y}", MONTHS[m as usize - 1]),
+        |(y, m)| format!("{} {y}", MONTH_NAMES[m as usize - 1]),
     )
 }
 

@@ -28,6 +28,7 @@ fn meaning(kind: ErrorKind) -> &'static str {
         ErrorKind::Media => "truncated or corrupt images, sounds or videos: skipped",
         ErrorKind::Parquet => "unreadable or damaged Parquet files or pages: skipped",
         ErrorKind::TooLarge => "documents over the size limit for one document: skipped",
+        ErrorKind::Template => "conversations the chat template refused: skipped",
     }
 }
 

@@ -1,6 +1,6 @@
 //! The table format: aligned columns with human-readable numbers, for a terminal.
 
-use super::{Render, Report, count_noun, counts, modality, signals, tokenizer_line};
+use super::{Render, Report, chat, count_noun, counts, modality, signals, tokenizer_line};
 use std::io::{self, Write};
 
 /// An aligned plain-text table.
@@ -27,6 +27,15 @@ impl Render for Table {
                 "\nby modality (tokens of images, sounds and videos under each source's token models):\n"
             )?;
             modality::human(report).write_text(out)?;
+        }
+        if chat::has_chat(report) {
+            writeln!(
+                out,
+                "\nconversations (turns are messages per conversation):\n"
+            )?;
+            chat::conversations(report, false).write_text(out)?;
+            writeln!(out, "\nby role (tokens of the messages' text contents):\n")?;
+            chat::roles(report, false).write_text(out)?;
         }
         for (title, grid) in signals::human(report) {
             writeln!(out, "\n{title}:\n")?;

@@ -289,6 +289,19 @@ pub fn run_with(dir: &Path, env: &[(String, String)], args: &[&str]) -> Ran {
     }
 }
 
+/// `merge --format json` of the saved `parts` in `dir`, with `env`.
+pub fn merge_parts(dir: &Path, env: &[(String, String)], parts: &[String]) -> Ran {
+    let mut args = vec!["merge", "--format", "json"];
+    args.extend(parts.iter().map(String::as_str));
+    run_with(dir, env, &args)
+}
+
+/// What `ran` printed, parsed as JSON (a failure shows both streams).
+pub fn json(ran: &Ran) -> serde_json::Value {
+    serde_json::from_str(&ran.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", ran.stdout, ran.stderr))
+}
+
 /// Every file under `dir`, for searching saved outputs.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut all = Vec::new();

@@ -97,12 +97,16 @@ def count(
     checkpoint: Optional[_Path] = None,
     progress: bool = False,
     max_document_bytes: Optional[int] = None,
+    chat_field: Optional[str] = None,
+    chat_template: Optional[_Path] = None,
 ) -> Report:
     """Takes the census of a corpus: the report ``tokencensus count --format json`` writes.
 
     ``max_document_bytes`` is ``--max-document-bytes``: a longer document (a plain-text file as
     decompressed, a JSONL record, a tar member, a Parquet value) is a ``too_large`` input error
-    (default 1 GiB)."""
+    (default 1 GiB). ``chat_field`` is ``--chat-field`` and ``chat_template`` ``--chat-template``
+    (a ``tokenizer_config.json``): each record's messages array is one conversation, counted
+    per role (docs/chat.md)."""
 
 def render(report: Union[Report, str], format: str = "table") -> str:
     """Renders a report as ``table``, ``json``, ``markdown``, ``eu-summary`` or ``html``.

@@ -7,7 +7,7 @@ use crate::report::Report;
 use crate::report::render::counts::{self, Format};
 use crate::report::render::grid::Grid;
 use crate::report::render::{
-    count_noun, estimate_note, modality, periods, processing, share, thousands,
+    chat, count_noun, estimate_note, modality, periods, processing, share, thousands,
 };
 use std::io::{self, Write};
 
@@ -44,6 +44,20 @@ fn modalities(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if let Some(grid) = modality::media_sources(report) {
         grid.write_html(out)?;
     }
+    writeln!(out, "</section>")
+}
+
+fn conversations(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if !chat::has_chat(report) {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "<section>{}<p class=\"note\">Each conversation is one text document; turns are messages per conversation; template tokens are the rendered conversations' tokens minus their contents'.</p>",
+        heading(report, "Conversations")
+    )?;
+    chat::conversations(report, true).write_html(out)?;
+    chat::roles(report, true).write_html(out)?;
     writeln!(out, "</section>")
 }
 
@@ -164,6 +178,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     estimates(report, out)?;
     sources_and_categories(report, out)?;
     modalities(report, out)?;
+    conversations(report, out)?;
     distribution(report, out)?;
     time_frame(report, out)?;
     domains(report, out)?;

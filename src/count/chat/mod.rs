@@ -1,0 +1,145 @@
+//! Chat records: a conversation (an OpenAI / Hugging Face messages array, as the raw JSON a
+//! reader found) measured as one document. Each message's text contents are counted on their
+//! own and added to its role; inline media parts (`data:` URLs, base64 `input_audio`) are
+//! decoded for the media probes; remote ones are counted as unresolved, never fetched. With a
+//! [`ChatTemplate`] the conversation is also rendered as the model sees it and that text is
+//! counted: the document's tokens, of which the template's are the rendered total minus the
+//! contents'. Values only: no files, no flags.
+
+mod media_part;
+mod python;
+mod python_json;
+mod strftime;
+mod template;
+
+pub use media_part::InlineMedium;
+pub use template::{ChatTemplate, ChatTemplateError};
+
+use super::Counter;
+use crate::error::ErrorKind;
+use crate::read::Problem;
+use crate::stats::{ConversationFigures, RoleCount, role_index};
+use serde_json::Value;
+
+/// One conversation measured.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MeasuredConversation {
+    /// Messages and content tokens per role, template tokens, unresolved media.
+    pub figures: ConversationFigures,
+    /// UTF-8 bytes of the text contents.
+    pub bytes: u64,
+    /// The document's tokens: the rendered text's with a template, else the contents'.
+    pub tokens: u64,
+    /// The text contents joined by newlines (what the processing signals look at).
+    pub text: String,
+    /// Inline media parts, decoded, for the media probes.
+    pub media: Vec<InlineMedium>,
+}
+
+/// Measures the conversation whose messages array is `messages_json`, counting with
+/// `counter`, and rendering it with `template` when there is one. A record that is not a valid
+/// messages array, a template that fails on it, or a text the tokenizer refuses is the
+/// record's problem.
+pub fn measure_conversation(
+    counter: &dyn Counter,
+    template: Option<&ChatTemplate>,
+    messages_json: &str,
+) -> Result<MeasuredConversation, Problem> {
+    let messages: Value = serde_json::from_str(messages_json)
+        .map_err(|e| Problem::new(ErrorKind::Json, format!("messages: {e}")))?;
+    let Value::Array(messages) = &messages else {
+        return Err(field_type("the messages are not an array".into()));
+    };
+    let mut measured = MeasuredConversation::default();
+    let mut texts = Vec::new();
+    for (index, message) in messages.iter().enumerate() {
+        let number = index + 1;
+        let Value::Object(message) = message else {
+            return Err(field_type(format!("message {number} is not an object")));
+        };
+        let role = match message.get("role") {
+            Some(Value::String(role)) => role,
+            Some(_) => {
+                return Err(field_type(format!(
+                    "message {number}: role is not a string"
+                )));
+            }
+            None => {
+                return Err(Problem::new(
+                    ErrorKind::MissingField,
+                    format!("message {number} has no role"),
+                ));
+            }
+        };
+        let mut count = RoleCount {
+            messages: 1,
+            tokens: 0,
+        };
+        let mut text = |t: &str| -> Result<(), Problem> {
+            count.tokens += counter
+                .count(t)
+                .map_err(|e| Problem::new(ErrorKind::Tokenizer, e.0))?;
+            texts.push(t.to_string());
+            Ok(())
+        };
+        match message.get("content") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(content)) => text(content)?,
+            Some(Value::Array(parts)) => {
+                for (part_index, part) in parts.iter().enumerate() {
+                    let at = format!("message {number}, part {}", part_index + 1);
+                    match media_part::classify(part)
+                        .map_err(|m| field_type(format!("{at}: {m}")))?
+                    {
+                        media_part::Part::Text(t) => text(t)?,
+                        media_part::Part::Inline(medium) => measured.media.push(medium),
+                        media_part::Part::Remote => measured.figures.unresolved_media += 1,
+                        media_part::Part::Other => {}
+                    }
+                }
+            }
+            Some(other) => {
+                return Err(field_type(format!(
+                    "message {number}: content is {}, not a string, a list of parts or null",
+                    kind_of(other)
+                )));
+            }
+        }
+        measured.figures.roles[role_index(role)] += count;
+    }
+    let contents: u64 = measured.figures.roles.iter().map(|r| r.tokens).sum();
+    measured.bytes = texts.iter().map(|t| t.len() as u64).sum();
+    measured.text = texts.join("\n");
+    measured.tokens = contents;
+    if let Some(template) = template {
+        let rendered = template
+            .render_json(messages_json)
+            .map_err(|e| Problem::new(ErrorKind::Template, e.to_string()))?;
+        let tokens = counter
+            .count(&rendered)
+            .map_err(|e| Problem::new(ErrorKind::Tokenizer, e.0))?;
+        measured.tokens = tokens;
+        measured.figures.template_tokens = Some(tokens as i64 - contents as i64);
+    }
+    Ok(measured)
+}
+
+/// A `field_type` problem saying `message`.
+fn field_type(message: String) -> Problem {
+    Problem::new(ErrorKind::FieldType, message)
+}
+
+/// What a JSON value is, in words.
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests;
