@@ -61,7 +61,10 @@ fn bench(c: &mut Criterion) {
         .map_or(TokenizerSource::EmbeddedLlama3, |p| {
             TokenizerSource::File(p.into())
         });
-    let tokenizer = load_tokenizer(&source, false).unwrap().tokenizer;
+    let tokenizer = load_tokenizer(&source, false)
+        .unwrap()
+        .crate_tokenizer()
+        .unwrap();
     let reference = ReferenceCounter::new(tokenizer, false).unwrap();
     let mut config = CountConfig::new(vec![path.clone()]);
     config.tokenizer = source;

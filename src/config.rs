@@ -1,6 +1,6 @@
 //! The validated options of a count. Built by the command line (or any caller); no I/O here.
 
-use crate::count::{ChatTemplate, RouteChoice, Tokenizer, TokenizerSource};
+use crate::count::{ChatTemplate, CompiledCache, RouteChoice, Tokenizer, TokenizerSource};
 use crate::engine::DEFAULT_CHUNK_BYTES;
 use crate::error::FatalError;
 use crate::plan::ShardSpec;
@@ -54,6 +54,9 @@ pub struct CountConfig {
     pub special_tokens: bool,
     /// Which counting routes may run.
     pub routes: RouteChoice,
+    /// Where compiled fast routes are cached (`None`, the default: nowhere; the command line
+    /// sets [`CompiledCache::platform`]).
+    pub compiled_cache: Option<CompiledCache>,
     /// The default JSONL text field.
     pub text_field: String,
     /// The default JSONL date field (none: records are undated unless the manifest says).
@@ -96,6 +99,7 @@ impl CountConfig {
             tokenizer: TokenizerSource::EmbeddedLlama3,
             special_tokens: false,
             routes: RouteChoice::Auto,
+            compiled_cache: None,
             text_field: "text".into(),
             date_field: None,
             url_field: None,
@@ -113,9 +117,15 @@ impl CountConfig {
         }
     }
 
-    /// Loads the configured tokenizer and picks its counting route.
+    /// Loads the configured tokenizer (through the configured compiled-route cache) and picks
+    /// its counting route.
     pub fn load_tokenizer(&self) -> Result<Tokenizer, FatalError> {
-        Tokenizer::load(&self.tokenizer, self.special_tokens, self.routes)
+        Tokenizer::load_with_cache(
+            &self.tokenizer,
+            self.special_tokens,
+            self.routes,
+            self.compiled_cache.clone(),
+        )
     }
 
     /// Reads the configured chat template, if any.

@@ -67,7 +67,7 @@ pub use census::{Census, count, count_with};
 pub use config::{
     ChatTemplateChoice, CountConfig, DEFAULT_DOMAINS_LISTED, ShardChoice, default_threads,
 };
-pub use count::Tokenizer;
+pub use count::{CompiledCache, Tokenizer};
 pub use plan::{ShardSpec, ShardSpecError};
 pub use report::Report;
 pub use report::render::OutputFormat;

@@ -179,6 +179,7 @@ fn count_plan(
     );
     attach_file_sets(&mut report, &plan);
     let mut warnings = plan.warnings.clone();
+    warnings.extend(tokenizer.warning().map(str::to_string));
     warnings.extend(output.warnings);
     Ok(Census { report, warnings })
 }

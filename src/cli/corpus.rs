@@ -3,7 +3,7 @@
 
 use clap::Args;
 use std::path::PathBuf;
-use tokencensus::count::TokenizerSource;
+use tokencensus::count::{CompiledCache, TokenizerSource};
 use tokencensus::{ChatTemplateChoice, CountConfig};
 
 /// The corpus and tokenizer arguments.
@@ -76,6 +76,7 @@ impl CorpusArgs {
             None => TokenizerSource::EmbeddedLlama3,
         };
         config.special_tokens = self.special_tokens;
+        config.compiled_cache = CompiledCache::platform();
         config.text_field = self.text_field.clone();
         config.chat_field = self.chat_field.clone();
         config.chat_template = self.chat_template.clone().map(|path| ChatTemplateChoice {

@@ -3,6 +3,7 @@
 //! the numbers of the reference route over the Hugging Face `tokenizers` crate.
 
 pub mod chat;
+mod compiled_cache;
 mod fast;
 mod load;
 mod reference;
@@ -10,7 +11,11 @@ mod route;
 mod tokenizer;
 
 pub use chat::{ChatTemplate, ChatTemplateError};
-pub use load::{LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer, read_config_text};
+pub use compiled_cache::CompiledCache;
+pub use load::{
+    LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer, load_tokenizer_with_cache,
+    read_config_text,
+};
 pub use reference::ReferenceCounter;
 pub use route::{Route, RouteChoice, choose_route};
 pub use tokenizer::Tokenizer;

@@ -259,6 +259,7 @@ pub fn estimate_sample(
     attach_estimates(&mut report, &figures, config.confidence);
     crate::census::attach_file_sets(&mut report, &population.plan);
     let mut warnings = population.plan.warnings.clone();
+    warnings.extend(prepared.warning().map(str::to_string));
     warnings.extend(measured.warnings);
     Ok(Census { report, warnings })
 }

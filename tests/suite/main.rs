@@ -16,6 +16,7 @@ mod changing_files;
 mod chat;
 mod checkpoint;
 mod cli;
+mod compiled_cache;
 mod differential;
 mod disclosure;
 mod disclosure_tools;

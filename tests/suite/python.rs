@@ -15,8 +15,8 @@
 //! `.ci/run`), in which case it fails. `TOKENCENSUS_PYTEST_ARGS` adds pytest arguments (`-k
 //! tally`, `-x`).
 
-use crate::common::root;
 use crate::common::venv::wait_bounded;
+use crate::common::{root, test_cache_home};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -213,6 +213,7 @@ fn the_python_package_passes_its_pytest_suite() {
             .arg(root().join("bindings/python/tests"))
             .current_dir(root())
             .env("TOKENCENSUS_BIN", env!("CARGO_BIN_EXE_tokencensus"))
+            .env("XDG_CACHE_HOME", test_cache_home())
             .env("RAY_USAGE_STATS_ENABLED", "0"),
         "pytest bindings/python/tests",
     );

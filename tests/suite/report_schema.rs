@@ -11,9 +11,8 @@
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::common::{SHARD_VARIABLES, root};
+use crate::common::{SHARD_VARIABLES, root, tokencensus_command};
 
 /// The JSON document at `path`.
 fn read_json(path: &Path) -> Value {
@@ -34,7 +33,7 @@ fn validator() -> jsonschema::Validator {
 /// Runs the binary in the repository root with `args` plus `--format json -o OUT` and returns
 /// the report written to OUT, after checking the exit status.
 fn run_report(args: &[&str], out: &Path, expected_status: i32) -> Value {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
+    let mut command = tokencensus_command();
     command
         .args(args)
         .args(["--format", "json", "-o"])

@@ -1,5 +1,6 @@
-"""Shared fixtures: the repository's fixture files, their texts, and the command line to compare
-with (``TOKENCENSUS_BIN``, set by the Rust test that runs this suite)."""
+"""Shared fixtures: the repository's fixture files, their texts, the command line to compare
+with (``TOKENCENSUS_BIN``, set by the Rust test that runs this suite), and each test's own
+compiled-route cache folder."""
 
 from __future__ import annotations
 
@@ -43,6 +44,13 @@ def tokenizer_json(name: str) -> str:
 
     raw = (FIXTURES / "tokenizers" / f"{name}.tokenizer.json.zst").read_bytes()
     return zstandard.ZstdDecompressor().decompressobj().decompress(raw).decode("utf-8")
+
+
+@pytest.fixture(autouse=True)
+def own_cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test's own compiled-route cache (``XDG_CACHE_HOME``, inherited by the command line
+    it runs): no test reads another's entries, and none writes the user's cache folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache-home")))
 
 
 @pytest.fixture(scope="session")

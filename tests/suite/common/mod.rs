@@ -1,5 +1,6 @@
-//! Helpers for the integration tests: run the binary from the project root, read JSON reports
-//! and the oracle's expected counts; the disclosure fixture's builder.
+//! Helpers for the integration tests: run the binary from the project root (each test with
+//! its own compiled-route cache), read JSON reports and the oracle's expected counts; the
+//! disclosure fixture's builder.
 
 pub mod browser;
 pub mod report_fixture;
@@ -45,10 +46,33 @@ impl Run {
     }
 }
 
-/// A command running the built binary, without the scheduler's shard variables (a test run
-/// inside a job array must not shard the counts it checks).
-pub fn binary() -> Command {
+thread_local! {
+    /// The running test's cache folder (the test harness runs each test on a thread of its
+    /// own, so the folder is deleted when the test ends).
+    static TEST_CACHE_HOME: tempfile::TempDir = tempfile::Builder::new()
+        .prefix("cache-home-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("a temporary cache folder");
+}
+
+/// The running test's own `XDG_CACHE_HOME`: empty when the test starts, so that no compiled
+/// route leaks from one test into another or into the user's cache folder.
+pub fn test_cache_home() -> PathBuf {
+    TEST_CACHE_HOME.with(|dir| dir.path().to_path_buf())
+}
+
+/// A command running the built binary with the running test's cache folder
+/// ([`test_cache_home`]) and otherwise the test's environment.
+pub fn tokencensus_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
+    command.env("XDG_CACHE_HOME", test_cache_home());
+    command
+}
+
+/// A command running the built binary ([`tokencensus_command`]), without the scheduler's
+/// shard variables (a test run inside a job array must not shard the counts it checks).
+pub fn binary() -> Command {
+    let mut command = tokencensus_command();
     for var in SHARD_VARIABLES {
         command.env_remove(var);
     }
