@@ -5,7 +5,7 @@
 mod resume;
 
 use crate::config::CountConfig;
-use crate::count::Tokenizer;
+use crate::count::{Tokenizer, TokenizerList};
 use crate::engine::{self, EngineOptions};
 use crate::error::FatalError;
 use crate::manifest::Manifest;
@@ -29,15 +29,18 @@ pub struct Census {
 /// Runs a whole count: load the tokenizer, plan, tokenize on all threads, merge, report.
 pub fn count(config: &CountConfig) -> Result<Census, FatalError> {
     config.validate()?;
+    let config = &config.with_manifest_tokenizers()?;
     let planned = Planned::of(config)?;
     let tokenizer = config.load_tokenizer()?;
-    count_plan(config, planned, &tokenizer)
+    config.with_tokenizers(&tokenizer, |list| count_plan(config, planned, list))
 }
 
-/// Runs a count with an already loaded tokenizer (which must match `config`'s).
+/// Runs a count with an already loaded tokenizer (which must match `config`'s primary one;
+/// the configuration's other tokenizers are loaded here).
 pub fn count_with(config: &CountConfig, tokenizer: &Tokenizer) -> Result<Census, FatalError> {
     config.validate()?;
-    count_plan(config, Planned::of(config)?, tokenizer)
+    let planned = Planned::of(config)?;
+    config.with_tokenizers(tokenizer, |list| count_plan(config, planned, list))
 }
 
 /// The plan of `config`'s corpus (sources and files), without counting anything.
@@ -95,7 +98,7 @@ impl Planned {
 fn count_plan(
     config: &CountConfig,
     planned: Planned,
-    tokenizer: &Tokenizer,
+    tokenizers: &TokenizerList,
 ) -> Result<Census, FatalError> {
     let Planned {
         plan,
@@ -129,13 +132,10 @@ fn count_plan(
     };
     let (mut output, resumed_files) = match &config.checkpoint {
         Some(dir) => {
-            let resumed = resume::count_resuming(dir, &plan, tokenizer, &options)?;
+            let resumed = resume::count_resuming(dir, &plan, tokenizers, &options)?;
             (resumed.output, Some(resumed.files))
         }
-        None => (
-            engine::run(&plan, tokenizer.counter(), &options, None)?,
-            None,
-        ),
+        None => (engine::run(&plan, tokenizers, &options, None)?, None),
     };
     if let Some(run) = &options.signals {
         let categories: Vec<_> = plan.sources.iter().map(|s| s.category).collect();
@@ -162,11 +162,7 @@ fn count_plan(
         from_memory: false,
         notes: std::mem::take(&mut output.notes),
     };
-    let described = TokenizerReport::new(
-        tokenizer.info(),
-        tokenizer.route(),
-        tokenizer.fallback_reason(),
-    );
+    let described = TokenizerReport::of_list(tokenizers);
     let report = build_report(
         &plan.sources,
         &output.sources,

@@ -4,12 +4,14 @@
 
 pub mod chat;
 mod fast;
+mod list;
 mod load;
 mod reference;
 mod route;
 mod tokenizer;
 
 pub use chat::{ChatTemplate, ChatTemplateError};
+pub use list::TokenizerList;
 pub use load::{LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer, read_config_text};
 pub use reference::ReferenceCounter;
 pub use route::{Route, RouteChoice, choose_route};

@@ -295,7 +295,7 @@ impl MemoryCensus {
             &declared,
             &stats,
             errors,
-            self.tokenizer.clone(),
+            vec![self.tokenizer.clone()],
             settings,
             run,
         )

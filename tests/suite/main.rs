@@ -39,6 +39,7 @@ mod python;
 mod remote;
 mod remote_http;
 mod report_schema;
+mod several_tokenizers;
 mod shard;
 mod signals;
 mod slurm;
