@@ -191,7 +191,7 @@ fn real_reports(dir: &Path) -> Vec<(String, Value)> {
         "--tokenizer",
         "fixtures/tokenizers/qwen3.tokenizer.json.zst",
     ];
-    let r = run_report(&several, &out("several"), 0);
+    let r = run_report(&several, &out("several"), 1);
     assert_eq!(r["tokenizers"].as_array().unwrap().len(), 3);
     assert!(r["sources"][0]["tokens_by_tokenizer"]["qwen3"]["tokens_per_document_hdr"].is_string());
     keep("several tokenizers", r);
