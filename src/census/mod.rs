@@ -2,6 +2,7 @@
 //! processing signals asked for, the shard to count), the engine counts it (resuming from a
 //! checkpoint folder when one is given) and the statistics become the [`Report`].
 
+mod files;
 mod resume;
 
 use crate::config::CountConfig;
@@ -156,6 +157,7 @@ fn count_plan(
         elapsed_seconds: started.elapsed().as_secs_f64(),
         shard,
         merged_parts: None,
+        combined_inputs: None,
         resumed_files,
         plan_seconds: Some(plan_seconds),
         estimate: None,
@@ -163,7 +165,7 @@ fn count_plan(
         notes: std::mem::take(&mut output.notes),
     };
     let described = TokenizerReport::of_list(tokenizers);
-    let report = build_report(
+    let mut report = build_report(
         &plan.sources,
         &output.sources,
         output.errors,
@@ -171,7 +173,17 @@ fn count_plan(
         settings,
         run,
     );
+    attach_file_sets(&mut report, &plan);
     let mut warnings = plan.warnings.clone();
     warnings.extend(output.warnings);
     Ok(Census { report, warnings })
+}
+
+/// Gives each source of `report` (built from `plan`, same order) the `file_set` of the files
+/// `plan` gave it: for a count or shard, the files it counted; for an estimate, every planned
+/// file of the corpus it estimates, sampled or not.
+pub(crate) fn attach_file_sets(report: &mut Report, plan: &Plan) {
+    for (source, files) in report.sources.iter_mut().zip(files::file_sets(plan)) {
+        source.file_set = Some(files);
+    }
 }

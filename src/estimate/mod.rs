@@ -247,6 +247,7 @@ fn estimate_with(
         elapsed_seconds: started.elapsed().as_secs_f64(),
         shard: None,
         merged_parts: None,
+        combined_inputs: None,
         resumed_files: None,
         plan_seconds: None,
         notes: std::mem::take(&mut measured.notes),
@@ -279,6 +280,7 @@ fn estimate_with(
     if tokenizers.members().len() > 1 {
         copy_primary_estimates(&mut report, &tokenizers.names()[0]);
     }
+    crate::census::attach_file_sets(&mut report, &population.plan);
     let mut warnings = population.plan.warnings.clone();
     warnings.extend(measured.warnings);
     Ok(Census { report, warnings })

@@ -285,6 +285,7 @@ impl MemoryCensus {
             elapsed_seconds: self.elapsed_seconds,
             shard: None,
             merged_parts: None,
+            combined_inputs: None,
             resumed_files: None,
             plan_seconds: None,
             estimate: None,

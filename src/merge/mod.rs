@@ -8,6 +8,7 @@ use crate::display::plural;
 use crate::error::{FatalError, sort_errors};
 use crate::memory::MemoryCensus;
 use crate::plan::Source;
+use crate::report::files::FileSet;
 use crate::report::{Report, RunInfo, SCHEMA_VERSION, ShardRun, SourceReport, build_report};
 use crate::stats::{SourceStats, parse_month_key};
 
@@ -87,6 +88,7 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
             .fold(0.0, f64::max),
         shard: None,
         merged_parts: Some(parts.len() as u32),
+        combined_inputs: None,
         resumed_files: None,
         plan_seconds: None,
         estimate: None,
@@ -100,14 +102,34 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
             notes
         },
     };
-    Ok(build_report(
+    let mut merged = build_report(
         &declared,
         &sources,
         errors,
         first.report.all_tokenizers(),
         first.report.settings.clone(),
         run,
-    ))
+    );
+    for (index, source) in merged.sources.iter_mut().enumerate() {
+        source.file_set = union_of_files(parts, index)?;
+    }
+    Ok(merged)
+}
+
+/// The union of the file sets of source `index` of every part: each shard lists the files it
+/// started, so the union is the whole count's set. `None` when a part does not record files.
+fn union_of_files(parts: &[Part], index: usize) -> Result<Option<FileSet>, FatalError> {
+    let sets: Option<Vec<&FileSet>> = parts
+        .iter()
+        .map(|p| p.report.sources[index].file_set.as_ref())
+        .collect();
+    sets.map(|sets| {
+        FileSet::union(sets).map_err(|e| {
+            let name = &parts[0].report.sources[index].name;
+            FatalError::Merge(format!("source {name:?}: {e}"))
+        })
+    })
+    .transpose()
 }
 
 /// Merges reports fed from memory, checked by [`check_parts`], source by source.

@@ -134,6 +134,7 @@ pub fn build_report(
                 chat_field: source.chat_field.clone(),
                 tally: tally_in(stats, &settings, Scope::Source, &names, true),
                 tokens_per_document_hdr: stats.tokens_per_document.to_base64(),
+                file_set: None,
             })
             .collect(),
         categories: by_category

@@ -6,6 +6,7 @@
 
 mod build;
 mod disclosure;
+pub mod files;
 pub mod integrity;
 pub mod render;
 
@@ -186,6 +187,11 @@ pub struct SourceReport {
     /// The tokens-per-document histogram (HDR V2 deflate, base64; null without documents):
     /// with `min`, `max` and `tokens` it lets `merge` combine shard reports exactly.
     pub tokens_per_document_hdr: Option<String>,
+    /// The files it counted (`file_set`: their extensions, where they lie, and their
+    /// fingerprints, [`files`]); in an estimate, every planned file, sampled or not. Absent in
+    /// reports fed from memory and in reports written before sources recorded their files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_set: Option<files::FileSet>,
 }
 
 /// One category's census.
@@ -219,6 +225,9 @@ pub struct RunInfo {
     /// How many shard reports were merged into this one (null for a direct count).
     #[serde(default)]
     pub merged_parts: Option<u32>,
+    /// How many complete censuses `combine` joined into this one (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub combined_inputs: Option<u32>,
     /// With `--checkpoint`: how many files (or ranges) were taken from earlier runs' saved
     /// results instead of being counted again.
     #[serde(default)]

@@ -16,9 +16,10 @@
 //! tally`, `-x`).
 
 use crate::common::root;
+use crate::common::venv::wait_bounded;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 /// Installing the requirements the first time, building the wheel and running pytest must
 /// each finish within this.
@@ -35,22 +36,6 @@ fn skip(reason: &str) {
         "TOKENCENSUS_REQUIRE_PYTHON=1 but {reason} (.ci/run installs what is needed)"
     );
     eprintln!("python:: skipped: {reason} (set TOKENCENSUS_REQUIRE_PYTHON=1 to require it)");
-}
-
-/// Waits for `child` at most `limit`, then kills it; whether it exited with status 0.
-fn wait_bounded(mut child: Child, what: &str, limit: Duration) -> bool {
-    let started = Instant::now();
-    loop {
-        match child.try_wait().expect("wait for a child") {
-            Some(status) => return status.success(),
-            None if started.elapsed() > limit => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("{what} took longer than {limit:?} and was stopped");
-            }
-            None => std::thread::sleep(Duration::from_millis(200)),
-        }
-    }
 }
 
 /// Runs `cmd` (its output goes to this test's output), bounded in time.

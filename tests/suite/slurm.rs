@@ -327,7 +327,9 @@ fn a_job_array_and_its_merge_equal_one_process() {
             .arg(&tokenizer)
             .arg("-o")
             .arg(&single)
-            .current_dir(base.path()),
+            // From where the tasks ran (WORKDIR): the files are spelled as they spelled them,
+            // so that the file sets (fingerprints of path, size and time) compare too.
+            .current_dir(&workdir),
     );
     assert!(
         matches!(out.status.code(), Some(0 | 1)),

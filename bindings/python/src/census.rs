@@ -210,16 +210,18 @@ fn warn_all(py: Python<'_>, warnings: &[String]) -> PyResult<()> {
 }
 
 /// The names of the output formats, as the command line's `--format` takes them.
-const FORMATS: [(&str, OutputFormat); 5] = [
+const FORMATS: [(&str, OutputFormat); 7] = [
     ("table", OutputFormat::Table),
     ("json", OutputFormat::Json),
     ("markdown", OutputFormat::Markdown),
     ("eu-summary", OutputFormat::EuSummary),
     ("html", OutputFormat::Html),
+    ("croissant", OutputFormat::Croissant),
+    ("hf-card", OutputFormat::HfCard),
 ];
 
 /// Renders a report (a dictionary or JSON text) in one of the command line's formats:
-/// `table`, `json`, `markdown`, `eu-summary` or `html`.
+/// `table`, `json`, `markdown`, `eu-summary`, `html`, `croissant` or `hf-card`.
 #[pyfunction]
 #[pyo3(signature = (report, format="table"))]
 pub fn render(py: Python<'_>, report: &Bound<'_, PyAny>, format: &str) -> PyResult<String> {

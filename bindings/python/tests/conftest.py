@@ -94,3 +94,12 @@ def without_run(report: Dict[str, Any]) -> Dict[str, Any]:
     counts, and without the ``integrity`` digest, which covers ``run``'s ``shard`` and
     ``merged_parts``."""
     return {k: v for k, v in report.items() if k not in ("run", "integrity")}
+
+
+def without_file_sets(report: Dict[str, Any]) -> Dict[str, Any]:
+    """A report whose sources do not list their files (``file_set``): a report fed from memory
+    (a ``Tally``, the datatrove step, the Ray example) has no files to list, so it is compared
+    with a count of the same texts without them. Counts are compared with counts whole."""
+    copy = dict(report)
+    copy["sources"] = [{k: v for k, v in s.items() if k != "file_set"} for s in report["sources"]]
+    return copy

@@ -63,7 +63,7 @@ def test_render_equals_the_cli_report_in_every_format(cli, tmp_path, monkeypatch
     report = tokencensus.count(manifest=MANIFEST)
     saved = tmp_path / "report.json"
     saved.write_text(json.dumps(report))
-    for format in ["table", "json", "markdown", "eu-summary", "html"]:
+    for format in ["table", "json", "markdown", "eu-summary", "html", "croissant", "hf-card"]:
         done = run_cli(cli, "report", str(saved), "--format", format)
         assert done.returncode == 0, done.stderr
         ours = tokencensus.render(report, format)

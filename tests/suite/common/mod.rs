@@ -5,6 +5,7 @@ pub mod browser;
 pub mod report_fixture;
 pub mod report_specs;
 pub mod s3;
+pub mod venv;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -141,6 +142,24 @@ pub fn census_only(mut report: Value) -> Value {
     members.remove("run");
     members.remove("integrity");
     report
+}
+
+/// `census` with each source's file fingerprints left out, and only them: a fingerprint covers
+/// the file's path and its modification time or ETag, which legitimately differ between local
+/// disk and a bucket; every figure and the rest of `file_set` (how many files, their extensions
+/// and where they lie, paths spelled as URLs by the caller) are still compared.
+pub fn without_fingerprints(mut census: Value) -> Value {
+    for source in census["sources"].as_array_mut().unwrap() {
+        let name = source["name"].to_string();
+        let files = source["file_set"].as_object_mut();
+        let files = files.unwrap_or_else(|| panic!("source {name} lists no files"));
+        let fingerprints = files.remove("fingerprints").unwrap();
+        assert_eq!(
+            fingerprints.as_str().unwrap().len() as u64,
+            16 * files["count"].as_u64().unwrap()
+        );
+    }
+    census
 }
 
 /// `fixtures/expected.json`: counts recorded with the Python `tokenizers` package.

@@ -111,7 +111,9 @@ def count(
     gains ``tokens_by_tokenizer`` (docs/report.md)."""
 
 def render(report: Union[Report, str], format: str = "table") -> str:
-    """Renders a report as ``table``, ``json``, ``markdown``, ``eu-summary`` or ``html``.
+    """Renders a report as ``table``, ``json``, ``markdown``, ``eu-summary``, ``html``,
+    ``croissant`` (Croissant 1.1 JSON-LD with the RAI vocabulary) or ``hf-card`` (a Hugging Face
+    dataset card).
 
     An altered report (its content no longer hashes to its ``integrity`` digest) is refused;
     one without a digest is rendered with a warning."""
