@@ -36,7 +36,9 @@ pub fn inputs(inputs: &[CensusInput]) -> Result<(), FatalError> {
             all.map(|t| (t.name, t.sha256, t.special_tokens)).collect()
         };
         if listed(r) != listed(f) {
-            return differs("tokenizers (each one counted with, in order: --tokenizer given several times)");
+            return differs(
+                "tokenizers (each one counted with, in order: --tokenizer given several times)",
+            );
         }
         if r.settings.text_field != f.settings.text_field {
             return differs("the default text field");

@@ -411,3 +411,92 @@ fn a_manifest_declares_its_tokenizers_and_the_command_line_overrides_them() {
     assert_eq!(report["tokenizer"]["name"], "llama3");
     assert!(report.get("tokenizers").is_none());
 }
+
+#[test]
+fn combine_diff_and_croissant_carry_every_tokenizer() {
+    let dir = tempfile::tempdir().unwrap();
+    let [llama, gemma, qwen] = [0, 1, 2].map(|i| root().join(&three()[i]).display().to_string());
+    let docs = root().join("fixtures/sample/docs").display().to_string();
+    let fortunes = root()
+        .join("fixtures/sample/fortunes.jsonl.gz")
+        .display()
+        .to_string();
+    let save = |out: &str, corpus: &[&str], tokenizers: &[&String]| {
+        let mut args = vec!["count", "-q", "--format", "json", "-o", out];
+        args.extend_from_slice(corpus);
+        for t in tokenizers {
+            args.extend(["--tokenizer", t.as_str()]);
+        }
+        let r = run_in(dir.path(), &args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    };
+    save("docs.json", &[&docs], &[&llama, &gemma]);
+    save("fortunes.json", &[&fortunes], &[&llama, &gemma]);
+    save("fortunes-qwen.json", &[&fortunes], &[&llama, &qwen]);
+    save("both.json", &[&docs, &fortunes], &[&llama, &gemma]);
+
+    let combined = run_in(
+        dir.path(),
+        &["combine", "--format", "json", "docs.json", "fortunes.json"],
+    );
+    assert_eq!(combined.code, 0, "{}", combined.stderr);
+    let combined = combined.json();
+    let whole: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("both.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        combined["totals"]["tokens_by_tokenizer"], whole["totals"]["tokens_by_tokenizer"],
+        "combining equals counting both at once"
+    );
+    let refused = run_in(dir.path(), &["combine", "docs.json", "fortunes-qwen.json"]);
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("differ in tokenizers"),
+        "{}",
+        refused.stderr
+    );
+
+    let diff = run_in(
+        dir.path(),
+        &["diff", "--format", "json", "docs.json", "both.json"],
+    );
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+    let rows = diff.json()["tokenizers"].as_array().unwrap().clone();
+    let gemma_row = rows
+        .iter()
+        .find(|r| r["name"].as_str().unwrap().starts_with("gemma3 ("));
+    let gemma_row = gemma_row.expect("the diff lists the Gemma 3 totals");
+    assert_eq!(
+        gemma_row["new"]["tokens"],
+        whole["totals"]["tokens_by_tokenizer"]["gemma3"]["tokens"]
+    );
+
+    let croissant = run_in(
+        dir.path(),
+        &["report", "--format", "croissant", "both.json"],
+    );
+    assert_eq!(croissant.code, 0, "{}", croissant.stderr);
+    let croissant: Value = serde_json::from_str(&croissant.stdout).unwrap();
+    let measured = croissant["variableMeasured"].as_array().unwrap();
+    let gemma_sha = whole["tokenizers"][1]["sha256"].as_str().unwrap();
+    let gemma_tokens = measured
+        .iter()
+        .find(|v| v["name"] == "tokens (gemma3)")
+        .unwrap();
+    assert_eq!(
+        gemma_tokens["value"],
+        whole["totals"]["tokens_by_tokenizer"]["gemma3"]["tokens"]
+    );
+    assert!(
+        gemma_tokens["description"]
+            .as_str()
+            .unwrap()
+            .contains(gemma_sha)
+    );
+    let tools = croissant["rai:machineAnnotationTools"].as_array().unwrap();
+    assert!(
+        tools
+            .iter()
+            .any(|t| t.as_str().unwrap().contains(gemma_sha))
+    );
+}

@@ -156,9 +156,7 @@ fn description(report: &Report) -> Value {
         report.tool.name, report.tool.version
     )];
     let tokenizers = report.all_tokenizers();
-    tools.extend(
-        (tokenizers.iter()).map(|t| format!("{} tokenizer, sha256 {}", t.name, t.sha256)),
-    );
+    tools.extend((tokenizers.iter()).map(|t| format!("{} tokenizer, sha256 {}", t.name, t.sha256)));
     dataset.insert("rai:machineAnnotationTools".into(), json!(tools));
     dataset.insert(
         "variableMeasured".into(),
