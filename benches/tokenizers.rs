@@ -8,6 +8,8 @@
 //! to measure a large corpus (such as the one from `../shared/corpus/make-sample-corpus.sh`); the
 //! default is the committed sample `fixtures/sample/linux-doc.jsonl`.
 
+mod common;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -85,21 +87,7 @@ fn bench(c: &mut Criterion) {
 /// Reads criterion's saved median estimates and prints them, the sum of the single runs and
 /// the one pass's share of it.
 fn print_summary(bytes: u64, tokens: &[u64]) {
-    let home = std::env::var_os("CRITERION_HOME")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("CARGO_TARGET_DIR").map(|t| PathBuf::from(t).join("criterion"))
-        })
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/criterion"));
-    let median = |name: &str| -> Option<f64> {
-        let file = home
-            .join("tokenizers")
-            .join(name)
-            .join("new/estimates.json");
-        let v: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(file).ok()?).ok()?;
-        v["median"]["point_estimate"].as_f64().map(|ns| ns / 1e9)
-    };
+    let median = |name: &str| common::median_ns("tokenizers", name).map(|ns| ns / 1e9);
     println!(
         "\nmedians on {} ({bytes} bytes, {} threads):",
         corpus().display(),
