@@ -6,7 +6,7 @@ mod files;
 mod resume;
 
 use crate::config::CountConfig;
-use crate::count::Tokenizer;
+use crate::count::{Tokenizer, TokenizerList};
 use crate::engine::{self, EngineOptions};
 use crate::error::FatalError;
 use crate::manifest::Manifest;
@@ -30,15 +30,18 @@ pub struct Census {
 /// Runs a whole count: load the tokenizer, plan, tokenize on all threads, merge, report.
 pub fn count(config: &CountConfig) -> Result<Census, FatalError> {
     config.validate()?;
+    let config = &config.with_manifest_tokenizers()?;
     let planned = Planned::of(config)?;
     let tokenizer = config.load_tokenizer()?;
-    count_plan(config, planned, &tokenizer)
+    config.with_tokenizers(&tokenizer, |list| count_plan(config, planned, list))
 }
 
-/// Runs a count with an already loaded tokenizer (which must match `config`'s).
+/// Runs a count with an already loaded tokenizer (which must match `config`'s primary one;
+/// the configuration's other tokenizers are loaded here).
 pub fn count_with(config: &CountConfig, tokenizer: &Tokenizer) -> Result<Census, FatalError> {
     config.validate()?;
-    count_plan(config, Planned::of(config)?, tokenizer)
+    let planned = Planned::of(config)?;
+    config.with_tokenizers(tokenizer, |list| count_plan(config, planned, list))
 }
 
 /// The plan of `config`'s corpus (sources and files), without counting anything.
@@ -96,7 +99,7 @@ impl Planned {
 fn count_plan(
     config: &CountConfig,
     planned: Planned,
-    tokenizer: &Tokenizer,
+    tokenizers: &TokenizerList,
 ) -> Result<Census, FatalError> {
     let Planned {
         plan,
@@ -130,13 +133,10 @@ fn count_plan(
     };
     let (mut output, resumed_files) = match &config.checkpoint {
         Some(dir) => {
-            let resumed = resume::count_resuming(dir, &plan, tokenizer, &options)?;
+            let resumed = resume::count_resuming(dir, &plan, tokenizers, &options)?;
             (resumed.output, Some(resumed.files))
         }
-        None => (
-            engine::run(&plan, tokenizer.counter(), &options, None)?,
-            None,
-        ),
+        None => (engine::run(&plan, tokenizers, &options, None)?, None),
     };
     if let Some(run) = &options.signals {
         let categories: Vec<_> = plan.sources.iter().map(|s| s.category).collect();
@@ -164,11 +164,7 @@ fn count_plan(
         from_memory: false,
         notes: std::mem::take(&mut output.notes),
     };
-    let described = TokenizerReport::new(
-        tokenizer.info(),
-        tokenizer.route(),
-        tokenizer.fallback_reason(),
-    );
+    let described = TokenizerReport::of_list(tokenizers);
     let mut report = build_report(
         &plan.sources,
         &output.sources,
@@ -179,7 +175,7 @@ fn count_plan(
     );
     attach_file_sets(&mut report, &plan);
     let mut warnings = plan.warnings.clone();
-    warnings.extend(tokenizer.warning().map(str::to_string));
+    warnings.extend(tokenizers.warnings());
     warnings.extend(output.warnings);
     Ok(Census { report, warnings })
 }

@@ -31,6 +31,15 @@ pub fn inputs(inputs: &[CensusInput]) -> Result<(), FatalError> {
         ) {
             return differs("tokenizer (name, sha256 or special tokens)");
         }
+        let listed = |r: &Report| -> Vec<(String, String, bool)> {
+            let all = r.all_tokenizers().into_iter();
+            all.map(|t| (t.name, t.sha256, t.special_tokens)).collect()
+        };
+        if listed(r) != listed(f) {
+            return differs(
+                "tokenizers (each one counted with, in order: --tokenizer given several times)",
+            );
+        }
         if r.settings.text_field != f.settings.text_field {
             return differs("the default text field");
         }

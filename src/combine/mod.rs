@@ -36,6 +36,7 @@ pub fn combine_reports(inputs: &[CensusInput]) -> Result<Report, FatalError> {
         return Err(refuse("no reports given".into()));
     }
     check::inputs(inputs)?;
+    let names = inputs[0].report.tokenizer_names();
     let mut declared: Vec<Source> = Vec::new();
     let mut stats: Vec<SourceStats> = Vec::new();
     let mut files: Vec<Vec<&FileSet>> = Vec::new();
@@ -45,7 +46,7 @@ pub fn combine_reports(inputs: &[CensusInput]) -> Result<Report, FatalError> {
             let hdr = source.tokens_per_document_hdr.as_deref();
             let tally = source
                 .tally
-                .to_stats(hdr)
+                .to_stats_with(hdr, &names)
                 .map_err(|e| refuse(format!("{}: source {:?}: {e}", input.name, source.name)))?;
             let collected = source
                 .collected
@@ -86,7 +87,7 @@ pub fn combine_reports(inputs: &[CensusInput]) -> Result<Report, FatalError> {
         &declared,
         &stats,
         errors,
-        combined_tokenizer(inputs),
+        combined_tokenizers(inputs),
         combined_settings(inputs),
         combined_run(inputs),
     );
@@ -109,6 +110,14 @@ fn joined<'a>(values: impl Iterator<Item = &'a str>, separator: &str) -> String 
 
 /// The tokenizer of the inputs (checked to be one): the routes that counted and where the
 /// tokenizer was loaded from, each listed once when the inputs differ in them.
+/// The tokenizers of the inputs (checked to be the same, in the same order): the primary as
+/// [`combined_tokenizer`] describes it, then the others as the first input lists them.
+fn combined_tokenizers(inputs: &[CensusInput]) -> Vec<TokenizerReport> {
+    let mut all = inputs[0].report.all_tokenizers();
+    all[0] = combined_tokenizer(inputs);
+    all
+}
+
 fn combined_tokenizer(inputs: &[CensusInput]) -> TokenizerReport {
     let all = || inputs.iter().map(|i| &i.report.tokenizer);
     let reasons = joined(all().filter_map(|t| t.fallback_reason.as_deref()), "; ");

@@ -5,6 +5,7 @@
 pub mod chat;
 mod compiled_cache;
 mod fast;
+mod list;
 mod load;
 mod reference;
 mod route;
@@ -12,6 +13,7 @@ mod tokenizer;
 
 pub use chat::{ChatTemplate, ChatTemplateError};
 pub use compiled_cache::CompiledCache;
+pub use list::TokenizerList;
 pub use load::{
     LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer, load_tokenizer_with_cache,
     read_config_text,

@@ -124,6 +124,10 @@ pub struct Diff {
     pub modalities: Vec<Change>,
     /// Months (`YYYY-MM`) whose dated documents or tokens changed.
     pub months: Vec<Change>,
+    /// With several tokenizers: the totals under each tokenizer (`NAME (SHA-256 prefix)`) whose
+    /// figures changed; a tokenizer one census was not counted with is new or gone.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tokenizers: Vec<Change>,
     /// The latest acquisition month, before and after.
     pub latest_month: Moved<Option<String>>,
     /// The EU summary size bands that changed, per modality.
@@ -148,6 +152,7 @@ impl Diff {
             && self.categories.is_empty()
             && self.modalities.is_empty()
             && self.months.is_empty()
+            && self.tokenizers.is_empty()
             && self.latest_month.old == self.latest_month.new
             && self.eu_size_bands.is_empty()
     }
@@ -210,6 +215,7 @@ pub fn diff_reports(old: &Report, new: &Report) -> Result<Diff, FatalError> {
                 .iter()
                 .map(|(k, d)| (k.clone(), month(*d))),
         ),
+        tokenizers: keyed(by_tokenizer(old), by_tokenizer(new)),
         latest_month: Moved {
             old: old.totals.tally.periods.latest_month.clone(),
             new: new.totals.tally.periods.latest_month.clone(),
@@ -228,6 +234,24 @@ pub fn diff_reports(old: &Report, new: &Report) -> Result<Diff, FatalError> {
             })
             .collect(),
     })
+}
+
+/// The totals under each tokenizer of a census counted with several (none otherwise), keyed
+/// `NAME (SHA-256 prefix)`: text documents and bytes, and tokens of every modality.
+fn by_tokenizer(report: &Report) -> Vec<(String, Figures)> {
+    let totals = &report.totals.tally;
+    let entries = report.tokenizers.iter().filter_map(|t| {
+        let figures = totals.tokens_by_tokenizer.get(&t.name)?;
+        let key = format!("{} ({})", t.name, &t.sha256[..t.sha256.len().min(12)]);
+        Some((
+            key,
+            Figures {
+                tokens: figures.tokens,
+                ..text(totals)
+            },
+        ))
+    });
+    entries.collect()
 }
 
 /// Text, image, audio and video: documents or items, and tokens.

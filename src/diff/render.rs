@@ -149,6 +149,11 @@ fn write_sections(diff: &Diff, out: &mut dyn Write, markdown: bool) -> io::Resul
             &diff.modalities,
         ),
         ("Months (dated text records)", "month", &diff.months),
+        (
+            "Tokenizers (tokens of every modality under each)",
+            "tokenizer",
+            &diff.tokenizers,
+        ),
     ] {
         if rows.is_empty() {
             continue;

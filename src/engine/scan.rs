@@ -22,33 +22,65 @@ pub struct Target {
     pub source: usize,
 }
 
-/// Counts one document, with its date and URL `fields`, and returns its tokens (0 when the
-/// tokenizer refused it, which is recorded as an error).
+/// The tokenizers after the primary one, with their names (empty with one tokenizer).
+pub type MoreCounters<'a> = [(&'a str, &'a dyn Counter)];
+
+/// Counts one document, with its date and URL `fields`, with `counter` and each of `more`,
+/// and returns its tokens (0 when a tokenizer refused it, which is recorded as an error and
+/// leaves the document uncounted by every tokenizer).
 pub fn count_document(
     counter: &dyn Counter,
+    more: &MoreCounters<'_>,
     acc: &mut Accumulator,
     target: Target,
     text: &str,
     fields: RecordFields<'_>,
     line: LineRef,
 ) -> u64 {
-    match counter.count(text) {
+    let counted = counter.count(text).map_err(|e| e.0).and_then(|tokens| {
+        count_more(more, &mut acc.more_tokens, |c| {
+            c.count(text).map_err(|e| e.0)
+        })?;
+        Ok(tokens)
+    });
+    match counted {
         Ok(tokens) => {
             let rule = acc.rule(target.source);
             let (mut buf, mut scratch) = std::mem::take(&mut acc.scratch);
+            let more_tokens = std::mem::take(&mut acc.more_tokens);
             let stats = &mut acc.stats(target.source);
             stats.record_document(text.len() as u64, tokens);
             let domain = rule.domain(&fields, &mut buf, &mut scratch);
-            stats.record_provenance(rule.dating(&fields), domain, tokens);
+            let dating = rule.dating(&fields);
+            stats.record_provenance(dating, domain, tokens);
+            stats.record_more_tokens(dating, &more_tokens);
             acc.scratch = (buf, scratch);
+            acc.more_tokens = more_tokens;
             acc.observe_signals(target.source, text, tokens);
             tokens
         }
         Err(message) => {
-            acc.error_msg(target.file, line, ErrorKind::Tokenizer, message.0);
+            acc.error_msg(target.file, line, ErrorKind::Tokenizer, message);
             0
         }
     }
+}
+
+/// Counts a document with each of `more` (by `count`) into `tokens`; the first refusal, with
+/// the name of the tokenizer that refused.
+fn count_more<E: std::fmt::Display>(
+    more: &MoreCounters<'_>,
+    tokens: &mut Vec<u64>,
+    count: impl Fn(&dyn Counter) -> Result<u64, E>,
+) -> Result<(), String> {
+    tokens.clear();
+    for (name, counter) in more {
+        match count(*counter) {
+            Ok(n) => tokens.push(n),
+            Err(message) => return Err(format!("tokenizer {name}: {message}")),
+        }
+    }
+    Ok(())
 }
 
 /// Counts one conversation (chat record) as one document: its contents' bytes, its tokens
@@ -56,6 +88,7 @@ pub fn count_document(
 /// under `models`; returns its tokens (0 when it was refused, which is recorded as an error).
 pub fn count_conversation(
     counter: &dyn Counter,
+    more: &MoreCounters<'_>,
     template: Option<&ChatTemplate>,
     models: &TokenModels,
     acc: &mut Accumulator,
@@ -74,12 +107,20 @@ pub fn count_conversation(
             return 0;
         }
     };
+    let mut more_tokens = std::mem::take(&mut acc.more_tokens);
+    if let Err(message) = count_more(more, &mut more_tokens, |c| measured.tokens_with(c)) {
+        acc.more_tokens = more_tokens;
+        acc.error_msg(target.file, at, ErrorKind::Tokenizer, message);
+        return 0;
+    }
     let rule = acc.rule(target.source);
     let (mut buf, mut scratch) = std::mem::take(&mut acc.scratch);
     let stats = acc.stats(target.source);
     stats.record_document(measured.bytes, measured.tokens);
     let domain = rule.domain(&fields, &mut buf, &mut scratch);
-    stats.record_provenance(rule.dating(&fields), domain, measured.tokens);
+    let dating = rule.dating(&fields);
+    stats.record_provenance(dating, domain, measured.tokens);
+    stats.record_more_tokens(dating, &more_tokens);
     stats.chat.record(&measured.figures);
     let mut damaged = Vec::new();
     for medium in &measured.media {
@@ -88,6 +129,7 @@ pub fn count_conversation(
         }
     }
     acc.scratch = (buf, scratch);
+    acc.more_tokens = more_tokens;
     for message in damaged {
         acc.error_msg(target.file, at, ErrorKind::Media, message);
     }
@@ -136,7 +178,16 @@ impl Visitor for Counting<'_> {
     #[inline]
     fn document(&mut self, document: Document<'_>) {
         let Document { text, fields, at } = document;
-        let tokens = count_document(self.run.counter, self.acc, self.target, text, fields, at);
+        let run = self.run;
+        let tokens = count_document(
+            run.counter,
+            &run.more,
+            self.acc,
+            self.target,
+            text,
+            fields,
+            at,
+        );
         if self.per_document {
             self.run.progress.add_tokens(tokens);
         } else {
@@ -149,6 +200,7 @@ impl Visitor for Counting<'_> {
         let models = &self.run.plan.sources[self.target.source].token_models;
         let tokens = count_conversation(
             self.run.counter,
+            &self.run.more,
             template,
             models,
             self.acc,

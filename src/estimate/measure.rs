@@ -6,7 +6,7 @@
 //! lines, so these sizes add up to the file's size).
 
 use super::sample::Slot;
-use crate::count::Counter;
+use crate::count::TokenizerList;
 use crate::engine::{self, EngineOptions};
 use crate::error::{FatalError, InputError};
 use crate::plan::{Plan, PlannedFile};
@@ -33,6 +33,9 @@ pub struct SlotCounts {
 pub struct Measured {
     /// Per slot, in slot order.
     pub slots: Vec<SlotCounts>,
+    /// Per slot, its tokens of every modality under each tokenizer after the primary one
+    /// (empty lists with one tokenizer).
+    pub more_tokens: Vec<Vec<u64>>,
     /// The exact statistics of each source's sample (plan order).
     pub sources: Vec<SourceStats>,
     /// Input errors met in the sample (not yet sorted, discovery problems not included).
@@ -43,15 +46,37 @@ pub struct Measured {
     pub notes: Vec<String>,
 }
 
-/// Counts every slot of `slots` (sources from `plan`) with `counter`.
+impl Measured {
+    /// The slots' counts with the tokens of tokenizer `k` after the primary one (from 0) in
+    /// place of the primary's: what the sample measured under that tokenizer.
+    pub fn under_tokenizer(&self, k: usize) -> Measured {
+        let slots = self.slots.iter().zip(&self.more_tokens);
+        Measured {
+            slots: slots
+                .map(|(counts, more)| SlotCounts {
+                    tokens: more[k],
+                    ..*counts
+                })
+                .collect(),
+            more_tokens: Vec::new(),
+            sources: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// Counts every slot of `slots` (sources from `plan`) with `tokenizers`.
 pub fn count_slots(
     plan: &Plan,
     slots: &[Slot],
-    counter: &dyn Counter,
+    tokenizers: &TokenizerList,
     options: &EngineOptions,
 ) -> Result<Measured, FatalError> {
     let mut measured = Measured {
         slots: Vec::with_capacity(slots.len()),
+        more_tokens: Vec::with_capacity(slots.len()),
         sources: vec![SourceStats::default(); plan.sources.len()],
         errors: Vec::new(),
         warnings: Vec::new(),
@@ -75,8 +100,12 @@ pub fn count_slots(
                 .collect(),
             ..Plan::default()
         };
-        let output = engine::run(&part, counter, options, None)?;
+        let output = engine::run(&part, tokenizers, options, None)?;
+        let more = tokenizers.members().len() - 1;
         for (slot, stats) in batch.iter().zip(&output.sources) {
+            let media = stats.media.tokens();
+            let under = |k: usize| stats.by_tokenizer.get(k).map_or(0, |t| t.tokens) + media;
+            measured.more_tokens.push((0..more).map(under).collect());
             measured.slots.push(SlotCounts {
                 tokens: stats.counts.tokens + stats.media.tokens(),
                 documents: stats.counts.documents,

@@ -296,7 +296,7 @@ impl MemoryCensus {
             &declared,
             &stats,
             errors,
-            self.tokenizer.clone(),
+            vec![self.tokenizer.clone()],
             settings,
             run,
         )

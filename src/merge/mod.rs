@@ -52,10 +52,11 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
     }
     let mut sources = vec![SourceStats::default(); first.report.sources.len()];
     let mut errors = Vec::new();
+    let names = first.report.tokenizer_names();
     for part in parts {
         for (total, source) in sources.iter_mut().zip(&part.report.sources) {
             let hdr = source.tokens_per_document_hdr.as_deref();
-            *total += &source.tally.to_stats(hdr).map_err(|e| {
+            *total += &source.tally.to_stats_with(hdr, &names).map_err(|e| {
                 FatalError::Merge(format!("{}: source {:?}: {e}", part.name, source.name))
             })?;
         }
@@ -105,7 +106,7 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
         &declared,
         &sources,
         errors,
-        first.report.tokenizer.clone(),
+        first.report.all_tokenizers(),
         first.report.settings.clone(),
         run,
     );
@@ -212,6 +213,21 @@ fn check_parts(parts: &[Part], memory: bool) -> Result<(), FatalError> {
         {
             return differs("tokenizer (sha256 or special tokens)");
         }
+        let shas = |r: &Report| {
+            r.all_tokenizers()
+                .into_iter()
+                .map(|t| t.sha256)
+                .collect::<Vec<_>>()
+        };
+        if shas(r) != shas(f) {
+            return refuse(format!(
+                "{} was counted with the tokenizers {} and {} with {}: parts must be counted with the same tokenizers in the same order",
+                first.name,
+                tokenizer_list(f),
+                part.name,
+                tokenizer_list(r)
+            ));
+        }
         if r.settings != f.settings {
             return differs("settings");
         }
@@ -269,6 +285,15 @@ fn missing_shards(missing: &[u32], count: u32) -> String {
         listed.join(", "),
         count - 1
     )
+}
+
+/// The tokenizers a report was counted with, in order: `name (sha256 prefix)`, by commas.
+fn tokenizer_list(report: &Report) -> String {
+    let all = report.all_tokenizers();
+    let described = all
+        .iter()
+        .map(|t| format!("{} ({})", t.name, &t.sha256[..t.sha256.len().min(12)]));
+    described.collect::<Vec<_>>().join(", ")
 }
 
 fn same_sources(a: &[SourceReport], b: &[SourceReport]) -> bool {

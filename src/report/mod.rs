@@ -30,6 +30,10 @@ pub struct Report {
     pub tool: ToolInfo,
     /// The tokenizer every token count is defined by.
     pub tokenizer: TokenizerReport,
+    /// With several tokenizers: each of them, the primary (`tokenizer`) first, named as in
+    /// every tally's `tokens_by_tokenizer`; absent with one tokenizer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tokenizers: Vec<TokenizerReport>,
     /// Settings that change what is counted.
     pub settings: Settings,
     /// All sources together.
@@ -45,6 +49,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// The tokenizers the report's figures were counted with, primary first.
+    pub fn all_tokenizers(&self) -> Vec<TokenizerReport> {
+        match self.tokenizers.is_empty() {
+            true => vec![self.tokenizer.clone()],
+            false => self.tokenizers.clone(),
+        }
+    }
+
+    /// The names of the tokenizers the report's figures were counted with, primary first.
+    pub fn tokenizer_names(&self) -> Vec<String> {
+        self.all_tokenizers().into_iter().map(|t| t.name).collect()
+    }
+
     /// The report written in `format` (the same bytes `count --format` writes).
     pub fn render(&self, format: render::OutputFormat) -> String {
         let mut out = Vec::new();

@@ -42,6 +42,7 @@ mod remote;
 mod remote_http;
 mod report_schema;
 mod rolling;
+mod several_tokenizers;
 mod shard;
 mod signals;
 mod slurm;

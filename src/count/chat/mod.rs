@@ -15,7 +15,7 @@ mod template;
 pub use media_part::InlineMedium;
 pub use template::{ChatTemplate, ChatTemplateError};
 
-use super::Counter;
+use super::{Counter, TokenizerError};
 use crate::error::ErrorKind;
 use crate::read::Problem;
 use crate::stats::{ConversationFigures, RoleCount, role_index};
@@ -33,6 +33,10 @@ pub struct MeasuredConversation {
     pub tokens: u64,
     /// The text contents joined by newlines (what the processing signals look at).
     pub text: String,
+    /// Each text content, as counted.
+    pub contents: Vec<String>,
+    /// The conversation rendered with the chat template, when there is one.
+    pub rendered: Option<String>,
     /// Inline media parts, decoded, for the media probes.
     pub media: Vec<InlineMedium>,
 }
@@ -113,6 +117,7 @@ pub fn measure_conversation(
     let contents: u64 = measured.figures.roles.iter().map(|r| r.tokens).sum();
     measured.bytes = texts.iter().map(|t| t.len() as u64).sum();
     measured.text = texts.join("\n");
+    measured.contents = texts;
     measured.tokens = contents;
     if let Some(template) = template {
         let rendered = template
@@ -123,8 +128,21 @@ pub fn measure_conversation(
             .map_err(|e| Problem::new(ErrorKind::Tokenizer, e.0))?;
         measured.tokens = tokens;
         measured.figures.template_tokens = Some(tokens as i64 - contents as i64);
+        measured.rendered = Some(rendered);
     }
     Ok(measured)
+}
+
+impl MeasuredConversation {
+    /// The document's tokens under another tokenizer's `counter`, as [`measure_conversation`]
+    /// with that counter gives them: the rendered text's with a template, else the sum of the
+    /// contents'.
+    pub fn tokens_with(&self, counter: &dyn Counter) -> Result<u64, TokenizerError> {
+        match &self.rendered {
+            Some(rendered) => counter.count(rendered),
+            None => self.contents.iter().map(|t| counter.count(t)).sum(),
+        }
+    }
 }
 
 /// The member `name` of the object `value`, when it has one.

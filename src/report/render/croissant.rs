@@ -97,7 +97,11 @@ fn context() -> Value {
 
 /// The definition every token figure carries: the tokenizer, its SHA-256 and special tokens.
 pub fn token_definition(report: &Report) -> String {
-    let t = &report.tokenizer;
+    token_definition_of(report, &report.tokenizer)
+}
+
+/// The definition of the tokens of `t`, one of the tokenizers of `report`.
+pub fn token_definition_of(report: &Report, t: &crate::report::TokenizerReport) -> String {
     format!(
         "tokens of the {} tokenizer (sha256 {}, vocabulary {}, special tokens {}), counted exactly by {} {}; images, sounds and videos under each source's token models",
         t.name,
@@ -147,17 +151,13 @@ fn description(report: &Report) -> Value {
     if !personal.is_empty() {
         dataset.insert("rai:personalSensitiveInformation".into(), json!(personal));
     }
-    let t = &report.tokenizer;
-    dataset.insert(
-        "rai:machineAnnotationTools".into(),
-        json!([
-            format!(
-                "{} {} (exact token census)",
-                report.tool.name, report.tool.version
-            ),
-            format!("{} tokenizer, sha256 {}", t.name, t.sha256),
-        ]),
-    );
+    let mut tools = vec![format!(
+        "{} {} (exact token census)",
+        report.tool.name, report.tool.version
+    )];
+    let tokenizers = report.all_tokenizers();
+    tools.extend((tokenizers.iter()).map(|t| format!("{} tokenizer, sha256 {}", t.name, t.sha256)));
+    dataset.insert("rai:machineAnnotationTools".into(), json!(tools));
     dataset.insert(
         "variableMeasured".into(),
         json!(super::croissant_rai::measured(report)),

@@ -91,8 +91,37 @@ fn value(name: &str, value: impl Into<Value>, unit: &str, definition: String) ->
 
 /// `variableMeasured`: tokens (defined by the tokenizer and its SHA-256), text documents and
 /// bytes, and each medium that was counted; for an estimate, its point estimates of tokens,
-/// documents and text bytes with their intervals.
+/// documents and text bytes with their intervals. With several tokenizers, then the tokens
+/// under each of the others (its point estimate and interval for an estimate), each defined by
+/// its tokenizer and SHA-256.
 pub fn measured(report: &Report) -> Vec<Value> {
+    let mut values = primary_measured(report);
+    let totals = &report.totals.tally;
+    for t in report.tokenizers.iter().skip(1) {
+        let Some(figures) = totals.tokens_by_tokenizer.get(&t.name) else {
+            continue;
+        };
+        let name = format!("tokens ({})", t.name);
+        let definition = super::croissant::token_definition_of(report, t);
+        values.push(match &figures.estimate {
+            Some(e) => {
+                let level = format!(
+                    "estimated from a sample; interval at {}% confidence",
+                    e.confidence * 100.0
+                );
+                let mut v = value(&name, e.tokens, "tokens", format!("{definition} ({level})"));
+                v["minValue"] = e.low.into();
+                v["maxValue"] = e.high.into();
+                v
+            }
+            None => value(&name, figures.tokens, "tokens", definition),
+        });
+    }
+    values
+}
+
+/// [`measured`] for the primary tokenizer alone.
+fn primary_measured(report: &Report) -> Vec<Value> {
     let t = &report.totals.tally;
     if let Some(e) = &t.estimate {
         let level = format!(

@@ -22,6 +22,7 @@ mod processing;
 mod provenance;
 pub mod signals;
 mod table;
+mod tokenizers;
 pub mod words;
 
 pub use crate::display::{
