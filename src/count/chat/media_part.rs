@@ -64,7 +64,7 @@ pub(super) fn classify(part: &Value) -> Result<Part, String> {
 }
 
 /// The member `name` of `value` when it is an object that has one.
-fn member(value: &Value, name: &str) -> Option<Value> {
+pub(super) fn member(value: &Value, name: &str) -> Option<Value> {
     if value.kind() != ValueKind::Map {
         return None;
     }

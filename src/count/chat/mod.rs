@@ -19,7 +19,6 @@ use super::{Counter, TokenizerError};
 use crate::error::ErrorKind;
 use crate::read::Problem;
 use crate::stats::{ConversationFigures, RoleCount, role_index};
-use minijinja::Value;
 use minijinja::value::ValueKind;
 
 /// One conversation measured.
@@ -63,7 +62,7 @@ pub fn measure_conversation(
         if message.kind() != ValueKind::Map {
             return Err(field_type(format!("message {number} is not an object")));
         }
-        let role = match field(&message, "role") {
+        let role = match media_part::member(&message, "role") {
             Some(role) if role.kind() == ValueKind::String => role,
             Some(_) => {
                 return Err(field_type(format!(
@@ -88,7 +87,7 @@ pub fn measure_conversation(
             texts.push(t.to_string());
             Ok(())
         };
-        let content = field(&message, "content").unwrap_or_default();
+        let content = media_part::member(&message, "content").unwrap_or_default();
         match content.kind() {
             ValueKind::None | ValueKind::Undefined => {}
             ValueKind::String => text(content.as_str().unwrap_or_default())?,
@@ -143,11 +142,6 @@ impl MeasuredConversation {
             None => self.contents.iter().map(|t| counter.count(t)).sum(),
         }
     }
-}
-
-/// The member `name` of the object `value`, when it has one.
-fn field(value: &Value, name: &str) -> Option<Value> {
-    value.get_attr(name).ok().filter(|v| !v.is_undefined())
 }
 
 /// A `field_type` problem saying `message`.
