@@ -133,7 +133,7 @@ fn mapped_jsonl<'s>(
                 let max = run.options.max_document_bytes;
                 let range = (start, end);
                 let lines = jsonl::read_range(&*storage, range, base, &names, max, &mut counting);
-                let tokens = counting.tokens();
+                let tokens = counting.finish();
                 if let Some(lines) = lines {
                     acc.chunk_lines(target.file, index, lines);
                     run.progress.add_tokens(tokens);
@@ -190,7 +190,7 @@ fn streamed_jsonl<'s>(
             let tokens = run.with_acc(&work, |acc| {
                 let mut counting = Counting::batched(run, acc, target);
                 jsonl::read_block(&block, &names, max, &mut counting);
-                counting.tokens()
+                counting.finish()
             });
             run.progress.add_tokens(tokens);
             run.task_done(&work);

@@ -4,6 +4,7 @@
 //! multiple of threads × chunk size. Slots merge once at the end.
 
 mod accumulator;
+mod chunk;
 mod file_work;
 mod files;
 mod media;

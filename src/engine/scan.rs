@@ -5,6 +5,7 @@
 
 use super::Run;
 use super::accumulator::{Accumulator, LineRef};
+use super::chunk::DocumentChunk;
 use super::media::record;
 use crate::count::Counter;
 use crate::count::chat::{ChatTemplate, measure_conversation};
@@ -146,6 +147,9 @@ pub(super) struct Counting<'r> {
     tokens: u64,
     /// Tell progress of each document's tokens as it is counted (not per batch).
     per_document: bool,
+    /// With several tokenizers, a batch's documents waiting for the tokenizers after the
+    /// primary one (see [`DocumentChunk`]).
+    chunk: Option<DocumentChunk>,
 }
 
 impl<'r> Counting<'r> {
@@ -157,28 +161,46 @@ impl<'r> Counting<'r> {
             target,
             tokens: 0,
             per_document: true,
+            chunk: None,
         }
     }
 
-    /// Counts into `acc`, leaving progress to the caller (a batch of many small documents).
+    /// Counts into `acc`, leaving progress to the caller (a batch of many small documents);
+    /// with several tokenizers, each counts a chunk of documents in turn. Call
+    /// [`Counting::finish`] at the end of the batch.
     pub fn batched(run: &'r Run<'r>, acc: &'r mut Accumulator, target: Target) -> Self {
         Counting {
             per_document: false,
+            chunk: (!run.more.is_empty()).then(DocumentChunk::default),
             ..Counting::new(run, acc, target)
         }
     }
 
-    /// The tokens counted by a [`Counting::batched`] counter.
-    pub fn tokens(&self) -> u64 {
+    /// Counts the documents still waiting for the tokenizers after the primary one; the tokens
+    /// counted by a [`Counting::batched`] counter.
+    pub fn finish(mut self) -> u64 {
+        self.count_waiting();
         self.tokens
+    }
+
+    /// Counts and records the documents waiting for the tokenizers after the primary one (so
+    /// that whatever comes next is recorded after them).
+    fn count_waiting(&mut self) {
+        if let Some(chunk) = &mut self.chunk {
+            self.tokens += chunk.count(&self.run.more, self.acc, self.target);
+        }
     }
 }
 
 impl Visitor for Counting<'_> {
     #[inline]
     fn document(&mut self, document: Document<'_>) {
-        let Document { text, fields, at } = document;
         let run = self.run;
+        if let Some(chunk) = &mut self.chunk {
+            self.tokens += chunk.add(run.counter, &run.more, self.acc, self.target, document);
+            return;
+        }
+        let Document { text, fields, at } = document;
         let tokens = count_document(
             run.counter,
             &run.more,
@@ -196,6 +218,7 @@ impl Visitor for Counting<'_> {
     }
 
     fn conversation(&mut self, conversation: Conversation<'_>) {
+        self.count_waiting();
         let template = self.run.options.chat_template.as_deref();
         let models = &self.run.plan.sources[self.target.source].token_models;
         let tokens = count_conversation(
@@ -215,10 +238,12 @@ impl Visitor for Counting<'_> {
     }
 
     fn problem(&mut self, at: LineRef, problem: Problem) {
+        self.count_waiting();
         self.acc.error(self.target.file, at, problem);
     }
 
     fn medium(&mut self, medium: Medium<'_>) {
+        self.count_waiting();
         let Target { file, source } = self.target;
         let models = &self.run.plan.sources[source].token_models;
         let stats = self.acc.stats(source);

@@ -185,6 +185,82 @@ fn conversations_with_a_template_count_under_each_tokenizer_as_alone() {
     assert_each_equals_its_own_count(&contents, &three());
 }
 
+/// A corpus whose documents straddle chunk boundaries: dated records with URLs, bad lines
+/// between good ones, a compressed stream, and a document longer than the texts a chunk keeps
+/// for the tokenizers after the primary one.
+fn straddling_corpus(dir: &std::path::Path) -> Vec<String> {
+    for from in [
+        "fixtures/provenance/records.jsonl",
+        "fixtures/sample/linux-doc.jsonl",
+        "fixtures/sample/fortunes.jsonl.gz",
+    ] {
+        let to = dir.join(from.replace('/', "-"));
+        std::fs::copy(root().join(from), to).unwrap();
+    }
+    // Bad lines (invalid UTF-8 among them) first, then records around a long one.
+    let mut mixed = std::fs::read(root().join("fixtures/bad/records.jsonl")).unwrap();
+    let long = "A long line of text, repeated. ".repeat(40_000);
+    let mut line = |record: serde_json::Value| mixed.extend(format!("{record}\n").bytes());
+    line(serde_json::json!({"text": long, "date": "2024-02-03"}));
+    for i in 0..200 {
+        let text = format!("record {i}: {}", "short words ".repeat(i % 17));
+        let url = format!("https://site{}.example.org/{i}", i % 5);
+        line(serde_json::json!({"text": text, "url": url}));
+        if i % 40 == 7 {
+            line(serde_json::json!("not a record"));
+        }
+    }
+    std::fs::write(dir.join("mixed.jsonl"), mixed).unwrap();
+    vec![dir.display().to_string()]
+}
+
+#[test]
+fn chunking_and_threads_change_no_figure_of_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = straddling_corpus(dir.path());
+    let chat = root().join("fixtures/chat/conversations.jsonl");
+    let template = root().join("fixtures/tokenizers/qwen3.tokenizer_config.json.zst");
+    let (chat, template) = (chat.to_str().unwrap(), template.to_str().unwrap());
+    let cases: [(Vec<&str>, &[&str]); 2] = [
+        (
+            corpus.iter().map(String::as_str).collect(),
+            &[
+                "--date-field",
+                "date",
+                "--url-field",
+                "url",
+                "--signals",
+                "all",
+            ],
+        ),
+        (
+            vec![chat],
+            &["--chat-field", "messages", "--chat-template", template],
+        ),
+    ];
+    let splits = [
+        ["-j", "1", "--chunk-size", "4194304"],
+        ["-j", "2", "--chunk-size", "3000"],
+        ["-j", "2", "--chunk-size", "65536"],
+    ];
+    for (paths, flags) in cases {
+        let runs: Vec<(i32, Value)> = (splits.iter())
+            .map(|split| {
+                let extra = [flags, split.as_slice()].concat();
+                let (code, report) = count(&paths, &three(), &extra);
+                (code, census_only(report))
+            })
+            .collect();
+        assert!(runs[0].1["totals"]["documents"].as_u64().unwrap() > 20);
+        for run in &runs[1..] {
+            assert_eq!(run, &runs[0], "{flags:?}");
+        }
+    }
+    let mut straddling: Vec<&str> = corpus.iter().map(String::as_str).collect();
+    straddling.extend(["--date-field", "date", "-j", "2", "--chunk-size", "3000"]);
+    assert_each_equals_its_own_count(&straddling, &three());
+}
+
 #[test]
 fn one_tokenizer_adds_nothing_to_the_report() {
     let (_, report) = count(&["fixtures/sample/docs"], &[], &[]);
