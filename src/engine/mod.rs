@@ -4,6 +4,7 @@
 //! multiple of threads × chunk size. Slots merge once at the end.
 
 mod accumulator;
+mod draw;
 mod file_work;
 mod files;
 mod media;
@@ -12,6 +13,7 @@ mod progress;
 pub mod scan;
 
 pub use accumulator::Accumulator;
+pub use draw::RecordDraw;
 pub use progress::Progress;
 
 use crate::checkpoint::Checkpoint;
@@ -47,6 +49,9 @@ pub struct EngineOptions {
     pub signals: Option<std::sync::Arc<crate::signals::SignalsRun>>,
     /// The chat template conversations are rendered with, when one is given.
     pub chat_template: Option<std::sync::Arc<crate::count::ChatTemplate>>,
+    /// Which documents of compressed JSONL files are counted, when not all are (an estimate's
+    /// draw inside streams): every document is still read and offered to it.
+    pub draw: Option<Arc<dyn RecordDraw>>,
 }
 
 /// What the engine counted.

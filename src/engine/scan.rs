@@ -3,9 +3,9 @@
 //! media are probed and tallied under their source's token models, problems are recorded where
 //! they sit. Nothing here knows files, formats or threads.
 
-use super::Run;
 use super::accumulator::{Accumulator, LineRef};
 use super::media::record;
+use super::{RecordDraw, Run};
 use crate::count::Counter;
 use crate::count::chat::{ChatTemplate, measure_conversation};
 use crate::error::ErrorKind;
@@ -32,6 +32,18 @@ pub fn count_document(
     fields: RecordFields<'_>,
     line: LineRef,
 ) -> u64 {
+    try_count_document(counter, acc, target, text, fields, line).unwrap_or(0)
+}
+
+/// Counts one document as [`count_document`] does; `None` when the tokenizer refused it.
+fn try_count_document(
+    counter: &dyn Counter,
+    acc: &mut Accumulator,
+    target: Target,
+    text: &str,
+    fields: RecordFields<'_>,
+    line: LineRef,
+) -> Option<u64> {
     match counter.count(text) {
         Ok(tokens) => {
             let rule = acc.rule(target.source);
@@ -42,11 +54,11 @@ pub fn count_document(
             stats.record_provenance(rule.dating(&fields), domain, tokens);
             acc.scratch = (buf, scratch);
             acc.observe_signals(target.source, text, tokens);
-            tokens
+            Some(tokens)
         }
         Err(message) => {
             acc.error_msg(target.file, line, ErrorKind::Tokenizer, message.0);
-            0
+            None
         }
     }
 }
@@ -104,6 +116,8 @@ pub(super) struct Counting<'r> {
     tokens: u64,
     /// Tell progress of each document's tokens as it is counted (not per batch).
     per_document: bool,
+    /// Which documents are counted, when not all are (every one is offered to it).
+    draw: Option<&'r dyn RecordDraw>,
 }
 
 impl<'r> Counting<'r> {
@@ -115,6 +129,7 @@ impl<'r> Counting<'r> {
             target,
             tokens: 0,
             per_document: true,
+            draw: None,
         }
     }
 
@@ -124,6 +139,11 @@ impl<'r> Counting<'r> {
             per_document: false,
             ..Counting::new(run, acc, target)
         }
+    }
+
+    /// Counts only the documents `draw` takes (all when `None`), offering it every one.
+    pub fn drawn_by(self, draw: Option<&'r dyn RecordDraw>) -> Self {
+        Counting { draw, ..self }
     }
 
     /// The tokens counted by a [`Counting::batched`] counter.
@@ -136,7 +156,18 @@ impl Visitor for Counting<'_> {
     #[inline]
     fn document(&mut self, document: Document<'_>) {
         let Document { text, fields, at } = document;
-        let tokens = count_document(self.run.counter, self.acc, self.target, text, fields, at);
+        let (counter, target) = (self.run.counter, self.target);
+        let tokens = match (self.draw, at) {
+            (Some(draw), LineRef::Line(line)) => {
+                if !draw.offer(target.file, line, text.len() as u64) {
+                    return;
+                }
+                let counted = try_count_document(counter, self.acc, target, text, fields, at);
+                draw.counted(target.file, line, counted);
+                counted.unwrap_or(0)
+            }
+            _ => count_document(counter, self.acc, target, text, fields, at),
+        };
         if self.per_document {
             self.run.progress.add_tokens(tokens);
         } else {

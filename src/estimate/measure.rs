@@ -1,18 +1,22 @@
-//! Counting the sample exactly: every slot (a drawn unit, a source counted whole, a file whose
-//! size probe failed) is counted by the ordinary engine as a source of its own, so that each
-//! unit's tokens, documents and text bytes come out separately; slots go in batches, so that
+//! Counting the sample exactly: every slot (a drawn unit, a stream whose drawn documents alone are
+//! counted, a source counted whole, a file whose size probe failed) is counted by the ordinary
+//! engine as a source of its own, so that each unit's tokens, documents and text bytes come out
+//! separately (a stream's documents are offered to the [`StreamDraw`] as they pass); slots go in batches, so that
 //! memory stays bounded however many units are drawn. A drawn block's size is then measured as
 //! the bytes of the lines that start in it (every byte of a file belongs to exactly one block's
 //! lines, so these sizes add up to the file's size).
 
-use super::sample::Slot;
+use super::sample::{Coverage, Slot, SlotKind, SourceSample};
+use super::stream::{BatchDraw, StreamDraw, StreamTotals};
+use super::{Population, Sample};
 use crate::count::Counter;
 use crate::engine::{self, EngineOptions};
-use crate::error::{FatalError, InputError};
+use crate::error::{ErrorKind, FatalError, InputError};
 use crate::plan::{Plan, PlannedFile};
 use crate::read::lines::owned_lines;
 use crate::stats::SourceStats;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Slots counted by one engine run.
 const BATCH_SLOTS: usize = 512;
@@ -43,12 +47,14 @@ pub struct Measured {
     pub notes: Vec<String>,
 }
 
-/// Counts every slot of `slots` (sources from `plan`) with `counter`.
+/// Counts every slot of `slots` (sources from `plan`) with `counter`, the documents of streams
+/// as `draw` draws them.
 pub fn count_slots(
     plan: &Plan,
     slots: &[Slot],
     counter: &dyn Counter,
     options: &EngineOptions,
+    draw: &Arc<StreamDraw>,
 ) -> Result<Measured, FatalError> {
     let mut measured = Measured {
         slots: Vec::with_capacity(slots.len()),
@@ -75,7 +81,21 @@ pub fn count_slots(
                 .collect(),
             ..Plan::default()
         };
-        let output = engine::run(&part, counter, options, None)?;
+        let streams = batch.iter().flat_map(|slot| {
+            let stream = match slot.kind {
+                SlotKind::Stream { stream } => Some(stream),
+                _ => None,
+            };
+            slot.files.iter().map(move |_| stream)
+        });
+        let options = EngineOptions {
+            draw: Some(Arc::new(BatchDraw {
+                draw: Arc::clone(draw),
+                streams: streams.collect(),
+            })),
+            ..options.clone()
+        };
+        let output = engine::run(&part, counter, &options, None)?;
         for (slot, stats) in batch.iter().zip(&output.sources) {
             measured.slots.push(SlotCounts {
                 tokens: stats.counts.tokens + stats.media.tokens(),
@@ -89,6 +109,52 @@ pub fn count_slots(
         measured.notes.extend(output.notes);
     }
     Ok(measured)
+}
+
+/// Counts the slots of `sample`, drawing inside its streams; a stream the count kept nothing of
+/// (it could not be read, or changed) is forgotten by the draw.
+pub fn count_sample(
+    population: &Population,
+    sample: &Sample,
+    counter: &dyn Counter,
+    options: &EngineOptions,
+) -> Result<(Vec<Slot>, Measured, Arc<StreamDraw>), FatalError> {
+    let slots = population.slots(&sample.sources);
+    let streams = population.streams(&sample.sources);
+    let draw = Arc::new(StreamDraw::new(sample.fraction.min(1.0), &streams));
+    let measured = count_slots(&population.plan, &slots, counter, options, &draw)?;
+    for slot in &slots {
+        if let SlotKind::Stream { stream } = slot.kind {
+            let path = slot.files[0].path.display().to_string();
+            let errors = measured.errors.iter();
+            if errors
+                .filter(|e| e.kind == ErrorKind::Io)
+                .any(|e| e.path == path)
+            {
+                draw.forget(stream);
+            }
+        }
+    }
+    Ok((slots, measured, draw))
+}
+
+/// The sampled sources whose streams held too few documents to draw two (of more).
+pub fn few_drawn(sources: &[SourceSample], slots: &[Slot], draw: &StreamDraw) -> Vec<usize> {
+    (0..sources.len())
+        .filter(|&s| sources[s].coverage == Coverage::Sampled && !sources[s].streams.is_empty())
+        .filter(|&s| {
+            let strata = slots
+                .iter()
+                .filter(|slot| slot.source == s)
+                .filter_map(|slot| match slot.kind {
+                    SlotKind::Stream { stream } => Some(draw.strata(stream)),
+                    _ => None,
+                })
+                .flatten()
+                .collect::<Vec<_>>();
+            StreamTotals::of(&strata).too_few()
+        })
+        .collect()
 }
 
 /// The bytes of the lines that start in each block range of `blocks` (read as `count` says:

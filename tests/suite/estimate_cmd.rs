@@ -1,6 +1,7 @@
 //! `tokencensus estimate` on the command line: its flags, the JSON fields of an estimate, the
 //! whole fraction equal to the exact count, reproducible draws, sizes from gzip trailers, zstd
-//! frame headers, Parquet footers and compression ratios, the human formats saying plainly that
+//! frame headers, Parquet footers and compression ratios, single compressed streams sampled
+//! inside (documents exact, the same draw whatever the threads, reading mode or block size), the human formats saying plainly that
 //! the figures are estimates, `report` re-rendering them and `merge` refusing them.
 
 use crate::common::*;
@@ -180,6 +181,91 @@ fn sources_are_sampled_and_sizes_come_from_what_files_record() {
 }
 
 #[test]
+fn single_streams_are_sampled_inside_with_exact_documents_whatever_the_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    std::fs::write(
+        dir.path().join("one.jsonl.zst"),
+        zstd::bulk::compress(&records(&mut rng, 9000), 3).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("one.jsonl.gz"),
+        gzip(&records(&mut rng, 9000)),
+    )
+    .unwrap();
+    // A streaming compressor records no content size: the stream is read whole all the same.
+    std::fs::write(
+        dir.path().join("streamed.jsonl.zst"),
+        zstd::encode_all(&records(&mut rng, 9000)[..], 3).unwrap(),
+    )
+    .unwrap();
+    let files = ["one.jsonl.gz", "one.jsonl.zst", "streamed.jsonl.zst"];
+    let mut args = vec!["--sample", "0.05", "--seed", "3"];
+    args.extend(files);
+    let (report, stderr) = estimate_json(dir.path(), &args);
+    assert!(
+        stderr.contains("3 compressed streams read whole, their documents drawn as they pass"),
+        "{stderr}"
+    );
+    let exact = count_json_in(dir.path(), &files, 0);
+    for name in files {
+        let (e, truth) = (&source(&report, name)["estimate"], source(&exact, name));
+        assert_eq!(e["method"], "stratified-ratio", "{name}: {e}");
+        let sizes = &e["size_sources"];
+        assert_eq!(sizes.as_array().unwrap().len(), 1, "{e}");
+        assert_eq!(sizes[0]["size_source"], "stream_records");
+        assert_eq!(sizes[0]["files"], 1);
+        assert_eq!(at(&sizes[0], "bytes"), at(truth, "bytes"));
+        // Every document was read: documents and bytes are exact.
+        for field in ["documents", "documents_low", "documents_high", "units"] {
+            assert_eq!(at(e, field), at(truth, "documents"), "{name} {field}: {e}");
+        }
+        assert_eq!(at(e, "bytes"), at(truth, "bytes"));
+        let (low, high) = (u64_at(e, "low"), u64_at(e, "high"));
+        let tokens = u64_at(truth, "tokens");
+        assert!(
+            low <= tokens && tokens <= high,
+            "{name}: {tokens} outside {e}"
+        );
+        // About one document in twenty was tokenized; the whole stream was read.
+        let drawn = u64_at(e, "sampled_units");
+        assert!((350..=550).contains(&drawn), "{name}: {drawn} drawn");
+        assert_eq!(at(e, "sampled_documents"), at(e, "sampled_units"));
+        assert!(u64_at(e, "sampled_tokens") < tokens / 10);
+        let on_disk = std::fs::metadata(dir.path().join(name)).unwrap().len();
+        assert_eq!(u64_at(e, "sampled_bytes"), on_disk);
+        assert!(
+            e["note"]
+                .as_str()
+                .unwrap()
+                .contains("drawn inside 1 compressed stream read whole")
+        );
+    }
+    // The same sample whatever the threads, reading mode or decoded block size.
+    let mut one_thread = args.clone();
+    one_thread.extend(["-j", "1", "--no-mmap"]);
+    assert_eq!(
+        census_only(estimate_json(dir.path(), &one_thread).0),
+        census_only(report.clone())
+    );
+    let library = |threads: usize, chunk_bytes: usize| {
+        let mut count = tokencensus::CountConfig::new(files.map(|f| dir.path().join(f)).to_vec());
+        (count.threads, count.chunk_bytes) = (threads, chunk_bytes);
+        let config = tokencensus::EstimateConfig {
+            count,
+            sample: tokencensus::SampleSize::Fraction(0.05),
+            seed: 3,
+            confidence: 0.95,
+        };
+        let report = tokencensus::estimate(&config).unwrap().report;
+        let estimates: Vec<_> = report.sources.into_iter().map(|s| s.tally).collect();
+        serde_json::to_value(estimates).unwrap()
+    };
+    assert_eq!(library(2, 1 << 20), library(3, 4096));
+}
+
+#[test]
 fn stderr_announces_the_bytes_the_report_says_were_read() {
     // Long records in plain JSONL: a drawn block's lines run far past its end, so the bytes of
     // its lines and its length differ by kilobytes.
@@ -223,10 +309,10 @@ fn the_same_seed_draws_the_same_sample_and_budgets_split_by_size() {
     );
     assert_eq!(census_only(one_thread), estimates("9"));
 
-    let (budget, _) = estimate_json(dir.path(), &["--sample-bytes", "200000", "plain", "zst"]);
+    let (budget, _) = estimate_json(dir.path(), &["--sample-bytes", "200000", "plain", "pq"]);
     let run = &budget["run"]["estimate"];
     assert_eq!(run["sample_bytes"], 200000);
-    let content: u64 = ["plain", "zst"]
+    let content: u64 = ["plain", "pq"]
         .iter()
         .flat_map(|n| {
             source(&budget, n)["estimate"]["size_sources"]
