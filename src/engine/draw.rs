@@ -41,7 +41,7 @@ mod tests {
         }
         fn offer(&self, _: usize, line: u64, bytes: u64) -> bool {
             self.offered.lock().unwrap().push((line, bytes));
-            line % 3 == 0
+            line.is_multiple_of(3)
         }
         fn counted(&self, _: usize, line: u64, tokens: Option<u64>) {
             self.counted.lock().unwrap().push((line, tokens));
@@ -96,7 +96,11 @@ mod tests {
         assert!(offered.contains(&(20, line_20)));
         let mut counted = draw.counted.lock().unwrap().clone();
         counted.sort_unstable();
-        let picked: Vec<u64> = documents.iter().copied().filter(|i| i % 3 == 0).collect();
+        let picked: Vec<u64> = documents
+            .iter()
+            .copied()
+            .filter(|i| i.is_multiple_of(3))
+            .collect();
         assert_eq!(counted.iter().map(|c| c.0).collect::<Vec<_>>(), picked);
         let stats = &output.sources[0];
         assert_eq!(stats.counts.documents, picked.len() as u64);

@@ -22,21 +22,9 @@ pub struct Target {
     pub source: usize,
 }
 
-/// Counts one document, with its date and URL `fields`, and returns its tokens (0 when the
+/// Counts one document, with its date and URL `fields`, and returns its tokens (`None` when the
 /// tokenizer refused it, which is recorded as an error).
 pub fn count_document(
-    counter: &dyn Counter,
-    acc: &mut Accumulator,
-    target: Target,
-    text: &str,
-    fields: RecordFields<'_>,
-    line: LineRef,
-) -> u64 {
-    try_count_document(counter, acc, target, text, fields, line).unwrap_or(0)
-}
-
-/// Counts one document as [`count_document`] does; `None` when the tokenizer refused it.
-fn try_count_document(
     counter: &dyn Counter,
     acc: &mut Accumulator,
     target: Target,
@@ -162,11 +150,11 @@ impl Visitor for Counting<'_> {
                 if !draw.offer(target.file, line, text.len() as u64) {
                     return;
                 }
-                let counted = try_count_document(counter, self.acc, target, text, fields, at);
+                let counted = count_document(counter, self.acc, target, text, fields, at);
                 draw.counted(target.file, line, counted);
                 counted.unwrap_or(0)
             }
-            _ => count_document(counter, self.acc, target, text, fields, at),
+            _ => count_document(counter, self.acc, target, text, fields, at).unwrap_or(0),
         };
         if self.per_document {
             self.run.progress.add_tokens(tokens);

@@ -46,8 +46,11 @@ pub struct StreamDraw {
     /// Lines per stratum.
     lines: u64,
     /// Per stream: its seed, its certainty size and its strata by index.
-    streams: Vec<([u8; 32], u64, Mutex<BTreeMap<u64, StratumTally>>)>,
+    streams: Vec<([u8; 32], u64, Strata)>,
 }
+
+/// A stream's strata by index, as its blocks' documents are offered from any thread.
+type Strata = Mutex<BTreeMap<u64, StratumTally>>;
 
 impl StreamDraw {
     /// The draws at `fraction` inside `streams` (numbered by their place in this list).
@@ -317,8 +320,8 @@ mod tests {
     fn documents_of_the_certainty_size_are_all_counted_apart() {
         let draw = StreamDraw::new(0.05, &plans(1));
         let mut counted = 0;
-        for line in 1..=400 {
-            let bytes = if line % 50 == 0 { 1000 } else { 10 };
+        for line in 1..=400u64 {
+            let bytes = if line.is_multiple_of(50) { 1000 } else { 10 };
             if draw.offer(0, line, bytes) {
                 draw.counted(0, line, Some(bytes / 2));
                 counted += 1;
