@@ -14,6 +14,8 @@
 //! `fixtures/sample/linux-doc.jsonl`) and `TOKENCENSUS_BENCH_TOKENIZER=/path/tokenizer.json[.zst]`
 //! for another tokenizer than the embedded Llama 3.
 
+mod common;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -61,7 +63,10 @@ fn bench(c: &mut Criterion) {
         .map_or(TokenizerSource::EmbeddedLlama3, |p| {
             TokenizerSource::File(p.into())
         });
-    let tokenizer = load_tokenizer(&source, false).unwrap().tokenizer;
+    let tokenizer = load_tokenizer(&source, false)
+        .unwrap()
+        .crate_tokenizer()
+        .unwrap();
     let reference = ReferenceCounter::new(tokenizer, false).unwrap();
     let mut config = CountConfig::new(vec![path.clone()]);
     config.tokenizer = source;
@@ -99,19 +104,7 @@ fn bench(c: &mut Criterion) {
 
 /// Reads criterion's saved median estimates and prints MB/s, tokens/s and ratios.
 fn print_summary(bytes: u64, tokens: u64, engine: &str) {
-    // Where criterion saves its estimates: CRITERION_HOME, else the cargo target directory.
-    let home = std::env::var_os("CRITERION_HOME")
-        .map(PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("CARGO_TARGET_DIR").map(|t| PathBuf::from(t).join("criterion"))
-        })
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/criterion"));
-    let median = |name: &str| -> Option<f64> {
-        let dir = home.join("count").join(name);
-        let text = std::fs::read_to_string(dir.join("new/estimates.json")).ok()?;
-        let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-        v["median"]["point_estimate"].as_f64()
-    };
+    let median = |name: &str| common::median_ns("count", name);
     let Some(baseline) = median("tokenizers_encode_batch") else {
         return;
     };

@@ -1,6 +1,8 @@
 //! The validated options of a count. Built by the command line (or any caller); no I/O here.
 
-use crate::count::{ChatTemplate, RouteChoice, Tokenizer, TokenizerSource};
+use crate::count::{
+    ChatTemplate, CompiledCache, RouteChoice, Tokenizer, TokenizerList, TokenizerSource,
+};
 use crate::engine::DEFAULT_CHUNK_BYTES;
 use crate::error::FatalError;
 use crate::plan::ShardSpec;
@@ -48,12 +50,18 @@ pub struct CountConfig {
     pub files_from: Option<PathBuf>,
     /// A `sources.toml` declaring the sources.
     pub manifest: Option<PathBuf>,
-    /// The tokenizer.
+    /// The tokenizer: the primary one, whose tokens fill every figure of the report.
     pub tokenizer: TokenizerSource,
+    /// More tokenizers to count the same documents with in the same pass (none by default):
+    /// each tally then also gives each tokenizer's tokens (`tokens_by_tokenizer`).
+    pub more_tokenizers: Vec<TokenizerSource>,
     /// Count the post-processor's special tokens (BOS and the like).
     pub special_tokens: bool,
     /// Which counting routes may run.
     pub routes: RouteChoice,
+    /// Where compiled fast routes are cached (`None`, the default: nowhere; the command line
+    /// sets [`CompiledCache::platform`]).
+    pub compiled_cache: Option<CompiledCache>,
     /// The default JSONL text field.
     pub text_field: String,
     /// The default JSONL date field (none: records are undated unless the manifest says).
@@ -94,8 +102,10 @@ impl CountConfig {
             files_from: None,
             manifest: None,
             tokenizer: TokenizerSource::EmbeddedLlama3,
+            more_tokenizers: Vec::new(),
             special_tokens: false,
             routes: RouteChoice::Auto,
+            compiled_cache: None,
             text_field: "text".into(),
             date_field: None,
             url_field: None,
@@ -113,9 +123,59 @@ impl CountConfig {
         }
     }
 
-    /// Loads the configured tokenizer and picks its counting route.
+    /// Loads the configured tokenizer (through the configured compiled-route cache) and picks
+    /// its counting route.
     pub fn load_tokenizer(&self) -> Result<Tokenizer, FatalError> {
-        Tokenizer::load(&self.tokenizer, self.special_tokens, self.routes)
+        Tokenizer::load_with_cache(
+            &self.tokenizer,
+            self.special_tokens,
+            self.routes,
+            self.compiled_cache.clone(),
+        )
+    }
+
+    /// Loads the tokenizers counted with besides the primary one, in order, each with its
+    /// counting route (the same special-token and route settings as the primary).
+    pub fn load_more_tokenizers(&self) -> Result<Vec<Tokenizer>, FatalError> {
+        let load = |source| {
+            let cache = self.compiled_cache.clone();
+            Tokenizer::load_with_cache(source, self.special_tokens, self.routes, cache)
+        };
+        self.more_tokenizers.iter().map(load).collect()
+    }
+
+    /// This configuration with the tokenizers its manifest declares (`tokenizers = [...]`)
+    /// when it names none itself (the embedded default and no others); `--tokenizer` and
+    /// [`CountConfig::tokenizer`] override the manifest's list.
+    pub fn with_manifest_tokenizers(&self) -> Result<CountConfig, FatalError> {
+        let mut config = self.clone();
+        let named = self.tokenizer != TokenizerSource::EmbeddedLlama3;
+        let Some(path) = self.manifest.as_deref().filter(|_| !named) else {
+            return Ok(config);
+        };
+        if !self.more_tokenizers.is_empty() {
+            return Ok(config);
+        }
+        let mut declared = crate::manifest::Manifest::load(path)?
+            .tokenizers
+            .into_iter();
+        if let Some(first) = declared.next() {
+            config.tokenizer = TokenizerSource::File(first);
+            config.more_tokenizers = declared.map(TokenizerSource::File).collect();
+        }
+        Ok(config)
+    }
+
+    /// Runs `job` with the tokenizers of this configuration: `primary` (already loaded, which
+    /// must be the configured one), then the others, loaded here.
+    pub fn with_tokenizers<T>(
+        &self,
+        primary: &Tokenizer,
+        job: impl FnOnce(&TokenizerList) -> Result<T, FatalError>,
+    ) -> Result<T, FatalError> {
+        let more = self.load_more_tokenizers()?;
+        let list = TokenizerList::new(std::iter::once(primary).chain(&more).collect())?;
+        job(&list)
     }
 
     /// Reads the configured chat template, if any.

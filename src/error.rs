@@ -56,6 +56,13 @@ pub enum FatalError {
     /// Reports that cannot be merged into one census.
     #[error("cannot merge: {0}")]
     Merge(String),
+    /// Complete censuses that cannot be combined into one (different tokenizers or settings,
+    /// a file counted in two of them, a shard or an estimate among them).
+    #[error("cannot combine: {0}")]
+    Combine(String),
+    /// Two censuses that cannot be compared.
+    #[error("cannot compare: {0}")]
+    Diff(String),
     /// An object store could not be listed or reached (a missing bucket, refused credentials,
     /// a missing object named as input), after the retries.
     #[error("{message}")]

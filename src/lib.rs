@@ -42,8 +42,10 @@
 mod bench;
 mod census;
 mod checkpoint;
+mod combine;
 mod config;
 pub mod count;
+mod diff;
 mod display;
 mod engine;
 mod error;
@@ -65,7 +67,7 @@ pub use census::{Census, count, count_with};
 pub use config::{
     ChatTemplateChoice, CountConfig, DEFAULT_DOMAINS_LISTED, ShardChoice, default_threads,
 };
-pub use count::Tokenizer;
+pub use count::{CompiledCache, Tokenizer};
 pub use plan::{ShardSpec, ShardSpecError};
 pub use report::Report;
 pub use report::render::OutputFormat;
@@ -77,6 +79,9 @@ pub use bench::render::{BenchFormat, render as render_bench};
 pub use bench::{BenchConfig, BenchReport, run_bench};
 pub use estimate::{EstimateConfig, Population, Sample, SampleSize, estimate, estimate_sample};
 // A census fed from memory (the Python `Tally`).
+pub use combine::{CensusInput, combine_reports};
+pub use diff::render::{DiffFormat, render as render_diff};
+pub use diff::{Diff, diff_reports};
 pub use memory::{MemoryCensus, MemoryRecord, MemorySource, RecordDate};
 pub use merge::{Part, merge_parts};
 pub use verify::{Verification, verify};

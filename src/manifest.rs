@@ -21,6 +21,9 @@ pub struct Manifest {
     pub sources: Vec<SourceEntry>,
     /// The optional `[signals]` table: processing signals to compute and their thresholds.
     pub signals: Option<SignalsTable>,
+    /// The optional `tokenizers` list: the `tokenizer.json` files to count with, relative to
+    /// the manifest's folder, the primary first (empty: none declared).
+    pub tokenizers: Vec<PathBuf>,
 }
 
 /// One `[[source]]` table.
@@ -67,6 +70,8 @@ pub struct CollectedEntry {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ManifestFile {
+    #[serde(default)]
+    tokenizers: Vec<String>,
     source: Vec<SourceEntry>,
     signals: Option<SignalsTable>,
 }
@@ -150,7 +155,11 @@ impl Manifest {
                 .resolve(Some(table))
                 .map_err(|e| invalid(e.to_string()))?;
         }
+        if file.tokenizers.iter().any(|t| t.trim().is_empty()) {
+            return Err(invalid("tokenizers lists an empty path".into()));
+        }
         Ok(Manifest {
+            tokenizers: file.tokenizers.iter().map(|t| root.join(t)).collect(),
             root,
             path,
             sources: file.source,

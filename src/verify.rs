@@ -2,7 +2,7 @@
 //! compares every count with the fast route, so users can check exactness on their own data.
 
 use crate::config::CountConfig;
-use crate::count::{Counter, RouteChoice, choose_route, load_tokenizer};
+use crate::count::{Counter, RouteChoice, choose_route, load_tokenizer_with_cache};
 use crate::error::FatalError;
 use crate::read::jsonl::FieldNames;
 use crate::read::{Document, LineRef, Problem, Visitor};
@@ -54,7 +54,10 @@ pub struct Verification {
 pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verification, FatalError> {
     config.validate()?;
     let plan = crate::census::plan(config)?;
-    let load = || load_tokenizer(&config.tokenizer, config.special_tokens);
+    let load = || {
+        let cache = config.compiled_cache.clone();
+        load_tokenizer_with_cache(&config.tokenizer, config.special_tokens, cache)
+    };
     let fast = choose_route(load()?, config.special_tokens, RouteChoice::Auto)
         .map_err(|e| tokenizer_error(config, e.0))?;
     let mut verification = Verification {

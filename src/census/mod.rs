@@ -2,10 +2,11 @@
 //! processing signals asked for, the shard to count), the engine counts it (resuming from a
 //! checkpoint folder when one is given) and the statistics become the [`Report`].
 
+mod files;
 mod resume;
 
 use crate::config::CountConfig;
-use crate::count::Tokenizer;
+use crate::count::{Tokenizer, TokenizerList};
 use crate::engine::{self, EngineOptions};
 use crate::error::FatalError;
 use crate::manifest::Manifest;
@@ -29,15 +30,18 @@ pub struct Census {
 /// Runs a whole count: load the tokenizer, plan, tokenize on all threads, merge, report.
 pub fn count(config: &CountConfig) -> Result<Census, FatalError> {
     config.validate()?;
+    let config = &config.with_manifest_tokenizers()?;
     let planned = Planned::of(config)?;
     let tokenizer = config.load_tokenizer()?;
-    count_plan(config, planned, &tokenizer)
+    config.with_tokenizers(&tokenizer, |list| count_plan(config, planned, list))
 }
 
-/// Runs a count with an already loaded tokenizer (which must match `config`'s).
+/// Runs a count with an already loaded tokenizer (which must match `config`'s primary one;
+/// the configuration's other tokenizers are loaded here).
 pub fn count_with(config: &CountConfig, tokenizer: &Tokenizer) -> Result<Census, FatalError> {
     config.validate()?;
-    count_plan(config, Planned::of(config)?, tokenizer)
+    let planned = Planned::of(config)?;
+    config.with_tokenizers(tokenizer, |list| count_plan(config, planned, list))
 }
 
 /// The plan of `config`'s corpus (sources and files), without counting anything.
@@ -95,7 +99,7 @@ impl Planned {
 fn count_plan(
     config: &CountConfig,
     planned: Planned,
-    tokenizer: &Tokenizer,
+    tokenizers: &TokenizerList,
 ) -> Result<Census, FatalError> {
     let Planned {
         plan,
@@ -130,13 +134,10 @@ fn count_plan(
     };
     let (mut output, resumed_files) = match &config.checkpoint {
         Some(dir) => {
-            let resumed = resume::count_resuming(dir, &plan, tokenizer, &options)?;
+            let resumed = resume::count_resuming(dir, &plan, tokenizers, &options)?;
             (resumed.output, Some(resumed.files))
         }
-        None => (
-            engine::run(&plan, tokenizer.counter(), &options, None)?,
-            None,
-        ),
+        None => (engine::run(&plan, tokenizers, &options, None)?, None),
     };
     if let Some(run) = &options.signals {
         let categories: Vec<_> = plan.sources.iter().map(|s| s.category).collect();
@@ -157,18 +158,15 @@ fn count_plan(
         elapsed_seconds: started.elapsed().as_secs_f64(),
         shard,
         merged_parts: None,
+        combined_inputs: None,
         resumed_files,
         plan_seconds: Some(plan_seconds),
         estimate: None,
         from_memory: false,
         notes: std::mem::take(&mut output.notes),
     };
-    let described = TokenizerReport::new(
-        tokenizer.info(),
-        tokenizer.route(),
-        tokenizer.fallback_reason(),
-    );
-    let report = build_report(
+    let described = TokenizerReport::of_list(tokenizers);
+    let mut report = build_report(
         &plan.sources,
         &output.sources,
         output.errors,
@@ -176,7 +174,18 @@ fn count_plan(
         settings,
         run,
     );
+    attach_file_sets(&mut report, &plan);
     let mut warnings = plan.warnings.clone();
+    warnings.extend(tokenizers.warnings());
     warnings.extend(output.warnings);
     Ok(Census { report, warnings })
+}
+
+/// Gives each source of `report` (built from `plan`, same order) the `file_set` of the files
+/// `plan` gave it: for a count or shard, the files it counted; for an estimate, every planned
+/// file of the corpus it estimates, sampled or not.
+pub(crate) fn attach_file_sets(report: &mut Report, plan: &Plan) {
+    for (source, files) in report.sources.iter_mut().zip(files::file_sets(plan)) {
+        source.file_set = Some(files);
+    }
 }

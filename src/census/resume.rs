@@ -3,7 +3,7 @@
 //! killed at any point resumes to the same report.
 
 use crate::checkpoint::{Checkpoint, CheckpointStore};
-use crate::count::Tokenizer;
+use crate::count::TokenizerList;
 use crate::engine::{self, EngineOptions, EngineOutput};
 use crate::error::{FatalError, sort_errors};
 use crate::plan::Plan;
@@ -18,17 +18,21 @@ pub(super) struct Resumed {
     pub files: u64,
 }
 
-/// What every checkpoint key covers besides the file: the program, the tokenizer and its
-/// settings, and the signal settings (results saved with other signals, or none, are not
+/// What every checkpoint key covers besides the file: the program, the tokenizers (each one's
+/// SHA-256, in order) and their settings, and the signal settings (results saved with other signals, or none, are not
 /// taken).
-fn context(tokenizer: &Tokenizer, options: &EngineOptions) -> String {
-    let info = tokenizer.info();
+fn context(tokenizers: &TokenizerList, options: &EngineOptions) -> String {
+    let info = tokenizers.primary().info();
     let mut context = format!(
         "tokencensus {} checkpoint v2\ntokenizer {}\tspecial tokens {}",
         env!("CARGO_PKG_VERSION"),
         info.sha256,
         info.special_tokens
     );
+    // Every tokenizer and their order (the first fills the primary figures).
+    if tokenizers.members().len() > 1 {
+        context += &format!("\ttokenizers {}", tokenizers.fingerprint());
+    }
     if let Some(signals) = &options.signals {
         context += &format!("\tsignals {}", signals.config.fingerprint());
     }
@@ -42,10 +46,11 @@ fn context(tokenizer: &Tokenizer, options: &EngineOptions) -> String {
 pub(super) fn count_resuming(
     dir: &Path,
     plan: &Plan,
-    tokenizer: &Tokenizer,
+    tokenizers: &TokenizerList,
     options: &EngineOptions,
 ) -> Result<Resumed, FatalError> {
-    let store = CheckpointStore::open(dir, context(tokenizer, options))?;
+    let context = context(tokenizers, options);
+    let store = CheckpointStore::open(dir, context, tokenizers.names().to_vec())?;
     let mut restored = vec![SourceStats::default(); plan.sources.len()];
     let mut restored_errors = Vec::new();
     let mut remaining = Plan {
@@ -77,7 +82,7 @@ pub(super) fn count_resuming(
         store: &store,
         keys,
     };
-    let mut output = engine::run(&remaining, tokenizer.counter(), options, Some(&checkpoint))?;
+    let mut output = engine::run(&remaining, tokenizers, options, Some(&checkpoint))?;
     for (mine, theirs) in output.sources.iter_mut().zip(&restored) {
         *mine += theirs;
     }

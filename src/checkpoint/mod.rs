@@ -22,8 +22,10 @@ mod stale;
 #[derive(Debug)]
 pub struct CheckpointStore {
     dir: PathBuf,
-    /// What every key covers besides the file: tokenizer, special tokens, program version.
+    /// What every key covers besides the file: tokenizers, special tokens, program version.
     context: String,
+    /// The names of the tokenizers results are counted with, primary first.
+    names: Vec<String>,
 }
 
 /// The store and the key of each file of the plan being counted (`None`: never saved).
@@ -64,14 +66,16 @@ pub struct Restored {
 impl FileResult {
     /// The result of a file counted into `stats` with `errors`, under the signal settings
     /// `signals` (`None`: off).
+    /// (`names`: the tokenizers counted with, primary first).
     pub fn new(
         stats: &SourceStats,
         errors: Vec<InputError>,
         signals: Option<&SignalsConfig>,
+        names: &[String],
     ) -> Self {
         let signals = signals.map(|config| (config, Scope::Source));
         Self {
-            tally: Tally::of(stats, usize::MAX, signals),
+            tally: Tally::of(stats, usize::MAX, signals).with_tokenizers(stats, names, true),
             hdr: stats.tokens_per_document.to_base64(),
             errors,
             dedup_keys: None,
@@ -87,17 +91,17 @@ impl FileResult {
         self
     }
 
-    /// The statistics again.
-    pub fn stats(&self) -> Result<SourceStats, FormError> {
-        self.tally.to_stats(self.hdr.as_deref())
+    /// The statistics again (`names`: the tokenizers counted with, primary first).
+    pub fn stats(&self, names: &[String]) -> Result<SourceStats, FormError> {
+        self.tally.to_stats_with(self.hdr.as_deref(), names)
     }
 }
 
 impl CheckpointStore {
-    /// Opens (creating it if needed) the folder `dir` for counts with this `context`; fails
-    /// early when the folder cannot be written.
+    /// Opens (creating it if needed) the folder `dir` for counts with this `context` and the
+    /// tokenizers `names` (primary first); fails early when the folder cannot be written.
     /// Temporary files that earlier runs left behind (a run killed while saving) are removed.
-    pub fn open(dir: &Path, context: String) -> Result<Self, FatalError> {
+    pub fn open(dir: &Path, context: String, names: Vec<String>) -> Result<Self, FatalError> {
         let fail = |message: String| FatalError::Io {
             path: dir.to_path_buf(),
             message: format!("checkpoint folder: {message}"),
@@ -117,6 +121,7 @@ impl CheckpointStore {
         Ok(Self {
             dir: dir.to_path_buf(),
             context,
+            names,
         })
     }
 
@@ -156,10 +161,15 @@ impl CheckpointStore {
         let text = read_small_text(&path, MAX_REPORT_BYTES, "checkpoint result").ok()?;
         let saved: FileResult = serde_json::from_str(&text).ok()?;
         Some(Restored {
-            stats: saved.stats().ok()?,
+            stats: saved.stats(&self.names).ok()?,
             keys: FileKeys::from_base64(saved.dedup_keys.as_deref()).ok()?,
             errors: saved.errors,
         })
+    }
+
+    /// The names of the tokenizers results are counted with, primary first.
+    pub fn names(&self) -> &[String] {
+        &self.names
     }
 
     /// Saves `result` under `key` atomically: written to a temporary file, synced, renamed.

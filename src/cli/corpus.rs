@@ -3,7 +3,7 @@
 
 use clap::Args;
 use std::path::PathBuf;
-use tokencensus::count::TokenizerSource;
+use tokencensus::count::{CompiledCache, TokenizerSource};
 use tokencensus::{ChatTemplateChoice, CountConfig};
 
 /// The corpus and tokenizer arguments.
@@ -20,8 +20,10 @@ pub struct CorpusArgs {
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
     /// A Hugging Face tokenizer.json (also .json.zst / .json.gz); default: embedded Llama 3.
+    /// Give it several times to count with each tokenizer in one pass: the first is the
+    /// primary one, whose tokens fill every figure (docs/report.md, tokens_by_tokenizer).
     #[arg(long, value_name = "FILE")]
-    pub tokenizer: Option<PathBuf>,
+    pub tokenizer: Vec<PathBuf>,
     /// Count the special tokens the tokenizer's post-processor adds (BOS, CLS/SEP).
     #[arg(long)]
     pub special_tokens: bool,
@@ -71,11 +73,11 @@ impl CorpusArgs {
         let mut config = CountConfig::new(self.paths.clone());
         config.manifest = self.manifest.clone();
         config.files_from = self.files_from.clone();
-        config.tokenizer = match &self.tokenizer {
-            Some(path) => TokenizerSource::File(path.clone()),
-            None => TokenizerSource::EmbeddedLlama3,
-        };
+        let mut files = self.tokenizer.iter().cloned().map(TokenizerSource::File);
+        config.tokenizer = files.next().unwrap_or(TokenizerSource::EmbeddedLlama3);
+        config.more_tokenizers = files.collect();
         config.special_tokens = self.special_tokens;
+        config.compiled_cache = CompiledCache::platform();
         config.text_field = self.text_field.clone();
         config.chat_field = self.chat_field.clone();
         config.chat_template = self.chat_template.clone().map(|path| ChatTemplateChoice {

@@ -62,6 +62,10 @@ impl EstimateArgs {
 pub fn run(args: EstimateArgs) -> Result<ExitCode, FatalError> {
     let config = args.config();
     config.validate()?;
+    let config = EstimateConfig {
+        count: config.count.with_manifest_tokenizers()?,
+        ..config
+    };
     let population = Population::discover(&config.count)?;
     let sample = population.draw(config.sample, config.seed);
     if !args.quiet {

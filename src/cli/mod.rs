@@ -2,8 +2,10 @@
 //! subcommand's arguments are turned into a library configuration first.
 
 mod bench;
+mod combine;
 mod corpus;
 mod count;
+mod diff;
 mod estimate;
 mod merge;
 mod output;
@@ -32,6 +34,10 @@ enum Command {
     Estimate(estimate::EstimateArgs),
     /// Merge the JSON reports of every shard of a sharded count into the report of the whole corpus.
     Merge(merge::MergeArgs),
+    /// Combine complete censuses of different corpora or collection windows (same tokenizer and settings) into the census of their union.
+    Combine(combine::CombineArgs),
+    /// Show what changed between two censuses: per source, category, modality and month, appeared and vanished sources, EU size bands.
+    Diff(diff::DiffArgs),
     /// Render a saved JSON report in any format (table, json, markdown, eu-summary, html) without counting again.
     Report(report::ReportArgs),
     /// Re-count a random sample of documents with the tokenizers crate and compare with the fast route.
@@ -46,6 +52,8 @@ pub fn run() -> Result<ExitCode, FatalError> {
         Command::Count(args) => count::run(args),
         Command::Estimate(args) => estimate::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Combine(args) => combine::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Report(args) => report::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Bench(args) => bench::run(args),

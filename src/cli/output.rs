@@ -1,5 +1,5 @@
 //! How a report leaves the program: the `--format` and `--output` arguments that `count`,
-//! `estimate`, `merge` and `report` share, and the writing of the rendered report.
+//! `estimate`, `merge`, `combine` and `report` share, and the writing of the rendered report.
 
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -38,6 +38,10 @@ enum Format {
     EuSummary,
     /// One self-contained HTML page with charts and the exact tables
     Html,
+    /// Croissant 1.1 JSON-LD with the Responsible AI (RAI) vocabulary
+    Croissant,
+    /// A Hugging Face dataset card (README.md): YAML metadata, then the census
+    HfCard,
 }
 
 impl Format {
@@ -49,6 +53,8 @@ impl Format {
             Format::Markdown => OutputFormat::Markdown,
             Format::EuSummary => OutputFormat::EuSummary,
             Format::Html => OutputFormat::Html,
+            Format::Croissant => OutputFormat::Croissant,
+            Format::HfCard => OutputFormat::HfCard,
         }
     }
 }

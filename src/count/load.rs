@@ -1,17 +1,27 @@
 //! Loading a `tokenizer.json` (plain, `.zst` or `.gz`, or the embedded Llama 3 default) and
-//! describing it for reports: name, SHA-256 of the JSON bytes, vocabulary size.
+//! describing it for reports: name, SHA-256 of the JSON bytes, vocabulary size. A file is
+//! accepted exactly when the `tokenizers` crate accepts it: without a compiled-route cache
+//! entry, loading builds the crate's object (kept for a route that counts with it) and one JSON
+//! tree the fast routes are read from. When the cache holds this tokenizer (an entry is written
+//! only after such a load), neither is built.
 
+use super::compiled_cache::{CachedTokenizer, CompiledCache};
 use crate::error::FatalError;
 use crate::read::small_file::{MAX_TOKENIZER_BYTES, read_small_file};
 use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use tokenizers::Tokenizer;
+use std::sync::OnceLock;
+use tokenizers::{PostProcessor, Tokenizer};
 
 /// The embedded default tokenizer: Meta's Llama 3 `tokenizer.json`, zstd-compressed.
 const EMBEDDED_LLAMA3: &[u8] =
     include_bytes!("../../fixtures/tokenizers/llama3.tokenizer.json.zst");
+/// The SHA-256 of the embedded tokenizer's JSON (a test checks it), so that a cached start
+/// neither decompresses nor hashes it.
+const EMBEDDED_LLAMA3_SHA256: &str =
+    "c05a3c2174e9edd5be19dc5a0748c42a9037bec2811ce062728bfd71f8702d78";
 
 /// Where the tokenizer comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,21 +47,158 @@ pub struct TokenizerInfo {
     pub origin: String,
 }
 
-/// A parsed tokenizer with its description.
+/// A loaded tokenizer: its description, what the routes are built from (the cached compiled
+/// route, or the accepted `tokenizer.json`), and its text.
 pub struct LoadedTokenizer {
-    /// The parsed tokenizer.
-    pub tokenizer: Tokenizer,
-    /// The `tokenizer.json` text, for routes that read it themselves.
-    pub json: String,
     /// Its description for reports.
     pub info: TokenizerInfo,
+    /// Where compiled fast routes are looked up and stored (`None`: no cache).
+    pub(crate) cache: Option<CompiledCache>,
+    /// The cache entry or the accepted JSON, whichever loading found.
+    pub(crate) prepared: Prepared,
+    /// The `tokenizer.json` text and the crate's object.
+    pub(crate) text: TokenizerText,
 }
 
-/// Loads and fingerprints the tokenizer; `special_tokens` is recorded in the description.
+/// What loading prepared for choosing a route.
+pub(crate) enum Prepared {
+    /// The cache's entry for this tokenizer: the JSON was not parsed.
+    Cached(Box<CachedTokenizer>),
+    /// The `tokenizer.json` the `tokenizers` crate accepted.
+    Parsed {
+        /// Its JSON tree.
+        json: Box<serde_json::Value>,
+        /// The tokens its post-processor adds to a document when special tokens are counted.
+        post_processor_tokens: u64,
+    },
+}
+
+/// A tokenizer's `tokenizer.json` text, made when first asked for, and the `tokenizers` crate's
+/// object built from it.
+pub(crate) struct TokenizerText {
+    /// The text, once made (see [`TokenizerText::json`]).
+    json: OnceLock<String>,
+    /// The bytes it is made from when loading did not need it: `None` for the embedded
+    /// tokenizer (decompressed then), else the file's JSON bytes.
+    json_bytes: Option<Vec<u8>>,
+    /// The crate's object that accepted the file, until a route takes it.
+    kept: Option<Tokenizer>,
+}
+
+impl TokenizerText {
+    /// The text. When the route came from the cache it is made now (the embedded tokenizer
+    /// decompressed, a file's bytes copied: they are the bytes whose load wrote the entry, so
+    /// they are UTF-8).
+    pub(crate) fn json(&self) -> &str {
+        self.json.get_or_init(|| match &self.json_bytes {
+            Some(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+            None => {
+                let bytes = decompress(EMBEDDED_LLAMA3.to_vec()).unwrap_or_default();
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+        })
+    }
+
+    /// The crate's object: the one loading built, else built now.
+    pub(crate) fn crate_tokenizer(&mut self) -> Result<Tokenizer, super::TokenizerError> {
+        match self.kept.take() {
+            Some(tokenizer) => Ok(tokenizer),
+            None => {
+                Tokenizer::from_str(self.json()).map_err(|e| super::TokenizerError(e.to_string()))
+            }
+        }
+    }
+
+    /// The text, taken out.
+    pub(crate) fn into_json(mut self) -> String {
+        self.json();
+        self.json.take().unwrap_or_default()
+    }
+}
+
+impl LoadedTokenizer {
+    /// A tokenizer from its `tokenizer.json` text, described by `info` (its vocabulary size is
+    /// left as given), without a cache; refused as the `tokenizers` crate refuses it.
+    pub fn from_json(json: String, info: TokenizerInfo) -> Result<Self, FatalError> {
+        let refused = |message: String| FatalError::Tokenizer {
+            path: info.origin.clone(),
+            message,
+        };
+        let tokenizer = Tokenizer::from_str(&json).map_err(|e| refused(e.to_string()))?;
+        let prepared = accepted(&json, &tokenizer).map_err(refused)?;
+        Ok(Self {
+            info,
+            cache: None,
+            prepared,
+            text: TokenizerText {
+                json: OnceLock::from(json),
+                json_bytes: None,
+                kept: Some(tokenizer),
+            },
+        })
+    }
+
+    /// The `tokenizer.json` text (made now when the route came from the cache).
+    pub fn json(&self) -> &str {
+        self.text.json()
+    }
+
+    /// The `tokenizer.json` text, taken out.
+    pub fn into_json(self) -> String {
+        self.text.into_json()
+    }
+
+    /// The `tokenizers` crate's object: the one that accepted the file while loading (taken
+    /// out: a second call builds another), or, after a start from the cache, built now (it
+    /// takes a while: only routes that count with the crate, and `verify`, ask for it).
+    pub fn crate_tokenizer(&mut self) -> Result<Tokenizer, super::TokenizerError> {
+        self.text.crate_tokenizer()
+    }
+
+    /// Whether loading found this tokenizer's compiled route in the cache (then its JSON was
+    /// not parsed).
+    pub fn is_cached(&self) -> bool {
+        matches!(self.prepared, Prepared::Cached(_))
+    }
+}
+
+/// Loads and fingerprints the tokenizer, without a compiled-route cache; `special_tokens` is
+/// recorded in the description.
 pub fn load_tokenizer(
     source: &TokenizerSource,
     special_tokens: bool,
 ) -> Result<LoadedTokenizer, FatalError> {
+    load_tokenizer_with_cache(source, special_tokens, None)
+}
+
+/// [`load_tokenizer`] with compiled fast routes looked up in, and stored to, `cache` (`None`:
+/// not cached; [`CompiledCache::platform`] is the user's cache folder).
+pub fn load_tokenizer_with_cache(
+    source: &TokenizerSource,
+    special_tokens: bool,
+    cache: Option<CompiledCache>,
+) -> Result<LoadedTokenizer, FatalError> {
+    if *source == TokenizerSource::EmbeddedLlama3
+        && let Some(entry) = cache.as_ref().and_then(|c| c.load(EMBEDDED_LLAMA3_SHA256))
+    {
+        let info = TokenizerInfo {
+            name: "llama3".to_string(),
+            sha256: EMBEDDED_LLAMA3_SHA256.to_string(),
+            vocab_size: entry.vocab_size,
+            special_tokens,
+            origin: "embedded".to_string(),
+        };
+        return Ok(LoadedTokenizer {
+            info,
+            cache,
+            prepared: Prepared::Cached(Box::new(entry)),
+            text: TokenizerText {
+                json: OnceLock::new(),
+                json_bytes: None,
+                kept: None,
+            },
+        });
+    }
     let (raw, name, origin) = match source {
         TokenizerSource::EmbeddedLlama3 => (
             EMBEDDED_LLAMA3.to_vec(),
@@ -64,21 +211,53 @@ pub fn load_tokenizer(
             (raw, name_from_path(path), path.display().to_string())
         }
     };
-    let json = decompress(raw).map_err(|e| fatal(source, e))?;
-    let sha256 = crate::display::hex(&Sha256::digest(&json));
-    let text = String::from_utf8(json).map_err(|e| fatal(source, e.to_string()))?;
+    let bytes = decompress(raw).map_err(|e| fatal(source, e))?;
+    let sha256 = crate::display::hex(&Sha256::digest(&bytes));
+    let info = |vocab_size| TokenizerInfo {
+        name,
+        sha256: sha256.clone(),
+        vocab_size,
+        special_tokens,
+        origin,
+    };
+    if let Some(entry) = cache.as_ref().and_then(|c| c.load(&sha256)) {
+        // The bytes whose load wrote the entry: the crate accepted them then.
+        return Ok(LoadedTokenizer {
+            info: info(entry.vocab_size),
+            cache,
+            prepared: Prepared::Cached(Box::new(entry)),
+            text: TokenizerText {
+                json: OnceLock::new(),
+                json_bytes: Some(bytes),
+                kept: None,
+            },
+        });
+    }
+    let text = String::from_utf8(bytes).map_err(|e| fatal(source, e.to_string()))?;
     let tokenizer = Tokenizer::from_str(&text).map_err(|e| fatal(source, e.to_string()))?;
-    let vocab_size = tokenizer.get_vocab_size(true) as u64;
+    let prepared = accepted(&text, &tokenizer).map_err(|e| fatal(source, e))?;
     Ok(LoadedTokenizer {
-        tokenizer,
-        json: text,
-        info: TokenizerInfo {
-            name,
-            sha256,
-            vocab_size,
-            special_tokens,
-            origin,
+        info: info(tokenizer.get_vocab_size(true) as u64),
+        cache,
+        prepared,
+        text: TokenizerText {
+            json: OnceLock::from(text),
+            json_bytes: None,
+            kept: Some(tokenizer),
         },
+    })
+}
+
+/// The routes' view of a `tokenizer.json` that `tokenizer` (the crate's object) accepted: its
+/// JSON tree and the tokens its post-processor adds.
+fn accepted(text: &str, tokenizer: &Tokenizer) -> Result<Prepared, String> {
+    let json = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let post_processor_tokens = tokenizer
+        .get_post_processor()
+        .map_or(0, |post| post.added_tokens(false) as u64);
+    Ok(Prepared::Parsed {
+        json: Box::new(json),
+        post_processor_tokens,
     })
 }
 
@@ -157,6 +336,15 @@ mod tests {
             "gpt2"
         );
         assert_eq!(name_from_path(Path::new("qwen.json.gz")), "qwen");
+    }
+
+    #[test]
+    fn the_embedded_fingerprint_is_its_json_s() {
+        let json = decompress(EMBEDDED_LLAMA3.to_vec()).unwrap();
+        assert_eq!(
+            crate::display::hex(&Sha256::digest(&json)),
+            EMBEDDED_LLAMA3_SHA256
+        );
     }
 
     #[test]

@@ -3,14 +3,21 @@
 //! the numbers of the reference route over the Hugging Face `tokenizers` crate.
 
 pub mod chat;
+mod compiled_cache;
 mod fast;
+mod list;
 mod load;
 mod reference;
 mod route;
 mod tokenizer;
 
 pub use chat::{ChatTemplate, ChatTemplateError};
-pub use load::{LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer, read_config_text};
+pub use compiled_cache::CompiledCache;
+pub use list::TokenizerList;
+pub use load::{
+    LoadedTokenizer, TokenizerInfo, TokenizerSource, load_tokenizer, load_tokenizer_with_cache,
+    read_config_text,
+};
 pub use reference::ReferenceCounter;
 pub use route::{Route, RouteChoice, choose_route};
 pub use tokenizer::Tokenizer;

@@ -176,10 +176,11 @@ mod tests {
         for name in ["llama3", "gpt4o", "qwen3", "gemma3", "minilm"] {
             let path = fixtures.join(format!("{name}.tokenizer.json.zst"));
             for special in [false, true] {
-                let loaded = load_tokenizer(&TokenizerSource::File(path.clone()), special).unwrap();
-                let counter = ReferenceCounter::new(loaded.tokenizer, special)
+                let mut loaded =
+                    load_tokenizer(&TokenizerSource::File(path.clone()), special).unwrap();
+                let counter = ReferenceCounter::new(loaded.crate_tokenizer().unwrap(), special)
                     .unwrap()
-                    .encoding_long_documents_in_parts(loaded.json);
+                    .encoding_long_documents_in_parts(loaded.into_json());
                 let (cutter, specials) = counter.cutter().expect("a part cutter");
                 let mut seed = 0x9E37_79B9_7F4A_7C15;
                 let rounds = if special { 20 } else { 120 };

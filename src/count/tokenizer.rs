@@ -2,7 +2,10 @@
 //! any `tokenizer.json`), with its counting route chosen, that counts one text or a batch of
 //! texts on all cores. The corpus census uses the same object.
 
-use super::{Counter, RouteChoice, TokenizerInfo, TokenizerSource, choose_route, load_tokenizer};
+use super::{
+    CompiledCache, Counter, RouteChoice, TokenizerInfo, TokenizerSource, choose_route,
+    load_tokenizer_with_cache,
+};
 use crate::error::FatalError;
 use rayon::prelude::*;
 use std::path::Path;
@@ -19,6 +22,7 @@ pub struct Tokenizer {
     counter: Box<dyn Counter>,
     info: TokenizerInfo,
     fallback_reason: Option<String>,
+    warning: Option<String>,
 }
 
 impl std::fmt::Debug for Tokenizer {
@@ -46,13 +50,27 @@ impl Tokenizer {
 
     /// Loads the tokenizer of `source`; `special_tokens` also counts the tokens its
     /// post-processor adds to each document (BOS, CLS/SEP); `routes` says which counting
-    /// routes may count.
+    /// routes may count. No compiled-route cache is read or written (see
+    /// [`Tokenizer::load_with_cache`]).
     pub fn load(
         source: &TokenizerSource,
         special_tokens: bool,
         routes: RouteChoice,
     ) -> Result<Self, FatalError> {
-        let loaded = load_tokenizer(source, special_tokens)?;
+        Self::load_with_cache(source, special_tokens, routes, None)
+    }
+
+    /// [`Tokenizer::load`], starting from `cache`'s compiled fast route of this tokenizer when
+    /// it holds one, else storing it there (`None`: no cache; [`CompiledCache::platform`] is
+    /// the user's cache folder, which the command line and the Python package use). A cache
+    /// that cannot be written is a [`Tokenizer::warning`], not an error.
+    pub fn load_with_cache(
+        source: &TokenizerSource,
+        special_tokens: bool,
+        routes: RouteChoice,
+        cache: Option<CompiledCache>,
+    ) -> Result<Self, FatalError> {
+        let loaded = load_tokenizer_with_cache(source, special_tokens, cache)?;
         let info = loaded.info.clone();
         let route =
             choose_route(loaded, special_tokens, routes).map_err(|e| FatalError::Tokenizer {
@@ -63,6 +81,7 @@ impl Tokenizer {
             counter: route.counter,
             info,
             fallback_reason: route.fallback_reason,
+            warning: route.warning,
         })
     }
 
@@ -98,6 +117,12 @@ impl Tokenizer {
     /// Why the reference route counts although a fast one was allowed, if so.
     pub fn fallback_reason(&self) -> Option<&str> {
         self.fallback_reason.as_deref()
+    }
+
+    /// A problem met while loading that did not stop counting (the compiled-route cache could
+    /// not be written), if any; a census reports it among its warnings.
+    pub fn warning(&self) -> Option<&str> {
+        self.warning.as_deref()
     }
 
     /// The full description: name, sha256, vocabulary size, special tokens, origin.

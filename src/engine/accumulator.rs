@@ -36,6 +36,8 @@ pub struct Accumulator {
     rules: Vec<ProvenanceRule>,
     /// Reused buffers for decoding URLs and domains.
     pub scratch: (String, String),
+    /// A reused buffer for a document's tokens under each tokenizer after the primary one.
+    pub more_tokens: Vec<u64>,
     errors: Vec<PendingError>,
     chunk_lines: Vec<(usize, u32, u64)>,
 }

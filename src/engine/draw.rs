@@ -13,9 +13,10 @@ pub trait RecordDraw: Send + Sync + std::fmt::Debug {
     /// it is counted. Asked once for every document of the file, from any thread, in any order.
     fn offer(&self, file: usize, line: u64, bytes: u64) -> bool;
 
-    /// The drawn document on line `line` of plan file `file` counted `tokens` tokens, or was
-    /// refused by the tokenizer (`None`: as in a count, it is then no document).
-    fn counted(&self, file: usize, line: u64, tokens: Option<u64>);
+    /// The drawn document on line `line` of plan file `file` counted `tokens` under every
+    /// tokenizer of the run (the primary first), or was refused by one of them (`None`: as in a
+    /// count, it is then no document, for any tokenizer).
+    fn counted(&self, file: usize, line: u64, tokens: Option<&[u64]>);
 }
 
 #[cfg(test)]
@@ -32,7 +33,7 @@ mod tests {
     #[derive(Debug, Default)]
     struct EveryThird {
         offered: Mutex<Vec<(u64, u64)>>,
-        counted: Mutex<Vec<(u64, Option<u64>)>>,
+        counted: Mutex<Vec<(u64, Option<Vec<u64>>)>>,
     }
 
     impl RecordDraw for EveryThird {
@@ -43,13 +44,16 @@ mod tests {
             self.offered.lock().unwrap().push((line, bytes));
             line.is_multiple_of(3)
         }
-        fn counted(&self, _: usize, line: u64, tokens: Option<u64>) {
-            self.counted.lock().unwrap().push((line, tokens));
+        fn counted(&self, _: usize, line: u64, tokens: Option<&[u64]>) {
+            self.counted
+                .lock()
+                .unwrap()
+                .push((line, tokens.map(<[u64]>::to_vec)));
         }
     }
 
     #[test]
-    fn a_draw_sees_every_document_of_a_stream_and_only_its_picks_are_counted() {
+    fn a_draw_sees_every_document_of_a_stream_and_only_its_picks_are_counted_by_every_tokenizer() {
         let dir = tempfile::tempdir().unwrap();
         let mut text = String::new();
         for i in 1..=3000 {
@@ -71,11 +75,16 @@ mod tests {
                 path,
                 source: 0,
                 etag: None,
+                modified: None,
                 range: None,
             }],
             ..Plan::default()
         };
-        let tokenizer = crate::count::Tokenizer::embedded().unwrap();
+        let llama = crate::count::Tokenizer::embedded().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let gemma = root.join("fixtures/tokenizers/gemma3.tokenizer.json.zst");
+        let gemma = crate::count::Tokenizer::from_file(gemma).unwrap();
+        let tokenizers = crate::count::TokenizerList::new(vec![&llama, &gemma]).unwrap();
         let draw = Arc::new(EveryThird::default());
         let options = EngineOptions {
             threads: 2,
@@ -87,7 +96,7 @@ mod tests {
             chat_template: None,
             draw: Some(draw.clone()),
         };
-        let output = run(&plan, tokenizer.counter(), &options, None).unwrap();
+        let output = run(&plan, &tokenizers, &options, None).unwrap();
         let mut offered = draw.offered.lock().unwrap().clone();
         offered.sort_unstable();
         let documents: Vec<u64> = (1..=3000).filter(|&i| i != 7 && i != 9).collect();
@@ -104,8 +113,13 @@ mod tests {
         assert_eq!(counted.iter().map(|c| c.0).collect::<Vec<_>>(), picked);
         let stats = &output.sources[0];
         assert_eq!(stats.counts.documents, picked.len() as u64);
-        let tokens: u64 = counted.iter().map(|c| c.1.unwrap()).sum();
-        assert_eq!(stats.counts.tokens, tokens);
+        // Each drawn document came back with its tokens under both tokenizers, which add up to
+        // what each counted.
+        let under = |k: usize| -> u64 { counted.iter().map(|c| c.1.as_ref().unwrap()[k]).sum() };
+        assert!(counted.iter().all(|c| c.1.as_ref().unwrap().len() == 2));
+        assert_eq!(stats.counts.tokens, under(0));
+        assert_eq!(stats.by_tokenizer[0].tokens, under(1));
+        assert_ne!(under(0), under(1));
         // The problems of every line are still reported.
         assert_eq!(output.errors.len(), 1);
         assert_eq!(output.errors[0].line, Some(7));

@@ -173,8 +173,9 @@ impl Run<'_> {
         if let (Some(key), false) = (&c.checkpoint.keys[file], unread) {
             let config = self.options.signals.as_ref().map(|s| &s.config);
             let limit = config.map(|c| c.dedup_exact_limit);
-            let result =
-                FileResult::new(&stats, errors.clone(), config).with_keys(keys.as_ref(), limit);
+            let names = c.checkpoint.store.names();
+            let result = FileResult::new(&stats, errors.clone(), config, names)
+                .with_keys(keys.as_ref(), limit);
             if let Err(e) = c.checkpoint.store.save(key, &result) {
                 warning = Some(format!(
                     "{}: checkpoint not saved ({e}); a re-run counts this file again",

@@ -17,7 +17,7 @@ pub use draw::RecordDraw;
 pub use progress::Progress;
 
 use crate::checkpoint::Checkpoint;
-use crate::count::Counter;
+use crate::count::{Counter, TokenizerList};
 use crate::error::{FatalError, InputError, sort_errors};
 use crate::plan::Plan;
 use crate::stats::SourceStats;
@@ -82,7 +82,10 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Shared context of one run.
 struct Run<'a> {
     plan: &'a Plan,
+    /// The primary tokenizer's counter.
     counter: &'a dyn Counter,
+    /// The other tokenizers' counters, with their names (empty with one tokenizer).
+    more: Vec<(&'a str, &'a dyn Counter)>,
     options: &'a EngineOptions,
     slots: Vec<Mutex<Accumulator>>,
     progress: Progress,
@@ -93,11 +96,11 @@ struct Run<'a> {
     notes: Mutex<Vec<String>>,
 }
 
-/// Counts every file of `plan` with `counter`.
-/// With `checkpoint`, each file's result is saved as soon as the file is done.
+/// Counts every file of `plan` with `tokenizers` (each document is read once and counted by
+/// each). With `checkpoint`, each file's result is saved as soon as the file is done.
 pub fn run(
     plan: &Plan,
-    counter: &dyn Counter,
+    tokenizers: &TokenizerList,
     options: &EngineOptions,
     checkpoint: Option<&Checkpoint>,
 ) -> Result<EngineOutput, FatalError> {
@@ -115,7 +118,8 @@ pub fn run(
     };
     let run = Run {
         plan,
-        counter,
+        counter: tokenizers.primary().counter(),
+        more: tokenizers.more_counters(),
         options,
         slots: (0..threads)
             .map(|_| {

@@ -22,33 +22,66 @@ pub struct Target {
     pub source: usize,
 }
 
-/// Counts one document, with its date and URL `fields`, and returns its tokens (`None` when the
-/// tokenizer refused it, which is recorded as an error).
+/// The tokenizers after the primary one, with their names (empty with one tokenizer).
+pub type MoreCounters<'a> = [(&'a str, &'a dyn Counter)];
+
+/// Counts one document, with its date and URL `fields`, with `counter` and each of `more`,
+/// and returns the primary's tokens (`None` when a tokenizer refused it, which is recorded as an
+/// error and leaves the document uncounted by every tokenizer; the others' tokens are then in
+/// `acc.more_tokens`).
 pub fn count_document(
     counter: &dyn Counter,
+    more: &MoreCounters<'_>,
     acc: &mut Accumulator,
     target: Target,
     text: &str,
     fields: RecordFields<'_>,
     line: LineRef,
 ) -> Option<u64> {
-    match counter.count(text) {
+    let counted = counter.count(text).map_err(|e| e.0).and_then(|tokens| {
+        count_more(more, &mut acc.more_tokens, |c| {
+            c.count(text).map_err(|e| e.0)
+        })?;
+        Ok(tokens)
+    });
+    match counted {
         Ok(tokens) => {
             let rule = acc.rule(target.source);
             let (mut buf, mut scratch) = std::mem::take(&mut acc.scratch);
+            let more_tokens = std::mem::take(&mut acc.more_tokens);
             let stats = &mut acc.stats(target.source);
             stats.record_document(text.len() as u64, tokens);
             let domain = rule.domain(&fields, &mut buf, &mut scratch);
-            stats.record_provenance(rule.dating(&fields), domain, tokens);
+            let dating = rule.dating(&fields);
+            stats.record_provenance(dating, domain, tokens);
+            stats.record_more_tokens(dating, &more_tokens);
             acc.scratch = (buf, scratch);
+            acc.more_tokens = more_tokens;
             acc.observe_signals(target.source, text, tokens);
             Some(tokens)
         }
         Err(message) => {
-            acc.error_msg(target.file, line, ErrorKind::Tokenizer, message.0);
+            acc.error_msg(target.file, line, ErrorKind::Tokenizer, message);
             None
         }
     }
+}
+
+/// Counts a document with each of `more` (by `count`) into `tokens`; the first refusal, with
+/// the name of the tokenizer that refused.
+fn count_more<E: std::fmt::Display>(
+    more: &MoreCounters<'_>,
+    tokens: &mut Vec<u64>,
+    count: impl Fn(&dyn Counter) -> Result<u64, E>,
+) -> Result<(), String> {
+    tokens.clear();
+    for (name, counter) in more {
+        match count(*counter) {
+            Ok(n) => tokens.push(n),
+            Err(message) => return Err(format!("tokenizer {name}: {message}")),
+        }
+    }
+    Ok(())
 }
 
 /// Counts one conversation (chat record) as one document: its contents' bytes, its tokens
@@ -56,6 +89,7 @@ pub fn count_document(
 /// under `models`; returns its tokens (0 when it was refused, which is recorded as an error).
 pub fn count_conversation(
     counter: &dyn Counter,
+    more: &MoreCounters<'_>,
     template: Option<&ChatTemplate>,
     models: &TokenModels,
     acc: &mut Accumulator,
@@ -74,12 +108,20 @@ pub fn count_conversation(
             return 0;
         }
     };
+    let mut more_tokens = std::mem::take(&mut acc.more_tokens);
+    if let Err(message) = count_more(more, &mut more_tokens, |c| measured.tokens_with(c)) {
+        acc.more_tokens = more_tokens;
+        acc.error_msg(target.file, at, ErrorKind::Tokenizer, message);
+        return 0;
+    }
     let rule = acc.rule(target.source);
     let (mut buf, mut scratch) = std::mem::take(&mut acc.scratch);
     let stats = acc.stats(target.source);
     stats.record_document(measured.bytes, measured.tokens);
     let domain = rule.domain(&fields, &mut buf, &mut scratch);
-    stats.record_provenance(rule.dating(&fields), domain, measured.tokens);
+    let dating = rule.dating(&fields);
+    stats.record_provenance(dating, domain, measured.tokens);
+    stats.record_more_tokens(dating, &more_tokens);
     stats.chat.record(&measured.figures);
     let mut damaged = Vec::new();
     for medium in &measured.media {
@@ -88,6 +130,7 @@ pub fn count_conversation(
         }
     }
     acc.scratch = (buf, scratch);
+    acc.more_tokens = more_tokens;
     for message in damaged {
         acc.error_msg(target.file, at, ErrorKind::Media, message);
     }
@@ -106,6 +149,8 @@ pub(super) struct Counting<'r> {
     per_document: bool,
     /// Which documents are counted, when not all are (every one is offered to it).
     draw: Option<&'r dyn RecordDraw>,
+    /// A reused buffer for a drawn document's tokens under every tokenizer, the primary first.
+    every_tokens: Vec<u64>,
 }
 
 impl<'r> Counting<'r> {
@@ -118,6 +163,7 @@ impl<'r> Counting<'r> {
             tokens: 0,
             per_document: true,
             draw: None,
+            every_tokens: Vec::new(),
         }
     }
 
@@ -144,17 +190,25 @@ impl Visitor for Counting<'_> {
     #[inline]
     fn document(&mut self, document: Document<'_>) {
         let Document { text, fields, at } = document;
-        let (counter, target) = (self.run.counter, self.target);
+        let (run, target) = (self.run, self.target);
         let tokens = match (self.draw, at) {
             (Some(draw), LineRef::Line(line)) => {
                 if !draw.offer(target.file, line, text.len() as u64) {
                     return;
                 }
-                let counted = count_document(counter, self.acc, target, text, fields, at);
-                draw.counted(target.file, line, counted);
+                let counted =
+                    count_document(run.counter, &run.more, self.acc, target, text, fields, at);
+                let every = counted.map(|primary| {
+                    self.every_tokens.clear();
+                    self.every_tokens.push(primary);
+                    self.every_tokens.extend_from_slice(&self.acc.more_tokens);
+                    self.every_tokens.as_slice()
+                });
+                draw.counted(target.file, line, every);
                 counted.unwrap_or(0)
             }
-            _ => count_document(counter, self.acc, target, text, fields, at).unwrap_or(0),
+            _ => count_document(run.counter, &run.more, self.acc, target, text, fields, at)
+                .unwrap_or(0),
         };
         if self.per_document {
             self.run.progress.add_tokens(tokens);
@@ -168,6 +222,7 @@ impl Visitor for Counting<'_> {
         let models = &self.run.plan.sources[self.target.source].token_models;
         let tokens = count_conversation(
             self.run.counter,
+            &self.run.more,
             template,
             models,
             self.acc,

@@ -10,7 +10,7 @@ use super::estimator::{StratumSample, Total, ratio_total};
 use super::measure::Measured;
 use super::probe::SizeSource;
 use super::sample::{Coverage, Slot, SlotKind, SourceSample};
-use super::stream::{StratumTally, StreamDraw, StreamTotals, collapse};
+use super::stream::{StratumTally, StreamTotals, collapse};
 use crate::display::count_noun;
 use crate::stats::{Estimate, SizeCount};
 use std::collections::BTreeMap;
@@ -93,7 +93,7 @@ impl Population {
     }
 
     /// The figures of source `source` from its sample, its slots and their measurements
-    /// (`sizes[i]` for slot `i`), and what its streams held (`draw`).
+    /// (`sizes[i]` for slot `i`, what its streams held among them).
     pub fn source_figures(
         &self,
         source: usize,
@@ -101,7 +101,6 @@ impl Population {
         slots: &[Slot],
         measured: &Measured,
         sizes: &[UnitSize],
-        draw: &StreamDraw,
     ) -> Figures {
         let mut figures = Figures {
             tokens: Total::exact(0.0),
@@ -115,10 +114,10 @@ impl Population {
             exact: sample.coverage != Coverage::Sampled,
         };
         // Per stream slot of the source, its strata (in plan order: slots follow it).
-        let streams: Vec<(usize, Vec<StratumTally>)> = (slots.iter())
+        let streams: Vec<(usize, &[StratumTally])> = (slots.iter())
             .filter(|slot| slot.source == source)
             .filter_map(|slot| match slot.kind {
-                SlotKind::Stream { stream } => Some((stream, draw.strata(stream))),
+                SlotKind::Stream { stream } => Some((stream, measured.streams[stream].as_slice())),
                 _ => None,
             })
             .collect();
@@ -133,7 +132,7 @@ impl Population {
             }
         }
         if !streams.is_empty() {
-            let totals = StreamTotals::of(streams.iter().flat_map(|(_, s)| s));
+            let totals = StreamTotals::of(streams.iter().flat_map(|(_, s)| s.iter()));
             let entry = figures.sizes.entry(SizeSource::StreamRecords).or_default();
             entry.0 += streams.len() as u64;
             entry.1 += totals.bytes;
@@ -156,7 +155,8 @@ impl Population {
                 // Its drawn documents are its units, counted with the other streams below.
                 SlotKind::Stream { stream } => {
                     let held = streams.iter().filter(|(s, _)| *s == stream);
-                    figures.sampled_units += StreamTotals::of(held.flat_map(|(_, s)| s)).drawn;
+                    figures.sampled_units +=
+                        StreamTotals::of(held.flat_map(|(_, s)| s.iter())).drawn;
                 }
                 SlotKind::Census | SlotKind::Whole => {
                     exact_tokens += counted.tokens as f64;
@@ -239,7 +239,7 @@ impl Population {
         if !streams.is_empty() {
             // Every document of the streams was read: documents and bytes are exact, tokens
             // scale with the text bytes.
-            let strata: Vec<&StratumTally> = streams.iter().flat_map(|(_, s)| s).collect();
+            let strata: Vec<&StratumTally> = streams.iter().flat_map(|(_, s)| s.iter()).collect();
             let totals = StreamTotals::of(strata.iter().copied());
             let pooled = collapse(strata);
             let sampled_bytes = (totals.bytes - totals.certain_bytes) as f64;

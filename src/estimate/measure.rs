@@ -7,9 +7,9 @@
 //! lines, so these sizes add up to the file's size).
 
 use super::sample::{Coverage, Slot, SlotKind, SourceSample};
-use super::stream::{BatchDraw, StreamDraw, StreamTotals};
+use super::stream::{BatchDraw, StratumTally, StreamDraw, StreamTotals};
 use super::{Population, Sample};
-use crate::count::Counter;
+use crate::count::TokenizerList;
 use crate::engine::{self, EngineOptions};
 use crate::error::{ErrorKind, FatalError, InputError};
 use crate::plan::{Plan, PlannedFile};
@@ -37,6 +37,12 @@ pub struct SlotCounts {
 pub struct Measured {
     /// Per slot, in slot order.
     pub slots: Vec<SlotCounts>,
+    /// Per slot, its tokens of every modality under each tokenizer after the primary one
+    /// (empty lists with one tokenizer).
+    pub more_tokens: Vec<Vec<u64>>,
+    /// Per stream of the sample (numbered as its slots number them), its strata in line order
+    /// with their drawn documents.
+    pub streams: Vec<Vec<StratumTally>>,
     /// The exact statistics of each source's sample (plan order).
     pub sources: Vec<SourceStats>,
     /// Input errors met in the sample (not yet sorted, discovery problems not included).
@@ -47,17 +53,43 @@ pub struct Measured {
     pub notes: Vec<String>,
 }
 
-/// Counts every slot of `slots` (sources from `plan`) with `counter`, the documents of streams
-/// as `draw` draws them.
+impl Measured {
+    /// The slots' counts with the tokens of tokenizer `k` after the primary one (from 0) in
+    /// place of the primary's: what the sample measured under that tokenizer.
+    pub fn under_tokenizer(&self, k: usize) -> Measured {
+        let slots = self.slots.iter().zip(&self.more_tokens);
+        Measured {
+            slots: slots
+                .map(|(counts, more)| SlotCounts {
+                    tokens: more[k],
+                    ..*counts
+                })
+                .collect(),
+            more_tokens: Vec::new(),
+            streams: (self.streams.iter())
+                .map(|strata| strata.iter().map(|s| s.under_tokenizer(k)).collect())
+                .collect(),
+            sources: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// Counts every slot of `slots` (sources from `plan`) with `tokenizers`, the documents of
+/// streams as `draw` draws them (one draw for every tokenizer).
 pub fn count_slots(
     plan: &Plan,
     slots: &[Slot],
-    counter: &dyn Counter,
+    tokenizers: &TokenizerList,
     options: &EngineOptions,
     draw: &Arc<StreamDraw>,
 ) -> Result<Measured, FatalError> {
     let mut measured = Measured {
         slots: Vec::with_capacity(slots.len()),
+        more_tokens: Vec::with_capacity(slots.len()),
+        streams: Vec::new(),
         sources: vec![SourceStats::default(); plan.sources.len()],
         errors: Vec::new(),
         warnings: Vec::new(),
@@ -95,8 +127,12 @@ pub fn count_slots(
             })),
             ..options.clone()
         };
-        let output = engine::run(&part, counter, &options, None)?;
+        let output = engine::run(&part, tokenizers, &options, None)?;
+        let more = tokenizers.members().len() - 1;
         for (slot, stats) in batch.iter().zip(&output.sources) {
+            let media = stats.media.tokens();
+            let under = |k: usize| stats.by_tokenizer.get(k).map_or(0, |t| t.tokens) + media;
+            measured.more_tokens.push((0..more).map(under).collect());
             measured.slots.push(SlotCounts {
                 tokens: stats.counts.tokens + stats.media.tokens(),
                 documents: stats.counts.documents,
@@ -111,18 +147,19 @@ pub fn count_slots(
     Ok(measured)
 }
 
-/// Counts the slots of `sample`, drawing inside its streams; a stream the count kept nothing of
-/// (it could not be read, or changed) is forgotten by the draw.
+/// Counts the slots of `sample` with `tokenizers`, drawing inside its streams, and keeps what
+/// each stream held; a stream the count kept nothing of (it could not be read, or changed) holds
+/// nothing.
 pub fn count_sample(
     population: &Population,
     sample: &Sample,
-    counter: &dyn Counter,
+    tokenizers: &TokenizerList,
     options: &EngineOptions,
-) -> Result<(Vec<Slot>, Measured, Arc<StreamDraw>), FatalError> {
+) -> Result<(Vec<Slot>, Measured), FatalError> {
     let slots = population.slots(&sample.sources);
     let streams = population.streams(&sample.sources);
     let draw = Arc::new(StreamDraw::new(sample.fraction.min(1.0), &streams));
-    let measured = count_slots(&population.plan, &slots, counter, options, &draw)?;
+    let mut measured = count_slots(&population.plan, &slots, tokenizers, options, &draw)?;
     for slot in &slots {
         if let SlotKind::Stream { stream } = slot.kind {
             let path = slot.files[0].path.display().to_string();
@@ -135,24 +172,23 @@ pub fn count_sample(
             }
         }
     }
-    Ok((slots, measured, draw))
+    measured.streams = (0..streams.len()).map(|s| draw.strata(s)).collect();
+    Ok((slots, measured))
 }
 
 /// The sampled sources whose streams held too few documents to draw two (of more).
-pub fn few_drawn(sources: &[SourceSample], slots: &[Slot], draw: &StreamDraw) -> Vec<usize> {
+pub fn few_drawn(sources: &[SourceSample], slots: &[Slot], measured: &Measured) -> Vec<usize> {
     (0..sources.len())
         .filter(|&s| sources[s].coverage == Coverage::Sampled && !sources[s].streams.is_empty())
         .filter(|&s| {
-            let strata = slots
-                .iter()
+            let strata = (slots.iter())
                 .filter(|slot| slot.source == s)
                 .filter_map(|slot| match slot.kind {
-                    SlotKind::Stream { stream } => Some(draw.strata(stream)),
+                    SlotKind::Stream { stream } => Some(&measured.streams[stream]),
                     _ => None,
                 })
-                .flatten()
-                .collect::<Vec<_>>();
-            StreamTotals::of(&strata).too_few()
+                .flatten();
+            StreamTotals::of(strata).too_few()
         })
         .collect()
 }

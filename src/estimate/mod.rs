@@ -18,13 +18,14 @@ pub mod stream;
 
 use crate::census::Census;
 use crate::config::CountConfig;
-use crate::count::Tokenizer;
+use crate::count::{Tokenizer, TokenizerList};
 use crate::engine::EngineOptions;
 use crate::error::{FatalError, sort_errors};
 use crate::plan::Plan;
 use crate::report::{
     ChatTemplateReport, EstimateRun, Report, RunInfo, Settings, TokenizerReport, build_report,
 };
+use crate::stats::{Estimate, Tally};
 use figures::{Figures, UnitSize};
 use probe::FileProbe;
 use rayon::prelude::*;
@@ -175,6 +176,10 @@ impl Sample {
 /// Runs a whole estimate: discover, draw, count the sample, estimate, report.
 pub fn estimate(config: &EstimateConfig) -> Result<Census, FatalError> {
     config.validate()?;
+    let config = &EstimateConfig {
+        count: config.count.with_manifest_tokenizers()?,
+        ..config.clone()
+    };
     let population = Population::discover(&config.count)?;
     let sample = population.draw(config.sample, config.seed);
     let prepared = config.count.load_tokenizer()?;
@@ -189,6 +194,17 @@ pub fn estimate_sample(
     prepared: &Tokenizer,
 ) -> Result<Census, FatalError> {
     config.validate()?;
+    let with = |list: &TokenizerList| estimate_with(config, population, sample, list);
+    config.count.with_tokenizers(prepared, with)
+}
+
+/// [`estimate_sample`] with every tokenizer of the count.
+fn estimate_with(
+    config: &EstimateConfig,
+    population: &Population,
+    sample: &Sample,
+    tokenizers: &TokenizerList,
+) -> Result<Census, FatalError> {
     let started = Instant::now();
     let count = &config.count;
     let options = EngineOptions {
@@ -201,13 +217,12 @@ pub fn estimate_sample(
         chat_template: count.load_chat_template()?,
         draw: None,
     };
-    let counter = prepared.counter();
-    let (mut slots, mut measured, mut draw) =
-        measure::count_sample(population, sample, counter, &options)?;
+    let (mut slots, mut measured) =
+        measure::count_sample(population, sample, tokenizers, &options)?;
     // A source whose streams turned out to hold too few documents to draw two is counted whole:
     // the sample is counted again with it (rare: a source of a few huge documents).
     let mut sample = std::borrow::Cow::Borrowed(sample);
-    let few = measure::few_drawn(&sample.sources, &slots, &draw);
+    let few = measure::few_drawn(&sample.sources, &slots, &measured);
     if !few.is_empty() {
         let sample = sample.to_mut();
         for &s in &few {
@@ -215,15 +230,19 @@ pub fn estimate_sample(
             sample.sources[s].coverage = Coverage::FewDrawn;
             sample.sources[s].planned_bytes = input.map(|f| f.size).sum();
         }
-        (slots, measured, draw) = measure::count_sample(population, sample, counter, &options)?;
+        (slots, measured) = measure::count_sample(population, sample, tokenizers, &options)?;
     }
     let sample = &*sample;
     let sizes = unit_sizes(population, sample, &slots, count);
-    let figures: Vec<Figures> = (0..population.plan.sources.len())
-        .map(|s| {
-            let source = &sample.sources[s];
-            population.source_figures(s, source, &slots, &measured, &sizes, &draw)
-        })
+    // Every tokenizer's figures from the same draw: the primary's, then each other's.
+    let figures_of = |measured: &measure::Measured| -> Vec<Figures> {
+        (0..population.plan.sources.len())
+            .map(|s| population.source_figures(s, &sample.sources[s], &slots, measured, &sizes))
+            .collect()
+    };
+    let figures = figures_of(&measured);
+    let more_figures: Vec<Vec<Figures>> = (1..tokenizers.members().len())
+        .map(|k| figures_of(&measured.under_tokenizer(k - 1)))
         .collect();
     // The sample's tallies: files touched and input bytes read, as the sample took them.
     for (s, stats) in measured.sources.iter_mut().enumerate() {
@@ -256,6 +275,7 @@ pub fn estimate_sample(
         elapsed_seconds: started.elapsed().as_secs_f64(),
         shard: None,
         merged_parts: None,
+        combined_inputs: None,
         resumed_files: None,
         plan_seconds: None,
         notes: std::mem::take(&mut measured.notes),
@@ -272,11 +292,7 @@ pub fn estimate_sample(
         }),
         from_memory: false,
     };
-    let described = TokenizerReport::new(
-        prepared.info(),
-        prepared.route(),
-        prepared.fallback_reason(),
-    );
+    let described = TokenizerReport::of_list(tokenizers);
     let mut report = build_report(
         &population.plan.sources,
         &measured.sources,
@@ -286,7 +302,15 @@ pub fn estimate_sample(
         run,
     );
     attach_estimates(&mut report, &figures, config.confidence);
+    for (name, figures) in tokenizers.names().iter().skip(1).zip(&more_figures) {
+        attach_tokenizer_estimates(&mut report, name, figures, config.confidence);
+    }
+    if tokenizers.members().len() > 1 {
+        copy_primary_estimates(&mut report, &tokenizers.names()[0]);
+    }
+    crate::census::attach_file_sets(&mut report, &population.plan);
     let mut warnings = population.plan.warnings.clone();
+    warnings.extend(tokenizers.warnings());
     warnings.extend(measured.warnings);
     Ok(Census { report, warnings })
 }
@@ -343,13 +367,64 @@ fn unit_sizes(
         .collect()
 }
 
+/// Which tokenizer's estimates are filled in: the primary's (each tally's `estimate`) or a
+/// named one's (its entry of `tokens_by_tokenizer`).
+#[derive(Clone, Copy)]
+enum EstimateOf<'a> {
+    Primary,
+    Tokenizer(&'a str),
+}
+
+impl EstimateOf<'_> {
+    /// Where `tally`'s estimate of this tokenizer goes, with the tokens and documents its
+    /// sample counted exactly.
+    fn place(self, tally: &mut Tally) -> Option<(&mut Option<Estimate>, u64, u64)> {
+        let documents = tally.counts.documents;
+        match self {
+            EstimateOf::Primary => Some((&mut tally.estimate, tally.counts.tokens, documents)),
+            EstimateOf::Tokenizer(name) => {
+                let entry = tally.tokens_by_tokenizer.get_mut(name)?;
+                Some((&mut entry.estimate, entry.tokens, documents))
+            }
+        }
+    }
+
+    /// Sets `tally`'s estimate of this tokenizer from `figures`.
+    fn attach(self, tally: &mut Tally, figures: &Figures, confidence: f64) {
+        if let Some((slot, tokens, documents)) = self.place(tally) {
+            *slot = Some(figures::estimate(figures, confidence, tokens, documents));
+        }
+    }
+}
+
 /// Fills every tally's `estimate`: sources from their figures, categories and totals from
 /// the sums of their sources'.
 fn attach_estimates(report: &mut Report, figures: &[Figures], confidence: f64) {
+    attach_estimates_of(report, EstimateOf::Primary, figures, confidence);
+}
+
+/// Fills every tally's estimate of the tokenizer `name` (after the primary one) from its
+/// `figures`, as [`attach_estimates`] does for the primary.
+fn attach_tokenizer_estimates(
+    report: &mut Report,
+    name: &str,
+    figures: &[Figures],
+    confidence: f64,
+) {
+    attach_estimates_of(report, EstimateOf::Tokenizer(name), figures, confidence);
+}
+
+/// Fills the estimates of `which` tokenizer: sources from their figures, categories and
+/// totals from the sums of their sources'.
+fn attach_estimates_of(
+    report: &mut Report,
+    which: EstimateOf,
+    figures: &[Figures],
+    confidence: f64,
+) {
     let mut by_category: Vec<(crate::stats::Category, Vec<&Figures>)> = Vec::new();
     for (source, f) in report.sources.iter_mut().zip(figures) {
-        let c = &source.tally.counts;
-        source.tally.estimate = Some(figures::estimate(f, confidence, c.tokens, c.documents));
+        which.attach(&mut source.tally, f, confidence);
         match by_category.iter_mut().find(|(k, _)| *k == source.category) {
             Some((_, members)) => members.push(f),
             None => by_category.push((source.category, vec![f])),
@@ -357,14 +432,21 @@ fn attach_estimates(report: &mut Report, figures: &[Figures], confidence: f64) {
     }
     for category in &mut report.categories {
         if let Some((_, members)) = by_category.iter().find(|(k, _)| *k == category.category) {
-            let c = &category.tally.counts;
-            let sum = figures::sum(members);
-            category.tally.estimate =
-                Some(figures::estimate(&sum, confidence, c.tokens, c.documents));
+            which.attach(&mut category.tally, &figures::sum(members), confidence);
         }
     }
     let all: Vec<&Figures> = figures.iter().collect();
-    let c = &report.totals.tally.counts;
-    let sum = figures::sum(&all);
-    report.totals.tally.estimate = Some(figures::estimate(&sum, confidence, c.tokens, c.documents));
+    which.attach(&mut report.totals.tally, &figures::sum(&all), confidence);
+}
+
+/// Gives the primary tokenizer's entry of every `tokens_by_tokenizer` (named `primary`) the
+/// tally's own estimate, so that each tokenizer's entry carries its estimate.
+fn copy_primary_estimates(report: &mut Report, primary: &str) {
+    let sources = report.sources.iter_mut().map(|s| &mut s.tally);
+    let categories = report.categories.iter_mut().map(|c| &mut c.tally);
+    for tally in sources.chain(categories).chain([&mut report.totals.tally]) {
+        if let Some(entry) = tally.tokens_by_tokenizer.get_mut(primary) {
+            entry.estimate = tally.estimate.clone();
+        }
+    }
 }

@@ -130,6 +130,7 @@ mod tests {
             format: Format::of(path),
             size: std::fs::metadata(path).unwrap().len(),
             etag: None,
+            modified: None,
             range: None,
         }
     }

@@ -12,14 +12,28 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// A drawn document: its line, its text bytes, and its tokens once counted (`None` before).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DrawnDocument {
     /// Its line (from 1).
     pub line: u64,
     /// Its text bytes.
     pub bytes: u64,
-    /// Its tokens, once counted.
+    /// Its tokens, once counted (under the primary tokenizer).
     pub tokens: Option<u64>,
+    /// Its tokens under each tokenizer after the primary one, once counted (empty with one).
+    pub more_tokens: Vec<u64>,
+}
+
+impl DrawnDocument {
+    /// The document as tokenizer `k` after the primary one (from 0) counted it.
+    fn under_tokenizer(&self, k: usize) -> DrawnDocument {
+        DrawnDocument {
+            line: self.line,
+            bytes: self.bytes,
+            tokens: self.tokens.and(self.more_tokens.get(k).copied()),
+            more_tokens: Vec::new(),
+        }
+    }
 }
 
 /// What one stratum of a stream held: every document's count and text bytes, and the drawn ones;
@@ -36,6 +50,23 @@ pub struct StratumTally {
     positions: Vec<u64>,
     /// The drawn documents (in the order they were offered while counting, by line after).
     pub drawn: Vec<DrawnDocument>,
+}
+
+impl StratumTally {
+    /// The stratum with its documents' tokens under tokenizer `k` after the primary one (from
+    /// 0) in place of the primary's: what the same draw measured under that tokenizer.
+    pub fn under_tokenizer(&self, k: usize) -> StratumTally {
+        let under = |documents: &[DrawnDocument]| -> Vec<DrawnDocument> {
+            documents.iter().map(|d| d.under_tokenizer(k)).collect()
+        };
+        StratumTally {
+            documents: self.documents,
+            bytes: self.bytes,
+            certain: under(&self.certain),
+            positions: self.positions.clone(),
+            drawn: under(&self.drawn),
+        }
+    }
 }
 
 /// The draws inside every stream of one estimate: what the engine consults (through
@@ -84,7 +115,7 @@ impl StreamDraw {
             tally.certain.push(DrawnDocument {
                 line,
                 bytes,
-                tokens: None,
+                ..DrawnDocument::default()
             });
             return true;
         }
@@ -95,23 +126,28 @@ impl StreamDraw {
             tally.drawn.push(DrawnDocument {
                 line,
                 bytes,
-                tokens: None,
+                ..DrawnDocument::default()
             });
         }
         drawn
     }
 
-    /// The drawn document on line `line` of stream `stream` counted `tokens`; one the tokenizer
-    /// refused (`None`) is no document, as in a count, and leaves the tally.
-    pub fn counted(&self, stream: usize, line: u64, tokens: Option<u64>) {
+    /// The drawn document on line `line` of stream `stream` counted `tokens` under every
+    /// tokenizer (the primary first); one a tokenizer refused (`None`) is no document, as in a
+    /// count, and leaves the tally.
+    pub fn counted(&self, stream: usize, line: u64, tokens: Option<&[u64]>) {
         let stratum = line.saturating_sub(1) / self.lines;
         let mut strata = self.tally(stream);
         let Some(tally) = strata.get_mut(&stratum) else {
             return;
         };
+        let record = |document: &mut DrawnDocument, tokens: &[u64]| {
+            document.tokens = tokens.first().copied();
+            document.more_tokens = tokens.get(1..).unwrap_or_default().to_vec();
+        };
         if let Some(at) = tally.certain.iter().position(|d| d.line == line) {
             match tokens {
-                Some(tokens) => tally.certain[at].tokens = Some(tokens),
+                Some(tokens) => record(&mut tally.certain[at], tokens),
                 None => _ = tally.certain.remove(at),
             }
             return;
@@ -120,7 +156,7 @@ impl StreamDraw {
             return;
         };
         match tokens {
-            Some(tokens) => tally.drawn[at].tokens = Some(tokens),
+            Some(tokens) => record(&mut tally.drawn[at], tokens),
             None => {
                 let refused = tally.drawn.remove(at);
                 tally.documents -= 1;
@@ -167,7 +203,7 @@ impl RecordDraw for BatchDraw {
         }
     }
 
-    fn counted(&self, file: usize, line: u64, tokens: Option<u64>) {
+    fn counted(&self, file: usize, line: u64, tokens: Option<&[u64]>) {
         if let Some(Some(stream)) = self.streams.get(file) {
             self.draw.counted(*stream, line, tokens);
         }
@@ -284,7 +320,7 @@ mod tests {
         let mut drawn = Vec::new();
         for line in lines {
             if draw.offer(0, line, 10) {
-                draw.counted(0, line, Some(3));
+                draw.counted(0, line, Some(&[3]));
                 drawn.push(line);
             }
         }
@@ -323,7 +359,7 @@ mod tests {
         for line in 1..=400u64 {
             let bytes = if line.is_multiple_of(50) { 1000 } else { 10 };
             if draw.offer(0, line, bytes) {
-                draw.counted(0, line, Some(bytes / 2));
+                draw.counted(0, line, Some(&[bytes / 2]));
                 counted += 1;
             }
         }
@@ -348,7 +384,11 @@ mod tests {
         let mut refused = None;
         for line in 1..=20 {
             if draw.offer(1, line, 7) {
-                let tokens = if refused.is_none() { None } else { Some(2) };
+                let tokens = if refused.is_none() {
+                    None
+                } else {
+                    Some(&[2][..])
+                };
                 refused.get_or_insert(line);
                 draw.counted(1, line, tokens);
             }
@@ -359,6 +399,37 @@ mod tests {
         draw.forget(1);
         assert!(draw.strata(1).is_empty());
         assert_eq!(StreamTotals::of(&draw.strata(0)), StreamTotals::default());
+    }
+
+    #[test]
+    fn every_tokenizer_is_seen_through_the_same_draw() {
+        let draw = StreamDraw::new(0.05, &plans(1));
+        for line in 1..=400u64 {
+            let bytes = if line == 100 { 1000 } else { 10 };
+            if draw.offer(0, line, bytes) {
+                draw.counted(0, line, Some(&[line, 2 * line, 3 * line]));
+            }
+        }
+        let strata = draw.strata(0);
+        let totals = StreamTotals::of(&strata);
+        for k in 0..2 {
+            let under: Vec<StratumTally> = strata.iter().map(|s| s.under_tokenizer(k)).collect();
+            let seen = StreamTotals::of(&under);
+            // The same documents, bytes and draws; the certain document's tokens under `k`.
+            assert_eq!(
+                (seen.documents, seen.bytes, seen.drawn),
+                (400, 399 * 10 + 1000, totals.drawn)
+            );
+            assert_eq!(seen.certain_tokens, 100 * (k as u64 + 2));
+            let (primary, other) = (collapse(&strata), collapse(&under));
+            for (p, o) in primary.iter().zip(&other) {
+                assert_eq!(p.units, o.units);
+                let scaled: Vec<(f64, f64)> = (p.drawn.iter())
+                    .map(|&(x, y)| (x, y * (k as f64 + 2.0)))
+                    .collect();
+                assert_eq!(o.drawn, scaled);
+            }
+        }
     }
 
     #[test]
@@ -373,6 +444,7 @@ mod tests {
                     line,
                     bytes: 10,
                     tokens: Some(line),
+                    more_tokens: Vec::new(),
                 })
                 .collect(),
         };

@@ -285,6 +285,7 @@ impl MemoryCensus {
             elapsed_seconds: self.elapsed_seconds,
             shard: None,
             merged_parts: None,
+            combined_inputs: None,
             resumed_files: None,
             plan_seconds: None,
             estimate: None,
@@ -295,7 +296,7 @@ impl MemoryCensus {
             &declared,
             &stats,
             errors,
-            self.tokenizer.clone(),
+            vec![self.tokenizer.clone()],
             settings,
             run,
         )

@@ -8,6 +8,7 @@ use crate::display::plural;
 use crate::error::{FatalError, sort_errors};
 use crate::memory::MemoryCensus;
 use crate::plan::Source;
+use crate::report::files::FileSet;
 use crate::report::{Report, RunInfo, SCHEMA_VERSION, ShardRun, SourceReport, build_report};
 use crate::stats::{SourceStats, parse_month_key};
 
@@ -51,10 +52,11 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
     }
     let mut sources = vec![SourceStats::default(); first.report.sources.len()];
     let mut errors = Vec::new();
+    let names = first.report.tokenizer_names();
     for part in parts {
         for (total, source) in sources.iter_mut().zip(&part.report.sources) {
             let hdr = source.tokens_per_document_hdr.as_deref();
-            *total += &source.tally.to_stats(hdr).map_err(|e| {
+            *total += &source.tally.to_stats_with(hdr, &names).map_err(|e| {
                 FatalError::Merge(format!("{}: source {:?}: {e}", part.name, source.name))
             })?;
         }
@@ -86,6 +88,7 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
             .fold(0.0, f64::max),
         shard: None,
         merged_parts: Some(parts.len() as u32),
+        combined_inputs: None,
         resumed_files: None,
         plan_seconds: None,
         estimate: None,
@@ -99,14 +102,34 @@ pub fn merge_parts(parts: &[Part]) -> Result<Report, FatalError> {
             notes
         },
     };
-    Ok(build_report(
+    let mut merged = build_report(
         &declared,
         &sources,
         errors,
-        first.report.tokenizer.clone(),
+        first.report.all_tokenizers(),
         first.report.settings.clone(),
         run,
-    ))
+    );
+    for (index, source) in merged.sources.iter_mut().enumerate() {
+        source.file_set = union_of_files(parts, index)?;
+    }
+    Ok(merged)
+}
+
+/// The union of the file sets of source `index` of every part: each shard lists the files it
+/// started, so the union is the whole count's set. `None` when a part does not record files.
+fn union_of_files(parts: &[Part], index: usize) -> Result<Option<FileSet>, FatalError> {
+    let sets: Option<Vec<&FileSet>> = parts
+        .iter()
+        .map(|p| p.report.sources[index].file_set.as_ref())
+        .collect();
+    sets.map(|sets| {
+        FileSet::union(sets).map_err(|e| {
+            let name = &parts[0].report.sources[index].name;
+            FatalError::Merge(format!("source {name:?}: {e}"))
+        })
+    })
+    .transpose()
 }
 
 /// Merges reports fed from memory, checked by [`check_parts`], source by source.
@@ -190,6 +213,21 @@ fn check_parts(parts: &[Part], memory: bool) -> Result<(), FatalError> {
         {
             return differs("tokenizer (sha256 or special tokens)");
         }
+        let shas = |r: &Report| {
+            r.all_tokenizers()
+                .into_iter()
+                .map(|t| t.sha256)
+                .collect::<Vec<_>>()
+        };
+        if shas(r) != shas(f) {
+            return refuse(format!(
+                "{} was counted with the tokenizers {} and {} with {}: parts must be counted with the same tokenizers in the same order",
+                first.name,
+                tokenizer_list(f),
+                part.name,
+                tokenizer_list(r)
+            ));
+        }
         if r.settings != f.settings {
             return differs("settings");
         }
@@ -247,6 +285,15 @@ fn missing_shards(missing: &[u32], count: u32) -> String {
         listed.join(", "),
         count - 1
     )
+}
+
+/// The tokenizers a report was counted with, in order: `name (sha256 prefix)`, by commas.
+fn tokenizer_list(report: &Report) -> String {
+    let all = report.all_tokenizers();
+    let described = all
+        .iter()
+        .map(|t| format!("{} ({})", t.name, &t.sha256[..t.sha256.len().min(12)]));
+    described.collect::<Vec<_>>().join(", ")
 }
 
 fn same_sources(a: &[SourceReport], b: &[SourceReport]) -> bool {

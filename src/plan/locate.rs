@@ -87,6 +87,7 @@ fn found(listed: remote::Listed, discovery: &Discovery) -> Found {
         path,
         size: listed.size,
         etag: listed.etag,
+        modified: listed.modified,
     }
 }
 

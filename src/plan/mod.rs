@@ -124,6 +124,11 @@ pub struct PlannedFile {
     /// An object's ETag as listed (`None` for a local file): reads check it, and checkpoint
     /// keys cover it.
     pub etag: Option<String>,
+    /// Its modification time when it was discovered (a local file's, or an object's as listed),
+    /// nanoseconds since the Unix epoch, negative before it; `None` when it could not be read.
+    /// With the path, size and ETag it makes the file's fingerprint in the report
+    /// (`report::files`).
+    pub modified: Option<i128>,
     /// The byte range to count (the lines that start in it) when a shard counts only part of
     /// the file; `None` for the whole file.
     pub range: Option<(u64, u64)>,
@@ -443,7 +448,7 @@ impl Plan {
         claims: &mut Claims,
         matched: &mut [bool],
     ) -> Result<(), FatalError> {
-        let (path, canonical, size, etag) = match found {
+        let (path, canonical, size, etag, modified) = match found {
             Found::Problem(p) => {
                 self.problems.push(p);
                 return Ok(());
@@ -453,7 +458,8 @@ impl Plan {
                 canonical,
                 size,
                 etag,
-            } => (path, canonical, size, etag),
+                modified,
+            } => (path, canonical, size, etag, modified),
         };
         let source = match owner(&path) {
             Owner::One(source) => source,
@@ -491,6 +497,7 @@ impl Plan {
                     source,
                     size,
                     etag,
+                    modified,
                     range: None,
                 });
                 Ok(())

@@ -200,6 +200,7 @@ mod tests {
                         source: 0,
                         size,
                         etag: None,
+                        modified: None,
                         range: None,
                     }
                 })

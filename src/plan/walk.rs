@@ -33,6 +33,20 @@ fn respell(found: &Path, start: &Path, shown: &Path) -> PathBuf {
     }
 }
 
+/// A file's modification time in nanoseconds since the Unix epoch (negative before it), read
+/// from the metadata the walk already holds; `None` where the system keeps none.
+pub fn modified_nanos(metadata: &std::fs::Metadata) -> Option<i128> {
+    metadata.modified().ok().map(nanos_since_epoch)
+}
+
+/// `time` in nanoseconds since the Unix epoch, negative before it.
+pub fn nanos_since_epoch(time: std::time::SystemTime) -> i128 {
+    match time.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => after.as_nanos() as i128,
+        Err(before) => -(before.duration().as_nanos() as i128),
+    }
+}
+
 /// What a walk finds: a file to consider, or a problem to report.
 pub enum Found {
     /// A regular file (or a link to one).
@@ -45,6 +59,9 @@ pub enum Found {
         size: u64,
         /// An object's ETag (`None` for a local file).
         etag: Option<String>,
+        /// Its modification time as found, nanoseconds since the Unix epoch (negative before
+        /// it; `None` when the system cannot tell it).
+        modified: Option<i128>,
     },
     /// A symlink loop, an unreadable folder or a broken link.
     Problem(InputError),
@@ -74,7 +91,9 @@ pub fn walk(
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let path = spell(e.path());
-                let size = e.metadata().map(|m| m.len()).unwrap_or(0);
+                let metadata = e.metadata().ok();
+                let size = metadata.as_ref().map_or(0, |m| m.len());
+                let modified = metadata.as_ref().and_then(modified_nanos);
                 let canonical = (e.path().canonicalize()).unwrap_or_else(|_| path.clone());
                 discovery.found(size);
                 found.push(Found::File {
@@ -82,6 +101,7 @@ pub fn walk(
                     canonical,
                     size,
                     etag: None,
+                    modified,
                 });
             }
             Ok(e) if e.file_type().is_dir() => {}
@@ -148,5 +168,15 @@ mod tests {
             PathBuf::from("a.jsonl")
         );
         assert_eq!(respell(start, start, &shown), shown);
+    }
+
+    #[test]
+    fn modification_times_are_signed_nanoseconds() {
+        use std::time::{Duration, UNIX_EPOCH};
+        assert_eq!(nanos_since_epoch(UNIX_EPOCH), 0);
+        let later = UNIX_EPOCH + Duration::new(1_700_000_000, 5);
+        assert_eq!(nanos_since_epoch(later), 1_700_000_000_000_000_005);
+        let earlier = UNIX_EPOCH - Duration::from_millis(1500);
+        assert_eq!(nanos_since_epoch(earlier), -1_500_000_000);
     }
 }

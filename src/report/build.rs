@@ -2,7 +2,7 @@
 //! its [`Tally`].
 
 use super::*;
-use crate::count::TokenizerInfo;
+use crate::count::{TokenizerInfo, TokenizerList};
 use crate::plan::Source;
 use crate::stats::signals::Scope;
 use crate::stats::{SourceStats, month_key};
@@ -23,10 +23,30 @@ impl TokenizerReport {
     }
 }
 
-/// The tally of `stats` with the signals of `settings` (when they ran) for `scope`.
-fn tally_in(stats: &SourceStats, settings: &Settings, scope: Scope) -> Tally {
+impl TokenizerReport {
+    /// The descriptions of the tokenizers of `list`, primary first, under their names there.
+    pub fn of_list(list: &TokenizerList) -> Vec<TokenizerReport> {
+        let members = list.members().iter().zip(list.names());
+        members
+            .map(|(t, name)| TokenizerReport {
+                name: name.clone(),
+                ..TokenizerReport::new(t.info(), t.route(), t.fallback_reason())
+            })
+            .collect()
+    }
+}
+
+/// The tally of `stats` with the signals of `settings` (when they ran) for `scope`, and each
+/// of the tokenizers `names`' figures (`hdr`: with their histograms, for a source).
+fn tally_in(
+    stats: &SourceStats,
+    settings: &Settings,
+    scope: Scope,
+    names: &[String],
+    hdr: bool,
+) -> Tally {
     let signals = settings.signals.as_ref().map(|config| (config, scope));
-    Tally::of(stats, settings.domains_listed, signals)
+    Tally::of(stats, settings.domains_listed, signals).with_tokenizers(stats, names, hdr)
 }
 
 /// A source's statistics with its declared collection period, if it has one and any record
@@ -46,14 +66,23 @@ fn with_declared_period<'a>(
 
 /// Assembles the report of a run from each source's statistics (`stats`, in the order of
 /// `sources`) and the run's input `errors` (sorted): per source, per category and totals.
+/// `tokenizers` describes the tokenizers counted with, the primary first (at least one).
 pub fn build_report(
     sources: &[Source],
     stats: &[SourceStats],
     errors: Vec<InputError>,
-    tokenizer: TokenizerReport,
+    mut tokenizers: Vec<TokenizerReport>,
     settings: Settings,
     run: RunInfo,
 ) -> Report {
+    let names: Vec<String> = tokenizers.iter().map(|t| t.name.clone()).collect();
+    let tokenizer = tokenizers
+        .first()
+        .cloned()
+        .expect("a report has a tokenizer");
+    if tokenizers.len() < 2 {
+        tokenizers.clear();
+    }
     let mut totals = SourceStats::default();
     let mut by_category: Vec<(Category, u64, SourceStats)> = Vec::new();
     let stats: Vec<_> = sources
@@ -83,8 +112,9 @@ pub fn build_report(
             version: env!("CARGO_PKG_VERSION").into(),
         },
         tokenizer,
+        tokenizers,
         totals: Totals {
-            tally: tally_in(&totals, &settings, Scope::Total),
+            tally: tally_in(&totals, &settings, Scope::Total, &names, false),
             errors: errors.len() as u64,
         },
         sources: sources
@@ -102,8 +132,9 @@ pub fn build_report(
                 }),
                 url_field: source.url_field.clone(),
                 chat_field: source.chat_field.clone(),
-                tally: tally_in(stats, &settings, Scope::Source),
+                tally: tally_in(stats, &settings, Scope::Source, &names, true),
                 tokens_per_document_hdr: stats.tokens_per_document.to_base64(),
+                file_set: None,
             })
             .collect(),
         categories: by_category
@@ -111,7 +142,7 @@ pub fn build_report(
             .map(|(category, sources, stats)| CategoryReport {
                 category,
                 sources,
-                tally: tally_in(&stats, &settings, Scope::Category),
+                tally: tally_in(&stats, &settings, Scope::Category, &names, false),
             })
             .collect(),
         errors,

@@ -6,6 +6,7 @@
 
 mod build;
 mod disclosure;
+pub mod files;
 pub mod integrity;
 pub mod render;
 
@@ -29,6 +30,10 @@ pub struct Report {
     pub tool: ToolInfo,
     /// The tokenizer every token count is defined by.
     pub tokenizer: TokenizerReport,
+    /// With several tokenizers: each of them, the primary (`tokenizer`) first, named as in
+    /// every tally's `tokens_by_tokenizer`; absent with one tokenizer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tokenizers: Vec<TokenizerReport>,
     /// Settings that change what is counted.
     pub settings: Settings,
     /// All sources together.
@@ -44,6 +49,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// The tokenizers the report's figures were counted with, primary first.
+    pub fn all_tokenizers(&self) -> Vec<TokenizerReport> {
+        match self.tokenizers.is_empty() {
+            true => vec![self.tokenizer.clone()],
+            false => self.tokenizers.clone(),
+        }
+    }
+
+    /// The names of the tokenizers the report's figures were counted with, primary first.
+    pub fn tokenizer_names(&self) -> Vec<String> {
+        self.all_tokenizers().into_iter().map(|t| t.name).collect()
+    }
+
     /// The report written in `format` (the same bytes `count --format` writes).
     pub fn render(&self, format: render::OutputFormat) -> String {
         let mut out = Vec::new();
@@ -169,6 +187,11 @@ pub struct SourceReport {
     /// The tokens-per-document histogram (HDR V2 deflate, base64; null without documents):
     /// with `min`, `max` and `tokens` it lets `merge` combine shard reports exactly.
     pub tokens_per_document_hdr: Option<String>,
+    /// The files it counted (`file_set`: their extensions, where they lie, and their
+    /// fingerprints, [`files`]); in an estimate, every planned file, sampled or not. Absent in
+    /// reports fed from memory and in reports written before sources recorded their files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_set: Option<files::FileSet>,
 }
 
 /// One category's census.
@@ -202,6 +225,9 @@ pub struct RunInfo {
     /// How many shard reports were merged into this one (null for a direct count).
     #[serde(default)]
     pub merged_parts: Option<u32>,
+    /// How many complete censuses `combine` joined into this one (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub combined_inputs: Option<u32>,
     /// With `--checkpoint`: how many files (or ranges) were taken from earlier runs' saved
     /// results instead of being counted again.
     #[serde(default)]

@@ -5,6 +5,7 @@
 //! per-thread partial results can be combined in any grouping and give the same census.
 //! Nothing here reads files or knows tokenizers.
 
+mod by_tokenizer;
 mod category;
 mod chat;
 mod counts;
@@ -18,6 +19,7 @@ mod periods;
 pub mod signals;
 mod tally;
 
+pub use by_tokenizer::{TokenizerStats, TokenizerTally, stats_by_tokenizer, tokens_by_tokenizer};
 pub use category::Category;
 pub use chat::{ChatStats, ChatTally, ConversationFigures, ROLES, RoleCount, role_index};
 pub use counts::{Counts, DocTokens};
@@ -50,6 +52,9 @@ pub struct SourceStats {
     pub domains: DomainStats,
     /// Conversations (chat records): per role, turns, template tokens; zero without any.
     pub chat: ChatStats,
+    /// The text tokens of each tokenizer after the primary one, when a run counts with
+    /// several (empty otherwise).
+    pub by_tokenizer: Vec<TokenizerStats>,
 }
 
 impl SourceStats {
@@ -68,6 +73,19 @@ impl SourceStats {
         self.periods.record(dating, tokens);
         self.domains.record(domain, tokens);
     }
+
+    /// Records the tokens of the document last recorded under each tokenizer after the primary
+    /// one (`tokens`, in the run's order), dated by `dating`.
+    #[inline]
+    pub fn record_more_tokens(&mut self, dating: Dating, tokens: &[u64]) {
+        if self.by_tokenizer.len() < tokens.len() {
+            self.by_tokenizer
+                .resize_with(tokens.len(), TokenizerStats::default);
+        }
+        for (stats, &tokens) in self.by_tokenizer.iter_mut().zip(tokens) {
+            stats.record(dating, tokens);
+        }
+    }
 }
 
 impl AddAssign<&SourceStats> for SourceStats {
@@ -79,6 +97,7 @@ impl AddAssign<&SourceStats> for SourceStats {
         self.periods += &other.periods;
         self.domains += &other.domains;
         self.chat += &other.chat;
+        by_tokenizer::add_all(&mut self.by_tokenizer, &other.by_tokenizer);
     }
 }
 

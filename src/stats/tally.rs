@@ -7,9 +7,11 @@
 use super::signals::{Scope, SignalsConfig, SignalsReport};
 use super::{
     AudioCounts, ChatTally, Counts, DistributionSummary, Domains, Estimate, FormError, ImageCounts,
-    ItemBytes, MediaCounts, Periods, SourceStats, TokenDistribution, VideoCounts, milliseconds,
+    ItemBytes, MediaCounts, Periods, SourceStats, TokenDistribution, TokenizerTally, VideoCounts,
+    milliseconds, stats_by_tokenizer, tokens_by_tokenizer,
 };
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Counts with their derived figures, shared by sources, categories and totals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -22,6 +24,10 @@ pub struct Tally {
     pub bytes_per_token: Option<f64>,
     /// Tokens per text document (null without documents).
     pub tokens_per_document: Option<DistributionSummary>,
+    /// With several tokenizers: each one's tokens, keyed by its name in the report's
+    /// `tokenizers` (the primary's too); absent with one tokenizer.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tokens_by_tokenizer: BTreeMap<String, TokenizerTally>,
     /// Documents, items, sizes and tokens per modality.
     pub by_modality: ByModality,
     /// Media files and WebDataset members of formats no probe reads: counted here, not as
@@ -122,6 +128,7 @@ impl Tally {
             },
             bytes_per_token: stats.counts.bytes_per_token(),
             tokens_per_document: stats.tokens_per_document.summary(),
+            tokens_by_tokenizer: BTreeMap::new(),
             by_modality: ByModality {
                 text: TextCounts {
                     documents: stats.counts.documents,
@@ -157,8 +164,28 @@ impl Tally {
         }
     }
 
-    /// The statistics this tally (with a source's histogram `hdr`) stands for: the inverse of
-    /// [`Tally::of`], used to merge saved tallies exactly.
+    /// The same tally with each of the run's tokenizers' figures (`names`: primary first;
+    /// nothing is added for one tokenizer); `hdr`: with the secondary tokenizers' histograms,
+    /// as a source, a shard part or a checkpoint carries them.
+    pub fn with_tokenizers(mut self, stats: &SourceStats, names: &[String], hdr: bool) -> Tally {
+        self.tokens_by_tokenizer = tokens_by_tokenizer(stats, names, hdr);
+        self
+    }
+
+    /// The statistics this tally (with a source's histogram `hdr`) stands for, counted with
+    /// the tokenizers `names` (primary first): the inverse of [`Tally::with_tokenizers`].
+    pub fn to_stats_with(
+        &self,
+        hdr: Option<&str>,
+        names: &[String],
+    ) -> Result<SourceStats, FormError> {
+        let mut stats = self.to_stats(hdr)?;
+        stats.by_tokenizer = stats_by_tokenizer(&self.tokens_by_tokenizer, names, &stats)?;
+        Ok(stats)
+    }
+
+    /// The statistics this tally (with a source's histogram `hdr`) stands for, the primary
+    /// tokenizer's alone: the inverse of [`Tally::of`], used to merge saved tallies exactly.
     pub fn to_stats(&self, hdr: Option<&str>) -> Result<SourceStats, FormError> {
         let tally = self;
         let m = &tally.by_modality;
@@ -222,6 +249,7 @@ impl Tally {
                 Some(chat) => chat.to_stats()?,
                 None => Default::default(),
             },
+            by_tokenizer: Vec::new(),
         })
     }
 }

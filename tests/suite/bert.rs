@@ -8,7 +8,6 @@
 
 use crate::common::*;
 use proptest::prelude::*;
-use std::str::FromStr;
 use std::sync::OnceLock;
 use tokencensus::count::{
     Counter, LoadedTokenizer, RouteChoice, TokenizerInfo, choose_route, load_tokenizer,
@@ -21,7 +20,7 @@ type Variant = (String, Box<dyn Counter>, Box<dyn Counter>);
 fn minilm_with(options: serde_json::Value) -> String {
     let source = tokencensus::count::TokenizerSource::File(root().join(tokenizer_path("minilm")));
     let mut json: serde_json::Value =
-        serde_json::from_str(&load_tokenizer(&source, false).unwrap().json).unwrap();
+        serde_json::from_str(load_tokenizer(&source, false).unwrap().json()).unwrap();
     for (key, value) in options.as_object().unwrap() {
         json["normalizer"][key] = value.clone();
     }
@@ -29,17 +28,14 @@ fn minilm_with(options: serde_json::Value) -> String {
 }
 
 fn route(json: &str, special: bool, engine: RouteChoice) -> tokencensus::count::Route {
-    let loaded = LoadedTokenizer {
-        tokenizer: tokenizers::Tokenizer::from_str(json).unwrap(),
-        json: json.to_string(),
-        info: TokenizerInfo {
-            name: "minilm-variant".into(),
-            sha256: String::new(),
-            vocab_size: 0,
-            special_tokens: special,
-            origin: "test".into(),
-        },
+    let info = TokenizerInfo {
+        name: "minilm-variant".into(),
+        sha256: String::new(),
+        vocab_size: 0,
+        special_tokens: special,
+        origin: "test".into(),
     };
+    let loaded = LoadedTokenizer::from_json(json.to_string(), info).unwrap();
     choose_route(loaded, special, engine).unwrap()
 }
 
@@ -314,7 +310,7 @@ fn other_normalizers_keep_the_crate_pipeline() {
     // crate's own pipeline, still exactly.
     let source = tokencensus::count::TokenizerSource::File(root().join(tokenizer_path("minilm")));
     let mut json: serde_json::Value =
-        serde_json::from_str(&load_tokenizer(&source, false).unwrap().json).unwrap();
+        serde_json::from_str(load_tokenizer(&source, false).unwrap().json()).unwrap();
     json["normalizer"] = serde_json::json!({"type": "Lowercase"});
     let json = json.to_string();
     let fast = route(&json, false, RouteChoice::Auto);

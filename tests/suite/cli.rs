@@ -237,9 +237,11 @@ fn formats_and_output_file() {
 
 #[test]
 fn help_lists_every_flag_the_readme_and_docs_show() {
-    let help = ["count", "estimate", "merge", "report", "verify", "bench"]
-        .map(|sub| run(&[sub, "--help"]).stdout)
-        .concat();
+    let help = [
+        "count", "estimate", "merge", "combine", "diff", "report", "verify", "bench",
+    ]
+    .map(|sub| run(&[sub, "--help"]).stdout)
+    .concat();
     let mut readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     for entry in std::fs::read_dir(root().join("docs")).unwrap() {
         let path = entry.unwrap().path();
@@ -266,7 +268,8 @@ fn help_lists_every_flag_the_readme_and_docs_show() {
                 || flag == "--path" // cargo install's, in the install notes
                 || flag == "--array" // sbatch's, in the Slurm notes
                 || flag == "--source" // examples/ray/count_with_ray.py's, in docs/python.md
-                || flag == "--num-cpus";
+                || flag == "--num-cpus"
+                || flag == "--jsonld"; // mlcroissant's, in docs/publishing.md
             assert!(
                 known,
                 "README or docs/ show {flag}, which no subcommand's --help knows"

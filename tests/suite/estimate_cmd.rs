@@ -266,6 +266,102 @@ fn single_streams_are_sampled_inside_with_exact_documents_whatever_the_reading()
 }
 
 #[test]
+fn one_draw_inside_streams_gives_every_tokenizer_its_own_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(33);
+    let zst = zstd::bulk::compress(&records(&mut rng, 9000), 3).unwrap();
+    std::fs::write(dir.path().join("one.jsonl.zst"), zst).unwrap();
+    std::fs::write(
+        dir.path().join("one.jsonl.gz"),
+        gzip(&records(&mut rng, 9000)),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("plain.jsonl"), records(&mut rng, 9000)).unwrap();
+    let files = ["one.jsonl.zst", "one.jsonl.gz", "plain.jsonl"];
+    let tokenizers: Vec<String> = ["llama3", "gemma3", "qwen3"]
+        .iter()
+        .map(|name| root().join(tokenizer_path(name)).display().to_string())
+        .collect();
+    let with = |tokenizers: &[String], command: &[&'static str]| -> Vec<String> {
+        let mut args: Vec<String> = command.iter().map(|a| a.to_string()).collect();
+        args.extend(files.map(String::from));
+        args.extend(
+            tokenizers
+                .iter()
+                .flat_map(|t| ["--tokenizer".into(), t.clone()]),
+        );
+        args
+    };
+    let estimate = ["--sample", "0.05", "--seed", "4"];
+    let args = with(&tokenizers, &estimate);
+    let (several, stderr) = estimate_json(
+        dir.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(
+        stderr.contains("2 compressed streams read whole, their documents drawn as they pass"),
+        "{stderr}"
+    );
+    let args = with(&tokenizers, &[]);
+    let exact = count_json_in(
+        dir.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        0,
+    );
+    let names: Vec<&str> = (several["tokenizers"].as_array().unwrap().iter())
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["llama3", "gemma3", "qwen3"]);
+    let tallies = |report: &Value| -> Vec<Value> {
+        let mut all: Vec<Value> = files.iter().map(|f| source(report, f).clone()).collect();
+        all.push(report["totals"].clone());
+        all
+    };
+    for (e, truth) in tallies(&several).iter().zip(tallies(&exact)) {
+        let what = &e["name"];
+        for name in &names {
+            let (estimate, tokens) = (
+                at(e, &format!("tokens_by_tokenizer.{name}.estimate")),
+                u64_at(&truth, &format!("tokens_by_tokenizer.{name}.tokens")),
+            );
+            let (low, high) = (u64_at(estimate, "low"), u64_at(estimate, "high"));
+            assert!(
+                low <= tokens && tokens <= high,
+                "{what} {name}: {tokens} outside {estimate}"
+            );
+            // Documents and text bytes are the same whatever the tokenizer.
+            for field in ["documents", "bytes", "sampled_units", "sampled_documents"] {
+                assert_eq!(
+                    estimate[field], e["estimate"][field],
+                    "{what} {name} {field}"
+                );
+            }
+        }
+        // The tokenizers counted differently, each from the same drawn documents.
+        let point = |name: &str| u64_at(e, &format!("tokens_by_tokenizer.{name}.estimate.tokens"));
+        assert!(point("llama3") != point("gemma3") && point("gemma3") != point("qwen3"));
+    }
+    for name in &files[..2] {
+        let e = &source(&several, name)["estimate"];
+        assert_eq!(e["size_sources"][0]["size_source"], "stream_records", "{e}");
+        assert_eq!(at(e, "documents"), at(source(&exact, name), "documents"));
+    }
+    // The primary's figures are those of an estimate with it alone, with the same seed.
+    let args = with(&tokenizers[..1], &estimate);
+    let (alone, _) = estimate_json(
+        dir.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    for (e, single) in tallies(&several).iter().zip(tallies(&alone)) {
+        assert_eq!(e["estimate"], single["estimate"], "{}", e["name"]);
+        assert_eq!(
+            e["estimate"],
+            at(e, "tokens_by_tokenizer.llama3.estimate").clone()
+        );
+    }
+}
+
+#[test]
 fn stderr_announces_the_bytes_the_report_says_were_read() {
     // Long records in plain JSONL: a drawn block's lines run far past its end, so the bytes of
     // its lines and its length differ by kilobytes.

@@ -212,9 +212,12 @@ fn counting_core_matches_the_reference_document_by_document() {
         for special in [false, true] {
             let source =
                 tokencensus::count::TokenizerSource::File(root().join(tokenizer_path(tokenizer)));
-            let loaded = tokencensus::count::load_tokenizer(&source, special).unwrap();
-            let counter =
-                tokencensus::count::ReferenceCounter::new(loaded.tokenizer, special).unwrap();
+            let mut loaded = tokencensus::count::load_tokenizer(&source, special).unwrap();
+            let counter = tokencensus::count::ReferenceCounter::new(
+                loaded.crate_tokenizer().unwrap(),
+                special,
+            )
+            .unwrap();
             let mode = if special { "special" } else { "plain" };
             let want = at(
                 oracle(&expected, tokenizer, mode, "edge/edge.jsonl"),

@@ -15,43 +15,15 @@
 //! `.ci/run`), in which case it fails. `TOKENCENSUS_PYTEST_ARGS` adds pytest arguments (`-k
 //! tally`, `-x`).
 
-use crate::common::root;
+use crate::common::venv::{Venv, wait_bounded};
+use crate::common::{root, test_cache_home};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 /// Installing the requirements the first time, building the wheel and running pytest must
 /// each finish within this.
 const STEP_LIMIT: Duration = Duration::from_secs(40 * 60);
-
-fn required() -> bool {
-    std::env::var("TOKENCENSUS_REQUIRE_PYTHON").is_ok_and(|v| v == "1")
-}
-
-/// Fails when required, else prints why the test does not run.
-fn skip(reason: &str) {
-    assert!(
-        !required(),
-        "TOKENCENSUS_REQUIRE_PYTHON=1 but {reason} (.ci/run installs what is needed)"
-    );
-    eprintln!("python:: skipped: {reason} (set TOKENCENSUS_REQUIRE_PYTHON=1 to require it)");
-}
-
-/// Waits for `child` at most `limit`, then kills it; whether it exited with status 0.
-fn wait_bounded(mut child: Child, what: &str, limit: Duration) -> bool {
-    let started = Instant::now();
-    loop {
-        match child.try_wait().expect("wait for a child") {
-            Some(status) => return status.success(),
-            None if started.elapsed() > limit => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("{what} took longer than {limit:?} and was stopped");
-            }
-            None => std::thread::sleep(Duration::from_millis(200)),
-        }
-    }
-}
 
 /// Runs `cmd` (its output goes to this test's output), bounded in time.
 fn run(cmd: &mut Command, what: &str) -> bool {
@@ -74,39 +46,6 @@ fn pip_install(python: &Path, args: &[&std::ffi::OsStr], what: &str) -> bool {
         "--disable-pip-version-check",
     ]);
     run(cmd.args(args), what)
-}
-
-/// The private environment under `target/python/venv`, created and provisioned when its
-/// requirements changed; `None` (after [`skip`]) when that is impossible here.
-fn environment(dir: &Path) -> Option<PathBuf> {
-    let venv = dir.join("venv");
-    let python = venv.join("bin/python");
-    if !python.is_file() {
-        let made = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status();
-        if !made.is_ok_and(|s| s.success()) {
-            skip("python3 -m venv failed (no python3 with venv here)");
-            return None;
-        }
-    }
-    let requirements = root().join("bindings/python/tests/requirements.txt");
-    let wanted = std::fs::read_to_string(&requirements).expect("requirements.txt");
-    let stamp = venv.join("tokencensus-requirements.txt");
-    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
-        let installed = pip_install(
-            &python,
-            &["-r".as_ref(), requirements.as_os_str()],
-            "pip install -r bindings/python/tests/requirements.txt",
-        );
-        if !installed {
-            skip("pip could not install the test requirements (no network to PyPI?)");
-            return None;
-        }
-        std::fs::write(&stamp, wanted).unwrap();
-    }
-    Some(python)
 }
 
 /// Whether to test the release wheel a user's `pip install` builds (`TOKENCENSUS_PYTHON_WHEEL=1`,
@@ -212,7 +151,13 @@ fn install_built_module(python: &Path) {
 fn the_python_package_passes_its_pytest_suite() {
     let dir = root().join("target/python");
     std::fs::create_dir_all(&dir).unwrap();
-    let Some(python) = environment(&dir) else {
+    let environment = Venv {
+        dir: dir.clone(),
+        requirements: root().join("bindings/python/tests/requirements.txt"),
+        require_variable: "TOKENCENSUS_REQUIRE_PYTHON",
+        limit: STEP_LIMIT,
+    };
+    let Some(python) = environment.bin().map(|bin| bin.join("python")) else {
         return;
     };
     if wheel_wanted() {
@@ -228,6 +173,7 @@ fn the_python_package_passes_its_pytest_suite() {
             .arg(root().join("bindings/python/tests"))
             .current_dir(root())
             .env("TOKENCENSUS_BIN", env!("CARGO_BIN_EXE_tokencensus"))
+            .env("XDG_CACHE_HOME", test_cache_home())
             .env("RAY_USAGE_STATS_ENABLED", "0"),
         "pytest bindings/python/tests",
     );

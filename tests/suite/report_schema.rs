@@ -1,7 +1,8 @@
 //! The JSON Schema of the report, `docs/report.schema.json`, against the reports the binary
 //! really writes: a count of the sample corpus, of the signals fixture with every signal, of
 //! bad input with every modality, of dated records with URLs, of chat records with a template,
-//! with non-default token models and a WebDataset shard, an estimate (census and sampled), shard parts and their merge, a resumed
+//! with non-default token models and a WebDataset shard, with several tokenizers (a count and
+//! an estimate), an estimate (census and sampled), shard parts and their merge, a resumed
 //! checkpoint run, the disclosure fixture and the example in `docs/report.md`: each must
 //! validate. The schema must also be strict: one extra key, one missing key or one wrong type
 //! anywhere must fail.
@@ -11,9 +12,8 @@
 
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::common::{SHARD_VARIABLES, root};
+use crate::common::{SHARD_VARIABLES, root, tokencensus_command};
 
 /// The JSON document at `path`.
 fn read_json(path: &Path) -> Value {
@@ -34,7 +34,7 @@ fn validator() -> jsonschema::Validator {
 /// Runs the binary in the repository root with `args` plus `--format json -o OUT` and returns
 /// the report written to OUT, after checking the exit status.
 fn run_report(args: &[&str], out: &Path, expected_status: i32) -> Value {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
+    let mut command = tokencensus_command();
     command
         .args(args)
         .args(["--format", "json", "-o"])
@@ -176,6 +176,36 @@ fn real_reports(dir: &Path) -> Vec<(String, Value)> {
     assert!(!r["totals"]["by_month"].as_object().unwrap().is_empty());
     assert!(!r["totals"]["domains"].as_array().unwrap().is_empty());
     keep("provenance", r);
+
+    let several = [
+        "count",
+        "fixtures/provenance",
+        "fixtures/media",
+        "--date-field",
+        "date",
+        "--tokenizer",
+        "fixtures/tokenizers/llama3.tokenizer.json.zst",
+        "--tokenizer",
+        "fixtures/tokenizers/gemma3.tokenizer.json.zst",
+        "--tokenizer",
+        "fixtures/tokenizers/qwen3.tokenizer.json.zst",
+    ];
+    let r = run_report(&several, &out("several"), 1);
+    assert_eq!(r["tokenizers"].as_array().unwrap().len(), 3);
+    assert!(r["sources"][0]["tokens_by_tokenizer"]["qwen3"]["tokens_per_document_hdr"].is_string());
+    keep("several tokenizers", r);
+    let several_estimate = [
+        "estimate",
+        "--manifest",
+        "fixtures/sample/sources.toml",
+        "--tokenizer",
+        "fixtures/tokenizers/gemma3.tokenizer.json.zst",
+        "--tokenizer",
+        "fixtures/tokenizers/minilm.tokenizer.json.zst",
+    ];
+    let r = run_report(&several_estimate, &out("several-estimate"), 0);
+    assert!(r["totals"]["tokens_by_tokenizer"]["minilm"]["estimate"].is_object());
+    keep("an estimate with several tokenizers", r);
 
     // Gemma 3's template refuses conversations whose roles do not alternate: status 1.
     let chat = [

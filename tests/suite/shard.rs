@@ -2,11 +2,10 @@
 //! count of the whole (errors and their line numbers included); `merge` refuses parts that do
 //! not form one complete split; shards come from `--shard` or the scheduler's variables.
 
-use crate::common::{self, SHARD_VARIABLES, census_only, run_in, sealed};
+use crate::common::{self, SHARD_VARIABLES, census_only, run_in, sealed, tokencensus_command};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use tokencensus::ShardSpec;
 use tokencensus::{CountConfig, Report, Tokenizer};
 use tokencensus::{Part, merge_parts};
@@ -172,7 +171,7 @@ fn merge_refuses_parts_that_are_not_one_complete_split() {
 
 /// Runs the binary with `vars` set (and no other shard variables).
 fn count_with_env(dir: &Path, vars: &[(&str, &str)], extra: &[&str]) -> (i32, Value, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
+    let mut command = tokencensus_command();
     for var in SHARD_VARIABLES {
         command.env_remove(var);
     }

@@ -7,7 +7,7 @@
 //! passes, unless `TOKENCENSUS_REQUIRE_SLURM=1` (set by `.ci/run`), in which case it fails.
 //! See `tests/slurm/README.md`.
 
-use crate::common::{census_only, root};
+use crate::common::{census_only, root, test_cache_home};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -44,9 +44,11 @@ fn is_root() -> bool {
 
 /// A command with a clean scheduler environment: when this test itself runs inside a Slurm
 /// job or a Kubernetes Indexed Job, their variables must reach neither our cluster's jobs
-/// nor the single-process run (which would otherwise count only one shard).
+/// nor the single-process run (which would otherwise count only one shard). The test's own
+/// cache folder reaches both (jobs get the environment they were submitted with).
 fn command(program: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut cmd = Command::new(program);
+    cmd.env("XDG_CACHE_HOME", test_cache_home());
     for (key, _) in std::env::vars_os() {
         let k = key.to_string_lossy();
         if k.starts_with("SLURM_")
@@ -327,7 +329,9 @@ fn a_job_array_and_its_merge_equal_one_process() {
             .arg(&tokenizer)
             .arg("-o")
             .arg(&single)
-            .current_dir(base.path()),
+            // From where the tasks ran (WORKDIR): the files are spelled as they spelled them,
+            // so that the file sets (fingerprints of path, size and time) compare too.
+            .current_dir(&workdir),
     );
     assert!(
         matches!(out.status.code(), Some(0 | 1)),

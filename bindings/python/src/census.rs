@@ -102,7 +102,8 @@ fn shard_of(given: Option<&Bound<'_, PyAny>>) -> PyResult<Option<ShardChoice>> {
 /// Takes the census of a corpus and returns its report, the same as `tokencensus count
 /// --format json` (with `paths` as PATH arguments, `manifest` as `--manifest`,
 /// `max_document_bytes` as `--max-document-bytes`, `chat_field` as `--chat-field` and
-/// `chat_template` as `--chat-template`).
+/// `chat_template` as `--chat-template`); a list of tokenizers counts with each in one pass
+/// (`--tokenizer` given several times, the first primary).
 #[pyfunction]
 #[pyo3(signature = (paths=None, manifest=None, tokenizer=None, signals=None, threads=None, shard=None, checkpoint=None, progress=false, max_document_bytes=None, chat_field=None, chat_template=None))]
 #[allow(clippy::too_many_arguments)]
@@ -138,17 +139,58 @@ pub fn count<'py>(
     if let Some(max) = max_document_bytes {
         config.max_document_bytes = max;
     }
-    let (key, tokenizer) = PyTokenizer::resolve(py, tokenizer)?;
+    let (primary, more) = tokenizers_of(tokenizer)?;
+    let (key, tokenizer) = PyTokenizer::resolve(py, primary.as_ref())?;
     config.special_tokens = key.special_tokens;
-    config.tokenizer = match &key.path {
-        None => TokenizerSource::EmbeddedLlama3,
-        Some(path) => TokenizerSource::File(path.clone()),
-    };
+    config.tokenizer = source_of(&key.path);
+    for other in &more {
+        let (other, _) = PyTokenizer::resolve(py, Some(other))?;
+        if other.special_tokens != key.special_tokens {
+            return Err(usage(
+                "tokenizer: every tokenizer of a count counts special tokens alike (or none does)",
+            ));
+        }
+        config.more_tokenizers.push(source_of(&other.path));
+    }
     let census = py
         .detach(|| tokencensus::count_with(&config, &tokenizer))
         .map_err(fatal)?;
     warn_all(py, &census.warnings)?;
     report_to_dict(py, &census.report)
+}
+
+/// The `tokenizer` argument split into the primary tokenizer and the others: a list or tuple
+/// of tokenizers (or paths) counts with each, the first primary; anything else is one.
+#[allow(clippy::type_complexity)]
+fn tokenizers_of<'py>(
+    given: Option<&Bound<'py, PyAny>>,
+) -> PyResult<(Option<Bound<'py, PyAny>>, Vec<Bound<'py, PyAny>>)> {
+    let Some(given) = given else {
+        return Ok((None, Vec::new()));
+    };
+    let listed: Option<Vec<Bound<'py, PyAny>>> = if let Ok(list) = given.cast::<PyList>() {
+        Some(list.iter().collect())
+    } else if let Ok(tuple) = given.cast::<PyTuple>() {
+        Some(tuple.iter().collect())
+    } else {
+        None
+    };
+    match listed {
+        None => Ok((Some(given.clone()), Vec::new())),
+        Some(all) if all.is_empty() => Err(usage("tokenizer: the list of tokenizers is empty")),
+        Some(mut all) => {
+            let rest = all.split_off(1);
+            Ok((all.pop(), rest))
+        }
+    }
+}
+
+/// Where a tokenizer of `path` (none: the embedded Llama 3) is loaded from.
+fn source_of(path: &Option<PathBuf>) -> TokenizerSource {
+    match path {
+        None => TokenizerSource::EmbeddedLlama3,
+        Some(path) => TokenizerSource::File(path.clone()),
+    }
 }
 
 /// Shows the count's notes (a pattern that matched nothing, ...) as Python warnings.
@@ -168,16 +210,18 @@ fn warn_all(py: Python<'_>, warnings: &[String]) -> PyResult<()> {
 }
 
 /// The names of the output formats, as the command line's `--format` takes them.
-const FORMATS: [(&str, OutputFormat); 5] = [
+const FORMATS: [(&str, OutputFormat); 7] = [
     ("table", OutputFormat::Table),
     ("json", OutputFormat::Json),
     ("markdown", OutputFormat::Markdown),
     ("eu-summary", OutputFormat::EuSummary),
     ("html", OutputFormat::Html),
+    ("croissant", OutputFormat::Croissant),
+    ("hf-card", OutputFormat::HfCard),
 ];
 
 /// Renders a report (a dictionary or JSON text) in one of the command line's formats:
-/// `table`, `json`, `markdown`, `eu-summary` or `html`.
+/// `table`, `json`, `markdown`, `eu-summary`, `html`, `croissant` or `hf-card`.
 #[pyfunction]
 #[pyo3(signature = (report, format="table"))]
 pub fn render(py: Python<'_>, report: &Bound<'_, PyAny>, format: &str) -> PyResult<String> {

@@ -15,6 +15,10 @@ pub fn fatal(error: FatalError) -> PyErr {
         FatalError::Manifest { .. } => ("ManifestError", "manifest"),
         FatalError::Refused { .. } => ("RefusedError", "refused"),
         FatalError::Merge(_) => ("MergeError", "merge"),
+        // Not raised from Python today (combine and diff are command-line jobs); reports that
+        // cannot be joined or compared are merge errors in kind.
+        FatalError::Combine(_) => ("MergeError", "combine"),
+        FatalError::Diff(_) => ("MergeError", "diff"),
         FatalError::Io { .. } => ("IoError", "io"),
         FatalError::Remote { .. } => ("RemoteError", "remote"),
     };

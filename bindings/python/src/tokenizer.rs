@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokencensus::count::{RouteChoice, TokenizerSource};
-use tokencensus::{FatalError, Tokenizer};
+use tokencensus::{CompiledCache, FatalError, Tokenizer};
 
 /// Where a tokenizer comes from: the embedded Llama 3 (`None`) or a file, and whether special
 /// tokens count. Enough to load it again in another process.
@@ -30,7 +30,8 @@ impl TokenizerKey {
         }
     }
 
-    /// The tokenizer, loaded once per process (without the GIL: loading takes a while).
+    /// The tokenizer, loaded once per process (without the GIL: loading takes a while),
+    /// through the user's compiled-route cache as the command line loads it.
     pub fn load(&self, py: Python<'_>) -> PyResult<Arc<Tokenizer>> {
         static LOADED: Mutex<Option<HashMap<TokenizerKey, Arc<Tokenizer>>>> = Mutex::new(None);
         let known = LOADED
@@ -43,7 +44,10 @@ impl TokenizerKey {
         }
         let source = self.source();
         let loaded = py
-            .detach(|| Tokenizer::load(&source, self.special_tokens, RouteChoice::Auto))
+            .detach(|| {
+                let cache = CompiledCache::platform();
+                Tokenizer::load_with_cache(&source, self.special_tokens, RouteChoice::Auto, cache)
+            })
             .map_err(fatal)?;
         let loaded = Arc::new(loaded);
         let mut map = LOADED.lock().unwrap();

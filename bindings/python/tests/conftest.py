@@ -1,5 +1,6 @@
-"""Shared fixtures: the repository's fixture files, their texts, and the command line to compare
-with (``TOKENCENSUS_BIN``, set by the Rust test that runs this suite)."""
+"""Shared fixtures: the repository's fixture files, their texts, the command line to compare
+with (``TOKENCENSUS_BIN``, set by the Rust test that runs this suite), and each test's own
+compiled-route cache folder."""
 
 from __future__ import annotations
 
@@ -43,6 +44,13 @@ def tokenizer_json(name: str) -> str:
 
     raw = (FIXTURES / "tokenizers" / f"{name}.tokenizer.json.zst").read_bytes()
     return zstandard.ZstdDecompressor().decompressobj().decompress(raw).decode("utf-8")
+
+
+@pytest.fixture(autouse=True)
+def own_cache_folder(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test's own compiled-route cache (``XDG_CACHE_HOME``, inherited by the command line
+    it runs): no test reads another's entries, and none writes the user's cache folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache-home")))
 
 
 @pytest.fixture(scope="session")
@@ -94,3 +102,12 @@ def without_run(report: Dict[str, Any]) -> Dict[str, Any]:
     counts, and without the ``integrity`` digest, which covers ``run``'s ``shard`` and
     ``merged_parts``."""
     return {k: v for k, v in report.items() if k not in ("run", "integrity")}
+
+
+def without_file_sets(report: Dict[str, Any]) -> Dict[str, Any]:
+    """A report whose sources do not list their files (``file_set``): a report fed from memory
+    (a ``Tally``, the datatrove step, the Ray example) has no files to list, so it is compared
+    with a count of the same texts without them. Counts are compared with counts whole."""
+    copy = dict(report)
+    copy["sources"] = [{k: v for k, v in s.items() if k != "file_set"} for s in report["sources"]]
+    return copy

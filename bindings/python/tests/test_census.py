@@ -33,6 +33,18 @@ def test_count_with_a_tokenizer_file_signals_and_paths_equals_the_cli(cli, monke
     assert ours["settings"]["signals"] is not None
 
 
+def test_a_list_of_tokenizers_is_the_repeated_cli_flag(cli, monkeypatch):
+    monkeypatch.chdir(REPO)
+    files = [str(FIXTURES / "tokenizers" / f"{n}.tokenizer.json.zst") for n in ("gemma3", "qwen3")]
+    tokenizers = [tokencensus.Tokenizer(files[0]), files[1]]
+    ours = tokencensus.count(manifest=MANIFEST, tokenizer=tokenizers)
+    flags = [arg for f in files for arg in ("--tokenizer", f)]
+    theirs = cli_json(cli, "count", "--manifest", MANIFEST, *flags)
+    assert without_run(ours) == without_run(theirs)
+    assert [t["name"] for t in ours["tokenizers"]] == ["gemma3", "qwen3"]
+    assert ours["totals"]["tokens_by_tokenizer"]["qwen3"]["tokens"] > 0
+
+
 def test_bad_records_are_listed_not_raised(cli, monkeypatch):
     monkeypatch.chdir(REPO)
     report = tokencensus.count("fixtures/bad")
@@ -51,7 +63,7 @@ def test_render_equals_the_cli_report_in_every_format(cli, tmp_path, monkeypatch
     report = tokencensus.count(manifest=MANIFEST)
     saved = tmp_path / "report.json"
     saved.write_text(json.dumps(report))
-    for format in ["table", "json", "markdown", "eu-summary", "html"]:
+    for format in ["table", "json", "markdown", "eu-summary", "html", "croissant", "hf-card"]:
         done = run_cli(cli, "report", str(saved), "--format", format)
         assert done.returncode == 0, done.stderr
         ours = tokencensus.render(report, format)

@@ -2,7 +2,8 @@
 //! `input_audio`), remote media (a URL to fetch, which is never fetched) and anything else.
 
 use base64::Engine as _;
-use serde_json::Value;
+use minijinja::Value;
+use minijinja::value::ValueKind;
 
 /// A medium carried inside a conversation, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,9 +16,9 @@ pub struct InlineMedium {
 
 /// One content part, classified.
 #[derive(Debug)]
-pub(super) enum Part<'a> {
-    /// A text part's text.
-    Text(&'a str),
+pub(super) enum Part {
+    /// A text part's text (a string value).
+    Text(Value),
     /// A medium inside the record.
     Inline(InlineMedium),
     /// A medium behind a URL: counted as unresolved.
@@ -26,33 +27,34 @@ pub(super) enum Part<'a> {
     Other,
 }
 
-/// Classifies `part`, or says why it is not a valid content part.
-pub(super) fn classify(part: &Value) -> Result<Part<'_>, String> {
-    let Value::Object(fields) = part else {
+/// Classifies `part` (a value parsed from the record's JSON), or says why it is not a valid
+/// content part.
+pub(super) fn classify(part: &Value) -> Result<Part, String> {
+    if part.kind() != ValueKind::Map {
         return Err("not an object".into());
-    };
-    let Some(Value::String(kind)) = fields.get("type") else {
+    }
+    let Some(kind) = string(part, "type") else {
         return Err("has no \"type\" string".into());
     };
-    match kind.as_str() {
-        "text" => match fields.get("text") {
-            Some(Value::String(text)) => Ok(Part::Text(text)),
-            _ => Err("a text part without a \"text\" string".into()),
+    let kind = kind.as_str().unwrap_or_default();
+    match kind {
+        "text" => match string(part, "text") {
+            Some(text) => Ok(Part::Text(text)),
+            None => Err("a text part without a \"text\" string".into()),
         },
         "input_audio" => {
-            let audio = fields.get("input_audio").unwrap_or(&Value::Null);
-            let (Some(data), format) = (
-                audio.get("data").and_then(Value::as_str),
-                audio.get("format").and_then(Value::as_str),
-            ) else {
+            let audio = member(part, "input_audio").unwrap_or_default();
+            let (Some(data), format) = (string(&audio, "data"), string(&audio, "format")) else {
                 return Err("an input_audio part without base64 \"data\"".into());
             };
-            let bytes = decode(data)?;
-            let name = format!("inline.{}", format.unwrap_or("bin"));
+            let bytes = decode(data.as_str().unwrap_or_default())?;
+            let format = format.as_ref().and_then(Value::as_str).unwrap_or("bin");
+            let name = format!("inline.{format}");
             Ok(Part::Inline(InlineMedium { bytes, name }))
         }
         "image_url" | "image" | "audio" | "video" | "video_url" | "audio_url" => {
-            match url_of(fields.get(kind.as_str())).or_else(|| url_of(fields.get("url"))) {
+            let url = url_of(member(part, kind)).or_else(|| url_of(member(part, "url")));
+            match url.as_ref().and_then(Value::as_str) {
                 Some(url) if url.starts_with("data:") => data_url(url).map(Part::Inline),
                 _ => Ok(Part::Remote),
             }
@@ -61,12 +63,25 @@ pub(super) fn classify(part: &Value) -> Result<Part<'_>, String> {
     }
 }
 
+/// The member `name` of `value` when it is an object that has one.
+pub(super) fn member(value: &Value, name: &str) -> Option<Value> {
+    if value.kind() != ValueKind::Map {
+        return None;
+    }
+    value.get_attr(name).ok().filter(|v| !v.is_undefined())
+}
+
+/// The member `name` of `value` when it is a string.
+fn string(value: &Value, name: &str) -> Option<Value> {
+    member(value, name).filter(|v| v.kind() == ValueKind::String)
+}
+
 /// The URL of an `image_url`-style value: a string, or an object's `url` string.
-fn url_of(value: Option<&Value>) -> Option<&str> {
-    match value? {
-        Value::String(url) => Some(url),
-        Value::Object(fields) => fields.get("url").and_then(Value::as_str),
-        _ => None,
+fn url_of(value: Option<Value>) -> Option<Value> {
+    let value = value?;
+    match value.kind() {
+        ValueKind::String => Some(value),
+        _ => string(&value, "url"),
     }
 }
 
@@ -107,14 +122,20 @@ fn decode(data: &str) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    /// A part as the record's JSON gives it to [`classify`].
+    macro_rules! part {
+        ($($json:tt)+) => {
+            super::super::python::parse_json(&serde_json::json!($($json)+).to_string()).unwrap()
+        };
+    }
 
     #[test]
     fn parts_are_text_inline_remote_or_other() {
-        let text = json!({"type": "text", "text": "hi"});
-        assert!(matches!(classify(&text), Ok(Part::Text("hi"))));
+        let text = part!({"type": "text", "text": "hi"});
+        assert!(matches!(classify(&text), Ok(Part::Text(t)) if t.as_str() == Some("hi")));
         let png =
-            json!({"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw=="}});
+            part!({"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw=="}});
         let Ok(Part::Inline(medium)) = classify(&png) else {
             panic!("inline")
         };
@@ -123,7 +144,7 @@ mod tests {
             ("inline.png", 4)
         );
         let audio =
-            json!({"type": "input_audio", "input_audio": {"data": "UklGRg", "format": "wav"}});
+            part!({"type": "input_audio", "input_audio": {"data": "UklGRg", "format": "wav"}});
         let Ok(Part::Inline(medium)) = classify(&audio) else {
             panic!("audio")
         };
@@ -131,26 +152,26 @@ mod tests {
             (medium.name.as_str(), &medium.bytes[..]),
             ("inline.wav", &b"RIFF"[..])
         );
-        let remote = json!({"type": "image_url", "image_url": {"url": "https://x.org/a.png"}});
+        let remote = part!({"type": "image_url", "image_url": {"url": "https://x.org/a.png"}});
         assert!(matches!(classify(&remote), Ok(Part::Remote)));
         assert!(matches!(
-            classify(&json!({"type": "image"})),
+            classify(&part!({"type": "image"})),
             Ok(Part::Remote)
         ));
         assert!(matches!(
-            classify(&json!({"type": "refusal"})),
+            classify(&part!({"type": "refusal"})),
             Ok(Part::Other)
         ));
     }
 
     #[test]
     fn bad_parts_say_what_is_wrong() {
-        assert!(classify(&json!("text")).is_err());
-        assert!(classify(&json!({"text": "no type"})).is_err());
-        assert!(classify(&json!({"type": "text", "text": 3})).is_err());
-        let not_base64 = json!({"type": "image_url", "image_url": "data:image/png;base64,@@"});
+        assert!(classify(&part!("text")).is_err());
+        assert!(classify(&part!({"text": "no type"})).is_err());
+        assert!(classify(&part!({"type": "text", "text": 3})).is_err());
+        let not_base64 = part!({"type": "image_url", "image_url": "data:image/png;base64,@@"});
         assert!(classify(&not_base64).unwrap_err().contains("base64"));
-        let plain = json!({"type": "image_url", "image_url": "data:text/plain,hello"});
+        let plain = part!({"type": "image_url", "image_url": "data:text/plain,hello"});
         assert!(classify(&plain).is_err());
     }
 }

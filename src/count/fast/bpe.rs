@@ -28,12 +28,22 @@ pub struct BytePairModel {
     ignore_merges: bool,
 }
 
-/// Why a vocabulary cannot be served by [`BytePairModel`].
+/// What a [`BytePairModel`] is built from, read from a vocabulary and its merges once: plain
+/// ids and bytes, which the compiled-tokenizer cache stores (see `count::compiled_cache`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unsupported(pub String);
+pub struct ByteLevelParts {
+    /// The token of each byte.
+    pub byte_ids: [u32; 256],
+    /// The merges as `[left, right, merged]`, in rank order.
+    pub merges: Vec<[u32; 3]>,
+    /// With `ignore_merges`: the bytes of every vocabulary token (one token whole), else empty.
+    pub whole_pieces: Vec<Box<[u8]>>,
+    /// Whether a piece that is a vocabulary token counts as one without merging.
+    pub ignore_merges: bool,
+}
 
-impl BytePairModel {
-    /// Builds the model from the vocabulary (byte-level strings to ids) and the ordered merges.
+impl ByteLevelParts {
+    /// Reads the parts from the vocabulary (byte-level strings to ids) and the ordered merges.
     pub fn new(
         vocab: &AHashMap<String, u32>,
         merges: &[(String, String)],
@@ -50,8 +60,8 @@ impl BytePairModel {
                 .get(c.to_string().as_str())
                 .ok_or_else(|| Unsupported(format!("byte {b:#04x} has no token of its own")))?;
         }
-        let merge_map = Merges::new(vocab, merges)?;
-        let whole_pieces = if ignore_merges {
+        let merges = Merges::triples(vocab, merges)?;
+        let mut whole_pieces: Vec<Box<[u8]>> = if ignore_merges {
             vocab
                 .keys()
                 .filter_map(|token| {
@@ -63,14 +73,31 @@ impl BytePairModel {
                 .map(Vec::into_boxed_slice)
                 .collect()
         } else {
-            Default::default()
+            Vec::new()
         };
+        whole_pieces.sort_unstable();
         Ok(Self {
             byte_ids,
-            merges: merge_map,
+            merges,
             whole_pieces,
             ignore_merges,
         })
+    }
+}
+
+/// Why a vocabulary cannot be served by [`BytePairModel`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsupported(pub String);
+
+impl BytePairModel {
+    /// Builds the model from its compiled parts.
+    pub fn from_parts(parts: ByteLevelParts) -> Self {
+        Self {
+            byte_ids: parts.byte_ids,
+            merges: Merges::from_triples(&parts.merges),
+            whole_pieces: parts.whole_pieces.into_iter().collect(),
+            ignore_merges: parts.ignore_merges,
+        }
     }
 
     /// The number of tokens `piece` (raw bytes of one pre-token) encodes to.
@@ -109,7 +136,7 @@ mod tests {
             ("b", "a"),
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()));
-        BytePairModel::new(&vocab, &merges, false).unwrap()
+        BytePairModel::from_parts(ByteLevelParts::new(&vocab, &merges, false).unwrap())
     }
 
     #[test]

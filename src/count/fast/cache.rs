@@ -1,8 +1,9 @@
-//! One thread's memo of piece → token count, for one counter at a time. Pieces of up to 15
-//! bytes (nearly all of them) are packed into an integer, kept with their count in one slot
-//! of [`ShortPieces`]; pieces up to 256 bytes are keyed by their bytes (ruler lines such as
-//! `=====` repeat a lot); longer ones are counted every time. Each map is emptied when full, so
-//! memory stays bounded.
+//! One thread's memo of piece → token count, per counter. Pieces of up to 15 bytes (nearly all
+//! of them) are packed into an integer, kept with their count in one slot of [`ShortPieces`];
+//! pieces up to 256 bytes are keyed by their bytes (ruler lines such as `=====` repeat a lot);
+//! longer ones are counted every time. Each map is emptied when full, so memory stays bounded.
+//! A count with several tokenizers counts each document with each in turn: the memos of up to
+//! [`MAX_PARKED`] other counters are kept aside, so that taking turns does not empty them.
 
 use super::short_pieces::ShortPieces;
 use ahash::AHashMap;
@@ -18,6 +19,11 @@ const MAX_CACHED_BYTES: usize = 32 << 20;
 /// (4 MiB), so a thread does not keep a very long piece's memory.
 const MAX_KEPT_SCRATCH: usize = 1 << 20;
 
+/// How many other counters' memos a thread keeps aside besides the current one (a count with
+/// up to four tokenizers keeps every memo; with more, the current one is emptied when another
+/// counter claims the cache).
+const MAX_PARKED: usize = 3;
+
 /// A new identity for a counter owning thread caches (never 0, the identity of none).
 pub fn new_owner_id() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -27,21 +33,46 @@ pub fn new_owner_id() -> u64 {
 thread_local! {
     /// The calling thread's cache.
     pub static CACHE: RefCell<ThreadCache> = RefCell::new(ThreadCache {
-        owner: 0,
-        short: ShortPieces::new(MAX_CACHED_PIECES),
-        long: AHashMap::new(),
-        long_bytes: 0,
+        memo: Memo::new(),
+        parked: Vec::new(),
         scratch: Vec::new(),
     });
 }
 
-/// A per-thread piece cache.
+/// A per-thread piece cache: the memo of the counter that claimed it last, and those of a few
+/// others.
 pub struct ThreadCache {
+    memo: Memo,
+    parked: Vec<Memo>,
+    scratch: Vec<u32>,
+}
+
+/// One counter's pieces and their token counts.
+struct Memo {
+    /// The counter (0: none).
     owner: u64,
     short: ShortPieces,
     long: AHashMap<Box<[u8]>, u32>,
     long_bytes: usize,
-    scratch: Vec<u32>,
+}
+
+impl Memo {
+    /// An empty memo of no counter (it allocates when the first piece comes).
+    fn new() -> Self {
+        Memo {
+            owner: 0,
+            short: ShortPieces::new(MAX_CACHED_PIECES),
+            long: AHashMap::new(),
+            long_bytes: 0,
+        }
+    }
+
+    /// Forgets every piece.
+    fn clear(&mut self) {
+        self.short.clear();
+        self.long.clear();
+        self.long_bytes = 0;
+    }
 }
 
 /// The bytes of a piece of 2 to 15 bytes, zero-padded, with its length in the top byte
@@ -75,14 +106,30 @@ fn pack(piece: &[u8]) -> u128 {
 }
 
 impl ThreadCache {
-    /// Makes the cache belong to counter `id`, forgetting another counter's pieces.
+    /// Makes the cache count for counter `id`: its own memo again if the thread kept it, else
+    /// a new one (keeping the current counter's aside while there is room, else forgetting it).
     pub fn claim(&mut self, id: u64) {
-        if self.owner != id {
-            self.short.clear();
-            self.long.clear();
-            self.long_bytes = 0;
-            self.owner = id;
+        if self.memo.owner == id {
+            return;
         }
+        if let Some(i) = self.parked.iter().position(|m| m.owner == id) {
+            std::mem::swap(&mut self.memo, &mut self.parked[i]);
+            return;
+        }
+        if self.memo.owner != 0 && self.parked.len() < MAX_PARKED {
+            self.parked
+                .push(std::mem::replace(&mut self.memo, Memo::new()));
+        } else {
+            self.memo.clear();
+        }
+        self.memo.owner = id;
+    }
+
+    /// Forgets the current counter's pieces (after a piece failed, so that no count of it is
+    /// kept).
+    pub fn forget(&mut self) {
+        self.memo.clear();
+        self.memo.owner = 0;
     }
 
     /// The token count of `piece`, from the cache or from `compute` (given a scratch buffer).
@@ -97,24 +144,25 @@ impl ThreadCache {
             0 | 1 => piece.len() as u32,
             2..=15 => {
                 let key = pack(piece);
-                if let Some(n) = self.short.get(key) {
+                if let Some(n) = self.memo.short.get(key) {
                     return n;
                 }
                 let n = compute(piece, &mut self.scratch);
-                self.short.insert(key, n);
+                self.memo.short.insert(key, n);
                 n
             }
             16..=MAX_CACHED_PIECE => {
-                if let Some(&n) = self.long.get(piece) {
+                let memo = &mut self.memo;
+                if let Some(&n) = memo.long.get(piece) {
                     return n;
                 }
                 let n = compute(piece, &mut self.scratch);
-                if self.long_bytes + piece.len() > MAX_CACHED_BYTES {
-                    self.long.clear();
-                    self.long_bytes = 0;
+                if memo.long_bytes + piece.len() > MAX_CACHED_BYTES {
+                    memo.long.clear();
+                    memo.long_bytes = 0;
                 }
-                self.long_bytes += piece.len();
-                self.long.insert(piece.into(), n);
+                memo.long_bytes += piece.len();
+                memo.long.insert(piece.into(), n);
                 n
             }
             _ => {
@@ -131,6 +179,39 @@ impl ThreadCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counters_taking_turns_keep_their_pieces() {
+        let mut cache = ThreadCache {
+            memo: Memo::new(),
+            parked: Vec::new(),
+            scratch: Vec::new(),
+        };
+        let computed = std::cell::Cell::new(0);
+        let count = |cache: &mut ThreadCache, id: u64, n: u32| {
+            cache.claim(id);
+            cache.count(b"piece", |_, _| {
+                computed.set(computed.get() + 1);
+                n
+            })
+        };
+        for _ in 0..3 {
+            for id in 1..=4 {
+                assert_eq!(count(&mut cache, id, id as u32), id as u32);
+            }
+        }
+        assert_eq!(computed.get(), 4, "each counter computed its piece once");
+        // A fifth counter takes the place of the current one's memo.
+        assert_eq!(count(&mut cache, 5, 5), 5);
+        assert_eq!(count(&mut cache, 4, 4), 4);
+        assert_eq!(computed.get(), 6);
+        cache.forget();
+        assert_eq!(
+            count(&mut cache, 4, 3),
+            3,
+            "a forgotten memo is counted again"
+        );
+    }
 
     #[test]
     fn pack_is_the_zero_padded_bytes_with_the_length_on_top() {

@@ -31,26 +31,38 @@ fn pair(a: u32, b: u32) -> u64 {
 }
 
 impl Merges {
-    /// Merges from the ordered `(left, right)` list; every part and result must be in `vocab`.
-    pub fn new(
+    /// The merges as `[left, right, merged]` token ids, in rank order: the compiled form that
+    /// [`Merges::from_triples`] builds the table from without looking up a single string.
+    pub fn triples(
         vocab: &AHashMap<String, u32>,
         merges: &[(String, String)],
-    ) -> Result<Self, Unsupported> {
-        let mut map = PairMap::with_capacity(merges.len());
+    ) -> Result<Vec<[u32; 3]>, Unsupported> {
         let mut merged = String::new();
-        for (rank, (a, b)) in merges.iter().enumerate() {
-            let id = |s: &str| {
-                vocab.get(s).copied().ok_or_else(|| {
-                    Unsupported(format!("merge part {s:?} is not in the vocabulary"))
-                })
-            };
-            merged.clear();
-            merged.push_str(a);
-            merged.push_str(b);
+        let id = |s: &str| {
+            vocab
+                .get(s)
+                .copied()
+                .ok_or_else(|| Unsupported(format!("merge part {s:?} is not in the vocabulary")))
+        };
+        merges
+            .iter()
+            .map(|(a, b)| {
+                merged.clear();
+                merged.push_str(a);
+                merged.push_str(b);
+                Ok([id(a)?, id(b)?, id(&merged)?])
+            })
+            .collect()
+    }
+
+    /// The table of `triples` (`[left, right, merged]`, the rank being the position).
+    pub fn from_triples(triples: &[[u32; 3]]) -> Self {
+        let mut map = PairMap::with_capacity(triples.len());
+        for (rank, &[a, b, merged]) in triples.iter().enumerate() {
             // Later duplicates overwrite earlier ones, as in `tokenizers`.
-            map.insert(pair(id(a)?, id(b)?), rank as u32, id(&merged)?);
+            map.insert(pair(a, b), rank as u32, merged);
         }
-        Ok(Self { map })
+        Self { map }
     }
 
     /// Whether any merge has one of `ids` on either side.
@@ -285,7 +297,7 @@ mod tests {
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
-        let table = Merges::new(&vocab, &merges).unwrap();
+        let table = Merges::from_triples(&Merges::triples(&vocab, &merges).unwrap());
         // (left, right, merged) by rank, later duplicates taking over as in the table.
         let mut by_rank: Vec<(u32, u32, u32)> = merges
             .iter()

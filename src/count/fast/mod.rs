@@ -11,6 +11,8 @@ mod bert_chars;
 pub mod bert_words;
 pub mod bpe;
 mod cache;
+pub mod compiled;
+mod huge_pages;
 mod lean_merge;
 pub mod merges;
 mod pair_map;
@@ -29,6 +31,7 @@ use super::{Counter, TokenizerError};
 use added::AddedTokens;
 use bpe::{BytePairModel, Unsupported};
 use cache::{CACHE, ThreadCache, new_owner_id};
+use compiled::{CompiledModel, CompiledRoute};
 use pretokenize::Pattern;
 use std::borrow::Cow;
 use unicode_normalization_alignments::{IsNormalized, UnicodeNormalization, is_nfc_quick};
@@ -58,32 +61,30 @@ impl FastCounter {
     /// document (what the post-processor adds when special tokens are counted), or says why
     /// none of the fast models serves it exactly.
     pub fn new(json: &serde_json::Value, special_tokens: u64) -> Result<Self, Unsupported> {
-        let (model, added_tokens) = match spec::read_spec(json) {
-            Ok(spec) => (
-                Model::ByteLevel {
-                    model: Box::new(spec.model),
-                    pattern: spec.pattern,
-                    nfc: spec.nfc,
-                },
-                spec.added_tokens,
-            ),
-            Err(byte_level) => match spm::SentencePieceModel::from_json(json) {
-                Ok(spm) => (
-                    Model::SentencePiece(Box::new(spm)),
-                    spec::added_tokens(&json["added_tokens"])?,
-                ),
-                Err(sentencepiece) => {
-                    return Err(Unsupported(format!(
-                        "{}; {}",
-                        byte_level.0, sentencepiece.0
-                    )));
-                }
+        Self::from_compiled(CompiledRoute::from_json(json)?, special_tokens)
+    }
+
+    /// Builds a fast counter from its compiled form (see [`compiled`]).
+    pub fn from_compiled(
+        compiled: CompiledRoute,
+        special_tokens: u64,
+    ) -> Result<Self, Unsupported> {
+        let added = AddedTokens::new(&compiled.added_tokens)?;
+        let model = match compiled.model {
+            CompiledModel::ByteLevel { parts, regex, nfc } => Model::ByteLevel {
+                pattern: Pattern::from_regex(&regex)
+                    .ok_or_else(|| Unsupported(format!("Split regex {regex:?} has no scanner")))?,
+                model: Box::new(BytePairModel::from_parts(parts)),
+                nfc,
             },
+            CompiledModel::SentencePiece(parts) => {
+                Model::SentencePiece(Box::new(spm::SentencePieceModel::from_parts(&parts)))
+            }
         };
         Ok(Self {
             id: new_owner_id(),
             model,
-            added: AddedTokens::new(&added_tokens)?,
+            added,
             special_tokens,
         })
     }

@@ -81,10 +81,9 @@ impl<P: PieceCounter> PipelineCounter<P> {
                 };
             }
             match failure {
-                // A failed piece is never cached as a count: the cache entry is dropped with
-                // the thread's cache for this counter on the next claim.
+                // A failed piece is never cached as a count: the counter's memo is dropped.
                 Some(e) => {
-                    cache.claim(u64::MAX);
+                    cache.forget();
                     Err(e)
                 }
                 None => Ok(tokens),

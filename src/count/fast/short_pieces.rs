@@ -4,6 +4,8 @@
 //! one cache line, where a general hash map reads a control byte and then the entry (two
 //! lines, both usually cold for a piece not seen lately), and the table takes half the memory.
 
+use super::huge_pages::advise_huge_pages;
+
 /// The top byte of a slot: the piece's length in the low half, its count in the high half.
 const COUNT_SHIFT: u32 = 124;
 /// The bits that identify a piece (all but the count).
@@ -100,6 +102,7 @@ impl ShortPieces {
         // its TLB (a few percent of the counting time on two threads).
         #[allow(clippy::slow_vector_initialization)] // the write is the point
         let mut fresh = Vec::with_capacity(size);
+        advise_huge_pages(fresh.spare_capacity_mut());
         fresh.resize(size, 0);
         let old = std::mem::replace(&mut self.slots, fresh);
         for slot in old.into_iter().filter(|&s| s != 0) {

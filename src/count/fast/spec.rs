@@ -3,17 +3,17 @@
 //! matched on the raw text without stripping rules. Anything else is refused with the reason,
 //! and the reference route counts instead.
 
-use super::bpe::{BytePairModel, Unsupported};
+use super::bpe::{ByteLevelParts, Unsupported};
 use super::pretokenize::Pattern;
 use ahash::AHashMap;
 use serde_json::Value;
 
 /// What the fast route needs, read from a `tokenizer.json`.
 pub struct FastSpec {
-    /// The BPE model.
-    pub model: BytePairModel,
-    /// The pre-tokenizer's regex scanner.
-    pub pattern: Pattern,
+    /// The BPE model's parts.
+    pub model: ByteLevelParts,
+    /// The pre-tokenizer's `Split` regex (one that has a [`Pattern`] scanner).
+    pub regex: String,
     /// Whether the normalizer is NFC (otherwise there is none).
     pub nfc: bool,
     /// The contents of all added tokens, matched leftmost-longest on the raw text.
@@ -32,7 +32,7 @@ pub fn read_spec(json: &Value) -> Result<FastSpec, Unsupported> {
         n if n["type"] == "NFC" => true,
         n => return Err(why(format!("normalizer {} is not supported", n["type"]))),
     };
-    let pattern = pre_tokenizer(&json["pre_tokenizer"])?;
+    let regex = pre_tokenizer(&json["pre_tokenizer"])?;
     let added_tokens = added_tokens(&json["added_tokens"])?;
     let model = &json["model"];
     if model["type"] != "BPE" {
@@ -53,8 +53,8 @@ pub fn read_spec(json: &Value) -> Result<FastSpec, Unsupported> {
     let (vocab, merges) = vocab_and_merges(model)?;
     let ignore_merges = model["ignore_merges"] == true;
     Ok(FastSpec {
-        model: BytePairModel::new(&vocab, &merges, ignore_merges)?,
-        pattern,
+        model: ByteLevelParts::new(&vocab, &merges, ignore_merges)?,
+        regex,
         nfc,
         added_tokens,
     })
@@ -93,8 +93,9 @@ pub fn vocab_and_merges(model: &Value) -> Result<VocabAndMerges, Unsupported> {
     Ok((vocab, merges))
 }
 
-/// `Sequence[Split(regex), ByteLevel(no prefix space, no regex)]` with a supported regex.
-fn pre_tokenizer(pre: &Value) -> Result<Pattern, Unsupported> {
+/// `Sequence[Split(regex), ByteLevel(no prefix space, no regex)]` with a supported regex: the
+/// regex.
+fn pre_tokenizer(pre: &Value) -> Result<String, Unsupported> {
     let steps = match pre["type"].as_str() {
         Some("Sequence") => pre["pretokenizers"].as_array().cloned().unwrap_or_default(),
         _ => {
@@ -127,8 +128,10 @@ fn pre_tokenizer(pre: &Value) -> Result<Pattern, Unsupported> {
     let regex = split["pattern"]["Regex"]
         .as_str()
         .ok_or_else(|| why("Split pattern is not a regex"))?;
-    Pattern::from_regex(regex)
-        .ok_or_else(|| why(format!("Split regex {regex:?} has no fast scanner")))
+    match Pattern::from_regex(regex) {
+        Some(_) => Ok(regex.to_string()),
+        None => Err(why(format!("Split regex {regex:?} has no fast scanner"))),
+    }
 }
 
 /// Added tokens, all matched on the raw text without single-word or stripping rules.

@@ -35,8 +35,22 @@ fn why(reason: impl Into<String>) -> Unsupported {
     Unsupported(reason.into())
 }
 
-impl SentencePieceModel {
-    /// Reads the model from a parsed `tokenizer.json`, or says why this route cannot count it.
+/// What a [`SentencePieceModel`] is built from, read from a `tokenizer.json` once: plain ids
+/// and characters, which the compiled-tokenizer cache stores (see `count::compiled_cache`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentencePieceParts {
+    /// The byte-fallback token of each byte.
+    pub byte_ids: [u32; 256],
+    /// The merges as `[left, right, merged]`, in rank order.
+    pub merges: Vec<[u32; 3]>,
+    /// Every one-character vocabulary token and its id, sorted.
+    pub chars: Vec<(char, u32)>,
+    /// The glue characters (precede `▁` inside some vocabulary token), sorted.
+    pub glue: Vec<char>,
+}
+
+impl SentencePieceParts {
+    /// Reads the parts from a parsed `tokenizer.json`, or says why this route cannot count it.
     pub fn from_json(json: &Value) -> Result<Self, Unsupported> {
         if json["normalizer"]
             != json!({"type": "Replace", "pattern": {"String": " "}, "content": "\u{2581}"})
@@ -68,24 +82,42 @@ impl SentencePieceModel {
                 .get(&format!("<0x{b:02X}>"))
                 .ok_or_else(|| why(format!("no byte token <0x{b:02X}>")))?;
         }
-        let merges = Merges::new(&vocab, &merges)?;
-        if merges.involves_any(&byte_ids) {
+        let triples = Merges::triples(&vocab, &merges)?;
+        if Merges::from_triples(&triples).involves_any(&byte_ids) {
             return Err(why("a merge involves a byte token"));
         }
-        let mut char_ids = AHashMap::new();
+        let mut chars = Vec::new();
         let mut glue = AHashSet::new();
         for (token, &id) in &vocab {
-            let mut chars = token.chars();
-            if let (Some(c), None) = (chars.next(), chars.next()) {
-                char_ids.insert(c, id);
+            let mut token_chars = token.chars();
+            if let (Some(c), None) = (token_chars.next(), token_chars.next()) {
+                chars.push((c, id));
             }
-            let chars: Vec<char> = token.chars().collect();
-            for pair in chars.windows(2) {
+            let token_chars: Vec<char> = token.chars().collect();
+            for pair in token_chars.windows(2) {
                 if pair[1] == SPACE && pair[0] != SPACE {
                     glue.insert(pair[0]);
                 }
             }
         }
+        chars.sort_unstable();
+        let mut glue: Vec<char> = glue.into_iter().collect();
+        glue.sort_unstable();
+        Ok(SentencePieceParts {
+            byte_ids,
+            merges: triples,
+            chars,
+            glue,
+        })
+    }
+}
+
+impl SentencePieceModel {
+    /// Builds the model from its compiled parts.
+    pub fn from_parts(parts: &SentencePieceParts) -> Self {
+        let char_ids: AHashMap<char, u32> = parts.chars.iter().copied().collect();
+        let mut glue: AHashSet<char> = parts.glue.iter().copied().collect();
+        let byte_ids = parts.byte_ids;
         let mut ascii_ids = [0u32; 128];
         let mut ascii_glue = [false; 128];
         for b in 0..128u8 {
@@ -93,14 +125,14 @@ impl SentencePieceModel {
             ascii_ids[b as usize] = char_ids.get(&c).copied().unwrap_or(byte_ids[b as usize]);
             ascii_glue[b as usize] = glue.remove(&(b as char));
         }
-        Ok(Self {
+        Self {
             char_ids,
             ascii_ids,
             byte_ids,
-            merges,
+            merges: Merges::from_triples(&parts.merges),
             ascii_glue,
             glue,
-        })
+        }
     }
 
     /// Whether the character that ends just before byte `end` of `bytes` (`end > 0`) is a

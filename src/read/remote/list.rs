@@ -21,6 +21,8 @@ pub struct Listed {
     pub size: u64,
     /// Its ETag, when the store gives one.
     pub etag: Option<String>,
+    /// Its last modification as the store lists it, nanoseconds since the Unix epoch.
+    pub modified: Option<i128>,
 }
 
 impl Listed {
@@ -28,6 +30,7 @@ impl Listed {
         Listed {
             url: base.with_key(meta.location.as_ref()),
             size: meta.size,
+            modified: meta.last_modified.timestamp_nanos_opt().map(i128::from),
             etag: meta.e_tag,
         }
     }
@@ -51,6 +54,7 @@ async fn head_async(url: &ObjectUrl) -> Result<Listed, RemoteError> {
     meta.map(|meta| Listed {
         url: url.clone(),
         size: meta.size,
+        modified: meta.last_modified.timestamp_nanos_opt().map(i128::from),
         etag: meta.e_tag,
     })
     .map_err(|failed| explain(url, failed))

@@ -9,7 +9,9 @@ use super::eu_sizes::{BOUNDARY_RULE, MAPPING, Modality};
 use super::eu_sources::{self, fill};
 use super::grid::Grid;
 use super::markdown::escape;
-use super::{Render, Report, count_noun, estimate_note, headline, periods, processing, words};
+use super::{
+    Render, Report, count_noun, estimate_note, headline, periods, processing, tokenizers, words,
+};
 use std::io::{self, Write};
 
 /// The EU public summary of training content, quantitative parts.
@@ -159,6 +161,11 @@ fn general(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         escape(&headline::tokenizer_display(&report.tokenizer.name)),
         escape(&report.tokenizer.sha256)
     )?;
+    if tokenizers::has_several(report) {
+        writeln!(out, "{}:\n", tokenizers::HEADING)?;
+        tokenizers::comparison(report, true).write_markdown(out)?;
+        writeln!(out)?;
+    }
     writeln!(
         out,
         "- Types of content: {}",

@@ -5,6 +5,7 @@
 use super::counts::{self, Format};
 use super::{
     Render, Report, chat, estimate_note, headline, modality, periods, processing, signals,
+    tokenizers,
 };
 use super::{tokenizer_line, words};
 use crate::display::printable;
@@ -38,6 +39,11 @@ impl Render for Markdown {
         writeln!(out, "Counted with the {}.\n", tokenizer_line(report))?;
         counts::sources(report, Format::Markdown).write_markdown(out)?;
         counts::categories(report, Format::Markdown).write_markdown(out)?;
+        if tokenizers::has_several(report) {
+            writeln!(out, "{}:\n", tokenizers::HEADING)?;
+            tokenizers::comparison(report, true).write_markdown(out)?;
+            writeln!(out)?;
+        }
         if modality::has_media(report) {
             writeln!(
                 out,

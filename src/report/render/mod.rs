@@ -3,13 +3,16 @@
 
 mod chat;
 mod counts;
+pub mod croissant;
+mod croissant_rai;
 mod estimate;
 mod estimate_note;
-mod eu_sizes;
+pub(crate) mod eu_sizes;
 mod eu_sources;
 mod eu_summary;
 pub(crate) mod grid;
 mod headline;
+pub mod hf_card;
 mod html;
 mod json;
 mod markdown;
@@ -19,6 +22,7 @@ mod processing;
 mod provenance;
 pub mod signals;
 mod table;
+mod tokenizers;
 pub mod words;
 
 pub use crate::display::{
@@ -35,7 +39,7 @@ pub trait Render {
     fn render(&self, report: &Report, out: &mut dyn Write) -> io::Result<()>;
 }
 
-/// The output formats of `count`.
+/// The output formats of `count`, `estimate`, `merge`, `combine` and `report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutputFormat {
     /// An aligned table with human-readable numbers.
@@ -49,10 +53,14 @@ pub enum OutputFormat {
     EuSummary,
     /// One self-contained HTML page with charts and the exact tables.
     Html,
+    /// A Croissant 1.1 JSON-LD description with the Responsible AI vocabulary.
+    Croissant,
+    /// A Hugging Face dataset card: YAML metadata, then the Markdown census.
+    HfCard,
 }
 
 impl OutputFormat {
-    /// The renderer of this format. Every format but JSON (which escapes in its own way) is
+    /// The renderer of this format. Every format but JSON and Croissant (which escape in their own way) is
     /// written through [`printable_lines`]: no control character of a name reaches a terminal
     /// raw.
     pub fn renderer(self) -> Box<dyn Render> {
@@ -62,6 +70,8 @@ impl OutputFormat {
             OutputFormat::Markdown => Box::new(Printable(markdown::Markdown)),
             OutputFormat::EuSummary => Box::new(Printable(eu_summary::EuSummary)),
             OutputFormat::Html => Box::new(Printable(html::Html)),
+            OutputFormat::Croissant => Box::new(croissant::Croissant),
+            OutputFormat::HfCard => Box::new(Printable(hf_card::HfCard)),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The table format: aligned columns with human-readable numbers, for a terminal.
 
-use super::{Render, Report, chat, count_noun, counts, modality, signals, tokenizer_line};
+use super::{
+    Render, Report, chat, count_noun, counts, modality, signals, tokenizer_line, tokenizers,
+};
 use std::io::{self, Write};
 
 /// An aligned plain-text table.
@@ -21,6 +23,10 @@ impl Render for Table {
             "tokens per document: min, mean, median (p50), p90, p99, max\n"
         )?;
         counts::human(report).write_text(out)?;
+        if tokenizers::has_several(report) {
+            writeln!(out, "\n{}:\n", tokenizers::HEADING)?;
+            tokenizers::comparison(report, false).write_text(out)?;
+        }
         if modality::has_media(report) {
             writeln!(
                 out,

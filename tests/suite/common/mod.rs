@@ -1,10 +1,12 @@
-//! Helpers for the integration tests: run the binary from the project root, read JSON reports
-//! and the oracle's expected counts; the disclosure fixture's builder.
+//! Helpers for the integration tests: run the binary from the project root (each test with
+//! its own compiled-route cache), read JSON reports and the oracle's expected counts; the
+//! disclosure fixture's builder.
 
 pub mod browser;
 pub mod report_fixture;
 pub mod report_specs;
 pub mod s3;
+pub mod venv;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -44,10 +46,33 @@ impl Run {
     }
 }
 
-/// A command running the built binary, without the scheduler's shard variables (a test run
-/// inside a job array must not shard the counts it checks).
-pub fn binary() -> Command {
+thread_local! {
+    /// The running test's cache folder (the test harness runs each test on a thread of its
+    /// own, so the folder is deleted when the test ends).
+    static TEST_CACHE_HOME: tempfile::TempDir = tempfile::Builder::new()
+        .prefix("cache-home-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("a temporary cache folder");
+}
+
+/// The running test's own `XDG_CACHE_HOME`: empty when the test starts, so that no compiled
+/// route leaks from one test into another or into the user's cache folder.
+pub fn test_cache_home() -> PathBuf {
+    TEST_CACHE_HOME.with(|dir| dir.path().to_path_buf())
+}
+
+/// A command running the built binary with the running test's cache folder
+/// ([`test_cache_home`]) and otherwise the test's environment.
+pub fn tokencensus_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
+    command.env("XDG_CACHE_HOME", test_cache_home());
+    command
+}
+
+/// A command running the built binary ([`tokencensus_command`]), without the scheduler's
+/// shard variables (a test run inside a job array must not shard the counts it checks).
+pub fn binary() -> Command {
+    let mut command = tokencensus_command();
     for var in SHARD_VARIABLES {
         command.env_remove(var);
     }
@@ -141,6 +166,24 @@ pub fn census_only(mut report: Value) -> Value {
     members.remove("run");
     members.remove("integrity");
     report
+}
+
+/// `census` with each source's file fingerprints left out, and only them: a fingerprint covers
+/// the file's path and its modification time or ETag, which legitimately differ between local
+/// disk and a bucket; every figure and the rest of `file_set` (how many files, their extensions
+/// and where they lie, paths spelled as URLs by the caller) are still compared.
+pub fn without_fingerprints(mut census: Value) -> Value {
+    for source in census["sources"].as_array_mut().unwrap() {
+        let name = source["name"].to_string();
+        let files = source["file_set"].as_object_mut();
+        let files = files.unwrap_or_else(|| panic!("source {name} lists no files"));
+        let fingerprints = files.remove("fingerprints").unwrap();
+        assert_eq!(
+            fingerprints.as_str().unwrap().len() as u64,
+            16 * files["count"].as_u64().unwrap()
+        );
+    }
+    census
 }
 
 /// `fixtures/expected.json`: counts recorded with the Python `tokenizers` package.

@@ -263,7 +263,7 @@ pub struct Ran {
 /// A command for the binary in `dir` with `env` and nothing of the caller's cloud or shard
 /// settings.
 pub fn command(dir: &Path, env: &[(String, String)]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
+    let mut command = super::tokencensus_command();
     for (key, _) in std::env::vars_os() {
         let k = key.to_string_lossy();
         if k.starts_with("AWS_") || k.starts_with("TOKENCENSUS_REMOTE_") {

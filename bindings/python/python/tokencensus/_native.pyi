@@ -90,7 +90,7 @@ class Tally:
 def count(
     paths: Union[_Path, Sequence[_Path], None] = None,
     manifest: Optional[_Path] = None,
-    tokenizer: Union[Tokenizer, _Path, None] = None,
+    tokenizer: Union[Tokenizer, _Path, Sequence[Union[Tokenizer, _Path]], None] = None,
     signals: Union[str, Sequence[str], None] = None,
     threads: Optional[int] = None,
     shard: Union[str, Tuple[int, int], None] = None,
@@ -106,10 +106,14 @@ def count(
     decompressed, a JSONL record, a tar member, a Parquet value) is a ``too_large`` input error
     (default 1 GiB). ``chat_field`` is ``--chat-field`` and ``chat_template`` ``--chat-template``
     (a ``tokenizer_config.json``): each record's messages array is one conversation, counted
-    per role (docs/chat.md)."""
+    per role (docs/chat.md). A list of tokenizers is ``--tokenizer`` given several times: each
+    counts the same documents in one pass, the first is the primary one, and every tally
+    gains ``tokens_by_tokenizer`` (docs/report.md)."""
 
 def render(report: Union[Report, str], format: str = "table") -> str:
-    """Renders a report as ``table``, ``json``, ``markdown``, ``eu-summary`` or ``html``.
+    """Renders a report as ``table``, ``json``, ``markdown``, ``eu-summary``, ``html``,
+    ``croissant`` (Croissant 1.1 JSON-LD with the RAI vocabulary) or ``hf-card`` (a Hugging Face
+    dataset card).
 
     An altered report (its content no longer hashes to its ``integrity`` digest) is refused;
     one without a digest is rendered with a warning."""

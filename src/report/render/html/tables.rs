@@ -7,7 +7,7 @@ use crate::report::Report;
 use crate::report::render::counts::{self, Format};
 use crate::report::render::grid::Grid;
 use crate::report::render::{
-    chat, count_noun, estimate_note, modality, periods, processing, share, thousands,
+    chat, count_noun, estimate_note, modality, periods, processing, share, thousands, tokenizers,
 };
 use std::io::{self, Write};
 
@@ -44,6 +44,20 @@ fn modalities(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if let Some(grid) = modality::media_sources(report) {
         grid.write_html(out)?;
     }
+    writeln!(out, "</section>")
+}
+
+fn tokenizer_comparison(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if !tokenizers::has_several(report) {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "<section>{}<p class=\"note\">{}.</p>",
+        heading(report, "Tokenizers"),
+        esc(tokenizers::HEADING)
+    )?;
+    tokenizers::comparison(report, true).write_html(out)?;
     writeln!(out, "</section>")
 }
 
@@ -177,6 +191,7 @@ fn processing_and_errors(report: &Report, out: &mut dyn Write) -> io::Result<()>
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     estimates(report, out)?;
     sources_and_categories(report, out)?;
+    tokenizer_comparison(report, out)?;
     modalities(report, out)?;
     conversations(report, out)?;
     distribution(report, out)?;

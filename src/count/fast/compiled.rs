@@ -1,0 +1,290 @@
+//! The fast BPE routes' compiled form: everything a [`super::FastCounter`] is built from, read
+//! out of a `tokenizer.json` once (ids, bytes, characters, the regex and the added tokens), and
+//! its byte encoding for the on-disk cache (`count::compiled_cache`). Building the counter from
+//! it looks up no string and parses no JSON, which is most of a cold start.
+//!
+//! The encoding is little-endian: fixed-size integers, and length-prefixed lists and strings.
+//! [`CompiledRoute::from_bytes`] checks every length and value against what is left and what a
+//! counter accepts, so a damaged encoding is refused, never half read.
+
+use super::bpe::{ByteLevelParts, Unsupported};
+use super::spm::SentencePieceParts;
+use serde_json::Value;
+
+/// The compiled form of a fast BPE route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompiledRoute {
+    /// The model and its pre-tokenization.
+    pub model: CompiledModel,
+    /// The contents of the added tokens, matched leftmost-longest on the raw text.
+    pub added_tokens: Vec<String>,
+}
+
+/// The model of a compiled route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CompiledModel {
+    /// Byte-level BPE behind a `Split` regex, NFC-normalized first if `nfc`.
+    ByteLevel {
+        /// The BPE model's parts.
+        parts: ByteLevelParts,
+        /// The `Split` regex.
+        regex: String,
+        /// Whether the normalizer is NFC.
+        nfc: bool,
+    },
+    /// SentencePiece-style BPE with byte fallback.
+    SentencePiece(SentencePieceParts),
+}
+
+impl CompiledRoute {
+    /// Reads a parsed `tokenizer.json`, or says why no fast BPE route serves it exactly.
+    pub fn from_json(json: &Value) -> Result<Self, Unsupported> {
+        match super::spec::read_spec(json) {
+            Ok(spec) => Ok(Self {
+                model: CompiledModel::ByteLevel {
+                    parts: spec.model,
+                    regex: spec.regex,
+                    nfc: spec.nfc,
+                },
+                added_tokens: spec.added_tokens,
+            }),
+            Err(byte_level) => match SentencePieceParts::from_json(json) {
+                Ok(parts) => Ok(Self {
+                    model: CompiledModel::SentencePiece(parts),
+                    added_tokens: super::spec::added_tokens(&json["added_tokens"])?,
+                }),
+                Err(sentencepiece) => Err(Unsupported(format!(
+                    "{}; {}",
+                    byte_level.0, sentencepiece.0
+                ))),
+            },
+        }
+    }
+
+    /// The byte encoding.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        match &self.model {
+            CompiledModel::ByteLevel { parts, regex, nfc } => {
+                out.push(0);
+                put_ids(&mut out, &parts.byte_ids);
+                put_triples(&mut out, &parts.merges);
+                put_len(&mut out, parts.whole_pieces.len());
+                for piece in &parts.whole_pieces {
+                    put_bytes(&mut out, piece);
+                }
+                out.push(u8::from(parts.ignore_merges));
+                put_bytes(&mut out, regex.as_bytes());
+                out.push(u8::from(*nfc));
+            }
+            CompiledModel::SentencePiece(parts) => {
+                out.push(1);
+                put_ids(&mut out, &parts.byte_ids);
+                put_triples(&mut out, &parts.merges);
+                put_len(&mut out, parts.chars.len());
+                for &(c, id) in &parts.chars {
+                    put_u32(&mut out, c as u32);
+                    put_u32(&mut out, id);
+                }
+                put_len(&mut out, parts.glue.len());
+                for &c in &parts.glue {
+                    put_u32(&mut out, c as u32);
+                }
+            }
+        }
+        put_len(&mut out, self.added_tokens.len());
+        for token in &self.added_tokens {
+            put_bytes(&mut out, token.as_bytes());
+        }
+        out
+    }
+
+    /// Decodes [`CompiledRoute::to_bytes`]'s output; `None` if anything is missing, left over
+    /// or out of range.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        let mut r = Reader(bytes);
+        let model = match r.u8()? {
+            0 => {
+                let byte_ids = r.ids()?;
+                let merges = r.triples()?;
+                let whole_pieces = (0..r.len()?)
+                    .map(|_| r.bytes().map(Box::from))
+                    .collect::<Option<_>>()?;
+                let ignore_merges = r.flag()?;
+                let regex = r.string()?;
+                let nfc = r.flag()?;
+                super::pretokenize::Pattern::from_regex(&regex)?;
+                CompiledModel::ByteLevel {
+                    parts: ByteLevelParts {
+                        byte_ids,
+                        merges,
+                        whole_pieces,
+                        ignore_merges,
+                    },
+                    regex,
+                    nfc,
+                }
+            }
+            1 => {
+                let byte_ids = r.ids()?;
+                let merges = r.triples()?;
+                let chars = (0..r.len()?)
+                    .map(|_| Some((char::from_u32(r.u32()?)?, r.u32()?)))
+                    .collect::<Option<_>>()?;
+                let glue = (0..r.len()?)
+                    .map(|_| char::from_u32(r.u32()?))
+                    .collect::<Option<_>>()?;
+                CompiledModel::SentencePiece(SentencePieceParts {
+                    byte_ids,
+                    merges,
+                    chars,
+                    glue,
+                })
+            }
+            _ => return None,
+        };
+        let added_tokens = (0..r.len()?)
+            .map(|_| r.string().filter(|s| !s.is_empty()))
+            .collect::<Option<_>>()?;
+        r.0.is_empty().then_some(Self {
+            model,
+            added_tokens,
+        })
+    }
+}
+
+fn put_u32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put_len(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(&(n as u64).to_le_bytes());
+}
+
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    put_len(out, bytes.len());
+    out.extend_from_slice(bytes);
+}
+
+fn put_ids(out: &mut Vec<u8>, ids: &[u32; 256]) {
+    ids.iter().for_each(|&id| put_u32(out, id));
+}
+
+fn put_triples(out: &mut Vec<u8>, triples: &[[u32; 3]]) {
+    put_len(out, triples.len());
+    triples.iter().flatten().for_each(|&v| put_u32(out, v));
+}
+
+/// Reads an encoding front to back; every read checks what is left.
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    fn flag(&mut self) -> Option<bool> {
+        match self.u8()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    /// A length no longer than the bytes left (every element takes at least one byte).
+    fn len(&mut self) -> Option<usize> {
+        let n = u64::from_le_bytes(self.take(8)?.try_into().ok()?);
+        usize::try_from(n).ok().filter(|&n| n <= self.0.len())
+    }
+
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.len()?;
+        self.take(n)
+    }
+
+    fn string(&mut self) -> Option<String> {
+        std::str::from_utf8(self.bytes()?).ok().map(str::to_string)
+    }
+
+    fn ids(&mut self) -> Option<[u32; 256]> {
+        let mut ids = [0u32; 256];
+        for id in &mut ids {
+            *id = self.u32()?;
+        }
+        Some(ids)
+    }
+
+    /// Merges; no pair may be the merge table's empty-slot key (both ids `u32::MAX`).
+    fn triples(&mut self) -> Option<Vec<[u32; 3]>> {
+        (0..self.len()?)
+            .map(|_| {
+                let triple = [self.u32()?, self.u32()?, self.u32()?];
+                (triple[0] != u32::MAX || triple[1] != u32::MAX).then_some(triple)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::count::{TokenizerSource, load_tokenizer_with_cache};
+    use std::path::Path;
+
+    fn compiled(name: &str) -> CompiledRoute {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("fixtures/tokenizers/{name}.tokenizer.json.zst"));
+        let loaded = load_tokenizer_with_cache(&TokenizerSource::File(path), false, None).unwrap();
+        CompiledRoute::from_json(&serde_json::from_str(loaded.json()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn both_models_come_back_whole_and_any_cut_is_refused() {
+        for name in ["qwen3", "gemma3"] {
+            let route = compiled(name);
+            let bytes = route.to_bytes();
+            assert_eq!(CompiledRoute::from_bytes(&bytes).as_ref(), Some(&route));
+            // Cuts everywhere near the ends and at a spread of places in between.
+            let cuts = (0..bytes.len().min(2000))
+                .chain((1..2000).map(|k| bytes.len() - k.min(bytes.len())))
+                .chain((0..bytes.len()).step_by(7919));
+            for cut in cuts.filter(|&c| c < bytes.len()) {
+                assert_eq!(
+                    CompiledRoute::from_bytes(&bytes[..cut]),
+                    None,
+                    "{name} cut {cut}"
+                );
+            }
+            let longer = [bytes.as_slice(), b"x"].concat();
+            assert_eq!(CompiledRoute::from_bytes(&longer), None);
+        }
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        let route = compiled("gpt4o");
+        let bytes = route.to_bytes();
+        let mut kind = bytes.clone();
+        kind[0] = 7;
+        assert_eq!(CompiledRoute::from_bytes(&kind), None);
+        let CompiledModel::ByteLevel { parts, .. } = &route.model else {
+            panic!("gpt4o is byte-level");
+        };
+        // The first merge made the table's empty-slot key.
+        let mut empty_key = bytes.clone();
+        let first_merge = 1 + 256 * 4 + 8;
+        empty_key[first_merge..first_merge + 8].fill(0xFF);
+        assert_ne!(parts.merges[0][..2], [u32::MAX, u32::MAX]);
+        assert_eq!(CompiledRoute::from_bytes(&empty_key), None);
+    }
+}
