@@ -116,6 +116,7 @@ fn count_plan(
         progress: config.progress,
         signals: signals.clone().map(SignalsRun::new),
         chat_template: chat_template.clone(),
+        draw: None,
     };
     let started = Instant::now();
     let (plan, shard) = match &config.shard {

@@ -69,8 +69,13 @@ pub fn run(args: EstimateArgs) -> Result<ExitCode, FatalError> {
     let population = Population::discover(&config.count)?;
     let sample = population.draw(config.sample, config.seed);
     if !args.quiet {
+        let streams = match sample.streams_read() {
+            0 => String::new(),
+            1 => "1 compressed stream read whole, its documents drawn as they pass; ".into(),
+            n => format!("{n} compressed streams read whole, their documents drawn as they pass; "),
+        };
         eprintln!(
-            "tokencensus: estimate: reading {} of {} on disk ({:.2}% of each source's bytes sampled, seed {}; {} of {} counted whole)",
+            "tokencensus: estimate: reading {} of {} on disk ({:.2}% of each source's bytes sampled, seed {}; {streams}{} of {} counted whole)",
             human_bytes(sample.planned_bytes()),
             human_bytes(population.input_bytes()),
             100.0 * sample.fraction,

@@ -170,6 +170,7 @@ fn streamed_jsonl<'s>(
         Err(problem) => return run.problem_at(work, LineRef::None, problem),
     };
     let names = run.plan.sources[target.source].field_names();
+    let draw = run.options.draw.as_deref().filter(|d| d.draws(target.file));
     let max_in_flight = 2 * run.options.threads.max(1);
     let mut first = true;
     loop {
@@ -188,7 +189,7 @@ fn streamed_jsonl<'s>(
         run.task_started(&work);
         let count_block = move || {
             let tokens = run.with_acc(&work, |acc| {
-                let mut counting = Counting::batched(run, acc, target);
+                let mut counting = Counting::batched(run, acc, target).drawn_by(draw);
                 jsonl::read_block(&block, &names, max, &mut counting);
                 counting.finish()
             });

@@ -5,6 +5,7 @@
 
 mod accumulator;
 mod chunk;
+mod draw;
 mod file_work;
 mod files;
 mod media;
@@ -13,6 +14,7 @@ mod progress;
 pub mod scan;
 
 pub use accumulator::Accumulator;
+pub use draw::RecordDraw;
 pub use progress::Progress;
 
 use crate::checkpoint::Checkpoint;
@@ -48,6 +50,9 @@ pub struct EngineOptions {
     pub signals: Option<std::sync::Arc<crate::signals::SignalsRun>>,
     /// The chat template conversations are rendered with, when one is given.
     pub chat_template: Option<std::sync::Arc<crate::count::ChatTemplate>>,
+    /// Which documents of compressed JSONL files are counted, when not all are (an estimate's
+    /// draw inside streams): every document is still read and offered to it.
+    pub draw: Option<Arc<dyn RecordDraw>>,
 }
 
 /// What the engine counted.

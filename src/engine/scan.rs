@@ -3,10 +3,10 @@
 //! media are probed and tallied under their source's token models, problems are recorded where
 //! they sit. Nothing here knows files, formats or threads.
 
-use super::Run;
 use super::accumulator::{Accumulator, LineRef};
 use super::chunk::DocumentChunk;
 use super::media::record;
+use super::{RecordDraw, Run};
 use crate::count::Counter;
 use crate::count::chat::{ChatTemplate, measure_conversation};
 use crate::error::ErrorKind;
@@ -27,8 +27,9 @@ pub struct Target {
 pub type MoreCounters<'a> = [(&'a str, &'a dyn Counter)];
 
 /// Counts one document, with its date and URL `fields`, with `counter` and each of `more`,
-/// and returns its tokens (0 when a tokenizer refused it, which is recorded as an error and
-/// leaves the document uncounted by every tokenizer).
+/// and returns the primary's tokens (`None` when a tokenizer refused it, which is recorded as an
+/// error and leaves the document uncounted by every tokenizer; the others' tokens are then in
+/// `acc.more_tokens`).
 pub fn count_document(
     counter: &dyn Counter,
     more: &MoreCounters<'_>,
@@ -37,7 +38,7 @@ pub fn count_document(
     text: &str,
     fields: RecordFields<'_>,
     line: LineRef,
-) -> u64 {
+) -> Option<u64> {
     let counted = counter.count(text).map_err(|e| e.0).and_then(|tokens| {
         count_more(more, &mut acc.more_tokens, |c| {
             c.count(text).map_err(|e| e.0)
@@ -58,11 +59,11 @@ pub fn count_document(
             acc.scratch = (buf, scratch);
             acc.more_tokens = more_tokens;
             acc.observe_signals(target.source, text, tokens);
-            tokens
+            Some(tokens)
         }
         Err(message) => {
             acc.error_msg(target.file, line, ErrorKind::Tokenizer, message);
-            0
+            None
         }
     }
 }
@@ -150,6 +151,10 @@ pub(super) struct Counting<'r> {
     /// With several tokenizers, a batch's documents waiting for the tokenizers after the
     /// primary one (see [`DocumentChunk`]).
     chunk: Option<DocumentChunk>,
+    /// Which documents are counted, when not all are (every one is offered to it).
+    draw: Option<&'r dyn RecordDraw>,
+    /// A reused buffer for a drawn document's tokens under every tokenizer, the primary first.
+    every_tokens: Vec<u64>,
 }
 
 impl<'r> Counting<'r> {
@@ -162,6 +167,8 @@ impl<'r> Counting<'r> {
             tokens: 0,
             per_document: true,
             chunk: None,
+            draw: None,
+            every_tokens: Vec::new(),
         }
     }
 
@@ -173,6 +180,17 @@ impl<'r> Counting<'r> {
             per_document: false,
             chunk: (!run.more.is_empty()).then(DocumentChunk::default),
             ..Counting::new(run, acc, target)
+        }
+    }
+
+    /// Counts only the documents `draw` takes (all when `None`), offering it every one. A draw
+    /// needs each document's tokens as it is counted: documents are then not kept for a chunk.
+    pub fn drawn_by(self, draw: Option<&'r dyn RecordDraw>) -> Self {
+        let chunk = if draw.is_some() { None } else { self.chunk };
+        Counting {
+            draw,
+            chunk,
+            ..self
         }
     }
 
@@ -201,15 +219,26 @@ impl Visitor for Counting<'_> {
             return;
         }
         let Document { text, fields, at } = document;
-        let tokens = count_document(
-            run.counter,
-            &run.more,
-            self.acc,
-            self.target,
-            text,
-            fields,
-            at,
-        );
+        let target = self.target;
+        let tokens = match (self.draw, at) {
+            (Some(draw), LineRef::Line(line)) => {
+                if !draw.offer(target.file, line, text.len() as u64) {
+                    return;
+                }
+                let counted =
+                    count_document(run.counter, &run.more, self.acc, target, text, fields, at);
+                let every = counted.map(|primary| {
+                    self.every_tokens.clear();
+                    self.every_tokens.push(primary);
+                    self.every_tokens.extend_from_slice(&self.acc.more_tokens);
+                    self.every_tokens.as_slice()
+                });
+                draw.counted(target.file, line, every);
+                counted.unwrap_or(0)
+            }
+            _ => count_document(run.counter, &run.more, self.acc, target, text, fields, at)
+                .unwrap_or(0),
+        };
         if self.per_document {
             self.run.progress.add_tokens(tokens);
         } else {

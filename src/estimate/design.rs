@@ -5,7 +5,13 @@
 //! replacement within each stratum, in proportion to its size and at least two per stratum, so
 //! that every stratum's variance can be estimated. Draws are reproducible: one ChaCha8 stream per
 //! source, seeded from the seed and the source's name.
-
+//!
+//! Compressed JSONL files too few to be drawn whole (fewer than [`MIN_DRAWN_STREAMS`] would be
+//! drawn) are sampled inside instead: every line of such a stream is read, and its lines are cut
+//! into strata of consecutive lines of which a fixed number of positions are drawn
+//! ([`stream_stratum_lines`], [`stream_draws`]), from a ChaCha8 stream of its own per file
+//! (seeded from the seed, the source's name and the file's place in the source) and per stratum,
+//! so that the draw depends on line numbers only, never on threads, blocks or storage.
 use super::probe::{FileProbe, SizeSource};
 use crate::plan::PlannedFile;
 use crate::read::format::{Compression, Layout};
@@ -74,6 +80,79 @@ pub struct Group {
     pub size: SizeSource,
     /// The strata, in file order.
     pub strata: Vec<Stratum>,
+}
+
+/// A source's compressed JSONL files are drawn whole when at least this many of them would be
+/// drawn; with fewer, their documents are drawn inside the streams as they pass.
+pub const MIN_DRAWN_STREAMS: f64 = 20.0;
+
+/// A compressed JSONL file whose documents are drawn inside its stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamPlan {
+    /// Index of the file in the plan.
+    pub file: usize,
+    /// The seed of its draws ([`stream_seed`]).
+    pub seed: [u8; 32],
+    /// Its documents of at least this many text bytes are all counted ([`certain_bytes`]).
+    pub certain_bytes: u64,
+}
+
+/// The smallest certainty size of a stream.
+pub const MIN_CERTAIN_BYTES: u64 = 64 << 10;
+
+/// The text size from which every document of a stream of `content` bytes (as probed) sampled
+/// at `fraction` is counted: 64 KiB, or a 64th of the bytes the sample expects to count in it
+/// when that is more. A few large documents whose tokens per byte stand out would otherwise make
+/// most samples miss them (the estimate low, its interval too narrow) and a rare one hit.
+pub fn certain_bytes(content: u64, fraction: f64) -> u64 {
+    MIN_CERTAIN_BYTES.max((content as f64 * fraction / 64.0) as u64)
+}
+
+/// Whether a source's `streams` compressed JSONL files are sampled inside at `fraction`.
+pub fn draws_inside(streams: usize, fraction: f64) -> bool {
+    streams > 0 && (streams as f64) * fraction < MIN_DRAWN_STREAMS
+}
+
+/// Whether `file` (probed as `probe`, of a source read with `chat`) is a compressed JSONL file
+/// whose records could be drawn inside its stream (a failed probe counts it whole; chat records
+/// are drawn whole with their files).
+pub fn is_stream(file: &PlannedFile, probe: &FileProbe, chat: bool) -> bool {
+    file.format.layout == Layout::Jsonl
+        && file.format.compression != Compression::None
+        && probe.source != SizeSource::CountedWhole
+        && !chat
+}
+
+/// The strata of a stream: runs of this many consecutive lines (at least 2 / fraction, as for
+/// other units).
+pub fn stream_stratum_lines(fraction: f64) -> u64 {
+    ((DRAWN_PER_STRATUM / fraction).ceil() as u64).max(1)
+}
+
+/// The seed of the draws inside the stream of a source's `ordinal`-th file (plan order).
+pub fn stream_seed(seed: u64, source_name: &str, ordinal: u64) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"tokencensus estimate stream v1\0");
+    hasher.update(seed.to_le_bytes());
+    hasher.update(source_name.as_bytes());
+    hasher.update(b"\0");
+    hasher.update(ordinal.to_le_bytes());
+    hasher.finalize().into()
+}
+
+/// The positions (from 0, sorted) drawn among the `lines` lines of stratum `stratum` of a stream
+/// seeded `seed`: [`draw_count`] of them, without replacement. Every line of the stream has the
+/// same chance to be drawn, whether or not its stratum is complete.
+pub fn stream_draws(seed: &[u8; 32], stratum: u64, lines: u64, fraction: f64) -> Vec<u64> {
+    let mut rng = ChaCha8Rng::from_seed(*seed);
+    rng.set_stream(stratum);
+    let wanted = draw_count(lines, fraction) as usize;
+    let mut picked: Vec<u64> = rand::seq::index::sample(&mut rng, lines as usize, wanted)
+        .into_iter()
+        .map(|i| i as u64)
+        .collect();
+    picked.sort_unstable();
+    picked
 }
 
 /// The block size for a source whose uncompressed JSONL holds `bytes` bytes, sampled at
@@ -246,6 +325,29 @@ mod tests {
         );
         assert_eq!(strata.iter().map(|s| s.units).sum::<u64>(), 73);
         assert_eq!(super::strata(&[(0, 3)], 0.1)[0].units, 3);
+    }
+
+    #[test]
+    fn streams_are_drawn_inside_only_when_too_few_to_draw_whole() {
+        assert!(draws_inside(1, 0.05) && draws_inside(399, 0.05));
+        assert!(!draws_inside(400, 0.05) && !draws_inside(0, 0.05));
+        assert_eq!(stream_stratum_lines(0.05), 40);
+        assert_eq!(stream_stratum_lines(0.3), 7);
+        let seed = stream_seed(1, "web", 0);
+        assert_ne!(seed, stream_seed(1, "web", 1));
+        assert_ne!(seed, stream_seed(2, "web", 0));
+        let drawn = stream_draws(&seed, 7, 40, 0.05);
+        assert_eq!(drawn, stream_draws(&seed, 7, 40, 0.05), "reproducible");
+        assert_eq!(drawn.len(), 2);
+        assert!(drawn[0] < drawn[1] && drawn[1] < 40);
+        // Over many strata every position is drawn about equally often (2 in 40).
+        let mut hits = [0u32; 40];
+        for stratum in 0..4000 {
+            for p in stream_draws(&seed, stratum, 40, 0.05) {
+                hits[p as usize] += 1;
+            }
+        }
+        assert!(hits.iter().all(|&h| (120..=280).contains(&h)), "{hits:?}");
     }
 
     #[test]

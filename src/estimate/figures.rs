@@ -1,5 +1,6 @@
 //! From the counted sample to estimated figures: per source, each group's ratio estimate of
-//! tokens, documents and text bytes (plus the files counted whole, exactly), summed; per
+//! tokens, documents and text bytes (plus the files counted whole, exactly), and its streams'
+//! ratio estimate of tokens over their text bytes (their documents and bytes are exact), summed; per
 //! category and in total, the sums of the sources' independent estimates. Then the report's
 //! `estimate` entries, with intervals at the chosen confidence.
 
@@ -9,6 +10,7 @@ use super::estimator::{StratumSample, Total, ratio_total};
 use super::measure::Measured;
 use super::probe::SizeSource;
 use super::sample::{Coverage, Slot, SlotKind, SourceSample};
+use super::stream::{StratumTally, StreamTotals, collapse};
 use crate::display::count_noun;
 use crate::stats::{Estimate, SizeCount};
 use std::collections::BTreeMap;
@@ -91,7 +93,7 @@ impl Population {
     }
 
     /// The figures of source `source` from its sample, its slots and their measurements
-    /// (`sizes[i]` for slot `i`).
+    /// (`sizes[i]` for slot `i`, what its streams held among them).
     pub fn source_figures(
         &self,
         source: usize,
@@ -111,11 +113,29 @@ impl Population {
             note: String::new(),
             exact: sample.coverage != Coverage::Sampled,
         };
+        // Per stream slot of the source, its strata (in plan order: slots follow it).
+        let streams: Vec<(usize, &[StratumTally])> = (slots.iter())
+            .filter(|slot| slot.source == source)
+            .filter_map(|slot| match slot.kind {
+                SlotKind::Stream { stream } => Some((stream, measured.streams[stream].as_slice())),
+                _ => None,
+            })
+            .collect();
         let files = self.plan.files.iter().enumerate();
         for (i, _) in files.filter(|(_, f)| f.source == source) {
-            let entry = figures.sizes.entry(self.probes[i].source).or_default();
-            entry.0 += 1;
-            entry.1 += self.probes[i].bytes;
+            let read =
+                sample.coverage == Coverage::Sampled && sample.streams.iter().any(|s| s.file == i);
+            if !read {
+                let entry = figures.sizes.entry(self.probes[i].source).or_default();
+                entry.0 += 1;
+                entry.1 += self.probes[i].bytes;
+            }
+        }
+        if !streams.is_empty() {
+            let totals = StreamTotals::of(streams.iter().flat_map(|(_, s)| s.iter()));
+            let entry = figures.sizes.entry(SizeSource::StreamRecords).or_default();
+            entry.0 += streams.len() as u64;
+            entry.1 += totals.bytes;
         }
         // Per group and stratum, the (size, tokens, documents, bytes) of each drawn unit.
         type Draw = (UnitSize, f64, f64, f64);
@@ -127,9 +147,17 @@ impl Population {
         let (mut exact_tokens, mut exact_documents, mut exact_bytes) = (0.0, 0.0, 0.0);
         for (i, slot) in slots.iter().enumerate().filter(|(_, s)| s.source == source) {
             let counted = measured.slots[i];
-            figures.sampled_units += slot.files.len() as u64;
             figures.sampled_bytes += sizes[i].read;
+            if !matches!(slot.kind, SlotKind::Stream { .. }) {
+                figures.sampled_units += slot.files.len() as u64;
+            }
             match slot.kind {
+                // Its drawn documents are its units, counted with the other streams below.
+                SlotKind::Stream { stream } => {
+                    let held = streams.iter().filter(|(s, _)| *s == stream);
+                    figures.sampled_units +=
+                        StreamTotals::of(held.flat_map(|(_, s)| s.iter())).drawn;
+                }
                 SlotKind::Census | SlotKind::Whole => {
                     exact_tokens += counted.tokens as f64;
                     exact_documents += counted.documents as f64;
@@ -208,6 +236,27 @@ impl Population {
             };
             described.push(format!("{drawn} of {units} {what} ({})", group.size.name()));
         }
+        if !streams.is_empty() {
+            // Every document of the streams was read: documents and bytes are exact, tokens
+            // scale with the text bytes.
+            let strata: Vec<&StratumTally> = streams.iter().flat_map(|(_, s)| s.iter()).collect();
+            let totals = StreamTotals::of(strata.iter().copied());
+            let pooled = collapse(strata);
+            let sampled_bytes = (totals.bytes - totals.certain_bytes) as f64;
+            parts.0.push(ratio_total(&pooled, sampled_bytes));
+            parts.0.push(Total::exact(totals.certain_tokens as f64));
+            parts.1.push(Total::exact(totals.documents as f64));
+            parts.2.push(Total::exact(totals.bytes as f64));
+            strata_count += pooled.len();
+            figures.units += totals.documents;
+            described.push(format!(
+                "{} of {} drawn inside {} read whole (documents and text bytes exact; {} always counted)",
+                totals.drawn,
+                count_noun(totals.documents, "document", "documents"),
+                count_noun(streams.len() as u64, "compressed stream", "compressed streams"),
+                count_noun(totals.certain, "large document", "large documents"),
+            ));
+        }
         figures.tokens = Total::sum(parts.0);
         figures.documents = Total::sum(parts.1);
         figures.bytes = Total::sum(parts.2);
@@ -221,6 +270,9 @@ fn census_note(coverage: Coverage) -> &'static str {
         Coverage::FullFraction => "counted whole: the sample fraction is 1",
         Coverage::Small => "counted whole: 1 MiB or smaller",
         Coverage::MostlyDrawn => "counted whole: the sample would read half of it or more",
+        Coverage::FewDrawn => {
+            "counted whole: its compressed streams held too few documents to draw two"
+        }
         Coverage::Sampled => "",
     }
 }

@@ -1,18 +1,22 @@
-//! Counting the sample exactly: every slot (a drawn unit, a source counted whole, a file whose
-//! size probe failed) is counted by the ordinary engine as a source of its own, so that each
-//! unit's tokens, documents and text bytes come out separately; slots go in batches, so that
+//! Counting the sample exactly: every slot (a drawn unit, a stream whose drawn documents alone are
+//! counted, a source counted whole, a file whose size probe failed) is counted by the ordinary
+//! engine as a source of its own, so that each unit's tokens, documents and text bytes come out
+//! separately (a stream's documents are offered to the [`StreamDraw`] as they pass); slots go in batches, so that
 //! memory stays bounded however many units are drawn. A drawn block's size is then measured as
 //! the bytes of the lines that start in it (every byte of a file belongs to exactly one block's
 //! lines, so these sizes add up to the file's size).
 
-use super::sample::Slot;
+use super::sample::{Coverage, Slot, SlotKind, SourceSample};
+use super::stream::{BatchDraw, StratumTally, StreamDraw, StreamTotals};
+use super::{Population, Sample};
 use crate::count::TokenizerList;
 use crate::engine::{self, EngineOptions};
-use crate::error::{FatalError, InputError};
+use crate::error::{ErrorKind, FatalError, InputError};
 use crate::plan::{Plan, PlannedFile};
 use crate::read::lines::owned_lines;
 use crate::stats::SourceStats;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Slots counted by one engine run.
 const BATCH_SLOTS: usize = 512;
@@ -36,6 +40,9 @@ pub struct Measured {
     /// Per slot, its tokens of every modality under each tokenizer after the primary one
     /// (empty lists with one tokenizer).
     pub more_tokens: Vec<Vec<u64>>,
+    /// Per stream of the sample (numbered as its slots number them), its strata in line order
+    /// with their drawn documents.
+    pub streams: Vec<Vec<StratumTally>>,
     /// The exact statistics of each source's sample (plan order).
     pub sources: Vec<SourceStats>,
     /// Input errors met in the sample (not yet sorted, discovery problems not included).
@@ -59,6 +66,9 @@ impl Measured {
                 })
                 .collect(),
             more_tokens: Vec::new(),
+            streams: (self.streams.iter())
+                .map(|strata| strata.iter().map(|s| s.under_tokenizer(k)).collect())
+                .collect(),
             sources: Vec::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
@@ -67,16 +77,19 @@ impl Measured {
     }
 }
 
-/// Counts every slot of `slots` (sources from `plan`) with `tokenizers`.
+/// Counts every slot of `slots` (sources from `plan`) with `tokenizers`, the documents of
+/// streams as `draw` draws them (one draw for every tokenizer).
 pub fn count_slots(
     plan: &Plan,
     slots: &[Slot],
     tokenizers: &TokenizerList,
     options: &EngineOptions,
+    draw: &Arc<StreamDraw>,
 ) -> Result<Measured, FatalError> {
     let mut measured = Measured {
         slots: Vec::with_capacity(slots.len()),
         more_tokens: Vec::with_capacity(slots.len()),
+        streams: Vec::new(),
         sources: vec![SourceStats::default(); plan.sources.len()],
         errors: Vec::new(),
         warnings: Vec::new(),
@@ -100,7 +113,21 @@ pub fn count_slots(
                 .collect(),
             ..Plan::default()
         };
-        let output = engine::run(&part, tokenizers, options, None)?;
+        let streams = batch.iter().flat_map(|slot| {
+            let stream = match slot.kind {
+                SlotKind::Stream { stream } => Some(stream),
+                _ => None,
+            };
+            slot.files.iter().map(move |_| stream)
+        });
+        let options = EngineOptions {
+            draw: Some(Arc::new(BatchDraw {
+                draw: Arc::clone(draw),
+                streams: streams.collect(),
+            })),
+            ..options.clone()
+        };
+        let output = engine::run(&part, tokenizers, &options, None)?;
         let more = tokenizers.members().len() - 1;
         for (slot, stats) in batch.iter().zip(&output.sources) {
             let media = stats.media.tokens();
@@ -118,6 +145,52 @@ pub fn count_slots(
         measured.notes.extend(output.notes);
     }
     Ok(measured)
+}
+
+/// Counts the slots of `sample` with `tokenizers`, drawing inside its streams, and keeps what
+/// each stream held; a stream the count kept nothing of (it could not be read, or changed) holds
+/// nothing.
+pub fn count_sample(
+    population: &Population,
+    sample: &Sample,
+    tokenizers: &TokenizerList,
+    options: &EngineOptions,
+) -> Result<(Vec<Slot>, Measured), FatalError> {
+    let slots = population.slots(&sample.sources);
+    let streams = population.streams(&sample.sources);
+    let draw = Arc::new(StreamDraw::new(sample.fraction.min(1.0), &streams));
+    let mut measured = count_slots(&population.plan, &slots, tokenizers, options, &draw)?;
+    for slot in &slots {
+        if let SlotKind::Stream { stream } = slot.kind {
+            let path = slot.files[0].path.display().to_string();
+            let errors = measured.errors.iter();
+            if errors
+                .filter(|e| e.kind == ErrorKind::Io)
+                .any(|e| e.path == path)
+            {
+                draw.forget(stream);
+            }
+        }
+    }
+    measured.streams = (0..streams.len()).map(|s| draw.strata(s)).collect();
+    Ok((slots, measured))
+}
+
+/// The sampled sources whose streams held too few documents to draw two (of more).
+pub fn few_drawn(sources: &[SourceSample], slots: &[Slot], measured: &Measured) -> Vec<usize> {
+    (0..sources.len())
+        .filter(|&s| sources[s].coverage == Coverage::Sampled && !sources[s].streams.is_empty())
+        .filter(|&s| {
+            let strata = (slots.iter())
+                .filter(|slot| slot.source == s)
+                .filter_map(|slot| match slot.kind {
+                    SlotKind::Stream { stream } => Some(&measured.streams[stream]),
+                    _ => None,
+                })
+                .flatten();
+            StreamTotals::of(strata).too_few()
+        })
+        .collect()
 }
 
 /// The bytes of the lines that start in each block range of `blocks` (read as `count` says:

@@ -2,9 +2,11 @@
 //! random sample, with confidence intervals. The corpus is discovered as for `count`
 //! ([`Population::discover`]: the plan, and each file's size from what the file records,
 //! see [`probe`]); each source is sampled ([`design`], [`sample`]) or, when small, counted whole;
-//! the drawn units are counted exactly by the ordinary engine ([`measure`]); a stratified ratio
-//! estimator scales them to each source's known size ([`estimator`], [`figures`]); and the
-//! report carries the sample's exact counts in its tallies and the estimates in `estimate`.
+//! the drawn units are counted exactly by the ordinary engine ([`measure`]), and compressed
+//! streams too few to draw whole are read whole with their documents drawn as they pass
+//! ([`stream`]); a stratified ratio estimator scales them to each source's known size
+//! ([`estimator`], [`figures`]); and the report carries the sample's exact counts in its tallies
+//! and the estimates in `estimate`.
 
 pub mod design;
 pub mod estimator;
@@ -12,6 +14,7 @@ pub mod figures;
 pub mod measure;
 pub mod probe;
 pub mod sample;
+pub mod stream;
 
 use crate::census::Census;
 use crate::config::CountConfig;
@@ -26,7 +29,7 @@ use crate::stats::{Estimate, Tally};
 use figures::{Figures, UnitSize};
 use probe::FileProbe;
 use rayon::prelude::*;
-use sample::{Slot, SlotKind, SourceSample};
+use sample::{Coverage, Slot, SlotKind, SourceSample};
 use std::time::Instant;
 
 /// How much to sample.
@@ -154,6 +157,15 @@ impl Sample {
         self.sources.iter().map(|s| s.planned_bytes).sum()
     }
 
+    /// How many compressed streams are read whole, their documents drawn as they pass.
+    pub fn streams_read(&self) -> usize {
+        let sampled = self
+            .sources
+            .iter()
+            .filter(|s| s.coverage == Coverage::Sampled);
+        sampled.map(|s| s.streams.len()).sum()
+    }
+
     /// How many sources are counted whole.
     pub fn census_sources(&self) -> usize {
         let whole = |s: &&SourceSample| s.coverage != sample::Coverage::Sampled;
@@ -203,10 +215,26 @@ fn estimate_with(
         progress: false,
         signals: None, // an estimate reads a sample: processing signals are a count's
         chat_template: count.load_chat_template()?,
+        draw: None,
     };
-    let slots = population.slots(&sample.sources);
-    let mut measured = measure::count_slots(&population.plan, &slots, tokenizers, &options)?;
+    let (mut slots, mut measured) =
+        measure::count_sample(population, sample, tokenizers, &options)?;
+    // A source whose streams turned out to hold too few documents to draw two is counted whole:
+    // the sample is counted again with it (rare: a source of a few huge documents).
+    let mut sample = std::borrow::Cow::Borrowed(sample);
+    let few = measure::few_drawn(&sample.sources, &slots, &measured);
+    if !few.is_empty() {
+        let sample = sample.to_mut();
+        for &s in &few {
+            let input = population.plan.files.iter().filter(|f| f.source == s);
+            sample.sources[s].coverage = Coverage::FewDrawn;
+            sample.sources[s].planned_bytes = input.map(|f| f.size).sum();
+        }
+        (slots, measured) = measure::count_sample(population, sample, tokenizers, &options)?;
+    }
+    let sample = &*sample;
     let sizes = unit_sizes(population, sample, &slots, count);
+    // Every tokenizer's figures from the same draw: the primary's, then each other's.
     let figures_of = |measured: &measure::Measured| -> Vec<Figures> {
         (0..population.plan.sources.len())
             .map(|s| population.source_figures(s, &sample.sources[s], &slots, measured, &sizes))

@@ -1,9 +1,10 @@
 //! The sample of a whole corpus: per source, either a census (the source is counted whole) or
-//! its sampling design with the units drawn, and the list of things to count ("slots": one per
-//! drawn unit, one per census source, one per file whose size probe failed).
+//! its sampling design with the units drawn and the streams whose documents are drawn inside,
+//! and the list of things to count ("slots": one per drawn unit, one per stream, one per census
+//! source, one per file whose size probe failed).
 
 use super::Population;
-use super::design::{self, Group, UnitRef, UnitType};
+use super::design::{self, Group, StreamPlan, UnitRef, UnitType};
 use super::probe::SizeSource;
 use crate::plan::PlannedFile;
 use std::collections::BTreeMap;
@@ -20,8 +21,10 @@ pub enum Coverage {
     FullFraction,
     /// The source is at most [`CENSUS_BYTES`].
     Small,
-    /// The sample would read at least half of it anyway.
+    /// The sample would count at least half of it anyway.
     MostlyDrawn,
+    /// Its streams held too few documents for two to be drawn (found once they were read).
+    FewDrawn,
 }
 
 /// One source's design.
@@ -35,7 +38,9 @@ pub struct SourceSample {
     pub groups: Vec<Group>,
     /// Files counted whole in any case, because their size probe failed.
     pub whole: Vec<usize>,
-    /// Input bytes the sample reads from this source.
+    /// Compressed JSONL files read whole, whose documents are drawn inside the stream.
+    pub streams: Vec<StreamPlan>,
+    /// Input bytes the sample reads from this source (streams whole).
     pub planned_bytes: u64,
 }
 
@@ -50,6 +55,12 @@ pub enum SlotKind {
         stratum: usize,
         /// The draw within the stratum.
         position: usize,
+    },
+    /// Every document of a stream is read, the drawn ones counted: stream `stream` of the
+    /// estimate (numbered over every source's streams, in plan order).
+    Stream {
+        /// The stream's number.
+        stream: usize,
     },
     /// Every file of the source.
     Census,
@@ -109,10 +120,28 @@ impl Population {
         let files: Vec<usize> = (0..self.plan.files.len())
             .filter(|&i| self.plan.files[i].source == source)
             .collect();
-        let kinds: Vec<Option<UnitType>> = files
+        let mut kinds: Vec<Option<UnitType>> = files
             .iter()
             .map(|&i| design::unit_type(&self.plan.files[i], &self.probes[i]))
             .collect();
+        let name = &self.plan.sources[source].name;
+        let chat = self.plan.sources[source].chat_field.is_some();
+        let candidates: Vec<usize> = (0..files.len())
+            .filter(|&k| {
+                design::is_stream(&self.plan.files[files[k]], &self.probes[files[k]], chat)
+            })
+            .collect();
+        let mut streams = Vec::new();
+        if design::draws_inside(candidates.len(), fraction.min(1.0)) {
+            for k in candidates {
+                kinds[k] = None;
+                streams.push(StreamPlan {
+                    file: files[k],
+                    seed: design::stream_seed(seed, name, k as u64),
+                    certain_bytes: design::certain_bytes(self.probes[files[k]].bytes, fraction),
+                });
+            }
+        }
         let block_input: u64 = files
             .iter()
             .zip(&kinds)
@@ -129,10 +158,11 @@ impl Population {
                     .entry((*unit, probe.source))
                     .or_default()
                     .push((i, design::unit_count(*unit, file, probe, block))),
+                None if streams.iter().any(|s| s.file == i) => {}
                 None => whole.push(i),
             }
         }
-        let mut rng = design::source_rng(seed, &self.plan.sources[source].name);
+        let mut rng = design::source_rng(seed, name);
         let mut planned_bytes: u64 = whole.iter().map(|&i| self.plan.files[i].size).sum();
         let mut groups = Vec::new();
         for ((unit, size), members) in by_group {
@@ -147,12 +177,18 @@ impl Population {
             }
             groups.push(Group { unit, size, strata });
         }
+        // Streams are read whole, but only their drawn share is counted.
+        let stream_bytes: u64 = streams.iter().map(|s| self.plan.files[s.file].size).sum();
+        let lines = design::stream_stratum_lines(fraction.min(1.0));
+        let share = design::draw_count(lines, fraction.min(1.0)) as f64 / lines as f64;
+        let counted = planned_bytes + (stream_bytes as f64 * share) as u64;
+        planned_bytes += stream_bytes;
         let input: u64 = files.iter().map(|&i| self.plan.files[i].size).sum();
         let coverage = if fraction >= 1.0 {
             Coverage::FullFraction
         } else if input <= CENSUS_BYTES {
             Coverage::Small
-        } else if planned_bytes.saturating_mul(2) >= input {
+        } else if counted.saturating_mul(2) >= input {
             Coverage::MostlyDrawn
         } else {
             Coverage::Sampled
@@ -165,13 +201,21 @@ impl Population {
             block,
             groups,
             whole,
+            streams,
             planned_bytes,
         }
+    }
+
+    /// The streams of `samples` whose documents are drawn, numbered as their slots number them.
+    pub fn streams(&self, samples: &[SourceSample]) -> Vec<StreamPlan> {
+        let sampled = samples.iter().filter(|s| s.coverage == Coverage::Sampled);
+        sampled.flat_map(|s| s.streams.iter().copied()).collect()
     }
 
     /// The slots that count `samples` (one per source, in plan order).
     pub fn slots(&self, samples: &[SourceSample]) -> Vec<Slot> {
         let mut slots = Vec::new();
+        let mut streams = 0;
         for (source, sample) in samples.iter().enumerate() {
             if sample.coverage != Coverage::Sampled {
                 let files = self.plan.files.iter().filter(|f| f.source == source);
@@ -188,6 +232,14 @@ impl Population {
                     kind: SlotKind::Whole,
                     files: vec![self.plan.files[file].clone()],
                 });
+            }
+            for stream in &sample.streams {
+                slots.push(Slot {
+                    source,
+                    kind: SlotKind::Stream { stream: streams },
+                    files: vec![self.plan.files[stream.file].clone()],
+                });
+                streams += 1;
             }
             for (g, group) in sample.groups.iter().enumerate() {
                 for (s, stratum) in group.strata.iter().enumerate() {

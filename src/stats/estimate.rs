@@ -34,7 +34,7 @@ pub struct Estimate {
     /// Tokens counted in the sample.
     #[serde(default)]
     pub sampled_tokens: u64,
-    /// Sampling units (blocks, row groups, files) counted.
+    /// Sampling units (blocks, row groups, files, documents of streams read whole) counted.
     #[serde(default)]
     pub sampled_units: u64,
     /// Sampling units in the population.
@@ -77,6 +77,9 @@ pub enum SizeSource {
     ParquetMetadata,
     /// Nothing records it: the compressed size, scaled by the sample's compression ratio.
     CompressionRatio,
+    /// A compressed stream read whole, its documents drawn as they passed: its documents and
+    /// text bytes are counted exactly (the bytes are text bytes).
+    StreamRecords,
     /// The probe failed (damaged or unreadable file): the file is counted whole.
     CountedWhole,
 }
@@ -90,6 +93,7 @@ impl SizeSource {
             SizeSource::ZstdFrameHeaders => "zstd frame headers",
             SizeSource::ParquetMetadata => "Parquet metadata",
             SizeSource::CompressionRatio => "sample compression ratio",
+            SizeSource::StreamRecords => "every record read",
             SizeSource::CountedWhole => "counted whole",
         }
     }

@@ -269,7 +269,8 @@ fn help_lists_every_flag_the_readme_and_docs_show() {
                 || flag == "--array" // sbatch's, in the Slurm notes
                 || flag == "--source" // examples/ray/count_with_ray.py's, in docs/python.md
                 || flag == "--num-cpus"
-                || flag == "--jsonld"; // mlcroissant's, in docs/publishing.md
+                || flag == "--jsonld" // mlcroissant's, in docs/publishing.md
+                || flag == "--single-thread"; // zstd's, in docs/performance.md
             assert!(
                 known,
                 "README or docs/ show {flag}, which no subcommand's --help knows"

@@ -1,6 +1,7 @@
 //! `tokencensus estimate` on the command line: its flags, the JSON fields of an estimate, the
 //! whole fraction equal to the exact count, reproducible draws, sizes from gzip trailers, zstd
-//! frame headers, Parquet footers and compression ratios, the human formats saying plainly that
+//! frame headers, Parquet footers and compression ratios, single compressed streams sampled
+//! inside (documents exact, the same draw whatever the threads, reading mode or block size), the human formats saying plainly that
 //! the figures are estimates, `report` re-rendering them and `merge` refusing them.
 
 use crate::common::*;
@@ -180,6 +181,187 @@ fn sources_are_sampled_and_sizes_come_from_what_files_record() {
 }
 
 #[test]
+fn single_streams_are_sampled_inside_with_exact_documents_whatever_the_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(21);
+    std::fs::write(
+        dir.path().join("one.jsonl.zst"),
+        zstd::bulk::compress(&records(&mut rng, 9000), 3).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("one.jsonl.gz"),
+        gzip(&records(&mut rng, 9000)),
+    )
+    .unwrap();
+    // A streaming compressor records no content size: the stream is read whole all the same.
+    std::fs::write(
+        dir.path().join("streamed.jsonl.zst"),
+        zstd::encode_all(&records(&mut rng, 9000)[..], 3).unwrap(),
+    )
+    .unwrap();
+    let files = ["one.jsonl.gz", "one.jsonl.zst", "streamed.jsonl.zst"];
+    let mut args = vec!["--sample", "0.05", "--seed", "3"];
+    args.extend(files);
+    let (report, stderr) = estimate_json(dir.path(), &args);
+    assert!(
+        stderr.contains("3 compressed streams read whole, their documents drawn as they pass"),
+        "{stderr}"
+    );
+    let exact = count_json_in(dir.path(), &files, 0);
+    for name in files {
+        let (e, truth) = (&source(&report, name)["estimate"], source(&exact, name));
+        assert_eq!(e["method"], "stratified-ratio", "{name}: {e}");
+        let sizes = &e["size_sources"];
+        assert_eq!(sizes.as_array().unwrap().len(), 1, "{e}");
+        assert_eq!(sizes[0]["size_source"], "stream_records");
+        assert_eq!(sizes[0]["files"], 1);
+        assert_eq!(at(&sizes[0], "bytes"), at(truth, "bytes"));
+        // Every document was read: documents and bytes are exact.
+        for field in ["documents", "documents_low", "documents_high", "units"] {
+            assert_eq!(at(e, field), at(truth, "documents"), "{name} {field}: {e}");
+        }
+        assert_eq!(at(e, "bytes"), at(truth, "bytes"));
+        let (low, high) = (u64_at(e, "low"), u64_at(e, "high"));
+        let tokens = u64_at(truth, "tokens");
+        assert!(
+            low <= tokens && tokens <= high,
+            "{name}: {tokens} outside {e}"
+        );
+        // About one document in twenty was tokenized; the whole stream was read.
+        let drawn = u64_at(e, "sampled_units");
+        assert!((350..=550).contains(&drawn), "{name}: {drawn} drawn");
+        assert_eq!(at(e, "sampled_documents"), at(e, "sampled_units"));
+        assert!(u64_at(e, "sampled_tokens") < tokens / 10);
+        let on_disk = std::fs::metadata(dir.path().join(name)).unwrap().len();
+        assert_eq!(u64_at(e, "sampled_bytes"), on_disk);
+        assert!(
+            e["note"]
+                .as_str()
+                .unwrap()
+                .contains("drawn inside 1 compressed stream read whole")
+        );
+    }
+    // The same sample whatever the threads, reading mode or decoded block size.
+    let mut one_thread = args.clone();
+    one_thread.extend(["-j", "1", "--no-mmap"]);
+    assert_eq!(
+        census_only(estimate_json(dir.path(), &one_thread).0),
+        census_only(report.clone())
+    );
+    let library = |threads: usize, chunk_bytes: usize| {
+        let mut count = tokencensus::CountConfig::new(files.map(|f| dir.path().join(f)).to_vec());
+        (count.threads, count.chunk_bytes) = (threads, chunk_bytes);
+        let config = tokencensus::EstimateConfig {
+            count,
+            sample: tokencensus::SampleSize::Fraction(0.05),
+            seed: 3,
+            confidence: 0.95,
+        };
+        let report = tokencensus::estimate(&config).unwrap().report;
+        let estimates: Vec<_> = report.sources.into_iter().map(|s| s.tally).collect();
+        serde_json::to_value(estimates).unwrap()
+    };
+    assert_eq!(library(2, 1 << 20), library(3, 4096));
+}
+
+#[test]
+fn one_draw_inside_streams_gives_every_tokenizer_its_own_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(33);
+    let zst = zstd::bulk::compress(&records(&mut rng, 9000), 3).unwrap();
+    std::fs::write(dir.path().join("one.jsonl.zst"), zst).unwrap();
+    std::fs::write(
+        dir.path().join("one.jsonl.gz"),
+        gzip(&records(&mut rng, 9000)),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("plain.jsonl"), records(&mut rng, 9000)).unwrap();
+    let files = ["one.jsonl.zst", "one.jsonl.gz", "plain.jsonl"];
+    let tokenizers: Vec<String> = ["llama3", "gemma3", "qwen3"]
+        .iter()
+        .map(|name| root().join(tokenizer_path(name)).display().to_string())
+        .collect();
+    let with = |tokenizers: &[String], command: &[&'static str]| -> Vec<String> {
+        let mut args: Vec<String> = command.iter().map(|a| a.to_string()).collect();
+        args.extend(files.map(String::from));
+        args.extend(
+            tokenizers
+                .iter()
+                .flat_map(|t| ["--tokenizer".into(), t.clone()]),
+        );
+        args
+    };
+    let estimate = ["--sample", "0.05", "--seed", "4"];
+    let args = with(&tokenizers, &estimate);
+    let (several, stderr) = estimate_json(
+        dir.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(
+        stderr.contains("2 compressed streams read whole, their documents drawn as they pass"),
+        "{stderr}"
+    );
+    let args = with(&tokenizers, &[]);
+    let exact = count_json_in(
+        dir.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        0,
+    );
+    let names: Vec<&str> = (several["tokenizers"].as_array().unwrap().iter())
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["llama3", "gemma3", "qwen3"]);
+    let tallies = |report: &Value| -> Vec<Value> {
+        let mut all: Vec<Value> = files.iter().map(|f| source(report, f).clone()).collect();
+        all.push(report["totals"].clone());
+        all
+    };
+    for (e, truth) in tallies(&several).iter().zip(tallies(&exact)) {
+        let what = &e["name"];
+        for name in &names {
+            let (estimate, tokens) = (
+                at(e, &format!("tokens_by_tokenizer.{name}.estimate")),
+                u64_at(&truth, &format!("tokens_by_tokenizer.{name}.tokens")),
+            );
+            let (low, high) = (u64_at(estimate, "low"), u64_at(estimate, "high"));
+            assert!(
+                low <= tokens && tokens <= high,
+                "{what} {name}: {tokens} outside {estimate}"
+            );
+            // Documents and text bytes are the same whatever the tokenizer.
+            for field in ["documents", "bytes", "sampled_units", "sampled_documents"] {
+                assert_eq!(
+                    estimate[field], e["estimate"][field],
+                    "{what} {name} {field}"
+                );
+            }
+        }
+        // The tokenizers counted differently, each from the same drawn documents.
+        let point = |name: &str| u64_at(e, &format!("tokens_by_tokenizer.{name}.estimate.tokens"));
+        assert!(point("llama3") != point("gemma3") && point("gemma3") != point("qwen3"));
+    }
+    for name in &files[..2] {
+        let e = &source(&several, name)["estimate"];
+        assert_eq!(e["size_sources"][0]["size_source"], "stream_records", "{e}");
+        assert_eq!(at(e, "documents"), at(source(&exact, name), "documents"));
+    }
+    // The primary's figures are those of an estimate with it alone, with the same seed.
+    let args = with(&tokenizers[..1], &estimate);
+    let (alone, _) = estimate_json(
+        dir.path(),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    for (e, single) in tallies(&several).iter().zip(tallies(&alone)) {
+        assert_eq!(e["estimate"], single["estimate"], "{}", e["name"]);
+        assert_eq!(
+            e["estimate"],
+            at(e, "tokens_by_tokenizer.llama3.estimate").clone()
+        );
+    }
+}
+
+#[test]
 fn stderr_announces_the_bytes_the_report_says_were_read() {
     // Long records in plain JSONL: a drawn block's lines run far past its end, so the bytes of
     // its lines and its length differ by kilobytes.
@@ -223,10 +405,10 @@ fn the_same_seed_draws_the_same_sample_and_budgets_split_by_size() {
     );
     assert_eq!(census_only(one_thread), estimates("9"));
 
-    let (budget, _) = estimate_json(dir.path(), &["--sample-bytes", "200000", "plain", "zst"]);
+    let (budget, _) = estimate_json(dir.path(), &["--sample-bytes", "200000", "plain", "pq"]);
     let run = &budget["run"]["estimate"];
     assert_eq!(run["sample_bytes"], 200000);
-    let content: u64 = ["plain", "zst"]
+    let content: u64 = ["plain", "pq"]
         .iter()
         .flat_map(|n| {
             source(&budget, n)["estimate"]["size_sources"]

@@ -251,7 +251,10 @@ fn chunking_and_threads_change_no_figure_of_a_pass() {
                 (code, census_only(report))
             })
             .collect();
-        assert!(runs[0].1["totals"]["documents"].as_u64().unwrap() > 20);
+        // Not a vacuous comparison: the corpus has over 200 records, the chat fixture 19
+        // conversations (a few of them bad records).
+        let documents = runs[0].1["totals"]["documents"].as_u64().unwrap();
+        assert!(documents >= 10, "{flags:?}: {documents} documents");
         for run in &runs[1..] {
             assert_eq!(run, &runs[0], "{flags:?}");
         }
