@@ -11,7 +11,7 @@
 //! order of tokenizers), which no tokenizer then counts; dates and domains are worked out once.
 
 use super::accumulator::{Accumulator, LineRef};
-use super::scan::{MoreCounters, Target, count_document};
+use super::scan::{Counted, MoreCounters, Target, count_document, record_counted, refused_by};
 use crate::count::Counter;
 use crate::error::ErrorKind;
 use crate::read::Document;
@@ -127,7 +127,7 @@ impl DocumentChunk {
                 match counter.count(&self.texts[waiting.text.clone()]) {
                     Ok(tokens) => self.more_tokens[d * width + i] = tokens,
                     Err(refusal) => {
-                        waiting.refused = Some(format!("tokenizer {name}: {}", refusal.0));
+                        waiting.refused = Some(refused_by(name, refusal.0));
                     }
                 }
             }
@@ -138,14 +138,14 @@ impl DocumentChunk {
                 acc.error_msg(target.file, waiting.at, ErrorKind::Tokenizer, message);
                 continue;
             }
-            let text = &self.texts[waiting.text];
-            let domain = waiting.domain.map(|range| &self.domains[range]);
-            let more_tokens = &self.more_tokens[d * width..(d + 1) * width];
-            let stats = acc.stats(target.source);
-            stats.record_document(text.len() as u64, waiting.tokens);
-            stats.record_provenance(waiting.dating, domain, waiting.tokens);
-            stats.record_more_tokens(waiting.dating, more_tokens);
-            acc.observe_signals(target.source, text, waiting.tokens);
+            let document = Counted {
+                text: &self.texts[waiting.text],
+                dating: waiting.dating,
+                domain: waiting.domain.map(|range| &self.domains[range]),
+                tokens: waiting.tokens,
+                more_tokens: &self.more_tokens[d * width..(d + 1) * width],
+            };
+            record_counted(acc, target.source, document);
             counted += waiting.tokens;
         }
         self.texts.clear();

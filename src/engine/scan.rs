@@ -13,6 +13,7 @@ use crate::error::ErrorKind;
 use crate::media::TokenModels;
 use crate::provenance::RecordFields;
 use crate::read::{Container, Conversation, Document, Medium, Problem, Visitor};
+use crate::stats::Dating;
 
 /// Where scanned documents are recorded: the file (for errors) and its source.
 #[derive(Debug, Clone, Copy)]
@@ -50,15 +51,17 @@ pub fn count_document(
             let rule = acc.rule(target.source);
             let (mut buf, mut scratch) = std::mem::take(&mut acc.scratch);
             let more_tokens = std::mem::take(&mut acc.more_tokens);
-            let stats = &mut acc.stats(target.source);
-            stats.record_document(text.len() as u64, tokens);
             let domain = rule.domain(&fields, &mut buf, &mut scratch);
-            let dating = rule.dating(&fields);
-            stats.record_provenance(dating, domain, tokens);
-            stats.record_more_tokens(dating, &more_tokens);
+            let counted = Counted {
+                text,
+                dating: rule.dating(&fields),
+                domain,
+                tokens,
+                more_tokens: &more_tokens,
+            };
+            record_counted(acc, target.source, counted);
             acc.scratch = (buf, scratch);
             acc.more_tokens = more_tokens;
-            acc.observe_signals(target.source, text, tokens);
             Some(tokens)
         }
         Err(message) => {
@@ -79,10 +82,38 @@ fn count_more<E: std::fmt::Display>(
     for (name, counter) in more {
         match count(*counter) {
             Ok(n) => tokens.push(n),
-            Err(message) => return Err(format!("tokenizer {name}: {message}")),
+            Err(message) => return Err(refused_by(name, message)),
         }
     }
     Ok(())
+}
+
+/// The error message of a document that tokenizer `name` (not the primary) refused.
+pub(super) fn refused_by(name: &str, message: impl std::fmt::Display) -> String {
+    format!("tokenizer {name}: {message}")
+}
+
+/// A document every tokenizer counted, as its source's tally records it.
+pub(super) struct Counted<'a> {
+    /// Its text.
+    pub text: &'a str,
+    /// Its date, as the source's rule read it.
+    pub dating: Dating,
+    /// Its registered domain, when it has one.
+    pub domain: Option<&'a str>,
+    /// Its tokens under the primary tokenizer.
+    pub tokens: u64,
+    /// Its tokens under each tokenizer after the primary one.
+    pub more_tokens: &'a [u64],
+}
+
+/// Records a counted document into the tally of `source` and into the processing signals.
+pub(super) fn record_counted(acc: &mut Accumulator, source: usize, counted: Counted<'_>) {
+    let stats = acc.stats(source);
+    stats.record_document(counted.text.len() as u64, counted.tokens);
+    stats.record_provenance(counted.dating, counted.domain, counted.tokens);
+    stats.record_more_tokens(counted.dating, counted.more_tokens);
+    acc.observe_signals(source, counted.text, counted.tokens);
 }
 
 /// Counts one conversation (chat record) as one document: its contents' bytes, its tokens
