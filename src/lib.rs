@@ -63,7 +63,7 @@ pub mod stats;
 mod verify;
 
 // A census.
-pub use census::{Census, count, count_with};
+pub use census::{Census, count, count_with, count_with_tokenizers};
 pub use config::{
     ChatTemplateChoice, CountConfig, DEFAULT_DOMAINS_LISTED, ShardChoice, default_threads,
 };

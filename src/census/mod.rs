@@ -37,11 +37,32 @@ pub fn count(config: &CountConfig) -> Result<Census, FatalError> {
 }
 
 /// Runs a count with an already loaded tokenizer (which must match `config`'s primary one;
-/// the configuration's other tokenizers are loaded here).
+/// the configuration's other tokenizers are loaded here, on every call: a caller that counts
+/// several times with several tokenizers loads them once and calls [`count_with_tokenizers`]).
 pub fn count_with(config: &CountConfig, tokenizer: &Tokenizer) -> Result<Census, FatalError> {
     config.validate()?;
     let planned = Planned::of(config)?;
     config.with_tokenizers(tokenizer, |list| count_plan(config, planned, list))
+}
+
+/// Runs a count with every tokenizer already loaded: `tokenizers` are `config`'s primary
+/// tokenizer and then its other tokenizers, in order, so nothing is loaded here. A list of
+/// another length than the configuration's is a usage error.
+pub fn count_with_tokenizers(
+    config: &CountConfig,
+    tokenizers: &[&Tokenizer],
+) -> Result<Census, FatalError> {
+    config.validate()?;
+    let configured = 1 + config.more_tokenizers.len();
+    if tokenizers.len() != configured {
+        return Err(FatalError::Usage(format!(
+            "the configuration names {configured} tokenizer(s), {} were given loaded",
+            tokenizers.len()
+        )));
+    }
+    let planned = Planned::of(config)?;
+    let list = TokenizerList::new(tokenizers.to_vec())?;
+    count_plan(config, planned, &list)
 }
 
 /// The plan of `config`'s corpus (sources and files), without counting anything.
@@ -189,3 +210,6 @@ pub(crate) fn attach_file_sets(report: &mut Report, plan: &Plan) {
         source.file_set = Some(files);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -143,17 +143,24 @@ pub fn count<'py>(
     let (key, tokenizer) = PyTokenizer::resolve(py, primary.as_ref())?;
     config.special_tokens = key.special_tokens;
     config.tokenizer = source_of(&key.path);
+    // Every tokenizer as resolved (loaded once, or the caller's own `Tokenizer` objects): the
+    // count loads none of them again.
+    let mut loaded = vec![tokenizer];
     for other in &more {
-        let (other, _) = PyTokenizer::resolve(py, Some(other))?;
+        let (other, other_tokenizer) = PyTokenizer::resolve(py, Some(other))?;
         if other.special_tokens != key.special_tokens {
             return Err(usage(
                 "tokenizer: every tokenizer of a count counts special tokens alike (or none does)",
             ));
         }
         config.more_tokenizers.push(source_of(&other.path));
+        loaded.push(other_tokenizer);
     }
     let census = py
-        .detach(|| tokencensus::count_with(&config, &tokenizer))
+        .detach(|| {
+            let all: Vec<&tokencensus::Tokenizer> = loaded.iter().map(|t| t.as_ref()).collect();
+            tokencensus::count_with_tokenizers(&config, &all)
+        })
         .map_err(fatal)?;
     warn_all(py, &census.warnings)?;
     report_to_dict(py, &census.report)
