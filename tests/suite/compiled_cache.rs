@@ -201,8 +201,10 @@ fn a_file_the_crate_refuses_is_refused_with_or_without_the_cache() {
     assert!(!cache.dir().exists(), "nothing was cached");
 
     // The command line: the same error and exit status on every run, and nothing cached.
+    let cache_home = dir.path().join("cache-home");
     for attempt in ["first", "second"] {
         let out = binary()
+            .env("XDG_CACHE_HOME", &cache_home)
             .args(["count", "--format", "json", "--tokenizer"])
             .arg(&path)
             .arg("fixtures/sample/linux-doc.jsonl")
@@ -213,5 +215,5 @@ fn a_file_the_crate_refuses_is_refused_with_or_without_the_cache() {
         assert_eq!(out.status.code(), Some(2), "{attempt}: {stderr}");
         assert_eq!(stderr, format!("tokencensus: error: {want}\n"), "{attempt}");
     }
-    assert!(!test_cache_home().join("tokencensus").exists());
+    assert!(!cache_home.join("tokencensus").exists());
 }

@@ -1,5 +1,5 @@
-//! Helpers for the integration tests: run the binary from the project root (each test with
-//! its own compiled-route cache), read JSON reports and the oracle's expected counts; the
+//! Helpers for the integration tests: run the binary from the project root (with the suite's
+//! compiled-route cache), read JSON reports and the oracle's expected counts; the
 //! disclosure fixture's builder.
 
 pub mod browser;
@@ -11,6 +11,7 @@ pub mod venv;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 /// The project root, where `fixtures/` lives.
 pub fn root() -> PathBuf {
@@ -46,22 +47,53 @@ impl Run {
     }
 }
 
-thread_local! {
-    /// The running test's cache folder (the test harness runs each test on a thread of its
-    /// own, so the folder is deleted when the test ends).
-    static TEST_CACHE_HOME: tempfile::TempDir = tempfile::Builder::new()
-        .prefix("cache-home-")
-        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
-        .expect("a temporary cache folder");
-}
+/// The suite's compiled-route cache folder, made on first use.
+static CACHE_HOME: OnceLock<PathBuf> = OnceLock::new();
 
-/// The running test's own `XDG_CACHE_HOME`: empty when the test starts, so that no compiled
-/// route leaks from one test into another or into the user's cache folder.
+/// The `XDG_CACHE_HOME` of every command the tests run: one folder per run of the suite (empty
+/// when the run starts, `target/tmp/suite-cache-home-PID`), shared by its tests as a user's runs
+/// share the platform cache folder, so that each tokenizer is compiled once per run instead of
+/// once per test (compiling Gemma 3 takes seconds in a test build). Entries are keyed by the
+/// tokenizer's SHA-256 and written by rename, so tests running at once share them safely; the
+/// tests of the cache itself (`compiled_cache.rs`) give their commands folders of their own.
+/// Folders of earlier runs whose process has ended are removed.
 pub fn test_cache_home() -> PathBuf {
-    TEST_CACHE_HOME.with(|dir| dir.path().to_path_buf())
+    CACHE_HOME
+        .get_or_init(|| {
+            let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+            remove_ended_runs_cache_homes(tmp);
+            let dir = tmp.join(format!("suite-cache-home-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("a cache folder for the suite");
+            dir
+        })
+        .clone()
 }
 
-/// A command running the built binary with the running test's cache folder
+/// Removes the cache folders of earlier suite runs whose process no longer exists (where
+/// `/proc` tells; elsewhere they stay).
+fn remove_ended_runs_cache_homes(tmp: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("suite-cache-home-"))
+        else {
+            continue;
+        };
+        if !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// A command running the built binary with the suite's cache folder
 /// ([`test_cache_home`]) and otherwise the test's environment.
 pub fn tokencensus_command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tokencensus"));
