@@ -25,6 +25,7 @@ pub mod spec;
 pub mod spm;
 pub mod unicode;
 mod unicode_table;
+mod whole_chars;
 pub mod wordpiece;
 
 use super::{Counter, TokenizerError};
