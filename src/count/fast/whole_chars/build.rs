@@ -5,8 +5,9 @@
 use super::super::merges::Merges;
 use super::{ByteSet, NONE, decode};
 
-/// Vocabularies with more token ids than this are left to start from bytes.
-const MAX_TOKENS: usize = 1 << 24;
+/// Vocabularies with token ids beyond this are left to start from bytes (the largest real
+/// ones have about 262,000; the tables here take 15 bytes per id).
+const MAX_TOKENS: usize = 1 << 21;
 
 /// What is known of each token id that merges can make from bytes.
 pub(super) struct Tokens {
@@ -45,8 +46,13 @@ fn add(set: &mut ByteSet, byte: u8) {
 
 impl Tokens {
     /// The tokens made from `byte_ids` by the merges `by_rank` (`[left, right, merged]` at
-    /// their rank, `NONE` where no merge has that rank), or `None` for an oversized vocabulary.
+    /// their rank, `NONE` where no merge has that rank), or `None` for an oversized vocabulary
+    /// or one with the id `NONE` itself (which the merge loops could not tell from a hole).
     pub(super) fn new(byte_ids: &[u32; 256], by_rank: &[[u32; 3]]) -> Option<Self> {
+        let hole = [NONE; 3];
+        if byte_ids.contains(&NONE) || by_rank.iter().any(|m| m.contains(&NONE) && *m != hole) {
+            return None;
+        }
         let ids = byte_ids.iter().chain(by_rank.iter().flatten());
         let n = ids
             .filter(|&&id| id != NONE)

@@ -57,6 +57,23 @@ fn a_character_starts_whole_unless_a_neighbour_merges_first() {
     assert_eq!(model.count("xéy".as_bytes(), &mut scratch), 3);
 }
 
+#[test]
+fn odd_vocabularies_start_every_character_from_bytes() {
+    let parts = toy();
+    let e_acute = parts.merges[1];
+    for odd in [
+        [e_acute[0], u32::MAX, 600],
+        [e_acute[0], e_acute[1], 3_000_000],
+    ] {
+        let merges = Merges::from_triples(&[parts.merges.clone(), vec![odd]].concat());
+        let table = WholeChars::new(&parts.byte_ids, &merges);
+        assert_eq!(table.len(), 0, "{odd:?}");
+        let mut out = Vec::new();
+        table.symbols("é".as_bytes(), &parts.byte_ids, &mut out);
+        assert_eq!(out.len(), 2);
+    }
+}
+
 /// The three byte-level vocabularies of the fixtures, with their scanners.
 fn real() -> &'static [(&'static str, BytePairModel, Pattern)] {
     static MODELS: OnceLock<Vec<(&'static str, BytePairModel, Pattern)>> = OnceLock::new();
