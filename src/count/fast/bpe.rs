@@ -2,7 +2,9 @@
 //! into byte tokens and merged by [`Merges`], without building tokens, strings or offsets.
 
 pub use super::merges::Merges;
+use super::whole_chars::WholeChars;
 use ahash::AHashMap;
+use std::sync::OnceLock;
 
 /// GPT-2's map from bytes to the printable characters byte-level vocabularies are written in.
 pub fn byte_level_chars() -> [char; 256] {
@@ -26,6 +28,9 @@ pub struct BytePairModel {
     merges: Merges,
     whole_pieces: ahash::AHashSet<Box<[u8]>>,
     ignore_merges: bool,
+    /// The characters a merge may start from whole, built when the first piece with a
+    /// non-ASCII byte comes (a few milliseconds that text in ASCII never pays).
+    whole_chars: OnceLock<WholeChars>,
 }
 
 /// What a [`BytePairModel`] is built from, read from a vocabulary and its merges once: plain
@@ -97,7 +102,14 @@ impl BytePairModel {
             merges: Merges::from_triples(&parts.merges),
             whole_pieces: parts.whole_pieces.into_iter().collect(),
             ignore_merges: parts.ignore_merges,
+            whole_chars: OnceLock::new(),
         }
+    }
+
+    /// The characters a merge may start from whole.
+    fn whole_chars(&self) -> &WholeChars {
+        self.whole_chars
+            .get_or_init(|| WholeChars::new(&self.byte_ids, &self.merges))
     }
 
     /// The number of tokens `piece` (raw bytes of one pre-token) encodes to.
@@ -109,8 +121,34 @@ impl BytePairModel {
             return 1;
         }
         scratch.clear();
+        if piece.is_ascii() {
+            scratch.extend(piece.iter().map(|&b| self.byte_ids[b as usize]));
+        } else {
+            // The same count with fewer symbols (see `whole_chars`).
+            self.whole_chars().symbols(piece, &self.byte_ids, scratch);
+        }
+        self.merges.count(scratch)
+    }
+
+    /// The count of `piece` merged from its bytes, every character included: what
+    /// [`BytePairModel::count`] must equal.
+    #[cfg(test)]
+    pub(super) fn count_from_bytes(&self, piece: &[u8], scratch: &mut Vec<u32>) -> u32 {
+        if piece.len() <= 1 {
+            return piece.len() as u32;
+        }
+        if self.ignore_merges && self.whole_pieces.contains(piece) {
+            return 1;
+        }
+        scratch.clear();
         scratch.extend(piece.iter().map(|&b| self.byte_ids[b as usize]));
         self.merges.count(scratch)
+    }
+
+    /// The characters that can start a merge whole (built on first use).
+    #[cfg(test)]
+    pub(super) fn whole_chars_for_tests(&self) -> &WholeChars {
+        self.whole_chars()
     }
 }
 

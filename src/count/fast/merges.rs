@@ -73,6 +73,17 @@ impl Merges {
             .any(|k| ids.contains(&((k >> 32) as u32)) || ids.contains(&(k as u32)))
     }
 
+    /// The merges in force as `[left, right, merged]` at their rank (`u32::MAX` in all three
+    /// where no merge has that rank, as where a later duplicate replaced one).
+    pub(super) fn by_rank(&self) -> Vec<[u32; 3]> {
+        let ranks = self.map.entries().map(|(_, rank, _)| rank as usize + 1);
+        let mut out = vec![[u32::MAX; 3]; ranks.max().unwrap_or(0)];
+        for (key, rank, merged) in self.map.entries() {
+            out[rank as usize] = [(key >> 32) as u32, key as u32, merged];
+        }
+        out
+    }
+
     /// Applies every merge to `symbols` (token ids, in order) and returns how many remain.
     pub fn count(&self, symbols: &mut [u32]) -> u32 {
         match symbols.len() {

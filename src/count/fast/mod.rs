@@ -15,6 +15,7 @@ pub mod compiled;
 mod huge_pages;
 mod lean_merge;
 pub mod merges;
+mod nfc;
 mod pair_map;
 pub mod parts;
 pub mod pipeline;
@@ -25,6 +26,7 @@ pub mod spec;
 pub mod spm;
 pub mod unicode;
 mod unicode_table;
+mod whole_chars;
 pub mod wordpiece;
 
 use super::{Counter, TokenizerError};
@@ -34,7 +36,7 @@ use cache::{CACHE, ThreadCache, new_owner_id};
 use compiled::{CompiledModel, CompiledRoute};
 use pretokenize::Pattern;
 use std::borrow::Cow;
-use unicode_normalization_alignments::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+use unicode_normalization_alignments::UnicodeNormalization;
 
 /// Counts exactly like the reference route for the tokenizers it accepts.
 pub struct FastCounter {
@@ -97,10 +99,7 @@ impl FastCounter {
                 pattern,
                 nfc,
             } => {
-                let text: Cow<str> = if *nfc
-                    && !text.is_ascii()
-                    && is_nfc_quick(text.chars()) != IsNormalized::Yes
-                {
+                let text: Cow<str> = if *nfc && !text.is_ascii() && !nfc::is_nfc_quick_yes(text) {
                     let mut normalized = String::with_capacity(text.len());
                     normalized.extend(text.nfc().map(|(c, _)| c));
                     Cow::Owned(normalized)

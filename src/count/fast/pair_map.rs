@@ -79,7 +79,15 @@ impl PairMap {
 
     /// Every pair in the table.
     pub fn keys(&self) -> impl Iterator<Item = u64> + '_ {
-        self.slots.iter().filter(|s| s[0] != 0).map(|s| !s[0])
+        self.entries().map(|(key, _, _)| key)
+    }
+
+    /// Every pair in the table with its rank and merged id, in no particular order.
+    pub fn entries(&self) -> impl Iterator<Item = (u64, u32, u32)> + '_ {
+        self.slots
+            .iter()
+            .filter(|s| s[0] != 0)
+            .map(|s| (!s[0], (s[1] >> 32) as u32, s[1] as u32))
     }
 }
 

@@ -14,7 +14,6 @@
 use super::added::AddedTokens;
 use super::cache::CACHE;
 use super::{FastCounter, Model};
-use unicode_normalization_alignments::{IsNormalized, is_nfc_quick};
 
 /// One part of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,8 +218,7 @@ impl FastCounter {
                 // Pieces of text that NFC changes are found on its normalized form, which does
                 // not line up with the raw text the crate is given: such a stretch is counted
                 // whole by the fast route.
-                if *nfc && !stretch.is_ascii() && is_nfc_quick(stretch.chars()) != IsNormalized::Yes
-                {
+                if *nfc && !stretch.is_ascii() && !super::nfc::is_nfc_quick_yes(stretch) {
                     let tokens = CACHE.with(|cell| {
                         let mut cache = cell.borrow_mut();
                         cache.claim(self.id);

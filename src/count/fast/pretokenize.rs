@@ -205,6 +205,44 @@ impl Scan<'_> {
     }
 
     fn o200k(&self, i: usize) -> usize {
+        match self.o200k_ascii_word(i) {
+            Some(end) => end,
+            None => self.o200k_general(i),
+        }
+    }
+
+    /// [`Scan::o200k`]'s letter alternatives on a word of ASCII letters followed by an ASCII
+    /// byte or the end, after at most one ASCII prefix: `None` anywhere else (the general scan
+    /// decides). In ASCII no letter is both "upper" and "lower", so the first alternative
+    /// `U*L+` matches the uppercase run and the lowercase run after it when that is not
+    /// empty, and otherwise fails at every backtracking point; the second, `U+L*`, then
+    /// matches the uppercase run: both end where `[A-Z]*[a-z]*` ends. A non-ASCII byte there
+    /// could be a letter or a mark that continues the match, so the general scan takes it.
+    #[inline(always)]
+    fn o200k_ascii_word(&self, i: usize) -> Option<usize> {
+        let b = self.b;
+        let letter = |j: usize| b.get(j).is_some_and(u8::is_ascii_alphabetic);
+        let prefix = b[i] < 0x80 && !b[i].is_ascii_alphanumeric() && !matches!(b[i], b'\r' | b'\n');
+        let mut end = match (letter(i), prefix && letter(i + 1)) {
+            (true, _) => i,
+            (false, true) => i + 1,
+            (false, false) => return None,
+        };
+        while end < b.len() && b[end].is_ascii_uppercase() {
+            end += 1;
+        }
+        while end < b.len() && b[end].is_ascii_lowercase() {
+            end += 1;
+        }
+        match b.get(end) {
+            Some(&c) if c >= 0x80 => None,
+            Some(b'\'') => Some(self.contraction(end).unwrap_or(end)),
+            _ => Some(end),
+        }
+    }
+
+    /// The o200k scan at `i`, alternative by alternative.
+    fn o200k_general(&self, i: usize) -> usize {
         let (c0, len0) = self.at(i);
         let prefixed = self.is_prefix(i, c0);
         let bodies: [fn(&Self, usize) -> Option<usize>; 2] =

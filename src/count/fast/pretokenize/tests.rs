@@ -143,6 +143,50 @@ proptest! {
     }
 }
 
+/// Where the ASCII word scan of o200k answers, it answers what the general scan does, at every
+/// character boundary of the text (not only where a piece starts).
+fn ascii_words_scan_like_the_general_scan(text: &str) -> Result<(), TestCaseError> {
+    let scan = Scan {
+        b: text.as_bytes(),
+        t: table(),
+    };
+    for (i, _) in text.char_indices() {
+        if let Some(end) = scan.o200k_ascii_word(i) {
+            prop_assert_eq!(end, scan.o200k_general(i), "at {} of {:?}", i, text);
+        }
+    }
+    Ok(())
+}
+
+/// ASCII letters of both cases with contractions and every other kind of character, more often
+/// than `ALPHABET` has them.
+fn ascii_heavy() -> impl Strategy<Value = String> {
+    let parts = prop_oneof![
+        4 => "[a-zA-Z]{1,6}",
+        2 => prop::sample::select(vec!["'s", "'S", "'ll", "'ſ", "'x", " ", ".", "\r", "\n", "7"])
+            .prop_map(String::from),
+        2 => prop::sample::select(ALPHABET).prop_map(String::from),
+    ];
+    prop::collection::vec(parts, 0..16).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    #[test]
+    fn o200k_ascii_words_scan_like_the_general_scan(text in ascii_heavy()) {
+        ascii_words_scan_like_the_general_scan(&text)?;
+        check(&text);
+    }
+
+    #[test]
+    fn o200k_ascii_words_scan_like_the_general_scan_on_the_alphabet(
+        chars in prop::collection::vec(prop::sample::select(ALPHABET), 0..40),
+    ) {
+        ascii_words_scan_like_the_general_scan(&chars.into_iter().collect::<String>())?;
+    }
+}
+
 #[test]
 fn known_cases() {
     for text in [
