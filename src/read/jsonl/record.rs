@@ -2,6 +2,7 @@
 //! other fields are skipped, the text is borrowed from the line, and only when it contains
 //! escapes is it unescaped, into a buffer the caller reuses (no allocation per line).
 
+use super::fast;
 use crate::error::ErrorKind;
 use crate::provenance::{FieldValue, RecordFields};
 use crate::read::Problem;
@@ -48,8 +49,63 @@ impl<'f> FieldNames<'f> {
 }
 
 /// The text of a JSONL line as [`extract_text`] gives it, with the raw JSON values of the date
-/// and URL fields (absent when not named or not in the record). One pass, no `Value`.
+/// and URL fields (absent when not named or not in the record). One pass, no `Value`: the
+/// common record is read by a fast path, and any other line (blank, invalid, or unusual, such
+/// as a key with escapes) by the older path of four passes, which also words the problems.
 pub fn extract_record<'a>(
+    line: &'a [u8],
+    names: &FieldNames<'_>,
+    buf: &'a mut String,
+) -> Result<Option<(&'a str, RecordFields<'a>)>, Problem> {
+    // Why a success of the fast path is the reference's success, with the same text and fields
+    // (the fast path decides no problem, so every problem is still worded by the reference):
+    // 1. UTF-8. The fast path accepts only a line whose every byte it checked: whitespace and
+    //    the object's punctuation are ASCII bytes it matched one by one; a key is accepted only
+    //    without escapes or control characters and after `from_utf8`; every value other than a
+    //    non-chat text field is a `RawValue` of `Deserializer::from_slice`, which validates its
+    //    bytes; and the text string's pieces between escapes are valid because its value (those
+    //    pieces with the escapes decoded to whole characters, each starting on a lead or ASCII
+    //    byte) passes `from_utf8`. So the whole line is UTF-8 and the reference's first check
+    //    passes.
+    // 2. Syntax. The fast path follows the grammar serde_json's `deserialize_map` and `end`
+    //    apply to the reference's `from_str` (JSON whitespace is space, tab, CR and LF; `{`,
+    //    then `"key" : value` separated by commas without a trailing one, `}`, then whitespace
+    //    to the end), and reads each value other than a text string with serde_json's own
+    //    `deserialize_raw_value` from the value's first byte: the same `ignore_value` that the
+    //    reference's `RawValue` and `IgnoredAny` run, over the same bytes, ending at the same
+    //    byte (the raw value's length). A text string it scans itself, accepting less than
+    //    serde_json's `ignore_str` (no control characters, the eight short escapes, `\u` with
+    //    four hex digits) and stopping at the same closing quote. So the reference's parse
+    //    succeeds too, and sees the same keys in the same order.
+    // 3. Values. Keys without escapes are compared byte for byte, as the reference compares
+    //    the decoded key, in the same order (text, date, URL), and the last duplicate wins in
+    //    both. The fast path requires a text field, a `[` for a chat field and a string
+    //    otherwise, exactly where the reference would refuse; it decodes the escapes as
+    //    `unescape` does and refuses (falls back on) every lone surrogate `unescape` refuses.
+    //    Date and URL fields are the same raw values, borrowed from the line.
+    // The fast path allocates nothing either: it fills `buf` (keeping its capacity), and
+    // `from_slice` deserializers are created with an empty scratch buffer.
+    let Some(found) = fast::record(line, names, buf) else {
+        return extract_record_reference(line, names, buf);
+    };
+    let fields = RecordFields {
+        date: found.date.map(|raw| FieldValue::Json(raw.get())),
+        url: found.url.map(|raw| FieldValue::Json(raw.get())),
+    };
+    let text = match found.text {
+        Some(text) => text,
+        None => {
+            let buf: &'a String = buf;
+            buf.as_str()
+        }
+    };
+    Ok(Some((text, fields)))
+}
+
+/// [`extract_record`] the slow way, in four passes (`from_utf8` of the line, serde_json with the
+/// text as a `RawValue`, a search for a backslash, then `unescape`): the fallback of the fast
+/// path, which words every problem, and the reference it is tested against.
+pub(super) fn extract_record_reference<'a>(
     line: &'a [u8],
     names: &FieldNames<'_>,
     buf: &'a mut String,
