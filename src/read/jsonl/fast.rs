@@ -41,7 +41,7 @@ pub(super) fn record<'a>(
             if line.get(at) != Some(&b'"') {
                 return None;
             }
-            let (key, after) = key(line, at + 1)?;
+            let (key, after) = read_key(line, at + 1)?;
             at = whitespace(line, after);
             if line.get(at) != Some(&b':') {
                 return None;
@@ -52,7 +52,7 @@ pub(super) fn record<'a>(
                 if line.get(at) != Some(&b'"') {
                     return None;
                 }
-                let (found, after) = string(line, at + 1, buf)?;
+                let (found, after) = read_string(line, at + 1, buf)?;
                 text = Some(found);
                 at = after;
             } else {
@@ -95,7 +95,7 @@ fn whitespace(line: &[u8], mut at: usize) -> usize {
 
 /// The key whose text starts at `start` (after its quote), and the index after its closing
 /// quote; `None` for a key with escapes, control characters or invalid UTF-8.
-fn key(line: &[u8], start: usize) -> Option<(&[u8], usize)> {
+fn read_key(line: &[u8], start: usize) -> Option<(&[u8], usize)> {
     let len = special(&line[start..])?;
     let key = &line[start..start + len];
     (line[start + len] == b'"' && std::str::from_utf8(key).is_ok())
@@ -114,7 +114,11 @@ fn raw_value(line: &[u8], at: usize) -> Option<&RawValue> {
 /// The string whose text starts at `start` (after its quote), and the index after its closing
 /// quote: borrowed when it has no escapes, else decoded into `buf` (`None` in the first place).
 /// `None` for control characters, invalid escapes, lone surrogates or invalid UTF-8.
-fn string<'a>(line: &'a [u8], start: usize, buf: &mut String) -> Option<(Option<&'a str>, usize)> {
+fn read_string<'a>(
+    line: &'a [u8],
+    start: usize,
+    buf: &mut String,
+) -> Option<(Option<&'a str>, usize)> {
     let first = start + special(&line[start..])?;
     if line[first] == b'"' {
         let text = std::str::from_utf8(&line[start..first]).ok()?;
