@@ -4,6 +4,7 @@
 //! may be read on other threads ([`read_block`]). Either way every line goes through
 //! [`read_lines`], where the byte-order mark and the record rules apply.
 
+mod fast;
 mod record;
 
 pub use record::{FieldNames, extract_record, extract_text};

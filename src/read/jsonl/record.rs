@@ -2,6 +2,7 @@
 //! other fields are skipped, the text is borrowed from the line, and only when it contains
 //! escapes is it unescaped, into a buffer the caller reuses (no allocation per line).
 
+use super::fast;
 use crate::error::ErrorKind;
 use crate::provenance::{FieldValue, RecordFields};
 use crate::read::Problem;
@@ -48,8 +49,64 @@ impl<'f> FieldNames<'f> {
 }
 
 /// The text of a JSONL line as [`extract_text`] gives it, with the raw JSON values of the date
-/// and URL fields (absent when not named or not in the record). One pass, no `Value`.
+/// and URL fields (absent when not named or not in the record). One pass, no `Value`: the
+/// common record is read by a fast path, and any other line (blank, invalid, or unusual, such
+/// as a key with escapes) by the older path of four passes, which also words the problems.
 pub fn extract_record<'a>(
+    line: &'a [u8],
+    names: &FieldNames<'_>,
+    buf: &'a mut String,
+) -> Result<Option<(&'a str, RecordFields<'a>)>, Problem> {
+    // Why a success of the fast path is the reference's success, with the same text and fields
+    // (the fast path decides no problem, so every problem is still worded by the reference):
+    // 1. UTF-8. The fast path accepts only a line whose every byte it checked: whitespace and
+    //    the object's punctuation are ASCII bytes it matched one by one; a key is accepted only
+    //    without escapes or control characters and after `from_utf8`; every value other than a
+    //    non-chat text field is a `RawValue` of `Deserializer::from_slice`, which validates its
+    //    bytes; and the text string's pieces between escapes are valid because its value (those
+    //    pieces with the escapes decoded to whole characters, each starting on a lead or ASCII
+    //    byte) passes `from_utf8`. So the whole line is UTF-8 and the reference's first check
+    //    passes.
+    // 2. Syntax. The fast path follows the grammar serde_json's `deserialize_map` and `end`
+    //    apply to the reference's `from_str` (JSON whitespace is space, tab, CR and LF; `{`,
+    //    then `"key" : value` separated by commas without a trailing one, `}`, then whitespace
+    //    to the end), and reads each value other than a text string with serde_json's own
+    //    `deserialize_raw_value` from the value's first byte: the same `ignore_value` that the
+    //    reference's `RawValue` and `IgnoredAny` run, over the same bytes, ending at the same
+    //    byte (the raw value's length). A text string it scans itself, accepting less than
+    //    serde_json's `ignore_str` (no control characters, the eight short escapes, `\u` with
+    //    four hex digits) and stopping at the same closing quote. So the reference's parse
+    //    succeeds too, and sees the same keys in the same order.
+    // 3. Values. Keys without escapes are compared byte for byte, as the reference compares
+    //    the decoded key, in the same order (text, date, URL), and the last duplicate wins in
+    //    both. The fast path requires a text field, a `[` for a chat field and a string
+    //    otherwise, exactly where the reference would refuse; it decodes the escapes as
+    //    `unescape` does and refuses (falls back on) every lone surrogate `unescape` refuses.
+    //    Date and URL fields are the same raw values, borrowed from the line.
+    // The fast path allocates no more than the reference: it fills `buf` (keeping its
+    // capacity), and its `from_slice` deserializers start with an empty scratch buffer, which
+    // serde_json only fills for containers nested in a value (as the reference's does).
+    let Some(found) = fast::record(line, names, buf) else {
+        return extract_record_reference(line, names, buf);
+    };
+    let fields = RecordFields {
+        date: found.date.map(|raw| FieldValue::Json(raw.get())),
+        url: found.url.map(|raw| FieldValue::Json(raw.get())),
+    };
+    let text = match found.text {
+        Some(text) => text,
+        None => {
+            let buf: &'a String = buf;
+            buf.as_str()
+        }
+    };
+    Ok(Some((text, fields)))
+}
+
+/// [`extract_record`] the slow way, in four passes (`from_utf8` of the line, serde_json with the
+/// text as a `RawValue`, a search for a backslash, then `unescape`): the fallback of the fast
+/// path, which words every problem, and the reference it is tested against.
+pub(super) fn extract_record_reference<'a>(
     line: &'a [u8],
     names: &FieldNames<'_>,
     buf: &'a mut String,
@@ -287,188 +344,5 @@ impl<'de> Visitor<'de> for KeySlot<'_, '_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn text(line: &str) -> Result<Option<String>, Problem> {
-        let mut buf = String::new();
-        extract_text(line.as_bytes(), "text", &mut buf).map(|t| t.map(str::to_string))
-    }
-
-    #[test]
-    fn borrows_plain_strings_and_unescapes_others() {
-        let line = br#"{"id":1,"text":"hi"}"#;
-        let mut buf = String::new();
-        let got = extract_text(line, "text", &mut buf).unwrap().unwrap();
-        assert_eq!(got, "hi");
-        assert!(
-            line.as_ptr_range().contains(&got.as_ptr()),
-            "borrowed from the line"
-        );
-        assert_eq!(
-            text(r#"{"text":"a\nb \u00e9 \ud83d\ude00 \"q\" \\ \/"}"#)
-                .unwrap()
-                .unwrap(),
-            "a\nb é 😀 \"q\" \\ /"
-        );
-        assert_eq!(text(" \t\r").unwrap(), None);
-        assert_eq!(
-            text(r#"{"text":"x","text":"last"}"#).unwrap().unwrap(),
-            "last"
-        );
-        assert_eq!(
-            text("{\"meta\":{\"text\":1},\"text\":\"ok\"}\r")
-                .unwrap()
-                .unwrap(),
-            "ok"
-        );
-    }
-
-    #[test]
-    fn reads_date_and_url_fields_in_the_same_pass() {
-        let names = FieldNames {
-            text: "text",
-            date: Some("date"),
-            url: Some("url"),
-            chat: false,
-        };
-        let line = br#"{"url":"https:\/\/x.org","text":"hi","date":1700000000,"date":"2024-01"}"#;
-        let mut buf = String::new();
-        let (text, fields) = extract_record(line, &names, &mut buf).unwrap().unwrap();
-        assert_eq!(text, "hi");
-        assert_eq!(fields.date, Some(FieldValue::Json("\"2024-01\"")));
-        assert_eq!(fields.url, Some(FieldValue::Json(r#""https:\/\/x.org""#)));
-        let (_, none) = extract_record(br#"{"text":"a"}"#, &names, &mut buf)
-            .unwrap()
-            .unwrap();
-        assert_eq!(none, RecordFields::default());
-    }
-
-    #[test]
-    fn chat_fields_hand_out_the_raw_messages_array() {
-        let names = FieldNames {
-            chat: true,
-            ..FieldNames::only_text("messages")
-        };
-        let line = br#"{"id":1,"messages":[{"role":"user","content":"h\u00e9"}]}"#;
-        let mut buf = String::new();
-        let (json, _) = extract_record(line, &names, &mut buf).unwrap().unwrap();
-        assert_eq!(json, r#"[{"role":"user","content":"h\u00e9"}]"#);
-        let problem = extract_record(br#"{"messages":"hi"}"#, &names, &mut buf).unwrap_err();
-        assert_eq!(problem.kind, ErrorKind::FieldType);
-        assert_eq!(
-            problem.message,
-            "field \"messages\" is a string, not an array of messages"
-        );
-        let missing = extract_record(br#"{"text":"hi"}"#, &names, &mut buf).unwrap_err();
-        assert_eq!(missing.kind, ErrorKind::MissingField);
-    }
-
-    #[test]
-    fn classifies_bad_records() {
-        let kind = |l: &[u8]| {
-            extract_text(l, "text", &mut String::new())
-                .unwrap_err()
-                .kind
-        };
-        assert_eq!(kind(b"{\"text\": "), ErrorKind::Json);
-        assert_eq!(kind(b"[1,2]"), ErrorKind::Json);
-        assert_eq!(kind(b"{\"text\":\"a\"} trailing"), ErrorKind::Json);
-        assert_eq!(kind(b"{\"body\":\"a\"}"), ErrorKind::MissingField);
-        assert_eq!(kind(b"{\"text\":42}"), ErrorKind::FieldType);
-        assert_eq!(kind(b"{\"text\":[\"a\"]}"), ErrorKind::FieldType);
-        assert_eq!(kind(b"{\"text\":null}"), ErrorKind::FieldType);
-        assert_eq!(kind(b"{\"text\":\"\xff\xfe\"}"), ErrorKind::InvalidUnicode);
-        assert_eq!(
-            kind(b"{\"meta\":\"\xff\",\"text\":\"ok\"}"),
-            ErrorKind::InvalidUnicode
-        );
-        assert_eq!(
-            kind(br#"{"text":"\ud800 lone"}"#),
-            ErrorKind::InvalidUnicode
-        );
-        assert_eq!(kind(br#"{"text":"\udc00"}"#), ErrorKind::InvalidUnicode);
-        assert_eq!(
-            kind(br#"{"text":"\ud83d\u0041"}"#),
-            ErrorKind::InvalidUnicode
-        );
-        let p = extract_text(b"{\"text\":42}", "text", &mut String::new()).unwrap_err();
-        assert_eq!(p.message, "field \"text\" is a number, not a string");
-    }
-
-    #[test]
-    fn json_problems_say_what_was_expected() {
-        let message = |l: &[u8]| {
-            let p = extract_text(l, "text", &mut String::new()).unwrap_err();
-            assert_eq!(p.kind, ErrorKind::Json);
-            p.message
-        };
-        let one = "each line must be one JSON object, such as {\"text\": \"...\"}";
-        assert_eq!(
-            message(b"not json at all"),
-            format!("not a JSON object: the line holds text that is not JSON; {one}")
-        );
-        assert_eq!(
-            message(b"[1,2]"),
-            format!("not a JSON object: the line holds an array; {one}")
-        );
-        let nan = "is not JSON (JSON has no NaN or Infinity; write null or a string)";
-        assert_eq!(
-            message(br#"{"text": "a", "x": NaN}"#),
-            format!("NaN at column 20 {nan}; {one}")
-        );
-        assert_eq!(
-            message(br#"{"text": -Infinity}"#),
-            format!("-Infinity at column 11 {nan}; {one}")
-        );
-        assert_eq!(
-            message(br#"{"text": Infinity}"#),
-            format!("Infinity at column 10 {nan}; {one}")
-        );
-        assert_eq!(
-            message(br#"{"text": tru}"#),
-            format!("invalid JSON at column 13 (expected true, false or null); {one}")
-        );
-        assert_eq!(
-            message(br#"{"text":"a"} trailing"#),
-            format!("more text after the JSON object at column 14; {one}")
-        );
-        assert_eq!(
-            message(br#"{"text": "open"#),
-            format!("invalid JSON at column 14 (EOF while parsing a string); {one}")
-        );
-    }
-
-    /// A JSON string literal for `chars`, each written raw or escaped as `pick` says.
-    fn literal(chars: &[(char, u8)]) -> String {
-        let mut out = String::from("\"");
-        for &(c, pick) in chars {
-            let must = c == '"' || c == '\\' || (c as u32) < 0x20;
-            match (pick % 3, must) {
-                (0, false) => out.push(c),
-                (1, _) if matches!(c, '\n' | '\t' | '"' | '\\') => {
-                    out.push_str(&c.escape_default().to_string())
-                }
-                _ => {
-                    let mut units = [0u16; 2];
-                    for u in c.encode_utf16(&mut units) {
-                        out.push_str(&format!("\\u{u:04x}"));
-                    }
-                }
-            }
-        }
-        out.push('"');
-        out
-    }
-
-    proptest! {
-        #[test]
-        fn unescaping_agrees_with_serde_json(chars in prop::collection::vec((any::<char>(), any::<u8>()), 0..40)) {
-            let lit = literal(&chars);
-            let line = format!("{{\"a\":[1,{{}}],\"text\":{lit}}}");
-            let want: serde_json::Value = serde_json::from_str(&line).unwrap();
-            prop_assert_eq!(text(&line).unwrap().unwrap(), want["text"].as_str().unwrap());
-        }
-    }
-}
+#[path = "record_tests.rs"]
+mod tests;
