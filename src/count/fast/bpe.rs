@@ -22,6 +22,17 @@ pub fn byte_level_chars() -> [char; 256] {
     chars
 }
 
+/// A vocabulary of the 256 byte tokens alone (ids 0 to 255, in byte order), written as
+/// byte-level characters: where test vocabularies start.
+#[cfg(test)]
+pub(crate) fn byte_level_vocab() -> AHashMap<String, u32> {
+    byte_level_chars()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.to_string(), i as u32))
+        .collect()
+}
+
 /// A byte-level BPE model reduced to what counting needs.
 pub struct BytePairModel {
     byte_ids: [u32; 256],
@@ -157,12 +168,7 @@ mod tests {
     use super::*;
 
     fn toy() -> BytePairModel {
-        let chars = byte_level_chars();
-        let mut vocab: AHashMap<String, u32> = chars
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.to_string(), i as u32))
-            .collect();
+        let mut vocab = byte_level_vocab();
         for (i, t) in ["ab", "aa", "aaaa", "abab", "ba"].iter().enumerate() {
             vocab.insert(t.to_string(), 256 + i as u32);
         }

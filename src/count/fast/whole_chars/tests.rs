@@ -1,5 +1,5 @@
 use super::*;
-use crate::count::fast::bpe::{ByteLevelParts, BytePairModel, byte_level_chars};
+use crate::count::fast::bpe::{ByteLevelParts, BytePairModel, byte_level_vocab};
 use crate::count::fast::compiled::{CompiledModel, CompiledRoute};
 use crate::count::fast::pretokenize::Pattern;
 use crate::count::{TokenizerSource, load_tokenizer_with_cache};
@@ -11,12 +11,7 @@ use std::sync::OnceLock;
 /// of `x` with its first byte and before a merge of its last byte with `z` and of itself with
 /// `y`.
 fn toy() -> ByteLevelParts {
-    let chars = byte_level_chars();
-    let mut vocab: AHashMap<String, u32> = chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.to_string(), i as u32))
-        .collect();
+    let mut vocab = byte_level_vocab();
     let merges = [("x", "Ã"), ("Ã", "©"), ("©", "z"), ("Ã©", "y")].map(|(a, b)| {
         let merged = format!("{a}{b}");
         let next = vocab.len() as u32;
@@ -96,6 +91,21 @@ fn real() -> &'static [(&'static str, BytePairModel, Pattern)] {
             })
             .collect()
     })
+}
+
+/// `model` counts `text` as one piece as it counts it merged from its bytes.
+fn assert_counts_as_from_bytes(
+    model: &BytePairModel,
+    text: &str,
+    scratch: &mut Vec<u32>,
+    name: &str,
+) {
+    let want = model.count_from_bytes(text.as_bytes(), scratch);
+    assert_eq!(
+        model.count(text.as_bytes(), scratch),
+        want,
+        "{name} {text:?}"
+    );
 }
 
 fn same_count(text: &str) -> Result<(), TestCaseError> {
@@ -207,12 +217,7 @@ fn every_whole_character_next_to_every_kind_of_neighbour() {
                 .chain(after.map(|(_, a)| format!("{c}{a}")))
                 .chain([c.clone(), format!("{c}{c}"), format!("a{c}{c}b")]);
             for text in texts {
-                let want = model.count_from_bytes(text.as_bytes(), &mut scratch);
-                assert_eq!(
-                    model.count(text.as_bytes(), &mut scratch),
-                    want,
-                    "{name} {text:?}"
-                );
+                assert_counts_as_from_bytes(model, &text, &mut scratch, name);
                 checked += 1;
             }
         }
@@ -242,12 +247,7 @@ fn every_piece_of_the_sample_manual_pages_counts_as_from_bytes() {
                 if piece.is_ascii() {
                     return;
                 }
-                let want = model.count_from_bytes(piece.as_bytes(), &mut scratch);
-                assert_eq!(
-                    model.count(piece.as_bytes(), &mut scratch),
-                    want,
-                    "{name} {piece:?}"
-                );
+                assert_counts_as_from_bytes(model, piece, &mut scratch, name);
                 pieces += 1;
                 scratch.clear();
                 model
