@@ -123,13 +123,20 @@ impl BytePairModel {
             .get_or_init(|| WholeChars::new(&self.byte_ids, &self.merges))
     }
 
+    /// The count of a piece that needs no merging: empty or one byte, or (with
+    /// `ignore_merges`) a token of the vocabulary as a whole.
+    #[inline]
+    fn unmerged(&self, piece: &[u8]) -> Option<u32> {
+        if piece.len() <= 1 {
+            return Some(piece.len() as u32);
+        }
+        (self.ignore_merges && self.whole_pieces.contains(piece)).then_some(1)
+    }
+
     /// The number of tokens `piece` (raw bytes of one pre-token) encodes to.
     pub fn count(&self, piece: &[u8], scratch: &mut Vec<u32>) -> u32 {
-        if piece.len() <= 1 {
-            return piece.len() as u32;
-        }
-        if self.ignore_merges && self.whole_pieces.contains(piece) {
-            return 1;
+        if let Some(count) = self.unmerged(piece) {
+            return count;
         }
         scratch.clear();
         if piece.is_ascii() {
@@ -145,11 +152,8 @@ impl BytePairModel {
     /// [`BytePairModel::count`] must equal.
     #[cfg(test)]
     pub(super) fn count_from_bytes(&self, piece: &[u8], scratch: &mut Vec<u32>) -> u32 {
-        if piece.len() <= 1 {
-            return piece.len() as u32;
-        }
-        if self.ignore_merges && self.whole_pieces.contains(piece) {
-            return 1;
+        if let Some(count) = self.unmerged(piece) {
+            return count;
         }
         scratch.clear();
         scratch.extend(piece.iter().map(|&b| self.byte_ids[b as usize]));

@@ -30,14 +30,19 @@ fn starters() -> &'static [u64; 1024] {
 /// Whether the NFC quick check of `text` answers "Yes" (`is_nfc_quick(text.chars())`): the
 /// quick check skips ASCII and, for every other character, answers "No" or "Maybe" only for
 /// a character that is not a starter allowed in NFC, so a text made only of such characters
-/// is "Yes" without asking it.
+/// is "Yes" without asking it. After such a character the quick check is back in its first
+/// state (last combining class 0, "Yes" so far), so from the first other character on the
+/// crate is asked about the rest only.
 pub fn is_nfc_quick_yes(text: &str) -> bool {
     let starters = starters();
-    let all_starters = text.chars().all(|c| {
+    let other = text.char_indices().find(|&(_, c)| {
         let cp = c as usize;
-        cp < 0x1_0000 && starters[cp >> 6] >> (cp & 63) & 1 != 0
+        cp >= 0x1_0000 || starters[cp >> 6] >> (cp & 63) & 1 == 0
     });
-    all_starters || is_nfc_quick(text.chars()) == IsNormalized::Yes
+    match other {
+        None => true,
+        Some((at, _)) => is_nfc_quick(text[at..].chars()) == IsNormalized::Yes,
+    }
 }
 
 #[cfg(test)]

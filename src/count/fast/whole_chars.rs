@@ -165,15 +165,16 @@ impl WholeChars {
         };
         let mut set_ids: AHashMap<ByteSet, u16> = AHashMap::new();
         set_ids.insert([u64::MAX; 4], 0);
+        // The index of `set` in `sets`, added when new.
+        let mut id = |set: ByteSet, sets: &mut Vec<ByteSet>| {
+            let next = sets.len();
+            let id = *set_ids.entry(set).or_insert(next as u16);
+            if usize::from(id) == next {
+                sets.push(set);
+            }
+            id
+        };
         for found in tokens.characters(byte_ids, merges, &by_rank) {
-            let mut id = |set: ByteSet, sets: &mut Vec<ByteSet>| {
-                let next = sets.len();
-                let id = *set_ids.entry(set).or_insert(next as u16);
-                if usize::from(id) == next {
-                    sets.push(set);
-                }
-                id
-            };
             if table.sets.len() >= usize::from(u16::MAX) - 1 {
                 break; // never for real vocabularies; the rest start as bytes
             }
