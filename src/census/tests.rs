@@ -48,8 +48,8 @@ fn tokenizers_loaded_beforehand_count_what_count_loads_itself() {
 #[test]
 fn a_loaded_list_of_another_length_than_the_configuration_is_refused() {
     let config = two_tokenizer_config();
-    let primary = config.load_tokenizer().unwrap();
-    let refused = count_with_tokenizers(&config, &[&primary]).unwrap_err();
+    let refused =
+        count_with_tokenizers(&config, &[crate::count::test_support::llama3()]).unwrap_err();
     assert!(matches!(refused, FatalError::Usage(_)), "{refused}");
     assert!(
         refused

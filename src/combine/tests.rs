@@ -2,24 +2,18 @@
 //! grouping of the inputs never change a figure.
 
 use super::*;
-use crate::count::Tokenizer;
+use crate::count::test_support::llama3;
 use crate::memory::{MemoryCensus, MemoryRecord, MemorySource, RecordDate};
 use crate::report::ChatTemplateReport;
 use crate::report::files::{Stamp, fingerprint};
 use crate::stats::Category;
 use proptest::prelude::*;
-use std::sync::OnceLock;
-
-fn tokenizer() -> &'static Tokenizer {
-    static TOKENIZER: OnceLock<Tokenizer> = OnceLock::new();
-    TOKENIZER.get_or_init(|| Tokenizer::embedded().unwrap())
-}
 
 /// A census of files: `records` (source, text, month) counted from memory, then given the
 /// files `files` (one set per source, in the order the sources first appear) as a count
 /// of files would list them.
 fn census(records: &[(&str, &str, &str)], files: &[&str]) -> Report {
-    let mut census = MemoryCensus::new(tokenizer());
+    let mut census = MemoryCensus::new(llama3());
     for (source, text, month) in records {
         let mut declared = MemorySource::new(*source, Category::Crawled);
         declared.date_field = Some("date".into());
@@ -28,7 +22,7 @@ fn census(records: &[(&str, &str, &str)], files: &[&str]) -> Report {
             date: Some(RecordDate::Iso(&date)),
             ..MemoryRecord::text(text)
         };
-        census.add(tokenizer(), &declared, record).unwrap();
+        census.add(llama3(), &declared, record).unwrap();
     }
     let mut report = census.to_report();
     report.run.from_memory = false;

@@ -120,13 +120,13 @@ mod tests {
 
     #[test]
     fn names_are_distinct_and_the_same_tokenizer_twice_is_refused() {
-        let llama = Tokenizer::embedded().unwrap();
+        let llama = crate::count::test_support::llama3();
         let minilm = fixture("minilm");
-        let list = TokenizerList::new(vec![&llama, &minilm]).unwrap();
+        let list = TokenizerList::new(vec![llama, &minilm]).unwrap();
         assert_eq!(list.names(), ["llama3", "minilm"]);
         assert_eq!(list.more_counters().len(), 1);
         let file_llama = fixture("llama3");
-        let twice = TokenizerList::new(vec![&llama, &minilm, &file_llama]).unwrap_err();
+        let twice = TokenizerList::new(vec![llama, &minilm, &file_llama]).unwrap_err();
         let message = twice.to_string();
         assert!(message.contains("given twice"), "{message}");
         assert!(message.contains(llama.sha256()), "{message}");
@@ -149,8 +149,8 @@ mod tests {
         }
         let a = Tokenizer::from_file(&paths[0]).unwrap();
         let b = Tokenizer::from_file(&paths[1]).unwrap();
-        let llama = Tokenizer::embedded().unwrap();
-        let list = TokenizerList::new(vec![&llama, &a, &b]).unwrap();
+        let llama = crate::count::test_support::llama3();
+        let list = TokenizerList::new(vec![llama, &a, &b]).unwrap();
         assert_eq!(list.names()[1], format!("model-{}", &a.sha256()[..8]));
         assert_eq!(list.names()[2], format!("model-{}", &b.sha256()[..8]));
         let list = TokenizerList::new(vec![&a, &b]).unwrap();

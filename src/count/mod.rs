@@ -9,6 +9,8 @@ mod list;
 mod load;
 mod reference;
 mod route;
+#[cfg(test)]
+pub(crate) mod test_support;
 mod tokenizer;
 
 pub use chat::{ChatTemplate, ChatTemplateError};

@@ -138,11 +138,9 @@ impl Tokenizer {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn a_batch_counts_as_its_texts_one_by_one() {
-        let tokenizer = Tokenizer::embedded().unwrap();
+        let tokenizer = crate::count::test_support::llama3();
         let texts = [
             "",
             "Hello, world!",

@@ -3,20 +3,14 @@
 
 use super::render::{DiffFormat, render};
 use super::*;
-use crate::count::Tokenizer;
+use crate::count::test_support::llama3;
 use crate::memory::{MemoryCensus, MemoryRecord, MemorySource, RecordDate};
 use crate::report::files::{FileSet, Stamp, fingerprint};
 use crate::stats::Category;
-use std::sync::OnceLock;
-
-fn tokenizer() -> &'static Tokenizer {
-    static TOKENIZER: OnceLock<Tokenizer> = OnceLock::new();
-    TOKENIZER.get_or_init(|| Tokenizer::embedded().unwrap())
-}
 
 /// A census of `records` (source, text, month); each source lists one file per month it has.
 fn census(records: &[(&str, &str, &str)]) -> Report {
-    let mut census = MemoryCensus::new(tokenizer());
+    let mut census = MemoryCensus::new(llama3());
     for (source, text, month) in records {
         let mut declared = MemorySource::new(*source, Category::Crawled);
         declared.date_field = Some("date".into());
@@ -25,7 +19,7 @@ fn census(records: &[(&str, &str, &str)]) -> Report {
             date: Some(RecordDate::Iso(&date)),
             ..MemoryRecord::text(text)
         };
-        census.add(tokenizer(), &declared, record).unwrap();
+        census.add(llama3(), &declared, record).unwrap();
     }
     let mut report = census.to_report();
     for source in &mut report.sources {
@@ -59,7 +53,7 @@ fn a_new_month_and_a_removed_source_are_exactly_the_changes() {
     let february = ("web", "February's page, counted.", "2026-02");
     let new = census(&[JANUARY[0], JANUARY[1], february]);
     let diff = diff_reports(&old, &new).unwrap();
-    let tokens = |text: &str| tokenizer().count(text).unwrap() as u64;
+    let tokens = |text: &str| llama3().count(text).unwrap() as u64;
     assert_eq!(diff.months.len(), 2, "{:?}", diff.months);
     let (jan, feb) = (&diff.months[0], &diff.months[1]);
     assert_eq!((jan.name.as_str(), jan.removed.documents), ("2026-01", 1));

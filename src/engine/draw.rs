@@ -80,11 +80,11 @@ mod tests {
             }],
             ..Plan::default()
         };
-        let llama = crate::count::Tokenizer::embedded().unwrap();
+        let llama = crate::count::test_support::llama3();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let gemma = root.join("fixtures/tokenizers/gemma3.tokenizer.json.zst");
         let gemma = crate::count::Tokenizer::from_file(gemma).unwrap();
-        let tokenizers = crate::count::TokenizerList::new(vec![&llama, &gemma]).unwrap();
+        let tokenizers = crate::count::TokenizerList::new(vec![llama, &gemma]).unwrap();
         let draw = Arc::new(EveryThird::default());
         let options = EngineOptions {
             threads: 2,

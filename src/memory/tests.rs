@@ -1,15 +1,10 @@
 use super::*;
 use crate::config::CountConfig;
+use crate::count::test_support::llama3;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::path::PathBuf;
-use std::sync::OnceLock;
-
-fn tokenizer() -> &'static Tokenizer {
-    static TOKENIZER: OnceLock<Tokenizer> = OnceLock::new();
-    TOKENIZER.get_or_init(|| Tokenizer::embedded().unwrap())
-}
 
 fn fixture(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -62,9 +57,7 @@ fn a_census_fed_from_memory_equals_the_count_of_the_same_records_in_a_file() {
     let mut config = CountConfig::new(vec![path.clone()]);
     config.date_field = Some("date".into());
     config.url_field = Some("url".into());
-    let mut counted = crate::census::count_with(&config, tokenizer())
-        .unwrap()
-        .report;
+    let mut counted = crate::census::count_with(&config, llama3()).unwrap().report;
     // Records fed from memory come from no listed file: the count's file_set is its own.
     counted.sources.iter_mut().for_each(|s| s.file_set = None);
     let expected = &counted.sources[0];
@@ -73,10 +66,10 @@ fn a_census_fed_from_memory_equals_the_count_of_the_same_records_in_a_file() {
         url_field: Some("url".into()),
         ..MemorySource::new(expected.name.clone(), expected.category)
     };
-    let mut census = MemoryCensus::new(tokenizer());
+    let mut census = MemoryCensus::new(llama3());
     let owned = records("provenance/records.jsonl");
     let batch: Vec<_> = owned.iter().map(Owned::record).collect();
-    census.add_batch(tokenizer(), &source, &batch).unwrap();
+    census.add_batch(llama3(), &source, &batch).unwrap();
     let size = std::fs::metadata(&path).unwrap().len();
     census.add_files(&source, 1, size).unwrap();
     let report = census.to_report();
@@ -92,16 +85,16 @@ fn a_census_fed_from_memory_equals_the_count_of_the_same_records_in_a_file() {
 #[test]
 fn one_record_counts_its_tokens_date_and_domain() {
     let web = MemorySource::new("web", Category::Crawled);
-    let mut census = MemoryCensus::new(tokenizer());
+    let mut census = MemoryCensus::new(llama3());
     let text = "Training data, counted exactly.";
     let record = MemoryRecord {
         text,
         date: Some(RecordDate::Unix(1_700_000_000.0)),
         url: Some("https://www.example.org/a"),
     };
-    assert_eq!(census.add(tokenizer(), &web, record).unwrap(), Some(6));
+    assert_eq!(census.add(llama3(), &web, record).unwrap(), Some(6));
     census
-        .add(tokenizer(), &web, MemoryRecord::text("Hello, world!"))
+        .add(llama3(), &web, MemoryRecord::text("Hello, world!"))
         .unwrap();
     let report = census.to_report();
     let tally = &report.sources[0].tally;
@@ -133,20 +126,20 @@ fn tallies_merged_in_any_grouping_and_order_equal_one_tally_fed_everything() {
             .into_iter()
             .map(|r| (&dated, r)),
     );
-    let mut whole = MemoryCensus::new(tokenizer());
+    let mut whole = MemoryCensus::new(llama3());
     for (source, record) in &all {
-        whole.add(tokenizer(), source, record.record()).unwrap();
+        whole.add(llama3(), source, record.record()).unwrap();
     }
     let expected = figures(&whole.to_report());
     let mut rng = ChaCha8Rng::seed_from_u64(17);
     for _ in 0..8 {
         let parts = rng.random_range(1..=6);
         let mut tallies: Vec<MemoryCensus> =
-            (0..parts).map(|_| MemoryCensus::new(tokenizer())).collect();
+            (0..parts).map(|_| MemoryCensus::new(llama3())).collect();
         for (source, record) in &all {
             let part = rng.random_range(0..parts);
             tallies[part]
-                .add(tokenizer(), source, record.record())
+                .add(llama3(), source, record.record())
                 .unwrap();
         }
         // Each part goes through its serialised form, then they merge in a random order and
@@ -169,9 +162,8 @@ fn tallies_merged_in_any_grouping_and_order_equal_one_tally_fed_everything() {
 fn merging_refuses_another_tokenizer_and_a_source_declared_differently() {
     let minilm = Tokenizer::from_file(fixture("tokenizers/minilm.tokenizer.json.zst")).unwrap();
     let web = MemorySource::new("web", Category::Crawled);
-    let mut mine = MemoryCensus::new(tokenizer());
-    mine.add(tokenizer(), &web, MemoryRecord::text("a"))
-        .unwrap();
+    let mut mine = MemoryCensus::new(llama3());
+    mine.add(llama3(), &web, MemoryRecord::text("a")).unwrap();
     let other = MemoryCensus::new(&minilm);
     let refused = mine.merge(&other).unwrap_err().to_string();
     assert!(refused.contains("different tokenizers"), "{refused}");
@@ -180,10 +172,10 @@ fn merging_refuses_another_tokenizer_and_a_source_declared_differently() {
         .unwrap_err();
     assert!(matches!(refused, FatalError::Usage(_)), "{refused}");
 
-    let mut licensed = MemoryCensus::new(tokenizer());
+    let mut licensed = MemoryCensus::new(llama3());
     let web_licensed = MemorySource::new("web", Category::Licensed);
     licensed
-        .add(tokenizer(), &web_licensed, MemoryRecord::text("b"))
+        .add(llama3(), &web_licensed, MemoryRecord::text("b"))
         .unwrap();
     let before = figures(&mine.to_report());
     let refused = mine.merge(&licensed).unwrap_err().to_string();
@@ -194,9 +186,7 @@ fn merging_refuses_another_tokenizer_and_a_source_declared_differently() {
 #[test]
 fn a_count_of_files_is_not_read_as_a_tally() {
     let config = CountConfig::new(vec![fixture("provenance/records.jsonl")]);
-    let counted = crate::census::count_with(&config, tokenizer())
-        .unwrap()
-        .report;
+    let counted = crate::census::count_with(&config, llama3()).unwrap().report;
     let refused = MemoryCensus::from_report(&counted).unwrap_err();
     assert!(refused.to_string().contains("not a tally"), "{refused}");
 }

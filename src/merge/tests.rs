@@ -3,24 +3,18 @@
 
 use super::*;
 use crate::config::CountConfig;
-use crate::count::Tokenizer;
+use crate::count::test_support::llama3;
 use crate::memory::{MemoryCensus, MemoryRecord, MemorySource};
 use crate::stats::Category;
 use std::path::PathBuf;
-use std::sync::OnceLock;
 
 /// The embedded Llama 3, loaded once for these tests.
-fn tokenizer() -> &'static Tokenizer {
-    static TOKENIZER: OnceLock<Tokenizer> = OnceLock::new();
-    TOKENIZER.get_or_init(|| Tokenizer::embedded().unwrap())
-}
-
 fn tally_of(source: &str, texts: &[&str]) -> Report {
-    let mut census = MemoryCensus::new(tokenizer());
+    let mut census = MemoryCensus::new(llama3());
     let source = MemorySource::new(source, Category::Public);
     for text in texts {
         census
-            .add(tokenizer(), &source, MemoryRecord::text(text))
+            .add(llama3(), &source, MemoryRecord::text(text))
             .unwrap();
     }
     census.to_report()
@@ -81,9 +75,7 @@ fn merge_parts_checks_that_every_rank_of_tallies_is_there_once() {
     let records =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/provenance/records.jsonl");
     let config = CountConfig::new(vec![records]);
-    let counted = crate::census::count_with(&config, tokenizer())
-        .unwrap()
-        .report;
+    let counted = crate::census::count_with(&config, llama3()).unwrap().report;
     let refused = merge_parts(&[
         part("tally", tally_of("web", &["x"])),
         part("count", counted),

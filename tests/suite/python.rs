@@ -3,8 +3,8 @@
 //! (`bindings/python/tests`: counts against the Python `tokenizers` reference, `count` and
 //! `render` against this binary, tallies, the datatrove step and the Ray example).
 //!
-//! The package's native module is the one this `cargo test` built (the root package's
-//! dev-dependency on `bindings/python`), laid out in site-packages as its wheel would be: no
+//! The package's native module is the one this `cargo test` built (`bindings/python` is a
+//! default member of the workspace), laid out in site-packages as its wheel would be: no
 //! second build of every dependency. With `TOKENCENSUS_PYTHON_WHEEL=1` (set by `.ci/run`) the
 //! test instead builds the release wheel with maturin (its Cargo build kept in
 //! `target/python/cargo`) and pip installs it, as a user would.
@@ -19,7 +19,7 @@ use crate::common::venv::{Venv, wait_bounded};
 use crate::common::{root, test_cache_home};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// Installing the requirements the first time, building the wheel and running pytest must
 /// each finish within this.
@@ -90,23 +90,41 @@ fn install_release_wheel(python: &Path, dir: &Path) {
     assert!(installed, "pip could not install {name}");
 }
 
-/// The native module this `cargo test` built: the root package's dev-dependency
-/// `tokencensus-python` leaves its cdylib in the test build's `deps/` folder (the newest one,
-/// should older builds be there too).
-fn built_module() -> PathBuf {
+/// The newest file in the build's `deps/` folder whose name starts with `prefix` and ends with
+/// one of `suffixes`, and its modification time.
+fn newest_in_deps(prefix: &str, suffixes: &[&str]) -> Option<(PathBuf, SystemTime)> {
     let deps = Path::new(env!("CARGO_BIN_EXE_tokencensus"))
         .parent()
         .unwrap()
         .join("deps");
-    let module = std::fs::read_dir(&deps)
+    std::fs::read_dir(&deps)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy();
-            name.starts_with("lib_native") && (name.ends_with(".so") || name.ends_with(".dylib"))
+            name.starts_with(prefix) && suffixes.iter().any(|s| name.ends_with(s))
         })
-        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok());
-    module.unwrap_or_else(|| panic!("no lib_native module in {}", deps.display()))
+        .filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p)))
+        .max()
+        .map(|(time, path)| (path, time))
+}
+
+/// The native module this `cargo test` built: `bindings/python` is a default member of the
+/// workspace, so Cargo leaves its cdylib in the build's `deps/` folder (the newest one, should
+/// older builds be there too). It must be newer than the newest build of the library, else it
+/// was built from older sources (`cargo test --test suite` alone does not rebuild it).
+fn built_module() -> PathBuf {
+    let (module, built) = newest_in_deps("lib_native", &[".so", ".dylib"])
+        .expect("no lib_native module in deps/: run `cargo test` (all default members)");
+    let (library, compiled) = newest_in_deps("libtokencensus-", &[".rlib"]).expect("the library");
+    assert!(
+        built >= compiled,
+        "{} is older than {}: run `cargo test` (or `cargo build -p tokencensus-python`) so that \
+         the module is rebuilt from these sources",
+        module.display(),
+        library.display()
+    );
+    module
 }
 
 /// Installs the package into the environment's site-packages as a wheel would lay it out: the

@@ -2,11 +2,7 @@
 //! byte-for-byte comparison with `transformers` is `tests/suite/chat.rs`).
 
 use super::*;
-use crate::count::Tokenizer;
-
-fn llama3() -> Tokenizer {
-    Tokenizer::embedded().unwrap()
-}
+use crate::count::test_support::llama3;
 
 /// A vendored `tokenizer_config.json` (zstd) as text.
 fn config(model: &str) -> String {

@@ -254,23 +254,53 @@ mod tests {
             let route = compiled(name);
             let bytes = route.to_bytes();
             assert_eq!(CompiledRoute::from_bytes(&bytes).as_ref(), Some(&route));
-            // Cuts everywhere in the header and the first fields, everywhere in the last fields
-            // (the flags and the pre-tokenizer's pattern), and at 64 places in between. A cut
-            // is refused only after the fields before it were read, so each costs up to a whole
-            // decoding: the cuts near the end are as many as the trailing fields need, not more.
-            let cuts = (0..bytes.len().min(2000))
-                .chain((1..400).map(|k| bytes.len() - k.min(bytes.len())))
-                .chain((0..bytes.len()).step_by(bytes.len() / 64 + 1));
-            for cut in cuts.filter(|&c| c < bytes.len()) {
+            let longer = [bytes.as_slice(), b"x"].concat();
+            assert_eq!(
+                CompiledRoute::from_bytes(&longer),
+                None,
+                "{name} and a byte more"
+            );
+            // A cut is refused only after the fields before it were read, so a cut of the real
+            // route costs up to a whole decoding: 64 places across it here, and every place of
+            // the same route with each list cut short (same fields, a few entries each) below.
+            for cut in (0..bytes.len()).step_by(bytes.len() / 64 + 1) {
                 assert_eq!(
                     CompiledRoute::from_bytes(&bytes[..cut]),
                     None,
                     "{name} cut {cut}"
                 );
             }
-            let longer = [bytes.as_slice(), b"x"].concat();
-            assert_eq!(CompiledRoute::from_bytes(&longer), None);
+            let small = shortened(&route);
+            let bytes = small.to_bytes();
+            assert_eq!(CompiledRoute::from_bytes(&bytes).as_ref(), Some(&small));
+            for cut in 0..bytes.len() {
+                assert_eq!(
+                    CompiledRoute::from_bytes(&bytes[..cut]),
+                    None,
+                    "{name} shortened, cut {cut}"
+                );
+            }
         }
+    }
+
+    /// `route` with every list cut to its first few entries (and two whole pieces).
+    fn shortened(route: &CompiledRoute) -> CompiledRoute {
+        let mut small = route.clone();
+        match &mut small.model {
+            CompiledModel::ByteLevel { parts, .. } => {
+                parts.merges.truncate(40);
+                // Whole pieces too (Qwen3 has none: it merges every piece).
+                parts.whole_pieces = vec![b"ab".as_slice().into(), "ünï".as_bytes().into()];
+                parts.ignore_merges = true;
+            }
+            CompiledModel::SentencePiece(parts) => {
+                parts.merges.truncate(40);
+                parts.chars.truncate(40);
+                parts.glue.truncate(8);
+            }
+        }
+        small.added_tokens.truncate(12);
+        small
     }
 
     #[test]
