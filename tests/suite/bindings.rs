@@ -14,6 +14,10 @@
 //! or a network the test says why and passes, unless `TOKENCENSUS_REQUIRE_PYTHON=1` (set by
 //! `.ci/run`), in which case it fails. `TOKENCENSUS_PYTEST_ARGS` adds pytest arguments (`-k
 //! tally`, `-x`).
+//!
+//! The longest test of the suite (a fresh environment's install, then pytest; in CI also the
+//! release wheel's build), so its module's name sorts early: the test harness starts tests in
+//! the order of their names, and the others then share the second thread meanwhile.
 
 use crate::common::venv::{Venv, wait_bounded};
 use crate::common::{root, test_cache_home};
@@ -27,7 +31,7 @@ const STEP_LIMIT: Duration = Duration::from_secs(40 * 60);
 
 /// Runs `cmd` (its output goes to this test's output), bounded in time.
 fn run(cmd: &mut Command, what: &str) -> bool {
-    eprintln!("python:: {what}: {cmd:?}");
+    eprintln!("bindings:: {what}: {cmd:?}");
     let child = cmd
         .stdin(Stdio::null())
         .spawn()
@@ -159,7 +163,7 @@ fn install_built_module(python: &Path) {
     }
     let module = built_module();
     eprintln!(
-        "python:: installing {} as tokencensus._native",
+        "bindings:: installing {} as tokencensus._native",
         module.display()
     );
     std::fs::copy(&module, package.join("_native.abi3.so")).unwrap();
