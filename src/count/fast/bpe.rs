@@ -1,7 +1,9 @@
 //! Byte-level BPE that only counts: the vocabulary keyed by raw bytes, each piece's bytes turned
 //! into byte tokens and merged by [`Merges`], without building tokens, strings or offsets.
 
+use super::cache::{MAX_PACKED, pack};
 pub use super::merges::Merges;
+use super::short_pieces::ShortPieces;
 use super::whole_chars::WholeChars;
 use ahash::AHashMap;
 use std::sync::OnceLock;
@@ -37,6 +39,11 @@ pub(crate) fn byte_level_vocab() -> AHashMap<String, u32> {
 pub struct BytePairModel {
     byte_ids: [u32; 256],
     merges: Merges,
+    /// With `ignore_merges`, the vocabulary's tokens of 2 to 15 bytes, packed as the piece
+    /// cache packs them (one slot read per lookup, where a set of boxed bytes reads a control
+    /// group, an entry and the bytes it points to), with count 1.
+    short_whole_pieces: ShortPieces,
+    /// With `ignore_merges`, the vocabulary's longer tokens.
     whole_pieces: ahash::AHashSet<Box<[u8]>>,
     ignore_merges: bool,
     /// The characters a merge may start from whole, built when the first piece with a
@@ -108,10 +115,23 @@ pub struct Unsupported(pub String);
 impl BytePairModel {
     /// Builds the model from its compiled parts.
     pub fn from_parts(parts: ByteLevelParts) -> Self {
+        let (short, long): (Vec<_>, Vec<_>) = parts
+            .whole_pieces
+            .into_iter()
+            .filter(|piece| piece.len() >= 2)
+            .partition(|piece| piece.len() <= MAX_PACKED);
+        let mut short_whole_pieces = ShortPieces::with_capacity(short.len());
+        for piece in &short {
+            let key = pack(piece);
+            if short_whole_pieces.get(key).is_none() {
+                short_whole_pieces.insert(key, 1);
+            }
+        }
         Self {
             byte_ids: parts.byte_ids,
             merges: Merges::from_triples(&parts.merges),
-            whole_pieces: parts.whole_pieces.into_iter().collect(),
+            short_whole_pieces,
+            whole_pieces: long.into_iter().collect(),
             ignore_merges: parts.ignore_merges,
             whole_chars: OnceLock::new(),
         }
@@ -130,7 +150,14 @@ impl BytePairModel {
         if piece.len() <= 1 {
             return Some(piece.len() as u32);
         }
-        (self.ignore_merges && self.whole_pieces.contains(piece)).then_some(1)
+        if !self.ignore_merges {
+            return None;
+        }
+        let whole = match piece.len() {
+            ..=MAX_PACKED => self.short_whole_pieces.get(pack(piece)).is_some(),
+            _ => self.whole_pieces.contains(piece),
+        };
+        whole.then_some(1)
     }
 
     /// The number of tokens `piece` (raw bytes of one pre-token) encodes to.

@@ -75,12 +75,15 @@ impl Memo {
     }
 }
 
+/// The longest piece [`pack`] takes.
+pub(super) const MAX_PACKED: usize = 15;
+
 /// The bytes of a piece of 2 to 15 bytes, zero-padded, with its length in the top byte
 /// (little-endian). Read as two overlapping words, so that no byte-wise copy is needed.
 #[inline]
-fn pack(piece: &[u8]) -> u128 {
+pub(super) fn pack(piece: &[u8]) -> u128 {
     let n = piece.len();
-    debug_assert!((2..=15).contains(&n));
+    debug_assert!((2..=MAX_PACKED).contains(&n));
     let u64_at = |i: usize| u64::from_le_bytes(piece[i..i + 8].try_into().expect("8 bytes"));
     let u32_at = |i: usize| u32::from_le_bytes(piece[i..i + 4].try_into().expect("4 bytes"));
     let bytes = if n >= 8 {
@@ -142,7 +145,7 @@ impl ThreadCache {
     ) -> u32 {
         match piece.len() {
             0 | 1 => piece.len() as u32,
-            2..=15 => {
+            2..=MAX_PACKED => {
                 let key = pack(piece);
                 if let Some(n) = self.memo.short.get(key) {
                     return n;

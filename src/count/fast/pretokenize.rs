@@ -46,10 +46,16 @@ impl Pattern {
         let mut i = 0;
         while i < text.len() {
             let end = match self {
-                Pattern::Cl100k { max_digits } => scan.cl100k(i, max_digits),
+                Pattern::Cl100k { max_digits } => scan
+                    .cl100k_ascii(i)
+                    .unwrap_or_else(|| scan.cl100k(i, max_digits)),
                 Pattern::O200k => scan.o200k(i),
             };
-            piece(&text[i..end]);
+            debug_assert!(text.is_char_boundary(end) && end > i);
+            // SAFETY: a scan ends a piece after whole characters only (it steps over each by
+            // the length its first byte gives), so `i` and `end` are character boundaries of
+            // `text` with `i < end <= text.len()`.
+            piece(unsafe { text.get_unchecked(i..end) });
             i = end;
         }
     }
@@ -292,5 +298,6 @@ impl Scan<'_> {
     }
 }
 
+mod ascii;
 #[cfg(test)]
 mod tests;

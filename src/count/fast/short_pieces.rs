@@ -35,6 +35,15 @@ impl ShortPieces {
         }
     }
 
+    /// An empty map that holds `pieces` pieces without growing (and at most that many).
+    pub fn with_capacity(pieces: usize) -> Self {
+        let mut map = Self::new(pieces);
+        if pieces > 0 {
+            map.grow_to(map.max_slots);
+        }
+        map
+    }
+
     /// Forgets every piece.
     pub fn clear(&mut self) {
         if self.len == 0 {
@@ -95,7 +104,11 @@ impl ShortPieces {
 
     /// Doubles the table (or makes the first one), placing every piece again.
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(MIN_SLOTS);
+        self.grow_to((self.slots.len() * 2).max(MIN_SLOTS));
+    }
+
+    /// Makes the table `size` slots, placing every piece again.
+    fn grow_to(&mut self, size: usize) {
         // Zeroed by writing, not by `vec![0; size]`: calloc's pages would first be mapped to
         // the shared zero page by lookups, and each first insert into such a page is then a
         // copy-on-write fault that interrupts every other core running this process to flush

@@ -88,7 +88,7 @@ impl ClassTable {
         }
         let mut blocks = Vec::with_capacity(0x110000 / BLOCK);
         let mut classes: Vec<Class> = Vec::new();
-        let mut seen: std::collections::HashMap<&[Class], u16> = std::collections::HashMap::new();
+        let mut seen: ahash::AHashMap<&[Class], u16> = ahash::AHashMap::new();
         for chunk in flat.chunks(BLOCK) {
             let next = seen.len() as u16;
             let index = *seen.entry(chunk).or_insert_with(|| {

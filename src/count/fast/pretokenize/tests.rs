@@ -170,8 +170,50 @@ fn ascii_heavy() -> impl Strategy<Value = String> {
     prop::collection::vec(parts, 0..16).prop_map(|v| v.concat())
 }
 
+/// Where the ASCII scan of cl100k answers, it answers what the general scan does, at every
+/// character boundary of the text.
+fn cl100k_ascii_scans_like_the_general_scan(text: &str) -> Result<(), TestCaseError> {
+    let scan = Scan {
+        b: text.as_bytes(),
+        t: table(),
+    };
+    for (i, _) in text.char_indices() {
+        if let Some(end) = scan.cl100k_ascii(i) {
+            prop_assert_eq!(end, scan.cl100k(i, 3), "at {} of {:?}", i, text);
+        }
+    }
+    Ok(())
+}
+
+/// Runs of ASCII letters, punctuation and white space next to the non-ASCII characters that
+/// could continue them (letters, marks, white space, symbols).
+fn ascii_runs() -> impl Strategy<Value = String> {
+    let parts = prop_oneof![
+        4 => "[a-zA-Z]{1,12}",
+        3 => "[ \t\r\n\x0b\x0c]{1,4}",
+        3 => "[!-/:-@\\[-`{-~]{1,4}",
+        1 => "[0-9]{1,4}",
+        2 => prop::sample::select(vec!["é", "\u{301}", "\u{a0}", "\u{3000}", "—", "ſ", "中", "²"])
+            .prop_map(String::from),
+    ];
+    prop::collection::vec(parts, 0..16).prop_map(|v| v.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(4000))]
+
+    #[test]
+    fn cl100k_ascii_scan_like_the_general_scan(text in ascii_runs()) {
+        cl100k_ascii_scans_like_the_general_scan(&text)?;
+        check(&text);
+    }
+
+    #[test]
+    fn cl100k_ascii_scan_like_the_general_scan_on_the_alphabet(
+        chars in prop::collection::vec(prop::sample::select(ALPHABET), 0..40),
+    ) {
+        cl100k_ascii_scans_like_the_general_scan(&chars.into_iter().collect::<String>())?;
+    }
 
     #[test]
     fn o200k_ascii_words_scan_like_the_general_scan(text in ascii_heavy()) {
