@@ -113,21 +113,46 @@ fn newest_in_deps(prefix: &str, suffixes: &[&str]) -> Option<(PathBuf, SystemTim
         .map(|(time, path)| (path, time))
 }
 
+/// The newest modification time of the files under `dir` (recursively).
+fn newest_under(dir: &Path) -> SystemTime {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| match p.is_dir() {
+            true => newest_under(&p),
+            false => p.metadata().and_then(|m| m.modified()).unwrap(),
+        })
+        .max()
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+}
+
 /// The native module this `cargo test` built: `bindings/python` is a default member of the
 /// workspace, so Cargo leaves its cdylib in the build's `deps/` folder (the newest one, should
-/// older builds be there too). It must be newer than the newest build of the library, else it
-/// was built from older sources (`cargo test --test suite` alone does not rebuild it).
+/// older builds be there too). It must be newer than every source of the library and the
+/// bindings, else it was built from older sources (`cargo test --test suite` alone does not
+/// rebuild it).
 fn built_module() -> PathBuf {
     let (module, built) = newest_in_deps("lib_native", &[".so", ".dylib"])
         .expect("no lib_native module in deps/: run `cargo test` (all default members)");
-    let (library, compiled) = newest_in_deps("libtokencensus-", &[".rlib"]).expect("the library");
-    assert!(
-        built >= compiled,
-        "{} is older than {}: run `cargo test` (or `cargo build -p tokencensus-python`) so that \
-         the module is rebuilt from these sources",
-        module.display(),
-        library.display()
-    );
+    let sources = [
+        "src",
+        "bindings/python/src",
+        "Cargo.toml",
+        "bindings/python/Cargo.toml",
+    ];
+    for source in sources.map(|s| root().join(s)) {
+        let changed = match source.is_dir() {
+            true => newest_under(&source),
+            false => source.metadata().unwrap().modified().unwrap(),
+        };
+        assert!(
+            built >= changed,
+            "{} is older than {}: run `cargo test` (or `cargo build -p tokencensus-python`) so \
+             that the module is rebuilt from these sources",
+            module.display(),
+            source.display()
+        );
+    }
     module
 }
 
