@@ -270,7 +270,9 @@ fn help_lists_every_flag_the_readme_and_docs_show() {
                 || flag == "--source" // examples/ray/count_with_ray.py's, in docs/python.md
                 || flag == "--num-cpus"
                 || flag == "--jsonld" // mlcroissant's, in docs/publishing.md
-                || flag == "--single-thread"; // zstd's, in docs/performance.md
+                || flag == "--single-thread" // zstd's, in docs/performance.md
+                || flag == "--tool" // valgrind's, in docs/performance.md
+                || flag == "--cache-sim";
             assert!(
                 known,
                 "README or docs/ show {flag}, which no subcommand's --help knows"
