@@ -94,34 +94,15 @@ fn install_release_wheel(python: &Path, dir: &Path) {
     assert!(installed, "pip could not install {name}");
 }
 
-/// The newest file in the build's `deps/` folder whose name starts with `prefix` and ends with
-/// one of `suffixes`, and its modification time.
-fn newest_in_deps(prefix: &str, suffixes: &[&str]) -> Option<(PathBuf, SystemTime)> {
-    let deps = Path::new(env!("CARGO_BIN_EXE_tokencensus"))
-        .parent()
+/// The last change of `path`: its modification time, or for a folder the newest of the files
+/// under it.
+fn last_change(path: &Path) -> SystemTime {
+    if !path.is_dir() {
+        return path.metadata().and_then(|m| m.modified()).unwrap();
+    }
+    std::fs::read_dir(path)
         .unwrap()
-        .join("deps");
-    std::fs::read_dir(&deps)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_string_lossy();
-            name.starts_with(prefix) && suffixes.iter().any(|s| name.ends_with(s))
-        })
-        .filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p)))
-        .max()
-        .map(|(time, path)| (path, time))
-}
-
-/// The newest modification time of the files under `dir` (recursively).
-fn newest_under(dir: &Path) -> SystemTime {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| match p.is_dir() {
-            true => newest_under(&p),
-            false => p.metadata().and_then(|m| m.modified()).unwrap(),
-        })
+        .map(|e| last_change(&e.unwrap().path()))
         .max()
         .unwrap_or(SystemTime::UNIX_EPOCH)
 }
@@ -132,8 +113,20 @@ fn newest_under(dir: &Path) -> SystemTime {
 /// bindings, else it was built from older sources (`cargo test --test suite` alone does not
 /// rebuild it).
 fn built_module() -> PathBuf {
-    let (module, built) = newest_in_deps("lib_native", &[".so", ".dylib"])
+    let deps = Path::new(env!("CARGO_BIN_EXE_tokencensus"))
+        .parent()
+        .unwrap()
+        .join("deps");
+    let module = std::fs::read_dir(&deps)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.starts_with("lib_native") && (name.ends_with(".so") || name.ends_with(".dylib"))
+        })
+        .max_by_key(|p| last_change(p))
         .expect("no lib_native module in deps/: run `cargo test` (all default members)");
+    let built = last_change(&module);
     let sources = [
         "src",
         "bindings/python/src",
@@ -141,12 +134,8 @@ fn built_module() -> PathBuf {
         "bindings/python/Cargo.toml",
     ];
     for source in sources.map(|s| root().join(s)) {
-        let changed = match source.is_dir() {
-            true => newest_under(&source),
-            false => source.metadata().unwrap().modified().unwrap(),
-        };
         assert!(
-            built >= changed,
+            built >= last_change(&source),
             "{} is older than {}: run `cargo test` (or `cargo build -p tokencensus-python`) so \
              that the module is rebuilt from these sources",
             module.display(),
