@@ -2,10 +2,11 @@
 //! counts, on generated text from every Unicode general category, mixed scripts, emoji ZWJ
 //! sequences, combining marks, controls, long runs, whitespace mixes and special-token strings.
 
+use crate::common::fixture_tokenizers::{auto_route, reference_counter};
 use crate::common::*;
 use proptest::prelude::*;
 use std::sync::OnceLock;
-use tokencensus::count::{Counter, RouteChoice, TokenizerSource, choose_route, load_tokenizer};
+use tokencensus::count::Counter;
 
 /// (name, fast counter, reference counter), for plain and special-token counting.
 type Pair = (&'static str, Box<dyn Counter>, Box<dyn Counter>);
@@ -16,18 +17,13 @@ fn pairs() -> &'static Vec<Pair> {
         let mut out = Vec::new();
         for name in TOKENIZERS {
             for special in [false, true] {
-                let source = TokenizerSource::File(root().join(tokenizer_path(name)));
-                let route = |engine| {
-                    choose_route(load_tokenizer(&source, special).unwrap(), special, engine)
-                        .unwrap()
-                };
-                let fast = route(RouteChoice::Auto);
+                let fast = auto_route(name, special);
                 assert!(
                     fast.fallback_reason.is_none(),
                     "{name} must take a fast route: {:?}",
                     fast.fallback_reason
                 );
-                out.push((name, fast.counter, route(RouteChoice::Reference).counter));
+                out.push((name, fast.counter, reference_counter(name, special)));
             }
         }
         out

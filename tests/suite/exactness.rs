@@ -210,11 +210,8 @@ fn counting_core_matches_the_reference_document_by_document() {
         .collect();
     for tokenizer in TOKENIZERS {
         for special in [false, true] {
-            let source =
-                tokencensus::count::TokenizerSource::File(root().join(tokenizer_path(tokenizer)));
-            let mut loaded = tokencensus::count::load_tokenizer(&source, special).unwrap();
             let counter = tokencensus::count::ReferenceCounter::new(
-                loaded.crate_tokenizer().unwrap(),
+                crate::common::fixture_tokenizers::crate_tokenizer(tokenizer),
                 special,
             )
             .unwrap();

@@ -3,6 +3,7 @@
 //! disclosure fixture's builder.
 
 pub mod browser;
+pub mod fixture_tokenizers;
 pub mod report_fixture;
 pub mod report_specs;
 pub mod s3;
