@@ -1,19 +1,19 @@
-//! Issue 17: the Python package. Installs `bindings/python` into a private virtual environment
-//! under `target/python/` and runs its pytest suite
-//! (`bindings/python/tests`: counts against the Python `tokenizers` reference, `count` and
-//! `render` against this binary, tallies, the datatrove step and the Ray example).
+//! Issue 17: the Python package. Lays `bindings/python` out in `target/python/site/` and runs
+//! its pytest suite (`bindings/python/tests`: counts against the Python `tokenizers` reference,
+//! `count` and `render` against this binary, tallies, the datatrove step and the Ray example)
+//! with that folder on `PYTHONPATH`, in a private virtual environment.
 //!
 //! The package's native module is the one this `cargo test` built (`bindings/python` is a
-//! default member of the workspace), laid out in site-packages as its wheel would be: no
-//! second build of every dependency. With `TOKENCENSUS_PYTHON_WHEEL=1` (set by `.ci/run`) the
-//! test instead builds the release wheel with maturin (its Cargo build kept in
-//! `target/python/cargo`) and pip installs it, as a user would.
+//! default member of the workspace), laid out as its wheel would be: no second build of every
+//! dependency. With `TOKENCENSUS_PYTHON_WHEEL=1` (set by `.ci/run`) the test instead builds the
+//! release wheel with maturin (its Cargo build kept in `target/python/cargo`) and pip installs
+//! it into that folder, as a user would into site-packages.
 //!
-//! The environment gets `bindings/python/tests/requirements.txt` (maturin, pytest, hypothesis,
-//! tokenizers 0.23.3, Ray, datatrove) from PyPI once; later runs reuse it. Without `python3`
-//! or a network the test says why and passes, unless `TOKENCENSUS_REQUIRE_PYTHON=1` (set by
-//! `.ci/run`), in which case it fails. `TOKENCENSUS_PYTEST_ARGS` adds pytest arguments (`-k
-//! tally`, `-x`).
+//! The environment (`common::venv`, shared by every clone of the repository) gets
+//! `bindings/python/tests/requirements.txt` (maturin, pytest, hypothesis, tokenizers 0.23.3,
+//! Ray, datatrove) from PyPI once; later runs reuse it. Without `python3` or a network the test
+//! says why and passes, unless `TOKENCENSUS_REQUIRE_PYTHON=1` (set by `.ci/run`), in which
+//! case it fails. `TOKENCENSUS_PYTEST_ARGS` adds pytest arguments (`-k tally`, `-x`).
 //!
 //! The longest test of the suite (a fresh environment's install, then pytest; in CI also the
 //! release wheel's build), so its module's name sorts early: the test harness starts tests in
@@ -59,8 +59,8 @@ fn wheel_wanted() -> bool {
 }
 
 /// Builds the abi3 release wheel with maturin (its Cargo build kept in `dir/cargo`) and installs
-/// it into the environment, as `pip install bindings/python` would.
-fn install_release_wheel(python: &Path, dir: &Path) {
+/// it into `site`, as `pip install bindings/python` would into site-packages.
+fn install_release_wheel(python: &Path, dir: &Path, site: &Path) {
     let wheels = dir.join("wheels");
     let _ = std::fs::remove_dir_all(&wheels);
     let built = run(
@@ -85,8 +85,9 @@ fn install_release_wheel(python: &Path, dir: &Path) {
     let installed = pip_install(
         python,
         &[
-            "--force-reinstall".as_ref(),
             "--no-deps".as_ref(),
+            "--target".as_ref(),
+            site.as_os_str(),
             wheel.as_os_str(),
         ],
         "pip install the wheel",
@@ -145,27 +146,10 @@ fn built_module() -> PathBuf {
     module
 }
 
-/// Installs the package into the environment's site-packages as a wheel would lay it out: the
-/// Python sources of `bindings/python/python/tokencensus` and [`built_module`] as its `_native`
-/// extension. Whatever an earlier run installed is removed first.
-fn install_built_module(python: &Path) {
-    let site = Command::new(python)
-        .args([
-            "-c",
-            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-        ])
-        .output()
-        .expect("ask the venv for its site-packages");
-    let site = PathBuf::from(String::from_utf8(site.stdout).unwrap().trim());
-    for entry in std::fs::read_dir(&site).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if name == "tokencensus"
-            || (name.starts_with("tokencensus-") && name.ends_with(".dist-info"))
-        {
-            std::fs::remove_dir_all(&path).unwrap();
-        }
-    }
+/// Lays the package out in `site` as its wheel would: the Python sources of
+/// `bindings/python/python/tokencensus` and [`built_module`] as its `_native` extension.
+/// Whatever an earlier run put there is removed first.
+fn lay_out_built_module(site: &Path) {
     let package = site.join("tokencensus");
     std::fs::create_dir_all(&package).unwrap();
     let sources = root().join("bindings/python/python/tokencensus");
@@ -177,7 +161,7 @@ fn install_built_module(python: &Path) {
     }
     let module = built_module();
     eprintln!(
-        "bindings:: installing {} as tokencensus._native",
+        "bindings:: laying out {} as tokencensus._native",
         module.display()
     );
     std::fs::copy(&module, package.join("_native.abi3.so")).unwrap();
@@ -185,10 +169,8 @@ fn install_built_module(python: &Path) {
 
 #[test]
 fn the_python_package_passes_its_pytest_suite() {
-    let dir = root().join("target/python");
-    std::fs::create_dir_all(&dir).unwrap();
     let environment = Venv {
-        dir: dir.clone(),
+        name: "python",
         requirements: root().join("bindings/python/tests/requirements.txt"),
         require_variable: "TOKENCENSUS_REQUIRE_PYTHON",
         limit: STEP_LIMIT,
@@ -196,10 +178,15 @@ fn the_python_package_passes_its_pytest_suite() {
     let Some(python) = environment.bin().map(|bin| bin.join("python")) else {
         return;
     };
+    // The shared environment is never modified: the package goes into this build's own folder.
+    let dir = root().join("target/python");
+    let site = dir.join("site");
+    let _ = std::fs::remove_dir_all(&site);
+    std::fs::create_dir_all(&site).unwrap();
     if wheel_wanted() {
-        install_release_wheel(&python, &dir);
+        install_release_wheel(&python, &dir, &site);
     } else {
-        install_built_module(&python);
+        lay_out_built_module(&site);
     }
     let extra = std::env::var("TOKENCENSUS_PYTEST_ARGS").unwrap_or_default();
     let passed = run(
@@ -208,6 +195,7 @@ fn the_python_package_passes_its_pytest_suite() {
             .args(extra.split_whitespace())
             .arg(root().join("bindings/python/tests"))
             .current_dir(root())
+            .env("PYTHONPATH", &site)
             .env("TOKENCENSUS_BIN", env!("CARGO_BIN_EXE_tokencensus"))
             .env("XDG_CACHE_HOME", test_cache_home())
             .env("RAY_USAGE_STATS_ENABLED", "0"),

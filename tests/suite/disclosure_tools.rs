@@ -1,7 +1,7 @@
 //! Issue 20, machine-readable disclosure: the croissant format validates with the real
 //! `mlcroissant validate --jsonld`, and the hf-card format parses with `huggingface_hub`'s
 //! `DatasetCard` with the metadata the census knows. Both tools go into a private environment
-//! under `target/disclosure-tools/` from `tests/disclosure/requirements.txt` (pinned); without
+//! (`common::venv`, shared by every clone) from `tests/disclosure/requirements.txt` (pinned); without
 //! python3 or PyPI the tests skip with the reason, unless `TOKENCENSUS_REQUIRE_DISCLOSURE_TOOLS=1`
 //! (set by `.ci/run`).
 
@@ -21,7 +21,7 @@ fn tools() -> Option<&'static PathBuf> {
     static BIN: OnceLock<Option<PathBuf>> = OnceLock::new();
     BIN.get_or_init(|| {
         Venv {
-            dir: root().join("target/disclosure-tools"),
+            name: "disclosure-tools",
             requirements: root().join("tests/disclosure/requirements.txt"),
             require_variable: "TOKENCENSUS_REQUIRE_DISCLOSURE_TOOLS",
             limit: Duration::from_secs(15 * 60),
