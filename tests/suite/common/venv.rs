@@ -6,7 +6,8 @@
 //! (about 1 GB together), made once and never changed afterwards (tests put their own packages
 //! on `PYTHONPATH`). A lock folder lets one test run make an environment while others wait.
 //! Every step is bounded in time. Without `python3` or a network the caller skips with the
-//! reason, unless its variable says the tools are required (CI).
+//! reason, unless its variable says the tools are required (CI). Without a home or a writable
+//! cache folder, environments go under `target/tmp/test-venvs`.
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -51,10 +52,10 @@ fn venvs_folder() -> PathBuf {
     let cache = from("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| from("HOME").map(|home| Path::new(&home).join(".cache")));
-    match cache {
-        Some(cache) => cache.join("tokencensus/test-venvs"),
-        None => Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-venvs"),
-    }
+    cache.map_or_else(
+        || Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-venvs"),
+        |cache| cache.join("tokencensus/test-venvs"),
+    )
 }
 
 /// `python3`'s version and real location, which an environment made from it depends on; `None`
@@ -147,8 +148,13 @@ impl Venv<'_> {
             .collect();
         let digest = Sha256::digest(format!("{base}\n{wanted}"));
         let key: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-        let folder = venvs_folder();
-        std::fs::create_dir_all(&folder).unwrap();
+        let mut folder = venvs_folder();
+        if let Err(e) = std::fs::create_dir_all(&folder) {
+            // An unwritable cache folder: this build's own folder instead.
+            eprintln!("cannot make {} ({e}): using target/", folder.display());
+            folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-venvs");
+            std::fs::create_dir_all(&folder).unwrap();
+        }
         let venv = folder.join(format!("{}-{key}", self.name));
         let done = venv.join("tokencensus-requirements.txt");
         if !done.is_file() {
