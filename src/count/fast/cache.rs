@@ -108,6 +108,33 @@ pub(super) fn pack(piece: &[u8]) -> u128 {
     bytes | ((n as u128) << 120)
 }
 
+/// The low `n` bytes of a word, for `n` up to 15.
+const LOW_BYTES: [u128; 16] = {
+    let mut masks = [0u128; 16];
+    let mut n = 0;
+    while n < 16 {
+        masks[n] = (1u128 << (8 * n)) - 1;
+        n += 1;
+    }
+    masks
+};
+
+/// [`pack`] of the piece `text[start..start + n]` (2 to 15 bytes), read as one 16-byte word
+/// where the text goes on that far: the bytes past the piece masked off (a mask from a table,
+/// where a shift of a 128-bit word by a variable amount takes a dozen instructions), without
+/// branching on the length.
+#[inline(always)]
+pub(super) fn pack_in(text: &[u8], start: usize, n: usize) -> u128 {
+    debug_assert!((2..=MAX_PACKED).contains(&n));
+    match text.get(start..start + 16) {
+        Some(word) => {
+            let word = u128::from_le_bytes(word.try_into().expect("16 bytes"));
+            (word & LOW_BYTES[n & 15]) | (u128::from(n as u8) << 120)
+        }
+        None => pack(&text[start..start + n]),
+    }
+}
+
 impl ThreadCache {
     /// Makes the cache count for counter `id`: its own memo again if the thread kept it, else
     /// a new one (keeping the current counter's aside while there is room, else forgetting it).
@@ -143,10 +170,24 @@ impl ThreadCache {
         piece: &[u8],
         compute: impl FnOnce(&[u8], &mut Vec<u32>) -> u32,
     ) -> u32 {
+        self.count_in(piece, 0, piece.len(), compute)
+    }
+
+    /// [`ThreadCache::count`] of the piece `text[start..end]`: the same count, with a short
+    /// piece packed from the bytes around it (see [`pack_in`]).
+    #[inline]
+    pub fn count_in(
+        &mut self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        compute: impl FnOnce(&[u8], &mut Vec<u32>) -> u32,
+    ) -> u32 {
+        let piece = &text[start..end];
         match piece.len() {
             0 | 1 => piece.len() as u32,
             2..=MAX_PACKED => {
-                let key = pack(piece);
+                let key = pack_in(text, start, piece.len());
                 if let Some(n) = self.memo.short.get(key) {
                     return n;
                 }
@@ -225,6 +266,17 @@ mod tests {
             bytes[..n].copy_from_slice(piece);
             bytes[15] = n as u8;
             assert_eq!(pack(piece), u128::from_le_bytes(bytes), "{n} bytes");
+        }
+    }
+
+    #[test]
+    fn pack_in_is_pack_of_the_piece_anywhere_in_the_text() {
+        let text: Vec<u8> = (0..40u8).map(|b| b.wrapping_mul(97) ^ 0xA5).collect();
+        for start in 0..text.len() {
+            for n in 2..=MAX_PACKED.min(text.len() - start) {
+                let piece = &text[start..start + n];
+                assert_eq!(pack_in(&text, start, n), pack(piece), "{start}+{n}");
+            }
         }
     }
 }

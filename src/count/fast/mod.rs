@@ -107,9 +107,10 @@ impl FastCounter {
                     Cow::Borrowed(text)
                 };
                 let mut tokens = 0u64;
-                pattern.for_each_piece(&text, |piece| {
+                let bytes = text.as_bytes();
+                pattern.for_each_piece_range(&text, |start, end| {
                     tokens += u64::from(
-                        cache.count(piece.as_bytes(), |p, scratch| model.count(p, scratch)),
+                        cache.count_in(bytes, start, end, |p, scratch| model.count(p, scratch)),
                     );
                 });
                 tokens

@@ -39,6 +39,18 @@ impl Pattern {
     /// Calls `piece` with every piece of `text`, in order; the pieces cover the whole text.
     #[inline]
     pub fn for_each_piece(self, text: &str, mut piece: impl FnMut(&str)) {
+        self.for_each_piece_range(text, |start, end| {
+            // A scan ends a piece after whole characters only; the checked slice costs two
+            // comparisons and turns a scanner bug into a panic instead of a broken `&str`.
+            piece(&text[start..end]);
+        });
+    }
+
+    /// Calls `piece` with the start and end (byte offsets) of every piece of `text`, in order:
+    /// what [`Pattern::for_each_piece`] hands out as slices, for callers that read the bytes
+    /// around a piece (the piece cache packs a short piece from the 16 bytes at its start).
+    #[inline]
+    pub fn for_each_piece_range(self, text: &str, mut piece: impl FnMut(usize, usize)) {
         let scan = Scan {
             b: text.as_bytes(),
             t: table(),
@@ -51,10 +63,8 @@ impl Pattern {
                     .unwrap_or_else(|| scan.cl100k(i, max_digits)),
                 Pattern::O200k => scan.o200k(i),
             };
-            debug_assert!(end > i);
-            // A scan ends a piece after whole characters only; the checked slice costs two
-            // comparisons and turns a scanner bug into a panic instead of a broken `&str`.
-            piece(&text[i..end]);
+            debug_assert!(end > i && text.is_char_boundary(end));
+            piece(i, end);
             i = end;
         }
     }

@@ -18,7 +18,9 @@ const MIN_SLOTS: usize = 1 << 12;
 
 /// Short pieces (packed as by `cache::pack`) → token counts.
 pub struct ShortPieces {
-    /// Slots; 0 is empty (a packed piece has a non-zero length).
+    /// Slots; 0 is empty (a packed piece has a non-zero length, so a slot's high half is
+    /// non-zero). A map that has cached nothing yet has one empty slot, so that a lookup needs
+    /// no test for a missing table.
     slots: Vec<u128>,
     len: usize,
     /// The table never grows beyond this many slots; when half full it is emptied.
@@ -29,7 +31,7 @@ impl ShortPieces {
     /// An empty map that holds at most `max_pieces` pieces before it is emptied.
     pub fn new(max_pieces: usize) -> Self {
         Self {
-            slots: Vec::new(),
+            slots: vec![0],
             len: 0,
             max_slots: (2 * max_pieces).next_power_of_two().max(MIN_SLOTS),
         }
@@ -53,12 +55,15 @@ impl ShortPieces {
         self.len = 0;
     }
 
+    /// The slot where probing for `key` starts: the top bits of a multiplicative hash, taken
+    /// as the high half of its product with the number of slots (one multiplication, and the
+    /// same slot as a shift for any power of two, one slot included).
     #[inline(always)]
     fn home(&self, key: u128) -> usize {
         let (low, high) = (key as u64, (key >> 64) as u64);
         let mixed =
             (low ^ high.wrapping_mul(0xC2B2_AE3D_27D4_EB4F)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (mixed >> (64 - self.slots.len().trailing_zeros())) as usize
+        ((u128::from(mixed) * self.slots.len() as u128) >> 64) as usize
     }
 
     /// The slot holding `key`, or the empty slot where it would go.
@@ -68,7 +73,7 @@ impl ShortPieces {
         let mut i = self.home(key);
         loop {
             let slot = self.slots[i];
-            if slot == 0 || slot & KEY_BITS == key {
+            if (slot >> 64) as u64 == 0 || slot & KEY_BITS == key {
                 return i;
             }
             i = (i + 1) & mask;
@@ -78,9 +83,6 @@ impl ShortPieces {
     /// The count of the packed piece `key`, if cached.
     #[inline]
     pub fn get(&self, key: u128) -> Option<u32> {
-        if self.slots.is_empty() {
-            return None;
-        }
         let slot = self.slots[self.find(key)];
         (slot != 0).then_some((slot >> COUNT_SHIFT) as u32)
     }
@@ -102,7 +104,7 @@ impl ShortPieces {
         self.len += 1;
     }
 
-    /// Doubles the table (or makes the first one), placing every piece again.
+    /// Doubles the table (or makes the first real one), placing every piece again.
     fn grow(&mut self) {
         self.grow_to((self.slots.len() * 2).max(MIN_SLOTS));
     }

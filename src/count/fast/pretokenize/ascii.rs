@@ -109,17 +109,24 @@ impl Scan<'_> {
     #[inline(always)]
     fn letter_run(&self, mut j: usize) -> usize {
         let b = self.b;
-        while let Some(word) = b.get(j..j + 8) {
+        loop {
+            let Some(word) = b.get(j..j + 8) else {
+                // The last few bytes of the text, one at a time.
+                while j < b.len() && b[j].is_ascii_alphabetic() {
+                    j += 1;
+                }
+                break;
+            };
             let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-            let others = !ascii_letters(word);
+            // The high bit of each byte that is not an ASCII letter (without the mask, the
+            // other seven bits of every byte would be set and the run would end at once).
+            let others = !ascii_letters(word) & HIGH_BITS;
             if others != 0 {
+                // The first byte that is not an ASCII letter ends the ASCII run.
                 j += others.trailing_zeros() as usize / 8;
                 break;
             }
             j += 8;
-        }
-        while j < b.len() && b[j].is_ascii_alphabetic() {
-            j += 1;
         }
         if j < b.len() && b[j] >= 0x80 {
             return self.run(j, Class::is_letter);
@@ -127,6 +134,9 @@ impl Scan<'_> {
         j
     }
 }
+
+/// The high bit of each of eight bytes.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
 
 /// The high bit of each byte of `word` (eight bytes, little-endian) set where that byte is an
 /// ASCII letter: with the high bit clear, `b | 0x20` (the lower case) at or above `a` and

@@ -189,7 +189,7 @@ fn cl100k_ascii_scans_like_the_general_scan(text: &str) -> Result<(), TestCaseEr
 /// could continue them (letters, marks, white space, symbols).
 fn ascii_runs() -> impl Strategy<Value = String> {
     let parts = prop_oneof![
-        4 => "[a-zA-Z]{1,12}",
+        4 => "[a-zA-Z]{1,20}",
         3 => "[ \t\r\n\x0b\x0c]{1,4}",
         3 => "[!-/:-@\\[-`{-~]{1,4}",
         1 => "[0-9]{1,4}",
