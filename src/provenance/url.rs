@@ -1,7 +1,8 @@
 //! A record's registered web domain from its URL: the host is taken from the URL (scheme,
 //! user info, port, path, query and fragment dropped; lower-cased; a trailing dot removed),
-//! then cut to the registrable domain under Mozilla's Public Suffix List (`psl` crate,
-//! ICANN and private sections): `news.bbc.co.uk` gives `bbc.co.uk`.
+//! then cut to the registrable domain under Mozilla's Public Suffix List (the `psl` crate
+//! through this workspace's `registrable-domain`, ICANN and private sections):
+//! `news.bbc.co.uk` gives `bbc.co.uk`.
 
 /// The registered domain of `url`, written into `buf` (lower-cased ASCII or UTF-8) and
 /// borrowed from it; `None` when the URL has no host name that lies under a public suffix
@@ -14,12 +15,8 @@ pub fn registered_domain<'b>(url: &str, buf: &'b mut String) -> Option<&'b str> 
     if host.is_empty() || host.starts_with('.') || host.contains("..") || is_ip(host) {
         return None;
     }
-    let domain = psl::domain(host.as_bytes())?;
     // A suffix the list does not know (`*` rule) is not a registered domain.
-    if !domain.suffix().is_known() {
-        return None;
-    }
-    let len = domain.as_bytes().len();
+    let len = registrable_domain::registrable_domain_len(host.as_bytes())?;
     let start = host.len() - len;
     Some(&buf[start..start + len])
 }
