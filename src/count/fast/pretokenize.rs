@@ -59,7 +59,7 @@ impl Pattern {
         while i < text.len() {
             let end = match self {
                 Pattern::Cl100k { max_digits } => scan
-                    .cl100k_ascii(i)
+                    .cl100k_ascii(i, max_digits)
                     .unwrap_or_else(|| scan.cl100k(i, max_digits)),
                 Pattern::O200k => scan.o200k(i),
             };

@@ -1,9 +1,9 @@
 //! The cl100k scan's common pieces in ASCII, decided without the general scan's per-character
-//! decoding and class dispatch: a letter run with at most one prefix byte before it, a
-//! punctuation run and a white-space run. Each is `None` wherever the general scan
-//! ([`Scan::cl100k`]) must decide (an apostrophe, digits, a non-ASCII byte where the piece
-//! could go on or another alternative could match), so the pieces are the general scan's by
-//! construction:
+//! decoding and class dispatch, from one table of byte kinds: a letter run with at most one
+//! prefix byte before it, a digit run, a punctuation run and a white-space run. Each is `None`
+//! wherever the general scan ([`Scan::cl100k`]) must decide (an apostrophe, a non-ASCII byte
+//! where the piece could go on or another alternative could match), so the pieces are the
+//! general scan's by construction:
 //!
 //! - `[^\r\n\p{L}\p{N}]?\p{L}+` is the first alternative that can match at a letter, or at a
 //!   non-letter, non-number byte other than CR and LF followed by a letter (the contractions
@@ -13,61 +13,137 @@
 //!   "other" not followed by a letter (else the letter alternative matched), or at a space
 //!   followed by such a byte; where the run meets a non-ASCII byte the general scan decides
 //!   the whole piece;
+//! - `\p{N}{1,max}` is the first alternative that can match at a digit; the run stops at `max`
+//!   digits or the first byte that is not one, except a non-ASCII byte (it could be a digit);
 //! - the white-space alternatives are what is left at a white-space byte (a space or tab
 //!   before a letter, or a space before punctuation, took one of the alternatives above); a run of
 //!   white space that meets a non-ASCII byte (which could be white space too) is left to the
 //!   general scan.
 //!
-//! Classes are read from the same table as the general scan's (ASCII letters are `\p{L}`,
-//! digits `\p{N}`, and so on, as Oniguruma says).
+//! The kinds are built at compile time from the same generated ranges as the general scan's
+//! class table (ASCII letters are `\p{L}`, digits `\p{N}`, and so on, as Oniguruma says).
 
 use super::Scan;
 use crate::count::fast::unicode::Class;
+use crate::count::fast::unicode_table::RANGES;
+
+/// What the ASCII scan needs to know of a byte: its class, with the bytes that class alone does
+/// not decide set apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Kind {
+    /// An ASCII letter (`\p{L}`).
+    Letter,
+    /// An ASCII digit (`\p{N}`).
+    Digit,
+    /// ASCII white space other than CR and LF (it can come before a letter run).
+    Space,
+    /// CR or LF.
+    Newline,
+    /// Any other ASCII byte but the apostrophe (`[^\s\p{L}\p{N}]`).
+    Other,
+    /// The apostrophe (where a contraction may start; "other" inside a punctuation run).
+    Apostrophe,
+    /// A non-ASCII byte (or an ASCII one of a class the ASCII scan does not handle): the
+    /// general scan decides.
+    General,
+}
+
+/// The kind of every byte, from the same generated ranges as the class table.
+static KINDS: [Kind; 256] = kinds();
+
+/// Builds [`KINDS`] at compile time.
+const fn kinds() -> [Kind; 256] {
+    let mut kinds = [Kind::General; 256];
+    let mut r = 0;
+    while r < RANGES.len() && RANGES[r].0 < 0x80 {
+        let end = if r + 1 < RANGES.len() && RANGES[r + 1].0 < 0x80 {
+            RANGES[r + 1].0
+        } else {
+            0x80
+        };
+        let kind = match RANGES[r].1 {
+            0..=4 => Kind::Letter,
+            6 => Kind::Digit,
+            7 => Kind::Space,
+            8 => Kind::Other,
+            _ => Kind::General,
+        };
+        let mut c = RANGES[r].0;
+        while c < end {
+            kinds[c as usize] = kind;
+            c += 1;
+        }
+        r += 1;
+    }
+    kinds[b'\r' as usize] = Kind::Newline;
+    kinds[b'\n' as usize] = Kind::Newline;
+    kinds[b'\'' as usize] = Kind::Apostrophe;
+    kinds
+}
+
+/// The kind of byte `b`.
+#[inline(always)]
+fn kind(b: u8) -> Kind {
+    KINDS[b as usize]
+}
 
 impl Scan<'_> {
-    /// The class of the byte at `j` if it is ASCII, `None` at a non-ASCII byte or the end.
+    /// The piece at `i` when it is an ASCII letter, digit, punctuation or white-space run (see
+    /// the module documentation), else `None`.
     #[inline(always)]
-    fn ascii_class(&self, j: usize) -> Option<Class> {
-        match self.b.get(j) {
-            Some(&c) if c < 0x80 => Some(self.t.ascii(c)),
-            _ => None,
+    pub(super) fn cl100k_ascii(&self, i: usize, max_digits: usize) -> Option<usize> {
+        let b = self.b;
+        let k0 = kind(b[i]);
+        match k0 {
+            Kind::Letter => return Some(self.letter_run(i + 1)),
+            Kind::Digit => return self.digits_ascii(i, max_digits),
+            Kind::Newline => return self.whitespace_ascii(i),
+            Kind::Apostrophe | Kind::General => return None,
+            Kind::Space | Kind::Other => {}
+        }
+        // A possible prefix of a letter run (not CR, LF or a digit).
+        let k1 = match b.get(i + 1) {
+            Some(&c) => kind(c),
+            None if k0 == Kind::Other => return self.punctuation_ascii(i + 1),
+            None => return self.whitespace_ascii(i),
+        };
+        match (k0, k1) {
+            (_, Kind::Letter) => Some(self.letter_run(i + 2)),
+            // A non-ASCII letter may follow: the general scan decides.
+            (_, Kind::General) => None,
+            // Punctuation: ` ?` then a byte of class "other" (the letter alternative failed).
+            (Kind::Other, _) => self.punctuation_ascii(i + 1),
+            (_, Kind::Other | Kind::Apostrophe) if b[i] == b' ' => self.punctuation_ascii(i + 2),
+            _ => self.whitespace_ascii(i),
         }
     }
 
-    /// The piece at `i` when it is an ASCII letter, punctuation or white-space run (see the
-    /// module documentation), else `None`.
+    /// `\p{N}{1,max}` at `i` (an ASCII digit) over ASCII digits; `None` where the run meets a
+    /// non-ASCII byte before `max` digits (it could be a digit too).
     #[inline(always)]
-    pub(super) fn cl100k_ascii(&self, i: usize) -> Option<usize> {
+    fn digits_ascii(&self, i: usize, max: usize) -> Option<usize> {
         let b = self.b;
-        let b0 = b[i];
-        if b0 >= 0x80 || b0 == b'\'' {
-            return None;
-        }
-        let c0 = self.t.ascii(b0);
-        if c0.is_letter() {
-            return Some(self.letter_run(i + 1));
-        }
-        let c1 = self.ascii_class(i + 1);
-        if c0 != Class::Number && b0 != b'\r' && b0 != b'\n' {
-            match c1 {
-                Some(c) if c.is_letter() => return Some(self.letter_run(i + 2)),
-                // A non-ASCII letter may follow: the general scan decides.
-                None if i + 1 < b.len() => return None,
-                _ => {}
+        let mut end = i + 1;
+        while end < i + max {
+            match b.get(end) {
+                Some(c) if c.is_ascii_digit() => end += 1,
+                Some(&c) if c >= 0x80 => return None,
+                _ => break,
             }
         }
-        // Punctuation: ` ?` then a byte of class "other" (the letter alternative failed).
-        let start = match (b0, c0, c1) {
-            (_, Class::Other, _) => i,
-            (b' ', _, Some(Class::Other)) => i + 1,
-            (_, Class::Space, _) => return self.whitespace_ascii(i),
-            _ => return None,
-        };
-        let mut end = start + 1;
-        loop {
-            match b.get(end) {
-                Some(&c) if c >= 0x80 => return None,
-                Some(&c) if self.t.ascii(c) == Class::Other => end += 1,
+        Some(end)
+    }
+
+    /// The rest of a punctuation run `[^\s\p{L}\p{N}]+[\r\n]*` going on at `end`, or `None`
+    /// if it meets a non-ASCII byte (which could continue it).
+    #[inline(always)]
+    fn punctuation_ascii(&self, mut end: usize) -> Option<usize> {
+        let b = self.b;
+        while let Some(&c) = b.get(end) {
+            match kind(c) {
+                Kind::Other | Kind::Apostrophe => end += 1,
+                Kind::General => return None,
                 _ => break,
             }
         }
@@ -81,21 +157,39 @@ impl Scan<'_> {
     /// as [`Scan::whitespace`] reads it: to the end of the last line break of the run, else
     /// the whole run at the end of the text, else all of the run but its last character when
     /// it has more than one, else the one character. `None` if the run meets a non-ASCII byte.
+    /// The run is read eight bytes at a time, the last few bytes of the text one at a time.
     #[inline(always)]
     fn whitespace_ascii(&self, i: usize) -> Option<usize> {
         let b = self.b;
         let (mut end, mut last_newline_end) = (i, None);
-        while let Some(&c) = b.get(end) {
-            if c >= 0x80 {
-                return None;
+        loop {
+            let Some(word) = b.get(end..end + 8) else {
+                while let Some(&c) = b.get(end) {
+                    match kind(c) {
+                        Kind::Space => {}
+                        Kind::Newline => last_newline_end = Some(end + 1),
+                        _ => break,
+                    }
+                    end += 1;
+                }
+                break;
+            };
+            let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+            // The high bit of each byte that is not ASCII white space.
+            let others = !ascii_spaces(word) & HIGH_BITS;
+            // The line breaks before the first other byte (all of them if there is none).
+            let newlines = ascii_newlines(word) & others.wrapping_sub(1) & !others;
+            if newlines != 0 {
+                last_newline_end = Some(end + (63 - newlines.leading_zeros() as usize) / 8 + 1);
             }
-            if self.t.ascii(c) != Class::Space {
+            if others != 0 {
+                end += others.trailing_zeros() as usize / 8;
                 break;
             }
-            if c == b'\r' || c == b'\n' {
-                last_newline_end = Some(end + 1);
-            }
-            end += 1;
+            end += 8;
+        }
+        if end < b.len() && b[end] >= 0x80 {
+            return None;
         }
         Some(match last_newline_end {
             Some(e) => e,
@@ -151,9 +245,37 @@ fn ascii_letters(word: u64) -> u64 {
     at_least_a & !past_z & !word & HIGH
 }
 
+/// The high bit of each byte of `word` set where that byte is `byte` (below 0x80): a byte of
+/// `word ^ byte` is zero there, and only there are both its low seven bits plus 0x7F and its
+/// own high bit clear (no carry crosses into the next byte).
+#[inline(always)]
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    const LOW: u64 = !HIGH_BITS;
+    let x = word ^ (0x0101_0101_0101_0101 * u64::from(byte));
+    !(((x & LOW) + LOW) | x) & HIGH_BITS
+}
+
+/// The high bit of each byte of `word` set where that byte is ASCII white space (`\s`: tab,
+/// LF, VT, FF, CR and space): with the high bit clear, 0x09 to 0x0D or equal to 0x20.
+#[inline(always)]
+fn ascii_spaces(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low = word & !HIGH_BITS;
+    let at_least_tab = low + (0x80 - 0x09) * ONES;
+    let past_cr = low + (0x80 - 0x0E) * ONES;
+    ((at_least_tab & !past_cr & !word & HIGH_BITS) | bytes_equal(word, b' ')) & HIGH_BITS
+}
+
+/// The high bit of each byte of `word` set where that byte is CR or LF.
+#[inline(always)]
+fn ascii_newlines(word: u64) -> u64 {
+    bytes_equal(word, b'\r') | bytes_equal(word, b'\n')
+}
+
 #[cfg(test)]
 mod tests {
-    use super::ascii_letters;
+    use super::{KINDS, Kind, ascii_letters, ascii_newlines, ascii_spaces};
+    use crate::count::fast::unicode::{Class, table};
 
     #[test]
     fn ascii_letters_marks_exactly_the_letters_of_every_byte_position() {
@@ -171,5 +293,57 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A scalar twin of a word mask: the high bit of each byte where `is` holds.
+    fn marked_bytes(bytes: [u8; 8], is: impl Fn(u8) -> bool) -> u64 {
+        (0..8)
+            .filter(|&k| is(bytes[k]))
+            .fold(0, |mask, k| mask | 0x80 << (8 * k))
+    }
+
+    #[test]
+    fn white_space_and_line_break_masks_mark_exactly_those_bytes_in_every_position() {
+        let space = |b: u8| b < 0x80 && table().ascii(b) == Class::Space;
+        let newline = |b: u8| b == b'\r' || b == b'\n';
+        let mut checked = 0;
+        for byte in 0..=255u8 {
+            for position in 0..8 {
+                for fill in [b' ', b'\n', b'\t', b'a', 0x00, 0x7F, 0x80, 0xFF, 0xA0, 0x8A] {
+                    let mut bytes = [fill; 8];
+                    bytes[position] = byte;
+                    let word = u64::from_le_bytes(bytes);
+                    assert_eq!(ascii_spaces(word), marked_bytes(bytes, space), "{bytes:?}");
+                    assert_eq!(
+                        ascii_newlines(word),
+                        marked_bytes(bytes, newline),
+                        "{bytes:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 256 * 8 * 10);
+    }
+
+    #[test]
+    fn kinds_agree_with_the_class_table() {
+        for b in 0..=255u8 {
+            let want = match b {
+                0x80.. => Kind::General,
+                b'\r' | b'\n' => Kind::Newline,
+                b'\'' => Kind::Apostrophe,
+                _ => match table().ascii(b) {
+                    c if c.is_letter() => Kind::Letter,
+                    Class::Number => Kind::Digit,
+                    Class::Space => Kind::Space,
+                    Class::Other => Kind::Other,
+                    _ => Kind::General,
+                },
+            };
+            assert_eq!(KINDS[b as usize], want, "byte {b:#04x}");
+        }
+        assert_eq!(KINDS[b'\t' as usize], Kind::Space);
+        assert_eq!(KINDS[b'~' as usize], Kind::Other);
     }
 }

@@ -178,8 +178,11 @@ fn cl100k_ascii_scans_like_the_general_scan(text: &str) -> Result<(), TestCaseEr
         t: table(),
     };
     for (i, _) in text.char_indices() {
-        if let Some(end) = scan.cl100k_ascii(i) {
-            prop_assert_eq!(end, scan.cl100k(i, 3), "at {} of {:?}", i, text);
+        for max_digits in [1, 3] {
+            if let Some(end) = scan.cl100k_ascii(i, max_digits) {
+                let want = scan.cl100k(i, max_digits);
+                prop_assert_eq!(end, want, "at {} of {:?} ({})", i, text, max_digits);
+            }
         }
     }
     Ok(())
@@ -191,6 +194,7 @@ fn ascii_runs() -> impl Strategy<Value = String> {
     let parts = prop_oneof![
         4 => "[a-zA-Z]{1,20}",
         3 => "[ \t\r\n\x0b\x0c]{1,4}",
+        2 => " {1,20}|[ \t\r\n]{5,20}",
         3 => "[!-/:-@\\[-`{-~]{1,4}",
         1 => "[0-9]{1,4}",
         2 => prop::sample::select(vec!["é", "\u{301}", "\u{a0}", "\u{3000}", "—", "ſ", "中", "²"])
