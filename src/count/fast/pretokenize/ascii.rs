@@ -229,20 +229,21 @@ impl Scan<'_> {
     }
 }
 
+/// The low bit of each of eight bytes.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
 /// The high bit of each of eight bytes.
-const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+const HIGH_BITS: u64 = 0x80 * ONES;
 
 /// The high bit of each byte of `word` (eight bytes, little-endian) set where that byte is an
 /// ASCII letter: with the high bit clear, `b | 0x20` (the lower case) at or above `a` and
 /// below `{`. Each byte's sums stay below 0x100, so no carry crosses into the next byte.
 #[inline(always)]
 fn ascii_letters(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x80 * ONES;
-    let lower = (word | (0x20 * ONES)) & !HIGH;
+    let lower = (word | (0x20 * ONES)) & !HIGH_BITS;
     let at_least_a = lower + (0x80 - u64::from(b'a')) * ONES;
     let past_z = lower + (0x80 - u64::from(b'z') - 1) * ONES;
-    at_least_a & !past_z & !word & HIGH
+    at_least_a & !past_z & !word & HIGH_BITS
 }
 
 /// The high bit of each byte of `word` set where that byte is `byte` (below 0x80): a byte of
@@ -251,7 +252,7 @@ fn ascii_letters(word: u64) -> u64 {
 #[inline(always)]
 fn bytes_equal(word: u64, byte: u8) -> u64 {
     const LOW: u64 = !HIGH_BITS;
-    let x = word ^ (0x0101_0101_0101_0101 * u64::from(byte));
+    let x = word ^ (ONES * u64::from(byte));
     !(((x & LOW) + LOW) | x) & HIGH_BITS
 }
 
@@ -259,11 +260,10 @@ fn bytes_equal(word: u64, byte: u8) -> u64 {
 /// LF, VT, FF, CR and space): with the high bit clear, 0x09 to 0x0D or equal to 0x20.
 #[inline(always)]
 fn ascii_spaces(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
     let low = word & !HIGH_BITS;
     let at_least_tab = low + (0x80 - 0x09) * ONES;
     let past_cr = low + (0x80 - 0x0E) * ONES;
-    ((at_least_tab & !past_cr & !word & HIGH_BITS) | bytes_equal(word, b' ')) & HIGH_BITS
+    (at_least_tab & !past_cr & !word & HIGH_BITS) | bytes_equal(word, b' ')
 }
 
 /// The high bit of each byte of `word` set where that byte is CR or LF.
@@ -273,77 +273,4 @@ fn ascii_newlines(word: u64) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{KINDS, Kind, ascii_letters, ascii_newlines, ascii_spaces};
-    use crate::count::fast::unicode::{Class, table};
-
-    #[test]
-    fn ascii_letters_marks_exactly_the_letters_of_every_byte_position() {
-        for byte in 0..=255u8 {
-            for position in 0..8 {
-                // The byte among neighbours that are letters and non-letters in turn.
-                for fill in [b'q', b'~', 0xFF, 0x00] {
-                    let mut bytes = [fill; 8];
-                    bytes[position] = byte;
-                    let mask = ascii_letters(u64::from_le_bytes(bytes));
-                    for (k, &b) in bytes.iter().enumerate() {
-                        let marked = mask >> (8 * k + 7) & 1 == 1;
-                        assert_eq!(marked, b.is_ascii_alphabetic(), "{bytes:?} at {k}");
-                    }
-                }
-            }
-        }
-    }
-
-    /// A scalar twin of a word mask: the high bit of each byte where `is` holds.
-    fn marked_bytes(bytes: [u8; 8], is: impl Fn(u8) -> bool) -> u64 {
-        (0..8)
-            .filter(|&k| is(bytes[k]))
-            .fold(0, |mask, k| mask | 0x80 << (8 * k))
-    }
-
-    #[test]
-    fn white_space_and_line_break_masks_mark_exactly_those_bytes_in_every_position() {
-        let space = |b: u8| b < 0x80 && table().ascii(b) == Class::Space;
-        let newline = |b: u8| b == b'\r' || b == b'\n';
-        let mut checked = 0;
-        for byte in 0..=255u8 {
-            for position in 0..8 {
-                for fill in [b' ', b'\n', b'\t', b'a', 0x00, 0x7F, 0x80, 0xFF, 0xA0, 0x8A] {
-                    let mut bytes = [fill; 8];
-                    bytes[position] = byte;
-                    let word = u64::from_le_bytes(bytes);
-                    assert_eq!(ascii_spaces(word), marked_bytes(bytes, space), "{bytes:?}");
-                    assert_eq!(
-                        ascii_newlines(word),
-                        marked_bytes(bytes, newline),
-                        "{bytes:?}"
-                    );
-                    checked += 1;
-                }
-            }
-        }
-        assert_eq!(checked, 256 * 8 * 10);
-    }
-
-    #[test]
-    fn kinds_agree_with_the_class_table() {
-        for b in 0..=255u8 {
-            let want = match b {
-                0x80.. => Kind::General,
-                b'\r' | b'\n' => Kind::Newline,
-                b'\'' => Kind::Apostrophe,
-                _ => match table().ascii(b) {
-                    c if c.is_letter() => Kind::Letter,
-                    Class::Number => Kind::Digit,
-                    Class::Space => Kind::Space,
-                    Class::Other => Kind::Other,
-                    _ => Kind::General,
-                },
-            };
-            assert_eq!(KINDS[b as usize], want, "byte {b:#04x}");
-        }
-        assert_eq!(KINDS[b'\t' as usize], Kind::Space);
-        assert_eq!(KINDS[b'~' as usize], Kind::Other);
-    }
-}
+mod tests;
