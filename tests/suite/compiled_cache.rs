@@ -171,9 +171,7 @@ fn an_unwritable_cache_costs_a_warning_not_a_count() {
 /// fast BPE route could read (it never decodes), but a file the crate, the exactness reference,
 /// refuses. Written into `dir`; its path and the crate's reason returned.
 fn refused_tokenizer(dir: &Path) -> (PathBuf, String) {
-    let packed = std::fs::read(root().join(tokenizer_path("gpt4o"))).unwrap();
-    let mut json: serde_json::Value =
-        serde_json::from_slice(&zstd::decode_all(&packed[..]).unwrap()).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&tokenizer_json("gpt4o")).unwrap();
     json["decoder"] = serde_json::json!({"type": "NoSuchDecoder"});
     let text = json.to_string();
     let path = dir.join("refused.tokenizer.json");

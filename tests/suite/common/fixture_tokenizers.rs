@@ -5,7 +5,7 @@
 //! through the suite's compiled-route cache (so only the first load of a tokenizer compiles it;
 //! `compiled_cache` shows that cached and compiled routes count alike).
 
-use super::{TOKENIZERS, root, test_cache_home, tokenizer_path};
+use super::{TOKENIZERS, root, test_cache_home, tokenizer_json, tokenizer_path};
 use std::sync::OnceLock;
 use tokencensus::count::{
     CompiledCache, Counter, ReferenceCounter, Route, RouteChoice, TokenizerSource, choose_route,
@@ -20,14 +20,14 @@ struct Parsed {
 
 /// The parse of fixture `name` (one of [`TOKENIZERS`]), made by the first test that asks.
 fn parsed(name: &str) -> &'static Parsed {
-    static PARSED: [OnceLock<Parsed>; TOKENIZERS.len()] = [const { OnceLock::new() }; 6];
+    static PARSED: [OnceLock<Parsed>; TOKENIZERS.len()] =
+        [const { OnceLock::new() }; TOKENIZERS.len()];
     let index = TOKENIZERS
         .iter()
         .position(|n| *n == name)
         .unwrap_or_else(|| panic!("{name} is not a fixture tokenizer"));
     PARSED[index].get_or_init(|| {
-        let packed = std::fs::read(root().join(tokenizer_path(name))).unwrap();
-        let json = String::from_utf8(zstd::decode_all(&packed[..]).unwrap()).unwrap();
+        let json = tokenizer_json(name);
         let tokenizer = json.parse().unwrap();
         Parsed { json, tokenizer }
     })

@@ -310,11 +310,16 @@ pub fn tokenizer_path(name: &str) -> String {
     format!("fixtures/tokenizers/{name}.tokenizer.json.zst")
 }
 
+/// The `tokenizer.json` text of the vendored tokenizer `name`.
+pub fn tokenizer_json(name: &str) -> String {
+    let packed = std::fs::read(root().join(tokenizer_path(name))).unwrap();
+    String::from_utf8(zstd::decode_all(&packed[..]).unwrap()).unwrap()
+}
+
 /// A Llama 3 tokenizer whose Split regex was changed (it gains a useless alternative), so that no
 /// fast route recognises it: written into `dir`, its path returned.
 pub fn unrecognised_tokenizer(dir: &Path) -> String {
-    let packed = std::fs::read(root().join(tokenizer_path("llama3"))).unwrap();
-    let json = String::from_utf8(zstd::decode_all(&packed[..]).unwrap()).unwrap();
+    let json = tokenizer_json("llama3");
     let changed = json.replacen(r#"|\\s+(?!\\S)|\\s+""#, r#"|\\s+(?!\\S)|\\s+|\\s""#, 1);
     assert_ne!(changed, json, "the regex must have been found and changed");
     let path = dir.join("changed.tokenizer.json");
