@@ -2,6 +2,7 @@
 //! into byte tokens and merged by [`Merges`], without building tokens, strings or offsets.
 
 use super::cache::{MAX_PACKED, pack};
+use super::merge_in_step::{IN_STEP, TinyMerge};
 pub use super::merges::Merges;
 use super::short_pieces::ShortPieces;
 use super::whole_chars::WholeChars;
@@ -113,8 +114,9 @@ impl ByteLevelParts {
 pub struct Unsupported(pub String);
 
 impl BytePairModel {
-    /// Builds the model from its compiled parts.
-    pub fn from_parts(parts: ByteLevelParts) -> Self {
+    /// Builds the model from its compiled parts (or says why its merges do not fit the
+    /// merge table).
+    pub fn from_parts(parts: ByteLevelParts) -> Result<Self, Unsupported> {
         let (short, long): (Vec<_>, Vec<_>) = parts
             .whole_pieces
             .into_iter()
@@ -127,14 +129,14 @@ impl BytePairModel {
                 short_whole_pieces.insert(key, 1);
             }
         }
-        Self {
+        Ok(Self {
             byte_ids: parts.byte_ids,
-            merges: Merges::from_triples(&parts.merges),
+            merges: Merges::from_triples(&parts.merges)?,
             short_whole_pieces,
             whole_pieces: long.into_iter().collect(),
             ignore_merges: parts.ignore_merges,
             whole_chars: OnceLock::new(),
-        }
+        })
     }
 
     /// The characters a merge may start from whole.
@@ -165,14 +167,50 @@ impl BytePairModel {
         if let Some(count) = self.unmerged(piece) {
             return count;
         }
+        self.symbols(piece, scratch);
+        self.merges.count(scratch)
+    }
+
+    /// The counts of several short pieces (2 to [`MAX_PACKED`] bytes, at most [`IN_STEP`]),
+    /// each what [`BytePairModel::count`] gives it, the merges of all of them in step (see
+    /// `merge_in_step`): `counts[k]` is the count of `pieces[k]`.
+    pub fn count_short_pieces(&self, pieces: &[&[u8]], counts: &mut [u32], scratch: &mut Vec<u32>) {
+        assert!(pieces.len() <= IN_STEP && counts.len() == pieces.len());
+        if self.ignore_merges {
+            for piece in pieces {
+                self.short_whole_pieces.prefetch(pack(piece));
+            }
+        }
+        let mut merging = [TinyMerge::EMPTY; IN_STEP];
+        let mut of = [0usize; IN_STEP];
+        let mut n = 0;
+        for (k, piece) in pieces.iter().enumerate() {
+            debug_assert!((2..=MAX_PACKED).contains(&piece.len()));
+            if let Some(count) = self.unmerged(piece) {
+                counts[k] = count;
+                continue;
+            }
+            self.symbols(piece, scratch);
+            merging[n].start(scratch, &self.merges);
+            of[n] = k;
+            n += 1;
+        }
+        self.merges.count_in_step(&mut merging[..n]);
+        for (piece, &k) in merging[..n].iter().zip(&of) {
+            counts[k] = piece.count();
+        }
+    }
+
+    /// The symbols `piece` is merged from: its bytes' tokens, or fewer where whole characters
+    /// can stand for their bytes (see `whole_chars`).
+    #[inline]
+    fn symbols(&self, piece: &[u8], scratch: &mut Vec<u32>) {
         scratch.clear();
         if piece.is_ascii() {
             scratch.extend(piece.iter().map(|&b| self.byte_ids[b as usize]));
         } else {
-            // The same count with fewer symbols (see `whole_chars`).
             self.whole_chars().symbols(piece, &self.byte_ids, scratch);
         }
-        self.merges.count(scratch)
     }
 
     /// The count of `piece` merged from its bytes, every character included: what
@@ -211,7 +249,7 @@ mod tests {
             ("b", "a"),
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()));
-        BytePairModel::from_parts(ByteLevelParts::new(&vocab, &merges, false).unwrap())
+        BytePairModel::from_parts(ByteLevelParts::new(&vocab, &merges, false).unwrap()).unwrap()
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! A count with several tokenizers counts each document with each in turn: the memos of up to
 //! [`MAX_PARKED`] other counters are kept aside, so that taking turns does not empty them.
 
+use super::merge_in_step::IN_STEP;
 use super::short_pieces::ShortPieces;
 use ahash::AHashMap;
 use std::cell::RefCell;
@@ -36,6 +37,7 @@ thread_local! {
         memo: Memo::new(),
         parked: Vec::new(),
         scratch: Vec::new(),
+        deferred: Vec::with_capacity(IN_STEP),
     });
 }
 
@@ -45,6 +47,9 @@ pub struct ThreadCache {
     memo: Memo,
     parked: Vec<Memo>,
     scratch: Vec<u32>,
+    /// Short pieces the memo missed, waiting to be counted together (see
+    /// [`ThreadCache::count_or_defer`]): their start and end in the text and their key.
+    deferred: Vec<(usize, usize, u128)>,
 }
 
 /// One counter's pieces and their token counts.
@@ -162,6 +167,65 @@ impl ThreadCache {
         self.memo.owner = 0;
     }
 
+    /// [`ThreadCache::count_in`], except that a short piece the memo misses is not counted
+    /// now but kept aside (`None`) to be counted with others by
+    /// [`ThreadCache::count_deferred`], which the caller runs when [`ThreadCache::deferred_full`]
+    /// and before it lets go of `text`.
+    #[inline(always)]
+    pub fn count_or_defer(
+        &mut self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        compute: impl FnOnce(&[u8], &mut Vec<u32>) -> u32,
+    ) -> Option<u32> {
+        let n = end - start;
+        if !(2..=MAX_PACKED).contains(&n) {
+            return Some(self.count_in(text, start, end, compute));
+        }
+        let key = pack_in(text, start, n);
+        if let Some(count) = self.memo.short.get(key) {
+            return Some(count);
+        }
+        self.deferred.push((start, end, key));
+        None
+    }
+
+    /// Whether as many pieces are kept aside as are counted together.
+    #[inline]
+    pub fn deferred_full(&self) -> bool {
+        self.deferred.len() >= IN_STEP
+    }
+
+    /// Counts the pieces of `text` kept aside by [`ThreadCache::count_or_defer`] with
+    /// `count_many` (the pieces, their counts to fill in, a scratch buffer), caches them and
+    /// returns their total.
+    #[inline(never)] // the rare path, kept out of the piece loop
+    pub fn count_deferred(
+        &mut self,
+        text: &[u8],
+        count_many: impl FnOnce(&[&[u8]], &mut [u32], &mut Vec<u32>),
+    ) -> u64 {
+        let n = self.deferred.len();
+        if n == 0 {
+            return 0;
+        }
+        let mut pieces: [&[u8]; IN_STEP] = [&[]; IN_STEP];
+        for (piece, &(start, end, _)) in pieces.iter_mut().zip(&self.deferred) {
+            *piece = &text[start..end];
+        }
+        let mut counts = [0u32; IN_STEP];
+        count_many(&pieces[..n], &mut counts[..n], &mut self.scratch);
+        for (&(_, _, key), &count) in self.deferred.iter().zip(&counts) {
+            // The same piece may have been kept aside twice.
+            if self.memo.short.get(key).is_none() {
+                self.memo.short.insert(key, count);
+            }
+        }
+        self.deferred.clear();
+        counts[..n].iter().map(|&c| u64::from(c)).sum()
+    }
+
     /// The token count of `piece`, from the cache or from `compute` (given a scratch buffer).
     /// A piece of one byte is always one token (a byte or single-character token).
     #[inline]
@@ -230,6 +294,7 @@ mod tests {
             memo: Memo::new(),
             parked: Vec::new(),
             scratch: Vec::new(),
+            deferred: Vec::new(),
         };
         let computed = std::cell::Cell::new(0);
         let count = |cache: &mut ThreadCache, id: u64, n: u32| {

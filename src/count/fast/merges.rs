@@ -6,13 +6,14 @@
 
 use super::bpe::Unsupported;
 use super::lean_merge::count_lean;
+use super::merge_in_step::TinyMerge;
 use super::pair_map::PairMap;
 use super::radix_heap::RadixHeap;
 use ahash::AHashMap;
 
 /// Pieces up to this many symbols merge with a scan for the lowest rank (quadratic, but
 /// nothing to set up).
-const TINY_PIECE: usize = 16;
+pub(super) const TINY_PIECE: usize = 16;
 /// Pieces up to this many symbols merge through a tournament tree on the stack; longer ones
 /// through a radix heap (n log n, memory access kept sequential).
 const SHORT_PIECE: usize = 128;
@@ -55,31 +56,43 @@ impl Merges {
             .collect()
     }
 
-    /// The table of `triples` (`[left, right, merged]`, the rank being the position).
-    pub fn from_triples(triples: &[[u32; 3]]) -> Self {
-        let mut map = PairMap::with_capacity(triples.len());
+    /// The table of `triples` (`[left, right, merged]`, the rank being the position), or why
+    /// it cannot be built (more token ids and merges than a table slot holds).
+    pub fn from_triples(triples: &[[u32; 3]]) -> Result<Self, Unsupported> {
+        let ids = triples
+            .iter()
+            .map(|&[a, b, _]| a.max(b))
+            .max()
+            .map_or(0, |id| u64::from(id) + 1);
+        let mut map = PairMap::with_capacity(triples.len(), ids).ok_or_else(|| {
+            Unsupported(format!(
+                "{} merges of token ids up to {ids} do not fit the merge table's {} bits",
+                triples.len(),
+                super::pair_map::MAX_SLOT_BITS
+            ))
+        })?;
         for (rank, &[a, b, merged]) in triples.iter().enumerate() {
             // Later duplicates overwrite earlier ones, as in `tokenizers`.
-            map.insert(pair(a, b), rank as u32, merged);
+            map.insert(a, b, rank as u32, merged);
         }
-        Self { map }
+        Ok(Self { map })
     }
 
     /// Whether any merge has one of `ids` on either side.
     pub fn involves_any(&self, ids: &[u32]) -> bool {
         let ids: ahash::AHashSet<u32> = ids.iter().copied().collect();
         self.map
-            .keys()
-            .any(|k| ids.contains(&((k >> 32) as u32)) || ids.contains(&(k as u32)))
+            .entries()
+            .any(|[a, b, _, _]| ids.contains(&a) || ids.contains(&b))
     }
 
     /// The merges in force as `[left, right, merged]` at their rank (`u32::MAX` in all three
     /// where no merge has that rank, as where a later duplicate replaced one).
     pub(super) fn by_rank(&self) -> Vec<[u32; 3]> {
-        let ranks = self.map.entries().map(|(_, rank, _)| rank as usize + 1);
+        let ranks = self.map.entries().map(|[_, _, rank, _]| rank as usize + 1);
         let mut out = vec![[u32::MAX; 3]; ranks.max().unwrap_or(0)];
-        for (key, rank, merged) in self.map.entries() {
-            out[rank as usize] = [(key >> 32) as u32, key as u32, merged];
+        for [a, b, rank, merged] in self.map.entries() {
+            out[rank as usize] = [a, b, merged];
         }
         out
     }
@@ -98,46 +111,35 @@ impl Merges {
     /// The rank and merged id of the pair `a b` (rank `u32::MAX`: no merge).
     #[inline]
     pub(super) fn merge_of(&self, a: u32, b: u32) -> (u32, u32) {
-        self.map.get(pair(a, b)).unwrap_or((u32::MAX, 0))
+        self.map.get(a, b).unwrap_or((u32::MAX, 0))
     }
 
     /// Repeatedly merges the leftmost lowest-rank pair, found by a scan over a pair array
-    /// kept as long as the piece: quadratic, for tiny pieces (nothing to set up).
+    /// kept as long as the piece: quadratic, for tiny pieces (nothing to set up). The loop of
+    /// [`Merges::count_in_step`] for one piece.
     #[inline(never)] // kept apart: each loop shows up on its own in profiles
     fn count_tiny(&self, symbols: &mut [u32]) -> u32 {
-        let mut ranks = [(u32::MAX, 0); TINY_PIECE];
-        for i in 0..symbols.len() - 1 {
-            ranks[i] = self.merge_of(symbols[i], symbols[i + 1]);
-        }
-        let mut n = symbols.len();
-        loop {
-            let mut best = 0;
-            for i in 1..n - 1 {
-                if ranks[i].0 < ranks[best].0 {
-                    best = i;
-                }
-            }
-            if ranks[best].0 == u32::MAX {
-                return n as u32;
-            }
-            symbols[best] = ranks[best].1;
-            symbols.copy_within(best + 2..n, best + 1);
-            if best + 2 < n - 1 {
-                ranks.copy_within(best + 2..n - 1, best + 1);
-            }
-            n -= 1;
-            if best + 1 < n {
-                ranks[best] = self.merge_of(symbols[best], symbols[best + 1]);
-            } else {
-                ranks[best] = (u32::MAX, 0);
-            }
-            if best > 0 {
-                ranks[best - 1] = self.merge_of(symbols[best - 1], symbols[best]);
-            }
-            if n == 1 {
-                return 1;
-            }
-        }
+        let mut piece = [TinyMerge::new(symbols, self)];
+        self.count_in_step(&mut piece);
+        piece[0].count()
+    }
+
+    /// The rank of the pair `a b` (`u32::MAX`: no merge), without its merged id.
+    #[inline]
+    pub(super) fn rank_of(&self, a: u32, b: u32) -> u32 {
+        self.map.rank(a, b)
+    }
+
+    /// The merged id of the merge of rank `rank` (one [`Merges::rank_of`] gave).
+    #[inline]
+    pub(super) fn merged(&self, rank: u32) -> u32 {
+        self.map.merged(rank)
+    }
+
+    /// Asks for the table slot of the pair `a b` to be loaded (only a hint).
+    #[inline(always)]
+    pub(super) fn prefetch(&self, a: u32, b: u32) {
+        self.map.prefetch(a, b);
     }
 
     /// The same merges for short pieces, the leftmost lowest-rank pair found at the root of a
@@ -274,13 +276,13 @@ impl Merges {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use proptest::prelude::*;
 
     /// Letters `a`-`d` (ids 0-3) and merges among them, some ranked before the merge that
     /// makes their input (as in Llama 3), some whose result can merge again.
-    fn toy() -> (Merges, Vec<(u32, u32, u32)>) {
+    pub(in crate::count::fast) fn toy() -> (Merges, Vec<(u32, u32, u32)>) {
         let list = [
             ("ab", "c"),
             ("a", "b"),
@@ -308,7 +310,7 @@ mod tests {
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
-        let table = Merges::from_triples(&Merges::triples(&vocab, &merges).unwrap());
+        let table = Merges::from_triples(&Merges::triples(&vocab, &merges).unwrap()).unwrap();
         // (left, right, merged) by rank, later duplicates taking over as in the table.
         let mut by_rank: Vec<(u32, u32, u32)> = merges
             .iter()
@@ -326,7 +328,7 @@ mod tests {
     }
 
     /// The textbook loop: merge the leftmost pair of lowest rank until none is left.
-    fn naive(by_rank: &[(u32, u32, u32)], mut symbols: Vec<u32>) -> u32 {
+    pub(in crate::count::fast) fn naive(by_rank: &[(u32, u32, u32)], mut symbols: Vec<u32>) -> u32 {
         loop {
             let best = (0..symbols.len().saturating_sub(1))
                 .filter_map(|i| {
@@ -360,6 +362,13 @@ mod tests {
             assert_eq!(naive(&by_rank, symbols.clone()), want, "{symbols:?}");
             assert_eq!(table.count(&mut symbols.clone()), want, "{symbols:?}");
         }
+    }
+
+    #[test]
+    fn ids_too_large_for_the_table_are_refused() {
+        let refused = Merges::from_triples(&[[3, u32::MAX, 7]]);
+        assert!(refused.is_err_and(|e| e.0.contains("do not fit")));
+        assert!(Merges::from_triples(&[[3, (1 << 21) - 1, 7]]).is_ok());
     }
 
     proptest! {

@@ -14,11 +14,13 @@ mod cache;
 pub mod compiled;
 mod huge_pages;
 mod lean_merge;
+mod merge_in_step;
 pub mod merges;
 mod nfc;
 mod pair_map;
 pub mod parts;
 pub mod pipeline;
+mod prefetch;
 pub mod pretokenize;
 mod radix_heap;
 mod short_pieces;
@@ -76,11 +78,11 @@ impl FastCounter {
             CompiledModel::ByteLevel { parts, regex, nfc } => Model::ByteLevel {
                 pattern: Pattern::from_regex(&regex)
                     .ok_or_else(|| Unsupported(format!("Split regex {regex:?} has no scanner")))?,
-                model: Box::new(BytePairModel::from_parts(parts)),
+                model: Box::new(BytePairModel::from_parts(parts)?),
                 nfc,
             },
             CompiledModel::SentencePiece(parts) => {
-                Model::SentencePiece(Box::new(spm::SentencePieceModel::from_parts(&parts)))
+                Model::SentencePiece(Box::new(spm::SentencePieceModel::from_parts(&parts)?))
             }
         };
         Ok(Self {
@@ -108,12 +110,21 @@ impl FastCounter {
                 };
                 let mut tokens = 0u64;
                 let bytes = text.as_bytes();
+                let count_many = |pieces: &[&[u8]], counts: &mut [u32], scratch: &mut Vec<u32>| {
+                    model.count_short_pieces(pieces, counts, scratch)
+                };
+                // Short pieces the cache misses are merged several at a time (see
+                // `merge_in_step`).
                 pattern.for_each_piece_range(&text, |start, end| {
-                    tokens += u64::from(
-                        cache.count_in(bytes, start, end, |p, scratch| model.count(p, scratch)),
-                    );
+                    match cache.count_or_defer(bytes, start, end, |p, s| model.count(p, s)) {
+                        Some(n) => tokens += u64::from(n),
+                        None if cache.deferred_full() => {
+                            tokens += cache.count_deferred(bytes, count_many)
+                        }
+                        None => {}
+                    }
                 });
-                tokens
+                tokens + cache.count_deferred(bytes, count_many)
             }
             Model::SentencePiece(model) => {
                 let mut tokens = 0u64;

@@ -5,6 +5,7 @@
 //! lines, both usually cold for a piece not seen lately), and the table takes half the memory.
 
 use super::huge_pages::advise_huge_pages;
+use super::prefetch::prefetch;
 
 /// The top byte of a slot: the piece's length in the low half, its count in the high half.
 const COUNT_SHIFT: u32 = 124;
@@ -78,6 +79,12 @@ impl ShortPieces {
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// Asks for the slot where probing for `key` starts to be loaded (only a hint).
+    #[inline(always)]
+    pub fn prefetch(&self, key: u128) {
+        prefetch(&self.slots[self.home(key)]);
     }
 
     /// The count of the packed piece `key`, if cached.

@@ -83,7 +83,7 @@ impl SentencePieceParts {
                 .ok_or_else(|| why(format!("no byte token <0x{b:02X}>")))?;
         }
         let triples = Merges::triples(&vocab, &merges)?;
-        if Merges::from_triples(&triples).involves_any(&byte_ids) {
+        if Merges::from_triples(&triples)?.involves_any(&byte_ids) {
             return Err(why("a merge involves a byte token"));
         }
         let mut chars = Vec::new();
@@ -113,8 +113,9 @@ impl SentencePieceParts {
 }
 
 impl SentencePieceModel {
-    /// Builds the model from its compiled parts.
-    pub fn from_parts(parts: &SentencePieceParts) -> Self {
+    /// Builds the model from its compiled parts (or says why its merges do not fit the merge
+    /// table).
+    pub fn from_parts(parts: &SentencePieceParts) -> Result<Self, Unsupported> {
         let char_ids: AHashMap<char, u32> = parts.chars.iter().copied().collect();
         let mut glue: AHashSet<char> = parts.glue.iter().copied().collect();
         let byte_ids = parts.byte_ids;
@@ -125,14 +126,14 @@ impl SentencePieceModel {
             ascii_ids[b as usize] = char_ids.get(&c).copied().unwrap_or(byte_ids[b as usize]);
             ascii_glue[b as usize] = glue.remove(&(b as char));
         }
-        Self {
+        Ok(Self {
             char_ids,
             ascii_ids,
             byte_ids,
-            merges: Merges::from_triples(&parts.merges),
+            merges: Merges::from_triples(&parts.merges)?,
             ascii_glue,
             glue,
-        }
+        })
     }
 
     /// Whether the character that ends just before byte `end` of `bytes` (`end > 0`) is a
