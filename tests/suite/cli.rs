@@ -272,7 +272,8 @@ fn help_lists_every_flag_the_readme_and_docs_show() {
                 || flag == "--jsonld" // mlcroissant's, in docs/publishing.md
                 || flag == "--single-thread" // zstd's, in docs/performance.md
                 || flag == "--tool" // valgrind's, in docs/performance.md
-                || flag == "--cache-sim";
+                || flag == "--cache-sim"
+                || flag == "--LL";
             assert!(
                 known,
                 "README or docs/ show {flag}, which no subcommand's --help knows"

@@ -2,7 +2,7 @@
 //! into byte tokens and merged by [`Merges`], without building tokens, strings or offsets.
 
 use super::cache::{MAX_PACKED, pack};
-use super::merge_in_step::{IN_STEP, TinyMerge};
+use super::merge_in_step;
 pub use super::merges::Merges;
 use super::short_pieces::ShortPieces;
 use super::whole_chars::WholeChars;
@@ -167,45 +167,35 @@ impl BytePairModel {
         if let Some(count) = self.unmerged(piece) {
             return count;
         }
+        scratch.clear();
         self.symbols(piece, scratch);
         self.merges.count(scratch)
     }
 
-    /// The counts of several short pieces (2 to [`MAX_PACKED`] bytes, at most [`IN_STEP`]),
-    /// each what [`BytePairModel::count`] gives it, the merges of all of them in step (see
-    /// `merge_in_step`): `counts[k]` is the count of `pieces[k]`.
-    pub fn count_short_pieces(&self, pieces: &[&[u8]], counts: &mut [u32], scratch: &mut Vec<u32>) {
-        assert!(pieces.len() <= IN_STEP && counts.len() == pieces.len());
+    /// The counts of several pieces (at most [`IN_STEP`](super::merge_in_step::IN_STEP)),
+    /// each what [`BytePairModel::count`] gives it, merged in step (see `merge_in_step`):
+    /// `counts[k]` is the count of `pieces[k]`.
+    pub fn count_pieces(&self, pieces: &[&[u8]], counts: &mut [u32], scratch: &mut Vec<u32>) {
         if self.ignore_merges {
-            for piece in pieces {
+            for piece in pieces
+                .iter()
+                .filter(|p| (2..=MAX_PACKED).contains(&p.len()))
+            {
                 self.short_whole_pieces.prefetch(pack(piece));
             }
         }
-        let mut merging = [TinyMerge::EMPTY; IN_STEP];
-        let mut of = [0usize; IN_STEP];
-        let mut n = 0;
-        for (k, piece) in pieces.iter().enumerate() {
-            debug_assert!((2..=MAX_PACKED).contains(&piece.len()));
-            if let Some(count) = self.unmerged(piece) {
-                counts[k] = count;
-                continue;
-            }
-            self.symbols(piece, scratch);
-            merging[n].start(scratch, &self.merges);
-            of[n] = k;
-            n += 1;
-        }
-        self.merges.count_in_step(&mut merging[..n]);
-        for (piece, &k) in merging[..n].iter().zip(&of) {
-            counts[k] = piece.count();
-        }
+        merge_in_step::count_pieces(&self.merges, pieces, counts, scratch, |piece, out| {
+            self.unmerged(piece).or_else(|| {
+                self.symbols(piece, out);
+                None
+            })
+        });
     }
 
     /// The symbols `piece` is merged from: its bytes' tokens, or fewer where whole characters
     /// can stand for their bytes (see `whole_chars`).
     #[inline]
     fn symbols(&self, piece: &[u8], scratch: &mut Vec<u32>) {
-        scratch.clear();
         if piece.is_ascii() {
             scratch.extend(piece.iter().map(|&b| self.byte_ids[b as usize]));
         } else {

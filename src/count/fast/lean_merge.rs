@@ -80,7 +80,7 @@ pub fn count_lean(merges: &Merges, symbol: &mut [u32]) -> u32 {
     }
     let mut rank: Vec<u32> = (0..n)
         .map(|i| match symbol.get(i + 1) {
-            Some(&next) => merges.merge_of(symbol[i], next).0,
+            Some(&next) => merges.rank_of(symbol[i], next),
             None => NONE,
         })
         .collect();
@@ -102,18 +102,18 @@ pub fn count_lean(merges: &Merges, symbol: &mut [u32]) -> u32 {
                 .position(|&r| r == lowest)
                 .expect("the block holds its lowest rank");
         let j = next_of(symbol, i).expect("a pair has a right symbol");
-        let (_, id) = merges.merge_of(symbol[i], symbol[j]);
+        let id = merges.merged(lowest);
         symbol[i] = id;
         symbol[j] = NONE;
         rank[j] = NONE;
         count -= 1;
         rank[i] = match next_of(symbol, j) {
-            Some(k) => merges.merge_of(id, symbol[k]).0,
+            Some(k) => merges.rank_of(id, symbol[k]),
             None => NONE,
         };
         let prev = prev_of(symbol, i);
         if let Some(p) = prev {
-            rank[p] = merges.merge_of(symbol[p], id).0;
+            rank[p] = merges.rank_of(symbol[p], id);
         }
         // The blocks of `p <= i < j`, each taken in once.
         let (bi, bj) = (i / BLOCK, j / BLOCK);

@@ -114,6 +114,40 @@ impl TinyMerge {
     }
 }
 
+/// The counts of several pieces (at most [`IN_STEP`]) merged by `merges`: `counts[k]` is the
+/// count of `pieces[k]`. `symbols` gives a piece's count where it needs no merging, else
+/// writes the symbols it merges from into its buffer (and returns `None`); pieces of at most
+/// [`TINY_PIECE`] symbols are merged in step, longer ones one at a time.
+#[inline]
+pub fn count_pieces(
+    merges: &Merges,
+    pieces: &[&[u8]],
+    counts: &mut [u32],
+    scratch: &mut Vec<u32>,
+    mut symbols: impl FnMut(&[u8], &mut Vec<u32>) -> Option<u32>,
+) {
+    assert!(pieces.len() <= IN_STEP && counts.len() == pieces.len());
+    let mut merging = [TinyMerge::EMPTY; IN_STEP];
+    let mut of = [0usize; IN_STEP];
+    let mut n = 0;
+    for (k, piece) in pieces.iter().enumerate() {
+        scratch.clear();
+        if let Some(count) = symbols(piece, scratch) {
+            counts[k] = count;
+        } else if scratch.len() > TINY_PIECE {
+            counts[k] = merges.count(scratch);
+        } else {
+            merging[n].start(scratch, merges);
+            of[n] = k;
+            n += 1;
+        }
+    }
+    merges.count_in_step(&mut merging[..n]);
+    for (piece, &k) in merging[..n].iter().zip(&of) {
+        counts[k] = piece.count();
+    }
+}
+
 impl Merges {
     /// Merges every piece of `pieces` to the end, one merge of each in turn (see the module
     /// documentation); each piece's [`TinyMerge::count`] is then what [`Merges::count`] gives

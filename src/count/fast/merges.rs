@@ -153,15 +153,12 @@ impl Merges {
         let n = symbol.len();
         let leaves = (n - 1).next_power_of_two();
         let mut tree = [u64::MAX; 2 * SHORT_PIECE];
-        let mut merged = [0u32; SHORT_PIECE];
         let pair_key = |rank: u32, i: usize| match rank {
             NONE => u64::MAX,
             _ => ((rank as u64) << 32) | i as u64,
         };
         for i in 0..n - 1 {
-            let (rank, id) = self.merge_of(symbol[i], symbol[i + 1]);
-            tree[leaves + i] = pair_key(rank, i);
-            merged[i] = id;
+            tree[leaves + i] = pair_key(self.rank_of(symbol[i], symbol[i + 1]), i);
         }
         for k in (1..leaves).rev() {
             tree[k] = tree[2 * k].min(tree[2 * k + 1]);
@@ -184,25 +181,24 @@ impl Merges {
             let j = (i + 1..n)
                 .find(|&k| symbol[k] != NONE)
                 .expect("a pair has a right symbol");
-            symbol[i] = merged[i];
+            // The merged id is read only here, once per merge (see `PairMap`).
+            symbol[i] = self.merged((tree[1] >> 32) as u32);
             symbol[j] = NONE;
             count -= 1;
             if j < n - 1 {
                 set(&mut tree, j, u64::MAX);
             }
             let key = match (j + 1..n).find(|&k| symbol[k] != NONE) {
-                Some(k) => {
-                    let (rank, id) = self.merge_of(symbol[i], symbol[k]);
-                    merged[i] = id;
-                    pair_key(rank, i)
-                }
+                Some(k) => pair_key(self.rank_of(symbol[i], symbol[k]), i),
                 None => u64::MAX,
             };
             set(&mut tree, i, key);
             if let Some(p) = (0..i).rev().find(|&k| symbol[k] != NONE) {
-                let (rank, id) = self.merge_of(symbol[p], symbol[i]);
-                merged[p] = id;
-                set(&mut tree, p, pair_key(rank, p));
+                set(
+                    &mut tree,
+                    p,
+                    pair_key(self.rank_of(symbol[p], symbol[i]), p),
+                );
             }
         }
         count
@@ -216,12 +212,12 @@ impl Merges {
     #[inline(never)] // kept apart: each shows up on its own in profiles
     fn count_long(&self, symbol: &mut [u32]) -> u32 {
         let n = symbol.len();
-        let mut memo = vec![(u64::MAX, (u32::MAX, 0u32)); 1 << 12];
-        let mut merge_of = |a: u32, b: u32| {
+        let mut memo = vec![(u64::MAX, u32::MAX); 1 << 12];
+        let mut rank_of = |a: u32, b: u32| {
             let key = pair(a, b);
             let slot = &mut memo[(key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize];
             if slot.0 != key {
-                *slot = (key, self.merge_of(a, b));
+                *slot = (key, self.rank_of(a, b));
             }
             slot.1
         };
@@ -235,7 +231,7 @@ impl Merges {
         let entry = |rank: u32, pos: usize| ((rank as u64) << 32) | pos as u64;
         let initial: Vec<_> = (0..n - 1)
             .filter_map(|i| {
-                let (rank, _) = merge_of(symbol[i], symbol[i + 1]);
+                let rank = rank_of(symbol[i], symbol[i + 1]);
                 (rank != NONE).then(|| entry(rank, i))
             })
             .collect();
@@ -251,21 +247,21 @@ impl Merges {
             let Some(j) = next_of(symbol, i) else {
                 continue;
             };
-            let (r, id) = merge_of(symbol[i], symbol[j]);
-            if r != rank {
+            if rank_of(symbol[i], symbol[j]) != rank {
                 continue;
             }
+            let id = self.merged(rank);
             symbol[i] = id;
             symbol[j] = NONE;
             count -= 1;
             if let Some(p) = prev_of(symbol, i) {
-                let (r, _) = merge_of(symbol[p], id);
+                let r = rank_of(symbol[p], id);
                 if r != NONE {
                     heap.push(entry(r, p));
                 }
             }
             if let Some(k) = next_of(symbol, j) {
-                let (r, _) = merge_of(id, symbol[k]);
+                let r = rank_of(id, symbol[k]);
                 if r != NONE {
                     heap.push(entry(r, i));
                 }

@@ -111,7 +111,7 @@ impl FastCounter {
                 let mut tokens = 0u64;
                 let bytes = text.as_bytes();
                 let count_many = |pieces: &[&[u8]], counts: &mut [u32], scratch: &mut Vec<u32>| {
-                    model.count_short_pieces(pieces, counts, scratch)
+                    model.count_pieces(pieces, counts, scratch)
                 };
                 // Short pieces the cache misses are merged several at a time (see
                 // `merge_in_step`).
@@ -128,12 +128,26 @@ impl FastCounter {
             }
             Model::SentencePiece(model) => {
                 let mut tokens = 0u64;
-                model.for_each_piece(text, |piece| {
-                    tokens += u64::from(
-                        cache.count(piece.as_bytes(), |_, scratch| model.count(piece, scratch)),
-                    );
+                let bytes = text.as_bytes();
+                let count_many = |pieces: &[&[u8]], counts: &mut [u32], scratch: &mut Vec<u32>| {
+                    model.count_pieces(pieces, counts, scratch)
+                };
+                let count_one = |piece: &[u8], scratch: &mut Vec<u32>| {
+                    model.count(
+                        std::str::from_utf8(piece).expect("pieces are text"),
+                        scratch,
+                    )
+                };
+                model.for_each_piece_range(text, |start, end| {
+                    match cache.count_or_defer(bytes, start, end, count_one) {
+                        Some(n) => tokens += u64::from(n),
+                        None if cache.deferred_full() => {
+                            tokens += cache.count_deferred(bytes, count_many)
+                        }
+                        None => {}
+                    }
                 });
-                tokens
+                tokens + cache.count_deferred(bytes, count_many)
             }
         }
     }

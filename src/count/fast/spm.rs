@@ -9,6 +9,7 @@
 //! vocabulary when the tokenizer is loaded.
 
 use super::bpe::{Merges, Unsupported};
+use super::merge_in_step;
 use super::spec::vocab_and_merges;
 use ahash::{AHashMap, AHashSet};
 use serde_json::{Value, json};
@@ -164,6 +165,13 @@ impl SentencePieceModel {
     /// can cross; they cover the whole text.
     #[inline]
     pub fn for_each_piece(&self, text: &str, mut piece: impl FnMut(&str)) {
+        self.for_each_piece_range(text, |start, end| piece(&text[start..end]));
+    }
+
+    /// Calls `piece` with the start and end (byte offsets) of every piece of `text`, in order:
+    /// what [`SentencePieceModel::for_each_piece`] hands out as slices.
+    #[inline]
+    pub fn for_each_piece_range(&self, text: &str, mut piece: impl FnMut(usize, usize)) {
         let bytes = text.as_bytes();
         let mut start = 0;
         for_each_space_byte(bytes, |i| {
@@ -171,18 +179,35 @@ impl SentencePieceModel {
                 return;
             }
             if i > 0 && !self.joins_next_space(bytes, i) {
-                piece(&text[start..i]);
+                piece(start, i);
                 start = i;
             }
         });
         if start < text.len() {
-            piece(&text[start..]);
+            piece(start, text.len());
         }
     }
 
     /// The number of tokens of one piece (raw text, spaces not yet replaced).
     pub fn count(&self, piece: &str, symbols: &mut Vec<u32>) -> u32 {
         symbols.clear();
+        self.symbols(piece, symbols);
+        self.merges.count(symbols)
+    }
+
+    /// The counts of several pieces (at most [`IN_STEP`](super::merge_in_step::IN_STEP), each
+    /// whole characters of a text), each what [`SentencePieceModel::count`] gives it, merged in
+    /// step (see `merge_in_step`): `counts[k]` is the count of `pieces[k]`.
+    pub fn count_pieces(&self, pieces: &[&[u8]], counts: &mut [u32], scratch: &mut Vec<u32>) {
+        merge_in_step::count_pieces(&self.merges, pieces, counts, scratch, |piece, out| {
+            self.symbols(std::str::from_utf8(piece).expect("pieces are text"), out);
+            None
+        });
+    }
+
+    /// Appends the symbols `piece` is merged from to `symbols`: a character's token, else its
+    /// bytes' tokens.
+    fn symbols(&self, piece: &str, symbols: &mut Vec<u32>) {
         // At most one symbol per byte: reserved at once, so a long piece never doubles it.
         symbols.reserve(piece.len());
         let mut buf = [0u8; 4];
@@ -200,7 +225,6 @@ impl SentencePieceModel {
                 ),
             }
         }
-        self.merges.count(symbols)
     }
 }
 
