@@ -1,8 +1,8 @@
 //! Prefetching: asking the processor to bring a table slot into its cache some time before the
-//! slot is read. The merge tables are megabytes of random accesses, so each lookup would
-//! otherwise wait for memory; pieces merged in step (see `merge_in_step`) ask for their next
-//! slots and read them a turn later, so that several waits overlap. Only a hint: nothing read
-//! or counted depends on it.
+//! slot is read. The merge table and the vocabulary's whole pieces are megabytes of random
+//! accesses, so each lookup would otherwise wait for memory; pieces merged in step (see
+//! `merge_in_step`) ask for their next slots and read them a turn later, so that several waits
+//! overlap. Only a hint: nothing read or counted depends on it.
 
 /// Asks for the cache line holding `slot` to be loaded (a no-op where the architecture has no
 /// stable prefetch instruction).

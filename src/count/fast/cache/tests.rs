@@ -1,0 +1,58 @@
+use super::*;
+
+#[test]
+fn counters_taking_turns_keep_their_pieces() {
+    let mut cache = ThreadCache {
+        memo: Memo::new(),
+        parked: Vec::new(),
+        scratch: Vec::new(),
+        deferred: Vec::new(),
+    };
+    let computed = std::cell::Cell::new(0);
+    let count = |cache: &mut ThreadCache, id: u64, n: u32| {
+        cache.claim(id);
+        cache.count(b"piece", |_, _| {
+            computed.set(computed.get() + 1);
+            n
+        })
+    };
+    for _ in 0..3 {
+        for id in 1..=4 {
+            assert_eq!(count(&mut cache, id, id as u32), id as u32);
+        }
+    }
+    assert_eq!(computed.get(), 4, "each counter computed its piece once");
+    // A fifth counter takes the place of the current one's memo.
+    assert_eq!(count(&mut cache, 5, 5), 5);
+    assert_eq!(count(&mut cache, 4, 4), 4);
+    assert_eq!(computed.get(), 6);
+    cache.forget();
+    assert_eq!(
+        count(&mut cache, 4, 3),
+        3,
+        "a forgotten memo is counted again"
+    );
+}
+
+#[test]
+fn pack_is_the_zero_padded_bytes_with_the_length_on_top() {
+    let text: Vec<u8> = (1..=15u8).map(|b| b.wrapping_mul(37) | 0x80).collect();
+    for n in 2..=15 {
+        let piece = &text[..n];
+        let mut bytes = [0u8; 16];
+        bytes[..n].copy_from_slice(piece);
+        bytes[15] = n as u8;
+        assert_eq!(pack(piece), u128::from_le_bytes(bytes), "{n} bytes");
+    }
+}
+
+#[test]
+fn pack_in_is_pack_of_the_piece_anywhere_in_the_text() {
+    let text: Vec<u8> = (0..40u8).map(|b| b.wrapping_mul(97) ^ 0xA5).collect();
+    for start in 0..text.len() {
+        for n in 2..=MAX_PACKED.min(text.len() - start) {
+            let piece = &text[start..start + n];
+            assert_eq!(pack_in(&text, start, n), pack(piece), "{start}+{n}");
+        }
+    }
+}
