@@ -172,15 +172,13 @@ impl BytePairModel {
         self.merges.count(scratch)
     }
 
-    /// The counts of several pieces (at most [`IN_STEP`](super::merge_in_step::IN_STEP)),
-    /// each what [`BytePairModel::count`] gives it, merged in step (see `merge_in_step`):
-    /// `counts[k]` is the count of `pieces[k]`.
+    /// The counts of several short pieces (at most
+    /// [`IN_STEP`](super::merge_in_step::IN_STEP), of 2 to [`MAX_PACKED`] bytes), each what
+    /// [`BytePairModel::count`] gives it, merged in step (see `merge_in_step`): `counts[k]` is
+    /// the count of `pieces[k]`.
     pub fn count_pieces(&self, pieces: &[&[u8]], counts: &mut [u32], scratch: &mut Vec<u32>) {
         if self.ignore_merges {
-            for piece in pieces
-                .iter()
-                .filter(|p| (2..=MAX_PACKED).contains(&p.len()))
-            {
+            for piece in pieces {
                 self.short_whole_pieces.prefetch(pack(piece));
             }
         }

@@ -144,6 +144,10 @@ impl ThreadCache {
     /// Makes the cache count for counter `id`: its own memo again if the thread kept it, else
     /// a new one (keeping the current counter's aside while there is room, else forgetting it).
     pub fn claim(&mut self, id: u64) {
+        debug_assert!(
+            self.deferred.is_empty(),
+            "pieces kept aside are counted first"
+        );
         if self.memo.owner == id {
             return;
         }
@@ -167,10 +171,11 @@ impl ThreadCache {
         self.memo.owner = 0;
     }
 
-    /// [`ThreadCache::count_in`], except that a short piece the memo misses is not counted
-    /// now but kept aside (`None`) to be counted with others by
-    /// [`ThreadCache::count_deferred`], which the caller runs when [`ThreadCache::deferred_full`]
-    /// and before it lets go of `text`.
+    /// [`ThreadCache::count_in`] of the piece `text[start..end]`, except that a short piece the
+    /// memo misses is kept aside, to be counted with others by `count_many` (the pieces, their
+    /// counts to fill in, a scratch buffer) once [`IN_STEP`] of them wait: the tokens of this
+    /// piece, or of the pieces counted now (0 while this one waits). The caller runs
+    /// [`ThreadCache::count_deferred`] before it lets go of `text`.
     #[inline(always)]
     pub fn count_or_defer(
         &mut self,
@@ -178,27 +183,25 @@ impl ThreadCache {
         start: usize,
         end: usize,
         compute: impl FnOnce(&[u8], &mut Vec<u32>) -> u32,
-    ) -> Option<u32> {
+        count_many: impl FnOnce(&[&[u8]], &mut [u32], &mut Vec<u32>),
+    ) -> u64 {
         let n = end - start;
         if !(2..=MAX_PACKED).contains(&n) {
-            return Some(self.count_in(text, start, end, compute));
+            return u64::from(self.count_in(text, start, end, compute));
         }
         let key = pack_in(text, start, n);
         if let Some(count) = self.memo.short.get(key) {
-            return Some(count);
+            return u64::from(count);
         }
         self.deferred.push((start, end, key));
-        None
+        if self.deferred.len() < IN_STEP {
+            return 0;
+        }
+        self.count_deferred(text, count_many)
     }
 
-    /// Whether as many pieces are kept aside as are counted together.
-    #[inline]
-    pub fn deferred_full(&self) -> bool {
-        self.deferred.len() >= IN_STEP
-    }
-
-    /// Counts the pieces of `text` kept aside by [`ThreadCache::count_or_defer`] with
-    /// `count_many` (the pieces, their counts to fill in, a scratch buffer), caches them and
+    /// Counts the short pieces of `text` kept aside by [`ThreadCache::count_or_defer`] (at
+    /// most [`IN_STEP`] of 2 to [`MAX_PACKED`] bytes) with `count_many`, caches them and
     /// returns their total.
     #[inline(never)] // the rare path, kept out of the piece loop
     pub fn count_deferred(

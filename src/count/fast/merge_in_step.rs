@@ -114,10 +114,10 @@ impl TinyMerge {
     }
 }
 
-/// The counts of several pieces (at most [`IN_STEP`]) merged by `merges`: `counts[k]` is the
-/// count of `pieces[k]`. `symbols` gives a piece's count where it needs no merging, else
-/// writes the symbols it merges from into its buffer (and returns `None`); pieces of at most
-/// [`TINY_PIECE`] symbols are merged in step, longer ones one at a time.
+/// The counts of several short pieces (at most [`IN_STEP`], each of at most 15 bytes and so
+/// at most [`TINY_PIECE`] symbols) merged in step by `merges`: `counts[k]` is the count of
+/// `pieces[k]`. `symbols` gives a piece's count where it needs no merging, else writes the
+/// symbols it merges from into its buffer (and returns `None`).
 #[inline]
 pub fn count_pieces(
     merges: &Merges,
@@ -134,8 +134,6 @@ pub fn count_pieces(
             scratch.clear();
             if let Some(count) = symbols(piece, scratch) {
                 counts[k] = count;
-            } else if scratch.len() > TINY_PIECE {
-                counts[k] = merges.count(scratch);
             } else {
                 merging[n].start(scratch, merges);
                 of[n] = k;

@@ -116,13 +116,8 @@ impl FastCounter {
                 // Short pieces the cache misses are merged several at a time (see
                 // `merge_in_step`).
                 pattern.for_each_piece_range(&text, |start, end| {
-                    match cache.count_or_defer(bytes, start, end, |p, s| model.count(p, s)) {
-                        Some(n) => tokens += u64::from(n),
-                        None if cache.deferred_full() => {
-                            tokens += cache.count_deferred(bytes, count_many)
-                        }
-                        None => {}
-                    }
+                    let count_one = |p: &[u8], s: &mut Vec<u32>| model.count(p, s);
+                    tokens += cache.count_or_defer(bytes, start, end, count_one, count_many);
                 });
                 tokens + cache.count_deferred(bytes, count_many)
             }
@@ -139,13 +134,7 @@ impl FastCounter {
                     )
                 };
                 model.for_each_piece_range(text, |start, end| {
-                    match cache.count_or_defer(bytes, start, end, count_one) {
-                        Some(n) => tokens += u64::from(n),
-                        None if cache.deferred_full() => {
-                            tokens += cache.count_deferred(bytes, count_many)
-                        }
-                        None => {}
-                    }
+                    tokens += cache.count_or_defer(bytes, start, end, count_one, count_many);
                 });
                 tokens + cache.count_deferred(bytes, count_many)
             }

@@ -195,9 +195,10 @@ impl SentencePieceModel {
         self.merges.count(symbols)
     }
 
-    /// The counts of several pieces (at most [`IN_STEP`](super::merge_in_step::IN_STEP), each
-    /// whole characters of a text), each what [`SentencePieceModel::count`] gives it, merged in
-    /// step (see `merge_in_step`): `counts[k]` is the count of `pieces[k]`.
+    /// The counts of several short pieces (at most [`IN_STEP`](super::merge_in_step::IN_STEP),
+    /// of at most 15 bytes, each whole characters of a text), each what
+    /// [`SentencePieceModel::count`] gives it, merged in step (see `merge_in_step`):
+    /// `counts[k]` is the count of `pieces[k]`.
     pub fn count_pieces(&self, pieces: &[&[u8]], counts: &mut [u32], scratch: &mut Vec<u32>) {
         merge_in_step::count_pieces(&self.merges, pieces, counts, scratch, |piece, out| {
             self.symbols(std::str::from_utf8(piece).expect("pieces are text"), out);

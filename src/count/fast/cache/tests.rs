@@ -56,3 +56,50 @@ fn pack_in_is_pack_of_the_piece_anywhere_in_the_text() {
         }
     }
 }
+
+#[test]
+fn pieces_kept_aside_are_counted_once_each_and_cached() {
+    let mut cache = ThreadCache {
+        memo: Memo::new(),
+        parked: Vec::new(),
+        scratch: Vec::new(),
+        deferred: Vec::new(),
+    };
+    cache.claim(1);
+    // Pieces of 2 to 4 bytes, each counted as its length; "ab" twice in the first batch.
+    let text = b"ab cd ab efg hijk lm no pq rs tu vw xy za bc de fg hi jk";
+    let ranges: Vec<(usize, usize)> = text
+        .split(|&b| b == b' ')
+        .scan(0, |at, word| {
+            let start = *at;
+            *at += word.len() + 1;
+            Some((start, start + word.len()))
+        })
+        .collect();
+    let batches = std::cell::Cell::new(0);
+    let count_many = |pieces: &[&[u8]], counts: &mut [u32], _: &mut Vec<u32>| {
+        batches.set(batches.get() + 1);
+        for (count, piece) in counts.iter_mut().zip(pieces) {
+            *count = piece.len() as u32;
+        }
+    };
+    let never = |_: &[u8], _: &mut Vec<u32>| -> u32 { panic!("short pieces wait") };
+    let mut total = 0;
+    for &(start, end) in &ranges {
+        total += cache.count_or_defer(text, start, end, never, count_many);
+    }
+    assert_eq!(batches.get(), 1, "{} pieces fill one batch", IN_STEP);
+    total += cache.count_deferred(text, count_many);
+    let want: usize = ranges.iter().map(|(s, e)| e - s).sum();
+    assert_eq!(total, want as u64);
+    assert_eq!(batches.get(), 2, "the rest counted when the text ends");
+    // Every piece is cached now: counted again without a batch.
+    for &(start, end) in &ranges {
+        assert_eq!(
+            cache.count_or_defer(text, start, end, never, count_many),
+            (end - start) as u64
+        );
+    }
+    assert_eq!(batches.get(), 2);
+    assert!(cache.deferred.is_empty());
+}
