@@ -2,7 +2,11 @@
 //!
 //! `cargo bench --bench count` measures, on the same JSONL file and with all cores:
 //! - `count/tokencensus`: the whole `count` pipeline (discovery, mmap, JSONL parsing, tokenizing
-//!   on the fast route where it applies, statistics, report), tokenizer loaded once beforehand;
+//!   on the fast route where it applies, statistics, report), tokenizer loaded once beforehand
+//!   and used again by every run: the threads' piece caches are warm after the first (a
+//!   program counting shard after shard);
+//! - `count/tokencensus_cold`: the same, each run with a tokenizer loaded afresh (loading not
+//!   timed), so that every piece's first count is paid: the first count of a process;
 //! - `count/tokencensus_reference`: the same pipeline forced onto the `tokenizers` crate;
 //! - `count/tokenizers_encode_batch`: `Tokenizer::encode_batch_fast` on the already-parsed texts
 //!   (JSON parsing not included, which flatters it).
@@ -16,7 +20,7 @@
 
 mod common;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokencensus::count::{ReferenceCounter, RouteChoice, TokenizerSource, load_tokenizer};
@@ -89,6 +93,13 @@ fn bench(c: &mut Criterion) {
     ] {
         group.bench_function(name, |b| b.iter(|| tokens_of(config, prepared)));
     }
+    group.bench_function("tokencensus_cold", |b| {
+        b.iter_batched(
+            || config.load_tokenizer().unwrap(),
+            |fresh| tokens_of(&config, &fresh),
+            BatchSize::PerIteration,
+        )
+    });
     group.bench_function("tokenizers_encode_batch", |b| {
         b.iter(|| {
             let encodings = reference
@@ -114,7 +125,11 @@ fn print_summary(bytes: u64, tokens: u64, engine: &str) {
         tokencensus::default_threads()
     );
     for (name, label) in [
-        ("tokencensus", format!("tokencensus count ({engine})")),
+        ("tokencensus", format!("tokencensus count ({engine}, warm)")),
+        (
+            "tokencensus_cold",
+            format!("tokencensus count ({engine}, cold)"),
+        ),
         (
             "tokencensus_reference",
             "tokencensus count (tokenizers-0.23)".to_string(),

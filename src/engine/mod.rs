@@ -1,4 +1,5 @@
-//! The engine: counts a plan's files on a rayon pool. Each worker thread owns an
+//! The engine: counts a plan's files on a rayon pool (one per number of threads, kept for the
+//! process's life: see [`worker_pool`]). Each worker thread owns an
 //! [`Accumulator`] slot; large files are split into chunks and compressed streams into blocks
 //! of lines so that one huge file keeps every core busy, and memory stays bounded by a small
 //! multiple of threads × chunk size. Slots merge once at the end.
@@ -10,11 +11,13 @@ mod file_work;
 mod files;
 mod media;
 mod parquet;
+mod pools;
 mod progress;
 pub mod scan;
 
 pub use accumulator::Accumulator;
 pub use draw::RecordDraw;
+pub use pools::worker_pool;
 pub use progress::Progress;
 
 use crate::checkpoint::Checkpoint;
@@ -106,11 +109,7 @@ pub fn run(
     checkpoint: Option<&Checkpoint>,
 ) -> Result<EngineOutput, FatalError> {
     let threads = options.threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("tokencensus-{i}"))
-        .build()
-        .map_err(|e| FatalError::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let pool = worker_pool(threads).map_err(FatalError::Usage)?;
     // Small corpora are cut finer so that every thread has work; never coarser than asked.
     let balanced = (plan.total_bytes() / (threads as u64 * 8)).max(MIN_AUTO_CHUNK_BYTES) as usize;
     let options = &EngineOptions {

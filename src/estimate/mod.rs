@@ -90,10 +90,7 @@ impl Population {
     pub fn discover(config: &CountConfig) -> Result<Self, FatalError> {
         config.validate()?;
         let plan = crate::census::plan(config)?;
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(config.threads.max(1))
-            .build()
-            .map_err(|e| FatalError::Usage(format!("cannot start threads: {e}")))?;
+        let pool = crate::engine::worker_pool(config.threads).map_err(FatalError::Usage)?;
         let probes = pool.install(|| {
             plan.files
                 .par_iter()

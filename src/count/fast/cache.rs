@@ -71,13 +71,6 @@ impl Memo {
             long_bytes: 0,
         }
     }
-
-    /// Forgets every piece.
-    fn clear(&mut self) {
-        self.short.clear();
-        self.long.clear();
-        self.long_bytes = 0;
-    }
 }
 
 /// The longest piece [`pack`] takes.
@@ -155,11 +148,12 @@ impl ThreadCache {
             std::mem::swap(&mut self.memo, &mut self.parked[i]);
             return;
         }
+        let fresh = Memo::new();
         if self.memo.owner != 0 && self.parked.len() < MAX_PARKED {
-            self.parked
-                .push(std::mem::replace(&mut self.memo, Memo::new()));
+            self.parked.push(std::mem::replace(&mut self.memo, fresh));
         } else {
-            self.memo.clear();
+            // Let go of the old memo's tables: a new counter starts small, as on a new thread.
+            self.memo = fresh;
         }
         self.memo.owner = id;
     }
@@ -167,8 +161,7 @@ impl ThreadCache {
     /// Forgets the current counter's pieces (after a piece failed, so that no count of it is
     /// kept).
     pub fn forget(&mut self) {
-        self.memo.clear();
-        self.memo.owner = 0;
+        self.memo = Memo::new();
     }
 
     /// [`ThreadCache::count_in`] of the piece `text[start..end]`, except that a short piece the
