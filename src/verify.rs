@@ -99,7 +99,7 @@ pub fn verify(config: &CountConfig, sample: usize, seed: u64) -> Result<Verifica
     reservoir.sort_by_key(|(order, _)| *order);
     let documents: Vec<Sampled> = reservoir.into_iter().map(|(_, doc)| doc).collect();
     verification.sampled = documents.len() as u64;
-    let pool = crate::engine::worker_pool(config.threads).map_err(FatalError::Usage)?;
+    let pool = crate::count::worker_pool(config.threads).map_err(FatalError::Usage)?;
     let (tokens, mismatches) =
         pool.install(|| compare(documents, fast.counter.as_ref(), reference.counter.as_ref()));
     verification.sampled_tokens = tokens;

@@ -12,6 +12,7 @@ mod route;
 #[cfg(test)]
 pub(crate) mod test_support;
 mod tokenizer;
+mod workers;
 
 pub use chat::{ChatTemplate, ChatTemplateError};
 pub use compiled_cache::CompiledCache;
@@ -23,6 +24,7 @@ pub use load::{
 pub use reference::ReferenceCounter;
 pub use route::{Route, RouteChoice, choose_route};
 pub use tokenizer::Tokenizer;
+pub use workers::worker_pool;
 
 /// The `tokenizers` crate's refusal of a text, or of a tokenizer's set-up, in its own words.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -99,6 +99,14 @@ impl Tokenizer {
         texts.par_iter().map(|text| self.count(text)).collect()
     }
 
+    /// [`Tokenizer::count_batch`] on `threads` threads of the process's own pool for that
+    /// many (see [`worker_pool`](super::worker_pool)): started by the first call that asks for
+    /// them and kept, with the pieces each has counted, for every later call.
+    pub fn count_batch_on(&self, texts: &[&str], threads: usize) -> Result<Vec<usize>, FatalError> {
+        let pool = super::worker_pool(threads).map_err(FatalError::Usage)?;
+        pool.install(|| self.count_batch(texts))
+    }
+
     /// A short name: `llama3` for the embedded tokenizer, else the file name without suffixes.
     pub fn name(&self) -> &str {
         &self.info.name
@@ -150,6 +158,12 @@ mod tests {
         ];
         let one_by_one: Vec<usize> = texts.iter().map(|t| tokenizer.count(t).unwrap()).collect();
         assert_eq!(tokenizer.count_batch(&texts).unwrap(), one_by_one);
+        for threads in [1, 2, 2] {
+            assert_eq!(
+                tokenizer.count_batch_on(&texts, threads).unwrap(),
+                one_by_one
+            );
+        }
         assert_eq!(one_by_one[0], 0);
         assert_eq!(tokenizer.sha256().len(), 64);
         assert_eq!(tokenizer.route(), "fast-bpe");

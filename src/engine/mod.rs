@@ -11,17 +11,15 @@ mod file_work;
 mod files;
 mod media;
 mod parquet;
-mod pools;
 mod progress;
 pub mod scan;
 
 pub use accumulator::Accumulator;
 pub use draw::RecordDraw;
-pub use pools::worker_pool;
 pub use progress::Progress;
 
 use crate::checkpoint::Checkpoint;
-use crate::count::{Counter, TokenizerList};
+use crate::count::{Counter, TokenizerList, worker_pool};
 use crate::error::{FatalError, InputError, sort_errors};
 use crate::plan::Plan;
 use crate::stats::SourceStats;

@@ -212,7 +212,7 @@ pub fn block_sizes(blocks: &[&PlannedFile], count: &crate::config::CountConfig) 
         });
         owned.ok().flatten().unwrap_or(end - start)
     };
-    match crate::engine::worker_pool(threads) {
+    match crate::count::worker_pool(threads) {
         Ok(pool) => pool.install(|| blocks.par_iter().map(measure).collect()),
         Err(_) => blocks.iter().map(measure).collect(),
     }

@@ -90,7 +90,7 @@ impl Population {
     pub fn discover(config: &CountConfig) -> Result<Self, FatalError> {
         config.validate()?;
         let plan = crate::census::plan(config)?;
-        let pool = crate::engine::worker_pool(config.threads).map_err(FatalError::Usage)?;
+        let pool = crate::count::worker_pool(config.threads).map_err(FatalError::Usage)?;
         let probes = pool.install(|| {
             plan.files
                 .par_iter()

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokencensus::count::{RouteChoice, TokenizerSource};
-use tokencensus::{CompiledCache, FatalError, Tokenizer};
+use tokencensus::{CompiledCache, Tokenizer};
 
 /// Where a tokenizer comes from: the embedded Llama 3 (`None`) or a file, and whether special
 /// tokens count. Enough to load it again in another process.
@@ -102,13 +102,7 @@ impl PyTokenizer {
         py.detach(|| match threads {
             None => tokenizer.count_batch(&texts).map_err(Some),
             Some(0) => Err(None),
-            Some(n) => {
-                let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build();
-                match pool {
-                    Ok(pool) => pool.install(|| tokenizer.count_batch(&texts)).map_err(Some),
-                    Err(e) => Err(Some(FatalError::Usage(format!("threads: {e}")))),
-                }
-            }
+            Some(n) => tokenizer.count_batch_on(&texts, n).map_err(Some),
         })
         .map_err(|e| match e {
             Some(e) => fatal(e),

@@ -2,12 +2,12 @@
 //! started by the first count that asks for that many and reused by every later one.
 //!
 //! Each worker thread keeps a cache of the pieces it has counted with each tokenizer (see
-//! `count::fast`): a count that started its own threads would throw those caches away at its
+//! `fast`): a count that started its own threads would throw those caches away at its
 //! end, so that a program counting shard after shard with one prepared tokenizer (a Python
 //! pipeline, a server) would pay every piece's first count again for each shard. On a reused
 //! pool the second count of the same text is about twice as fast as the first. Counts never
 //! depend on it: a cache only ever holds a piece's exact count. The threads sleep while no
-//! count runs; their caches stay bounded (see `count::fast::cache`).
+//! count runs; their caches stay bounded (see `fast::cache`).
 
 use std::sync::{Arc, Mutex};
 
@@ -18,7 +18,9 @@ static POOLS: Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>> = Mutex::new(Vec::new(
 /// error says why the threads could not be started.
 pub fn worker_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, String> {
     let threads = threads.max(1);
-    let mut pools = POOLS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut pools = POOLS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some((_, pool)) = pools.iter().find(|(n, _)| *n == threads) {
         return Ok(Arc::clone(pool));
     }
