@@ -2,7 +2,7 @@
 //! and the fast path taken for the common records.
 
 use super::super::record::{FieldNames, extract_record, extract_record_reference};
-use super::{record, special};
+use super::{record, special, special_scalar};
 use crate::read::Problem;
 use proptest::prelude::*;
 
@@ -244,9 +244,38 @@ proptest! {
     }
 
     #[test]
-    fn special_bytes_are_found_eight_at_a_time(bytes in prop::collection::vec(prop::sample::select(b"ab\"\\\x00\x1f\x20\x7f\x80\xff\xdc\xa2".to_vec()), 0..40)) {
+    fn special_bytes_are_found_as_byte_by_byte(bytes in prop::collection::vec(prop::sample::select(b"ab\"\\\x00\x1f\x20\x7f\x80\xff\xdc\xa2".to_vec()), 0..80)) {
         let naive = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
         prop_assert_eq!(special(&bytes), naive);
+        prop_assert_eq!(special_scalar(&bytes), naive);
+    }
+
+    #[test]
+    fn special_bytes_are_found_in_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..80)) {
+        let naive = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+        prop_assert_eq!(special(&bytes), naive);
+        prop_assert_eq!(special_scalar(&bytes), naive);
+    }
+}
+
+/// Every byte value at every position of words of 16 and 8 bytes and of the bytes after
+/// them, the rest plain text: both routes find exactly the bytes that are special.
+#[test]
+fn special_finds_every_byte_value_at_every_position() {
+    for len in [1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 40] {
+        for at in 0..len {
+            for byte in 0..=255u8 {
+                let mut bytes = vec![b'a'; len];
+                bytes[at] = byte;
+                let want = (byte == b'"' || byte == b'\\' || byte < 0x20).then_some(at);
+                assert_eq!(special(&bytes), want, "byte {byte:#04x} at {at} of {len}");
+                assert_eq!(
+                    special_scalar(&bytes),
+                    want,
+                    "byte {byte:#04x} at {at} of {len}"
+                );
+            }
+        }
     }
 }
 
