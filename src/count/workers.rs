@@ -34,6 +34,18 @@ pub fn worker_pool(threads: usize) -> Result<Arc<rayon::ThreadPool>, String> {
     Ok(pool)
 }
 
+/// Runs `op` once on every thread of every pool started so far, without waiting for it (each
+/// thread runs it between tasks).
+pub(crate) fn on_every_kept_thread(op: impl Fn() + Send + Sync + Clone + 'static) {
+    let pools = POOLS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    for (_, pool) in pools.iter() {
+        let op = op.clone();
+        pool.spawn_broadcast(move |_| op());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

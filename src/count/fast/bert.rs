@@ -6,7 +6,7 @@
 use super::added::AddedTokens;
 use super::bert_words::{BertOptions, BertWords, Buffers};
 use super::bpe::Unsupported;
-use super::cache::{CACHE, ThreadCache, new_owner_id};
+use super::cache::{CACHE, CacheOwner, ThreadCache};
 use super::parts::{Part, Parts, group_segments};
 use super::spec;
 use super::wordpiece::WordPieceModel;
@@ -56,7 +56,7 @@ impl BertSpec {
 
 /// Counts a WordPiece tokenizer with a `BertNormalizer` and a `BertPreTokenizer`.
 pub struct BertCounter {
-    id: u64,
+    owner: CacheOwner,
     words: BertWords,
     added: Option<AddedTokens>,
     model: WordPieceModel,
@@ -68,7 +68,7 @@ impl BertCounter {
     /// `special_tokens` per document.
     pub fn new(spec: BertSpec, model: WordPieceModel, special_tokens: u64) -> Self {
         Self {
-            id: new_owner_id(),
+            owner: CacheOwner::new(),
             words: BertWords::new(spec.options),
             added: spec.added,
             model,
@@ -110,7 +110,7 @@ impl Counter for BertCounter {
     fn count(&self, text: &str) -> Result<u64, TokenizerError> {
         CACHE.with(|cell| {
             let mut cache = cell.borrow_mut();
-            cache.claim(self.id);
+            cache.claim(self.owner.id());
             let mut buffers = Buffers::default();
             let mut tokens = self.special_tokens;
             match &self.added {
@@ -137,7 +137,7 @@ impl BertCounter {
     fn count_region(&self, region: &str) -> u64 {
         CACHE.with(|cell| {
             let mut cache = cell.borrow_mut();
-            cache.claim(self.id);
+            cache.claim(self.owner.id());
             self.count_stretch(region, &mut cache, &mut Buffers::default())
         })
     }

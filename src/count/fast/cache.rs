@@ -25,10 +25,44 @@ const MAX_KEPT_SCRATCH: usize = 1 << 20;
 /// counter claims the cache).
 const MAX_PARKED: usize = 3;
 
-/// A new identity for a counter owning thread caches (never 0, the identity of none).
-pub fn new_owner_id() -> u64 {
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+/// A counter's identity in the threads' caches (never 0, the identity of none). Worker
+/// threads outlive counts (see `count::worker_pool`), so when the counter is dropped its memos
+/// are let go on every thread of the kept pools, where they would otherwise stay until other
+/// counters' memos pushed them out.
+pub struct CacheOwner(u64);
+
+impl CacheOwner {
+    /// A new identity.
+    pub fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Self(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// The identity [`ThreadCache::claim`] takes.
+    pub fn id(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for CacheOwner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for CacheOwner {
+    fn drop(&mut self) {
+        let id = self.0;
+        crate::count::workers::on_every_kept_thread(move || {
+            CACHE.with(|cell| {
+                // A thread in the middle of a count (never the case between tasks) keeps the
+                // memo until another counter claims its cache.
+                if let Ok(mut cache) = cell.try_borrow_mut() {
+                    cache.let_go(id);
+                }
+            });
+        });
+    }
 }
 
 thread_local! {
@@ -156,6 +190,14 @@ impl ThreadCache {
             self.memo = fresh;
         }
         self.memo.owner = id;
+    }
+
+    /// Lets go of the memos of counter `id` (dropped).
+    pub fn let_go(&mut self, id: u64) {
+        self.parked.retain(|memo| memo.owner != id);
+        if self.memo.owner == id {
+            self.memo = Memo::new();
+        }
     }
 
     /// Forgets the current counter's pieces (after a piece failed, so that no count of it is

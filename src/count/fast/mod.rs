@@ -34,7 +34,7 @@ pub mod wordpiece;
 use super::{Counter, TokenizerError};
 use added::AddedTokens;
 use bpe::{BytePairModel, Unsupported};
-use cache::{CACHE, ThreadCache, new_owner_id};
+use cache::{CACHE, CacheOwner, ThreadCache};
 use compiled::{CompiledModel, CompiledRoute};
 use pretokenize::Pattern;
 use std::borrow::Cow;
@@ -42,7 +42,7 @@ use unicode_normalization_alignments::UnicodeNormalization;
 
 /// Counts exactly like the reference route for the tokenizers it accepts.
 pub struct FastCounter {
-    id: u64,
+    owner: CacheOwner,
     model: Model,
     added: Option<AddedTokens>,
     special_tokens: u64,
@@ -86,7 +86,7 @@ impl FastCounter {
             }
         };
         Ok(Self {
-            id: new_owner_id(),
+            owner: CacheOwner::new(),
             model,
             added,
             special_tokens,
@@ -146,7 +146,7 @@ impl Counter for FastCounter {
     fn count(&self, text: &str) -> Result<u64, TokenizerError> {
         CACHE.with(|cell| {
             let mut cache = cell.borrow_mut();
-            cache.claim(self.id);
+            cache.claim(self.owner.id());
             let mut tokens = self.special_tokens;
             match &self.added {
                 None => tokens += self.count_segment(text, &mut cache),

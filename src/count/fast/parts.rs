@@ -195,7 +195,7 @@ impl FastCounter {
     fn count_pieces(&self, pieces: impl FnOnce(&mut dyn FnMut(&str))) -> u64 {
         CACHE.with(|cell| {
             let mut cache = cell.borrow_mut();
-            cache.claim(self.id);
+            cache.claim(self.owner.id());
             let mut tokens = 0u64;
             pieces(&mut |piece| {
                 tokens += u64::from(match &self.model {
@@ -221,7 +221,7 @@ impl FastCounter {
                 if *nfc && !stretch.is_ascii() && !super::nfc::is_nfc_quick_yes(stretch) {
                     let tokens = CACHE.with(|cell| {
                         let mut cache = cell.borrow_mut();
-                        cache.claim(self.id);
+                        cache.claim(self.owner.id());
                         self.count_segment(stretch, &mut cache)
                     });
                     return part(Part::Counted(tokens));

@@ -7,7 +7,7 @@
 //! tokenizers of other shapes than the fast routes' stay on the reference route.)
 
 use super::bpe::Unsupported;
-use super::cache::{CACHE, new_owner_id};
+use super::cache::{CACHE, CacheOwner};
 use crate::count::{Counter, TokenizerError};
 use serde_json::Value;
 use tokenizers::{Model, OffsetReferential, OffsetType, PreTokenizer, Tokenizer};
@@ -22,7 +22,7 @@ pub trait PieceCounter: Send + Sync {
 
 /// Counts with the crate's pipeline up to the model, then `pieces`, through the cache.
 pub struct PipelineCounter<P> {
-    id: u64,
+    owner: CacheOwner,
     tokenizer: Tokenizer,
     pieces: P,
     special_tokens: u64,
@@ -35,7 +35,7 @@ impl<P: PieceCounter> PipelineCounter<P> {
         tokenizer.with_truncation(None).map_err(|e| e.to_string())?;
         tokenizer.with_padding(None);
         Ok(Self {
-            id: new_owner_id(),
+            owner: CacheOwner::new(),
             tokenizer,
             pieces,
             special_tokens,
@@ -62,7 +62,7 @@ impl<P: PieceCounter> PipelineCounter<P> {
         }
         CACHE.with(|cell| {
             let mut cache = cell.borrow_mut();
-            cache.claim(self.id);
+            cache.claim(self.owner.id());
             let mut tokens = self.special_tokens;
             let mut failure = None;
             for (word, _, found) in pieces.get_splits(OffsetReferential::Original, OffsetType::None)

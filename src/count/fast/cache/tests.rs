@@ -103,3 +103,32 @@ fn pieces_kept_aside_are_counted_once_each_and_cached() {
     assert_eq!(batches.get(), 2);
     assert!(cache.deferred.is_empty());
 }
+
+/// Whether `cache` keeps a memo of counter `id`.
+fn holds(cache: &ThreadCache, id: u64) -> bool {
+    cache.memo.owner == id || cache.parked.iter().any(|memo| memo.owner == id)
+}
+
+#[test]
+fn a_dropped_counter_lets_go_of_its_memos_on_the_kept_threads() {
+    let pool = crate::count::worker_pool(1).unwrap();
+    let (owner, other) = (CacheOwner::new(), CacheOwner::new());
+    let (id, other_id) = (owner.id(), other.id());
+    pool.install(|| {
+        CACHE.with_borrow_mut(|cache| {
+            for id in [id, other_id] {
+                cache.claim(id);
+                assert_eq!(cache.count(b"piece", |_, _| 2), 2);
+            }
+        })
+    });
+    let held = || {
+        pool.broadcast(|_| CACHE.with_borrow(|cache| (holds(cache, id), holds(cache, other_id))))
+    };
+    assert_eq!(held(), vec![(true, true)]);
+    drop(owner);
+    // A thread runs broadcasts in the order they were sent: the letting go comes first.
+    assert_eq!(held(), vec![(false, true)]);
+    drop(other);
+    assert_eq!(held(), vec![(false, false)]);
+}
