@@ -4,6 +4,7 @@
 use super::cache::{MAX_PACKED, pack};
 use super::merge_in_step;
 pub use super::merges::Merges;
+use super::piece_list::PieceList;
 use super::short_pieces::ShortPieces;
 use super::whole_chars::WholeChars;
 use ahash::AHashMap;
@@ -60,8 +61,9 @@ pub struct ByteLevelParts {
     pub byte_ids: [u32; 256],
     /// The merges as `[left, right, merged]`, in rank order.
     pub merges: Vec<[u32; 3]>,
-    /// With `ignore_merges`: the bytes of every vocabulary token (one token whole), else empty.
-    pub whole_pieces: Vec<Box<[u8]>>,
+    /// With `ignore_merges`: the bytes of every vocabulary token (one token whole), in byte
+    /// order, else empty.
+    pub whole_pieces: PieceList,
     /// Whether a piece that is a vocabulary token counts as one without merging.
     pub ignore_merges: bool,
 }
@@ -85,7 +87,7 @@ impl ByteLevelParts {
                 .ok_or_else(|| Unsupported(format!("byte {b:#04x} has no token of its own")))?;
         }
         let merges = Merges::triples(vocab, merges)?;
-        let mut whole_pieces: Vec<Box<[u8]>> = if ignore_merges {
+        let mut whole_pieces: Vec<Vec<u8>> = if ignore_merges {
             vocab
                 .keys()
                 .filter_map(|token| {
@@ -94,12 +96,12 @@ impl ByteLevelParts {
                         .map(|c| byte_of.get(&c).copied())
                         .collect::<Option<Vec<u8>>>()
                 })
-                .map(Vec::into_boxed_slice)
                 .collect()
         } else {
             Vec::new()
         };
         whole_pieces.sort_unstable();
+        let whole_pieces = whole_pieces.iter().map(Vec::as_slice).collect();
         Ok(Self {
             byte_ids,
             merges,
@@ -117,13 +119,13 @@ impl BytePairModel {
     /// Builds the model from its compiled parts (or says why its merges do not fit the
     /// merge table).
     pub fn from_parts(parts: ByteLevelParts) -> Result<Self, Unsupported> {
-        let (short, long): (Vec<_>, Vec<_>) = parts
+        let (short, long): (Vec<&[u8]>, Vec<&[u8]>) = parts
             .whole_pieces
-            .into_iter()
+            .iter()
             .filter(|piece| piece.len() >= 2)
             .partition(|piece| piece.len() <= MAX_PACKED);
         let mut short_whole_pieces = ShortPieces::with_capacity(short.len());
-        for piece in &short {
+        for piece in short {
             let key = pack(piece);
             if short_whole_pieces.get(key).is_none() {
                 short_whole_pieces.insert(key, 1);
@@ -133,7 +135,7 @@ impl BytePairModel {
             byte_ids: parts.byte_ids,
             merges: Merges::from_triples(&parts.merges)?,
             short_whole_pieces,
-            whole_pieces: long.into_iter().collect(),
+            whole_pieces: long.into_iter().map(Box::from).collect(),
             ignore_merges: parts.ignore_merges,
             whole_chars: OnceLock::new(),
         })

@@ -8,6 +8,7 @@
 //! counter accepts, so a damaged encoding is refused, never half read.
 
 use super::bpe::{ByteLevelParts, Unsupported};
+use super::piece_list::PieceList;
 use super::spm::SentencePieceParts;
 use serde_json::Value;
 
@@ -70,7 +71,7 @@ impl CompiledRoute {
                 put_ids(&mut out, &parts.byte_ids);
                 put_triples(&mut out, &parts.merges);
                 put_len(&mut out, parts.whole_pieces.len());
-                for piece in &parts.whole_pieces {
+                for piece in parts.whole_pieces.iter() {
                     put_bytes(&mut out, piece);
                 }
                 out.push(u8::from(parts.ignore_merges));
@@ -107,9 +108,10 @@ impl CompiledRoute {
             0 => {
                 let byte_ids = r.ids()?;
                 let merges = r.triples()?;
-                let whole_pieces = (0..r.len()?)
-                    .map(|_| r.bytes().map(Box::from))
-                    .collect::<Option<_>>()?;
+                let mut whole_pieces = PieceList::default();
+                for _ in 0..r.len()? {
+                    whole_pieces.push(r.bytes()?);
+                }
                 let ignore_merges = r.flag()?;
                 let regex = r.string()?;
                 let nfc = r.flag()?;
@@ -290,7 +292,7 @@ mod tests {
             CompiledModel::ByteLevel { parts, .. } => {
                 parts.merges.truncate(40);
                 // Whole pieces too (Qwen3 has none: it merges every piece).
-                parts.whole_pieces = vec![b"ab".as_slice().into(), "ünï".as_bytes().into()];
+                parts.whole_pieces = [b"ab".as_slice(), "ünï".as_bytes()].into_iter().collect();
                 parts.ignore_merges = true;
             }
             CompiledModel::SentencePiece(parts) => {

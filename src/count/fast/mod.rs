@@ -19,6 +19,7 @@ pub mod merges;
 mod nfc;
 mod pair_map;
 pub mod parts;
+pub mod piece_list;
 pub mod pipeline;
 mod prefetch;
 pub mod pretokenize;
