@@ -78,27 +78,46 @@ pub struct ClassTable {
 const BLOCK: usize = 256;
 
 impl ClassTable {
-    /// Builds the table from the generated ranges (a few milliseconds, done once).
+    /// Builds the table from the generated ranges, once, when the first character beyond
+    /// ASCII comes (every worker meeting one waits for it): a block inside one range is that
+    /// class's single shared block, and only blocks where ranges change (a few hundred) are
+    /// filled code point by code point and compared.
     pub fn build() -> ClassTable {
-        let mut flat = vec![Class::Other; 0x110000];
         let ranges = super::unicode_table::RANGES;
-        for (i, &(start, class)) in ranges.iter().enumerate() {
-            let end = ranges.get(i + 1).map_or(0x110000, |r| r.0) as usize;
-            flat[start as usize..end].fill(CLASSES[class as usize]);
-        }
         let mut blocks = Vec::with_capacity(0x110000 / BLOCK);
         let mut classes: Vec<Class> = Vec::new();
-        let mut seen: ahash::AHashMap<&[Class], u16> = ahash::AHashMap::new();
-        for chunk in flat.chunks(BLOCK) {
-            let next = seen.len() as u16;
-            let index = *seen.entry(chunk).or_insert_with(|| {
-                classes.extend_from_slice(chunk);
-                next
-            });
+        let mut uniform: [Option<u16>; CLASSES.len()] = [None; CLASSES.len()];
+        let mut mixed: ahash::AHashMap<[Class; BLOCK], u16> = ahash::AHashMap::new();
+        // The range holding the block's first code point.
+        let mut r = 0;
+        for lo in (0..0x110000).step_by(BLOCK) {
+            let hi = lo + BLOCK;
+            let end_of = |i: usize| ranges.get(i + 1).map_or(0x110000, |r| r.0 as usize);
+            while end_of(r) <= lo {
+                r += 1;
+            }
+            let mut block = [CLASSES[ranges[r].1 as usize]; BLOCK];
+            let index = if end_of(r) >= hi {
+                let class = ranges[r].1 as usize;
+                *uniform[class].get_or_insert_with(|| new_block(&mut classes, &block))
+            } else {
+                let mut i = r;
+                while ranges.get(i).is_some_and(|range| (range.0 as usize) < hi) {
+                    let start = (ranges[i].0 as usize).max(lo) - lo;
+                    let end = end_of(i).min(hi) - lo;
+                    block[start..end].fill(CLASSES[ranges[i].1 as usize]);
+                    i += 1;
+                }
+                *mixed
+                    .entry(block)
+                    .or_insert_with(|| new_block(&mut classes, &block))
+            };
             blocks.push(index);
         }
         let mut ascii = [Class::Other; 128];
-        ascii.copy_from_slice(&flat[..128]);
+        for (b, class) in ascii.iter_mut().enumerate() {
+            *class = classes[blocks[0] as usize * BLOCK + b];
+        }
         ClassTable {
             ascii,
             blocks,
@@ -126,6 +145,12 @@ impl ClassTable {
     }
 }
 
+/// Appends `block` to `classes`; its index.
+fn new_block(classes: &mut Vec<Class>, block: &[Class; BLOCK]) -> u16 {
+    classes.extend_from_slice(block);
+    (classes.len() / BLOCK - 1) as u16
+}
+
 /// The shared table.
 pub fn table() -> &'static ClassTable {
     static TABLE: std::sync::OnceLock<ClassTable> = std::sync::OnceLock::new();
@@ -135,6 +160,22 @@ pub fn table() -> &'static ClassTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table gives every code point the class of the range that holds it.
+    #[test]
+    fn every_code_point_has_its_range_class() {
+        let table = ClassTable::build();
+        let ranges = super::super::unicode_table::RANGES;
+        for (i, &(start, class)) in ranges.iter().enumerate() {
+            let end = ranges.get(i + 1).map_or(0x110000, |r| r.0);
+            for cp in start..end {
+                assert_eq!(table.class_of(cp), CLASSES[class as usize], "{cp:#x}");
+            }
+        }
+        for b in 0..128u8 {
+            assert_eq!(table.ascii(b), table.class_of(u32::from(b)));
+        }
+    }
 
     /// Every code point's class agrees with Oniguruma's `\p{..}` and `\s`.
     #[test]
