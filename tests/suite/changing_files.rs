@@ -13,12 +13,24 @@ use std::time::{Duration, Instant};
 
 /// About 40 MB of JSONL: counting it takes a while on one thread.
 fn big_jsonl() -> String {
-    (0..160_000)
+    // Words of their own on every line (eight letters from a hash of the line and place), so
+    // that no cache makes the count quick: about a second, not the tenth of a second the
+    // changes below wait after the file is opened (repeated lines counted in about that).
+    let word = |n: u64| -> String {
+        let mut h = n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD6E8_FEB8_6659_FD93;
+        (0..8)
+            .map(|_| {
+                h = h.rotate_left(5).wrapping_mul(0xA076_1D64_78BD_642F);
+                char::from(b'a' + (h % 26) as u8)
+            })
+            .collect()
+    };
+    (0..160_000u64)
         .map(|i| {
-            format!(
-                "{{\"text\": \"{}\"}}\n",
-                format!("Line {i} of a long file, word {i}. ").repeat(6)
-            )
+            let line: String = (0..6)
+                .map(|k| format!("Line {i} of a long file, word {}. ", word(i * 6 + k)))
+                .collect();
+            format!("{{\"text\": \"{line}\"}}\n")
         })
         .collect()
 }
@@ -64,7 +76,7 @@ fn count_while(dir: &Path, big: &Path, extra: &[&str], change: impl FnOnce(&Path
     }
     // The count takes the file's length and modification time right after opening it; give it
     // that moment even on a loaded machine (a change before it is no change while counting, and
-    // 40 MB on one thread take far longer than this to count).
+    // the big file takes about a second to count on one thread, see `big_jsonl`).
     std::thread::sleep(Duration::from_millis(100));
     change(&big);
     let status = child.wait().unwrap();
