@@ -42,6 +42,27 @@ def test_the_default_is_the_embedded_llama3():
     assert "llama3" in repr(embedded)
 
 
+# The tokenizer a forked child counts with (inherited through fork, never pickled).
+_FORKED = {}
+
+
+def _count_in_forked_child(texts):
+    return _FORKED["tok"].count_batch(texts, threads=2)
+
+
+def test_a_forked_child_counts_on_threads_of_its_own(sample_texts):
+    # The parent's kept worker threads do not exist in a child made by fork: the child must
+    # start its own instead of waiting on them forever.
+    import multiprocessing
+
+    tok = tokencensus.Tokenizer()
+    want = tok.count_batch(sample_texts, threads=2)
+    _FORKED["tok"] = tok
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        got = pool.apply_async(_count_in_forked_child, (sample_texts,)).get(timeout=60)
+    assert got == want
+
+
 def test_count_batch_on_a_given_number_of_threads_counts_the_same(sample_texts):
     tok = tokencensus.Tokenizer()
     assert tok.count_batch(sample_texts, threads=1) == tok.count_batch(sample_texts)

@@ -84,6 +84,7 @@ impl ClassTable {
     /// filled code point by code point and compared.
     pub fn build() -> ClassTable {
         let ranges = super::unicode_table::RANGES;
+        debug_assert_eq!(ranges[0].0, 0, "the ranges cover every code point");
         let mut blocks = Vec::with_capacity(0x110000 / BLOCK);
         let mut classes: Vec<Class> = Vec::new();
         let mut uniform: [Option<u16>; CLASSES.len()] = [None; CLASSES.len()];
