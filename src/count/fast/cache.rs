@@ -182,12 +182,11 @@ impl ThreadCache {
             std::mem::swap(&mut self.memo, &mut self.parked[i]);
             return;
         }
-        let fresh = Memo::new();
-        if self.memo.owner != 0 && self.parked.len() < MAX_PARKED {
-            self.parked.push(std::mem::replace(&mut self.memo, fresh));
-        } else {
-            // Let go of the old memo's tables: a new counter starts small, as on a new thread.
-            self.memo = fresh;
+        // A new counter starts small, as on a new thread; the old memo is kept aside while
+        // there is room, else let go.
+        let old = std::mem::replace(&mut self.memo, Memo::new());
+        if old.owner != 0 && self.parked.len() < MAX_PARKED {
+            self.parked.push(old);
         }
         self.memo.owner = id;
     }
