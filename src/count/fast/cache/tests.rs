@@ -77,8 +77,12 @@ fn pieces_kept_aside_are_counted_once_each_and_cached() {
         })
         .collect();
     let batches = std::cell::Cell::new(0);
+    let counted = std::cell::RefCell::new(Vec::new());
     let count_many = |pieces: &[&[u8]], counts: &mut [u32], _: &mut Vec<u32>| {
         batches.set(batches.get() + 1);
+        counted
+            .borrow_mut()
+            .extend(pieces.iter().map(|p| p.to_vec()));
         for (count, piece) in counts.iter_mut().zip(pieces) {
             *count = piece.len() as u32;
         }
@@ -93,6 +97,12 @@ fn pieces_kept_aside_are_counted_once_each_and_cached() {
     let want: usize = ranges.iter().map(|(s, e)| e - s).sum();
     assert_eq!(total, want as u64);
     assert_eq!(batches.get(), 2, "the rest counted when the text ends");
+    // "ab" came twice while it waited: counted twice, merged once.
+    let mut merged = counted.take();
+    assert_eq!(merged.len(), ranges.len() - 1);
+    merged.sort();
+    merged.dedup();
+    assert_eq!(merged.len(), ranges.len() - 1, "no piece merged twice");
     // Every piece is cached now: counted again without a batch.
     for &(start, end) in &ranges {
         assert_eq!(
