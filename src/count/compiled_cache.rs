@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 const MAGIC: &[u8; 8] = b"TCROUTE\0";
 /// The entry format; bump it whenever the compiled form, or how it is read from a
 /// `tokenizer.json`, changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Entries larger than this are not read (Gemma 3's, the largest supported, is about 9 MB).
 const MAX_ENTRY_BYTES: u64 = 256 << 20;
 

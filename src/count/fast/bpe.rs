@@ -66,6 +66,10 @@ pub struct ByteLevelParts {
     pub whole_pieces: PieceList,
     /// Whether a piece that is a vocabulary token counts as one without merging.
     pub ignore_merges: bool,
+    /// The characters a merge may start from whole, where already built (the compiled-route
+    /// cache keeps them; without them a model builds them when its first piece with a
+    /// non-ASCII byte comes).
+    pub whole_chars: Option<WholeChars>,
 }
 
 impl ByteLevelParts {
@@ -107,6 +111,7 @@ impl ByteLevelParts {
             merges,
             whole_pieces,
             ignore_merges,
+            whole_chars: None,
         })
     }
 }
@@ -118,7 +123,7 @@ pub struct Unsupported(pub String);
 impl BytePairModel {
     /// Builds the model from its compiled parts (or says why its merges do not fit the
     /// merge table).
-    pub fn from_parts(parts: ByteLevelParts) -> Result<Self, Unsupported> {
+    pub fn from_parts(parts: &ByteLevelParts) -> Result<Self, Unsupported> {
         let (short, long): (Vec<&[u8]>, Vec<&[u8]>) = parts
             .whole_pieces
             .iter()
@@ -137,12 +142,15 @@ impl BytePairModel {
             short_whole_pieces,
             whole_pieces: long.into_iter().map(Box::from).collect(),
             ignore_merges: parts.ignore_merges,
-            whole_chars: OnceLock::new(),
+            whole_chars: parts
+                .whole_chars
+                .clone()
+                .map_or_else(OnceLock::new, OnceLock::from),
         })
     }
 
-    /// The characters a merge may start from whole.
-    fn whole_chars(&self) -> &WholeChars {
+    /// The characters a merge may start from whole (built now if not yet).
+    pub fn whole_chars(&self) -> &WholeChars {
         self.whole_chars
             .get_or_init(|| WholeChars::new(&self.byte_ids, &self.merges))
     }
@@ -239,7 +247,7 @@ mod tests {
             ("b", "a"),
         ]
         .map(|(a, b)| (a.to_string(), b.to_string()));
-        BytePairModel::from_parts(ByteLevelParts::new(&vocab, &merges, false).unwrap()).unwrap()
+        BytePairModel::from_parts(&ByteLevelParts::new(&vocab, &merges, false).unwrap()).unwrap()
     }
 
     #[test]

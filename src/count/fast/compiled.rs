@@ -10,6 +10,7 @@
 use super::bpe::{ByteLevelParts, Unsupported};
 use super::piece_list::PieceList;
 use super::spm::SentencePieceParts;
+use super::whole_chars::WholeChars;
 use serde_json::Value;
 
 /// The compiled form of a fast BPE route.
@@ -77,6 +78,10 @@ impl CompiledRoute {
                 out.push(u8::from(parts.ignore_merges));
                 put_bytes(&mut out, regex.as_bytes());
                 out.push(u8::from(*nfc));
+                out.push(u8::from(parts.whole_chars.is_some()));
+                if let Some(whole_chars) = &parts.whole_chars {
+                    whole_chars.write(&mut out);
+                }
             }
             CompiledModel::SentencePiece(parts) => {
                 out.push(1);
@@ -115,6 +120,10 @@ impl CompiledRoute {
                 let ignore_merges = r.flag()?;
                 let regex = r.string()?;
                 let nfc = r.flag()?;
+                let whole_chars = match r.flag()? {
+                    true => Some(WholeChars::read(&mut r)?),
+                    false => None,
+                };
                 super::pretokenize::Pattern::from_regex(&regex)?;
                 CompiledModel::ByteLevel {
                     parts: ByteLevelParts {
@@ -122,6 +131,7 @@ impl CompiledRoute {
                         merges,
                         whole_pieces,
                         ignore_merges,
+                        whole_chars,
                     },
                     regex,
                     nfc,
@@ -159,7 +169,8 @@ fn put_u32(out: &mut Vec<u8>, v: u32) {
     out.extend_from_slice(&v.to_le_bytes());
 }
 
-fn put_len(out: &mut Vec<u8>, n: usize) {
+/// Appends a length (of a list or string) as 8 bytes.
+pub(super) fn put_len(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(&(n as u64).to_le_bytes());
 }
 
@@ -178,7 +189,7 @@ fn put_triples(out: &mut Vec<u8>, triples: &[[u32; 3]]) {
 }
 
 /// Reads an encoding front to back; every read checks what is left.
-struct Reader<'a>(&'a [u8]);
+pub(super) struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
@@ -191,6 +202,16 @@ impl<'a> Reader<'a> {
         self.take(1).map(|b| b[0])
     }
 
+    /// A little-endian `u16`.
+    pub(super) fn u16(&mut self) -> Option<u16> {
+        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
+    }
+
+    /// A little-endian `u64`.
+    pub(super) fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
     fn flag(&mut self) -> Option<bool> {
         match self.u8()? {
             0 => Some(false),
@@ -199,12 +220,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn u32(&mut self) -> Option<u32> {
+    /// A little-endian `u32`.
+    pub(super) fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
     }
 
     /// A length no longer than the bytes left (every element takes at least one byte).
-    fn len(&mut self) -> Option<usize> {
+    pub(super) fn len(&mut self) -> Option<usize> {
         let n = u64::from_le_bytes(self.take(8)?.try_into().ok()?);
         usize::try_from(n).ok().filter(|&n| n <= self.0.len())
     }
@@ -283,6 +305,58 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn whole_characters_come_back_and_tables_that_point_outside_are_refused() {
+        let mut route = compiled("llama3");
+        let counter = super::super::FastCounter::from_compiled(&route, 0).unwrap();
+        counter.complete(&mut route);
+        let CompiledModel::ByteLevel { parts, .. } = &route.model else {
+            panic!("llama3 is byte-level");
+        };
+        let whole = parts.whole_chars.as_ref().expect("completed");
+        assert!(whole.len() > 1_000, "{whole:?}");
+        let bytes = route.to_bytes();
+        assert_eq!(CompiledRoute::from_bytes(&bytes).as_ref(), Some(&route));
+        for cut in (0..bytes.len()).step_by(bytes.len() / 64 + 1) {
+            assert_eq!(CompiledRoute::from_bytes(&bytes[..cut]), None, "cut {cut}");
+        }
+
+        let mut tables = Vec::new();
+        whole.write(&mut tables);
+        let read = |bytes: &[u8]| {
+            let mut r = Reader(bytes);
+            WholeChars::read(&mut r).filter(|_| r.0.is_empty())
+        };
+        assert_eq!(read(&tables).as_ref(), Some(whole));
+        let u64_at = |at: usize| u64::from_le_bytes(tables[at..at + 8].try_into().unwrap());
+        let pages = u64_at(0) as usize;
+        let starts_at = 8 + 2 * pages;
+        let starts = u64_at(starts_at) as usize;
+        let sets_at = starts_at + 8 + 8 * starts;
+        let sets = u64_at(sets_at) as usize;
+        let changed = |at: usize, new: &[u8]| {
+            let mut damaged = tables.clone();
+            damaged[at..at + new.len()].copy_from_slice(new);
+            read(&damaged)
+        };
+        // A page past the starts, a byte set past the sets, a first set that is not the full
+        // one, a page table of another length.
+        let past_starts = (starts / 64 + 1) as u16;
+        assert_eq!(changed(8, &past_starts.to_le_bytes()), None);
+        assert!(changed(8, &((starts / 64) as u16).to_le_bytes()).is_some());
+        let first_before = starts_at + 8 + 4;
+        assert_eq!(changed(first_before, &(sets as u16).to_le_bytes()), None);
+        assert_eq!(
+            changed(first_before + 2, &(sets as u16).to_le_bytes()),
+            None
+        );
+        assert_eq!(changed(sets_at + 8, &[0]), None);
+        let mut fewer_pages = tables.clone();
+        fewer_pages.drain(8..10);
+        fewer_pages[..8].copy_from_slice(&(pages as u64 - 1).to_le_bytes());
+        assert_eq!(read(&fewer_pages), None);
     }
 
     /// `route` with every list cut to its first few entries (and two whole pieces).

@@ -29,7 +29,7 @@ pub mod spec;
 pub mod spm;
 pub mod unicode;
 mod unicode_table;
-mod whole_chars;
+pub mod whole_chars;
 pub mod wordpiece;
 
 use super::{Counter, TokenizerError};
@@ -66,24 +66,24 @@ impl FastCounter {
     /// document (what the post-processor adds when special tokens are counted), or says why
     /// none of the fast models serves it exactly.
     pub fn new(json: &serde_json::Value, special_tokens: u64) -> Result<Self, Unsupported> {
-        Self::from_compiled(CompiledRoute::from_json(json)?, special_tokens)
+        Self::from_compiled(&CompiledRoute::from_json(json)?, special_tokens)
     }
 
     /// Builds a fast counter from its compiled form (see [`compiled`]).
     pub fn from_compiled(
-        compiled: CompiledRoute,
+        compiled: &CompiledRoute,
         special_tokens: u64,
     ) -> Result<Self, Unsupported> {
         let added = AddedTokens::new(&compiled.added_tokens)?;
-        let model = match compiled.model {
+        let model = match &compiled.model {
             CompiledModel::ByteLevel { parts, regex, nfc } => Model::ByteLevel {
-                pattern: Pattern::from_regex(&regex)
+                pattern: Pattern::from_regex(regex)
                     .ok_or_else(|| Unsupported(format!("Split regex {regex:?} has no scanner")))?,
                 model: Box::new(BytePairModel::from_parts(parts)?),
-                nfc,
+                nfc: *nfc,
             },
             CompiledModel::SentencePiece(parts) => {
-                Model::SentencePiece(Box::new(spm::SentencePieceModel::from_parts(&parts)?))
+                Model::SentencePiece(Box::new(spm::SentencePieceModel::from_parts(parts)?))
             }
         };
         Ok(Self {
@@ -92,6 +92,17 @@ impl FastCounter {
             added,
             special_tokens,
         })
+    }
+
+    /// Adds to `compiled` (this counter's compiled form) the tables the counter would build
+    /// when it first needs them, building them now: a counter made from it has them from the
+    /// start (what the compiled-route cache stores).
+    pub fn complete(&self, compiled: &mut CompiledRoute) {
+        if let (Model::ByteLevel { model, .. }, CompiledModel::ByteLevel { parts, .. }) =
+            (&self.model, &mut compiled.model)
+        {
+            parts.whole_chars = Some(model.whole_chars().clone());
+        }
     }
 
     /// Tokens of a stretch of text without added tokens.

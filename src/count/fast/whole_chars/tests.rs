@@ -42,7 +42,7 @@ fn a_character_starts_whole_unless_a_neighbour_merges_first() {
     assert_eq!(symbols("éé"), [e_acute, e_acute]);
     // Malformed or other characters start as bytes.
     assert_eq!(symbols("ü"), ids("ü"));
-    let model = BytePairModel::from_parts(parts.clone()).unwrap();
+    let model = BytePairModel::from_parts(&parts).unwrap();
     let mut scratch = Vec::new();
     for text in ["é", "xé", "wéz", "éy", "xéyéz", "éééx"] {
         let want = model.count_from_bytes(text.as_bytes(), &mut scratch);
@@ -85,7 +85,7 @@ fn real() -> &'static [(&'static str, BytePairModel, Pattern)] {
                     panic!("{name} is byte-level");
                 };
                 let pattern = Pattern::from_regex(&regex).unwrap();
-                (name, BytePairModel::from_parts(parts).unwrap(), pattern)
+                (name, BytePairModel::from_parts(&parts).unwrap(), pattern)
             })
             .collect()
     })
