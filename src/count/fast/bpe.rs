@@ -48,8 +48,9 @@ pub struct BytePairModel {
     /// With `ignore_merges`, the vocabulary's longer tokens.
     whole_pieces: ahash::AHashSet<Box<[u8]>>,
     ignore_merges: bool,
-    /// The characters a merge may start from whole, built when the first piece with a
-    /// non-ASCII byte comes (a few milliseconds that text in ASCII never pays).
+    /// The characters a merge may start from whole: from the compiled parts (the compiled-route
+    /// cache keeps them), else built when the first piece with a non-ASCII byte comes (about
+    /// 10 ms that text in ASCII never pays).
     whole_chars: OnceLock<WholeChars>,
 }
 
