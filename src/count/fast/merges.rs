@@ -157,6 +157,11 @@ impl Merges {
             NONE => u64::MAX,
             _ => ((rank as u64) << 32) | i as u64,
         };
+        // Every pair's slot asked for first, so that their loads (mostly out of cache)
+        // overlap instead of each waiting for the one before.
+        for pair in symbol.windows(2) {
+            self.prefetch(pair[0], pair[1]);
+        }
         for i in 0..n - 1 {
             tree[leaves + i] = pair_key(self.rank_of(symbol[i], symbol[i + 1]), i);
         }
