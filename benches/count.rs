@@ -100,6 +100,8 @@ fn bench(c: &mut Criterion) {
     let mut cold_config = config.clone();
     cold_config.compiled_cache = Some(CompiledCache::at(cache_dir.path()));
     cold_config.load_tokenizer().unwrap();
+    let entries = std::fs::read_dir(cache_dir.path()).unwrap().count();
+    assert!(entries > 0, "the first load wrote the compiled route");
     group.bench_function("tokencensus_cold", |b| {
         b.iter_batched(
             || cold_config.load_tokenizer().unwrap(),

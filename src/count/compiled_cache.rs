@@ -17,8 +17,9 @@ use std::path::{Path, PathBuf};
 
 /// The first bytes of every entry.
 const MAGIC: &[u8; 8] = b"TCROUTE\0";
-/// The entry format; bump it whenever the compiled form, or how it is read from a
-/// `tokenizer.json`, changes.
+/// The entry format; bump it whenever the compiled form, how it is read from a `tokenizer.json`,
+/// or what is computed into it (the whole-character tables: `count::fast::whole_chars`, whose
+/// tests pin a digest of Llama 3's tables for this reason) changes.
 const FORMAT: u32 = 2;
 /// Entries larger than this are not read (Gemma 3's, the largest supported, is about 9 MB).
 const MAX_ENTRY_BYTES: u64 = 256 << 20;

@@ -81,7 +81,8 @@ pub fn choose_route(
             let counter = FastCounter::from_compiled(&compiled, added).map_err(|e| e.0)?;
             let warning = loaded.cache.is_some().then(|| {
                 // What the counter would build on first use is stored too, so that a later
-                // run starts with it (about 10 ms of Llama 3's first count).
+                // run starts with it (about 10 ms of Llama 3's first count). Built before
+                // the entry is written, so a folder that cannot be written costs it too.
                 counter.complete(&mut compiled);
                 store_in_cache(&loaded, &compiled, post_processor_tokens)
             });

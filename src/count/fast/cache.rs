@@ -94,8 +94,9 @@ struct Deferred {
     end: usize,
     /// The piece packed (see [`pack`]).
     key: u128,
-    /// How many times it occurred while waiting.
-    times: u32,
+    /// How many times it occurred while waiting (a `u64`: a text of a few distinct pieces
+    /// repeated billions of times keeps them waiting until it ends).
+    times: u64,
 }
 
 /// One counter's pieces and their token counts.
@@ -287,7 +288,7 @@ impl ThreadCache {
         // Each piece waits once, and the memo missed it: it is not cached yet.
         for (waiting, &count) in self.deferred.iter().zip(&counts) {
             self.memo.short.insert(waiting.key, count);
-            tokens += u64::from(count) * u64::from(waiting.times);
+            tokens += u64::from(count) * waiting.times;
         }
         self.deferred.clear();
         tokens

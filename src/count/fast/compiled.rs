@@ -4,8 +4,9 @@
 //! it looks up no string and parses no JSON, which is most of a cold start.
 //!
 //! The encoding is little-endian: fixed-size integers, and length-prefixed lists and strings.
-//! [`CompiledRoute::from_bytes`] checks every length and value against what is left and what a
-//! counter accepts, so a damaged encoding is refused, never half read.
+//! [`CompiledRoute::from_bytes`] checks every length against what is left and every value that
+//! indexes a table against that table, so a damaged encoding is refused, never half read (that
+//! an intact one is the tokenizer's own rests on the cache entry's checksum and format version).
 
 use super::bpe::{ByteLevelParts, Unsupported};
 use super::piece_list::PieceList;

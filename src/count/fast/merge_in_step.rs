@@ -119,7 +119,8 @@ impl TinyMerge {
 /// piece's entries (a length that varies) calls `memmove` (2% of a first count).
 #[inline(always)]
 fn remove(a: &mut [u32; 2 * TINY_PIECE], at: usize) {
-    let at = at.min(TINY_PIECE - 1);
+    debug_assert!(at < TINY_PIECE, "an entry of the piece");
+    let at = at.min(TINY_PIECE - 1); // never changes `at`; lets the move's bounds check go
     a.copy_within(at + 1..at + 1 + TINY_PIECE - 1, at);
 }
 
@@ -182,6 +183,9 @@ impl Merges {
 mod tests {
     use super::*;
 
+    use crate::count::fast::merges::tests::{naive, toy};
+    use proptest::prelude::*;
+
     #[test]
     fn remove_takes_out_one_entry_of_a_piece_anywhere() {
         for at in 0..TINY_PIECE {
@@ -193,8 +197,6 @@ mod tests {
             assert_eq!(a[..TINY_PIECE - 1], want[..], "at {at}");
         }
     }
-    use crate::count::fast::merges::tests::{naive, toy};
-    use proptest::prelude::*;
 
     proptest! {
         /// Pieces merged in step, any number of them at once, each count what the textbook

@@ -181,7 +181,9 @@ impl WholeChars {
     }
 
     /// Reads what [`WholeChars::write`] wrote; `None` unless every page and byte set it names
-    /// is there (so a lookup can never fall outside the tables).
+    /// is there (so a lookup can never fall outside the tables) and every token is one the
+    /// builder could have written. That the tables are the builder's own for this tokenizer
+    /// rests on the entry's checksum and format version.
     pub(super) fn read(r: &mut Reader<'_>) -> Option<Self> {
         let pages = (0..r.len()?)
             .map(|_| r.u16())
@@ -204,7 +206,9 @@ impl WholeChars {
             && pages.iter().all(|&page| usize::from(page) <= whole_pages)
             && sets.first() == Some(&[u64::MAX; 4])
             && starts.iter().all(|start| {
-                usize::from(start.before) < sets.len() && usize::from(start.after) < sets.len()
+                usize::from(start.before) < sets.len()
+                    && usize::from(start.after) < sets.len()
+                    && (start.token == NONE || (start.token as usize) < build::MAX_TOKENS)
             });
         fits.then_some(Self {
             pages,

@@ -7,7 +7,7 @@ use super::{ByteSet, NONE, decode};
 
 /// Vocabularies with token ids beyond this are left to start from bytes (the largest real
 /// ones have about 262,000; the tables here take 15 bytes per id).
-const MAX_TOKENS: usize = 1 << 21;
+pub(super) const MAX_TOKENS: usize = 1 << 21;
 
 /// What is known of each token id that merges can make from bytes.
 pub(super) struct Tokens {

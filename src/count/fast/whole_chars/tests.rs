@@ -262,3 +262,20 @@ fn every_piece_of_the_sample_manual_pages_counts_as_from_bytes() {
         assert!(whole > 2000, "{name}: {whole} characters started whole");
     }
 }
+
+/// The compiled-route cache keeps these tables, keyed by tokenizer and entry format only: a
+/// change to what the builder computes must bump `compiled_cache::FORMAT`, or entries written
+/// before it would be trusted. This digest of the three vocabularies' tables changes with the
+/// builder; update it together with the format.
+#[test]
+fn the_cached_tables_change_only_with_the_entry_format() {
+    let mut all = Vec::new();
+    for (_, model, _) in real() {
+        model.whole_chars_for_tests().write(&mut all);
+    }
+    let digest = twox_hash::XxHash3_64::oneshot(&all);
+    assert_eq!(
+        digest, 1_321_315_922_834_416_140,
+        "the whole-character tables changed: bump compiled_cache::FORMAT and update this digest"
+    );
+}
