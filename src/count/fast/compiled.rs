@@ -360,6 +360,20 @@ mod tests {
         assert_eq!(read(&fewer_pages), None);
     }
 
+    #[test]
+    fn merged_ids_kept_as_steps_read_back_every_rank() {
+        for name in ["llama3", "gpt4o", "qwen3"] {
+            let CompiledModel::ByteLevel { parts, .. } = compiled(name).model else {
+                panic!("{name} is byte-level");
+            };
+            let merges = super::super::merges::Merges::from_triples(&parts.merges).unwrap();
+            assert!(merges.merged_as_steps(), "{name}");
+            for (rank, &[_, _, merged]) in parts.merges.iter().enumerate() {
+                assert_eq!(merges.merged(rank as u32), merged, "{name} rank {rank}");
+            }
+        }
+    }
+
     /// `route` with every list cut to its first few entries (and two whole pieces).
     fn shortened(route: &CompiledRoute) -> CompiledRoute {
         let mut small = route.clone();

@@ -75,7 +75,14 @@ impl Merges {
             // Later duplicates overwrite earlier ones, as in `tokenizers`.
             map.insert(a, b, rank as u32, merged);
         }
+        map.compact();
         Ok(Self { map })
+    }
+
+    /// Whether the merged ids are kept as steps (see `merged_ids`).
+    #[cfg(test)]
+    pub(super) fn merged_as_steps(&self) -> bool {
+        self.map.merged_as_steps()
     }
 
     /// Whether any merge has one of `ids` on either side.

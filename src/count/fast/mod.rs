@@ -15,6 +15,7 @@ pub mod compiled;
 mod huge_pages;
 mod lean_merge;
 mod merge_in_step;
+mod merged_ids;
 pub mod merges;
 mod nfc;
 mod pair_map;

@@ -1,14 +1,15 @@
 //! The BPE merge table: token-id pair → (rank, merged id), looked up several times per symbol
 //! of every piece the cache misses. An open-addressing table with linear probing and a
 //! multiplicative hash, each slot one 8-byte integer holding the pair and its rank (the merged
-//! id is read from an array by rank only when a pair merges), at most two thirds full: a lookup
-//! is one multiplication and nearly always one cache line. Its size is what matters: the
+//! id is read by rank only when a pair merges, from [`MergedIds`]), at most two thirds full: a
+//! lookup is one multiplication and nearly always one cache line. Its size is what matters: the
 //! lookups are random, and on a shared machine only a few megabytes of the processor's cache
 //! are ours (a random read in a table of 4 MiB took about 20 ns here, in one of 16 MiB about
 //! 140 ns); Llama 3's 280,147 merges take 4 MiB (16 MiB with pair and value in 16 bytes).
 //! The table asks for huge pages ([`advise_huge_pages`]).
 
 use super::huge_pages::advise_huge_pages;
+use super::merged_ids::MergedIds;
 use super::prefetch::prefetch;
 
 /// The bit that marks a used slot (an all-zero slot is empty, so a fresh table is zeroed
@@ -22,8 +23,9 @@ pub const MAX_SLOT_BITS: u32 = 63;
 pub struct PairMap {
     /// `USED | left << (id_bits + rank_bits) | right << rank_bits | rank`, or 0.
     slots: Box<[u64]>,
-    /// The merged id of each rank.
-    merged: Vec<u32>,
+    /// The merged id of each rank (listed while the table is filled, see
+    /// [`PairMap::compact`]).
+    merged: MergedIds,
     shift: u32,
     /// Bits of a token id in a slot: every id in a pair is below `1 << id_bits`.
     id_bits: u32,
@@ -53,7 +55,7 @@ impl PairMap {
         advise_huge_pages(&table);
         Some(PairMap {
             slots: table,
-            merged: vec![u32::MAX; capacity],
+            merged: MergedIds::Listed(vec![u32::MAX; capacity]),
             shift: 64 - slots.trailing_zeros(),
             id_bits,
             rank_bits,
@@ -97,14 +99,31 @@ impl PairMap {
         let packed = self
             .packed(left, right)
             .expect("ids within the table's bits");
-        assert!((rank as usize) < self.merged.len(), "rank within capacity");
         let i = self.find(packed);
+        let MergedIds::Listed(merged) = &mut self.merged else {
+            panic!("a compacted table is not filled again");
+        };
+        assert!((rank as usize) < merged.len(), "rank within capacity");
+        merged[rank as usize] = id;
         if self.slots[i] == 0 {
             assert!(self.len < self.slots.len() * 2 / 3, "capacity exceeded");
             self.len += 1;
         }
         self.slots[i] = USED | (packed << self.rank_bits) | u64::from(rank);
-        self.merged[rank as usize] = id;
+    }
+
+    /// Whether the merged ids are kept as steps.
+    #[cfg(test)]
+    pub fn merged_as_steps(&self) -> bool {
+        matches!(self.merged, MergedIds::Steps { .. })
+    }
+
+    /// Keeps the merged ids as steps where they fit (see `merged_ids`), once every merge is
+    /// in.
+    pub fn compact(&mut self) {
+        if let MergedIds::Listed(ids) = &mut self.merged {
+            self.merged = MergedIds::compact(std::mem::take(ids));
+        }
     }
 
     /// Asks for the slot where probing for `left right` starts to be loaded (only a hint).
@@ -130,7 +149,7 @@ impl PairMap {
     /// The merged id of the pair of rank `rank` (a rank [`PairMap::rank`] gave).
     #[inline]
     pub fn merged(&self, rank: u32) -> u32 {
-        self.merged[rank as usize]
+        self.merged.get(rank)
     }
 
     /// The `(rank, merged id)` of `left right`, if the pair merges.
@@ -172,6 +191,9 @@ mod tests {
             reference.insert((a, b), (rank, rank + 1));
         }
         assert_eq!(map.len, reference.len());
+        // Ranks with ids one apart: kept as steps, read back the same.
+        map.compact();
+        assert!(matches!(map.merged, MergedIds::Steps { .. }));
         // Ids past those of any pair (up to and beyond the table's 7 bits) merge with nothing.
         for a in (0..300).chain([u32::MAX - 1]) {
             for b in (0..300).chain([u32::MAX - 1]) {
