@@ -354,6 +354,9 @@ mod tests {
             None
         );
         assert_eq!(changed(sets_at + 8, &[0]), None);
+        // A token no vocabulary the builder takes could have.
+        let first_token = starts_at + 8;
+        assert_eq!(changed(first_token, &(1u32 << 21).to_le_bytes()), None);
         let mut fewer_pages = tables.clone();
         fewer_pages.drain(8..10);
         fewer_pages[..8].copy_from_slice(&(pages as u64 - 1).to_le_bytes());

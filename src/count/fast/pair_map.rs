@@ -193,7 +193,7 @@ mod tests {
         assert_eq!(map.len, reference.len());
         // Ranks with ids one apart: kept as steps, read back the same.
         map.compact();
-        assert!(matches!(map.merged, MergedIds::Steps { .. }));
+        assert!(map.merged_as_steps());
         // Ids past those of any pair (up to and beyond the table's 7 bits) merge with nothing.
         for a in (0..300).chain([u32::MAX - 1]) {
             for b in (0..300).chain([u32::MAX - 1]) {
